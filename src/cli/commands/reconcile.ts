@@ -1,0 +1,32 @@
+import { Command, Option } from 'commander';
+import { renderProblem } from '../../errors/problem.js';
+import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
+import type { Summary } from '../../model/index.js';
+import type { Io } from '../io.js';
+import { parseNow, repoDir } from '../options.js';
+
+const SUMMARY_RANK: Record<Summary, number> = { nominal: 0, reconciling: 1, degraded: 2, unstable: 3 };
+
+/** Exit code when --fail-on is reached: distinct from 1 (internal) and 2 (bad input). */
+export const EXIT_HEALTH = 3;
+
+export function reconcileCommand(io: Io): Command {
+  return new Command('reconcile')
+    .description('compare desired and actual state; write status/recommendations.json (only when it changed)')
+    .option('--repo <dir>', 'homelab repo', '.')
+    .option('--now <iso>', 'time that decides staleness (default: the wall clock)')
+    .option('--dry-run', 'write nothing')
+    .option('--json', 'print the result as JSON')
+    .addOption(new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices(['degraded', 'unstable']))
+    .addHelpText('after', '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json')
+    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary }) => {
+      const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun });
+      for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
+      if (options.json) io.out(run.text);
+      else {
+        const verb = !run.changed ? 'unchanged' : options.dryRun ? 'would change (dry run)' : 'written';
+        io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}`);
+      }
+      if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
+    });
+}

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { UserError } from '../../errors/problem.js';
+import { readIfExists } from '../../fs/atomic.js';
+import type { ReconcileResult } from '../../model/index.js';
+import { STATUS_FILE } from '../../reconciler/run.js';
+import type { Io } from '../io.js';
+import { repoDir } from '../options.js';
+import { renderStatus } from '../render-status.js';
+
+export function statusCommand(io: Io): Command {
+  return new Command('status')
+    .description('show the last reconciled status: summary, nodes, open recommendations')
+    .option('--repo <dir>', 'homelab repo', '.')
+    .option('--json', 'print status/recommendations.json as it is')
+    .addHelpText('after', '\nExample:\n  labwarden status --repo ~/homelab')
+    .action(async (options: { repo: string; json?: boolean }) => {
+      const file = path.join(repoDir(options.repo), STATUS_FILE);
+      const text = await readIfExists(file);
+      if (text === undefined) throw new UserError(`no ${STATUS_FILE} yet`, { hint: 'Run `labwarden reconcile` first.' });
+      let result: ReconcileResult;
+      try {
+        result = JSON.parse(text) as ReconcileResult;
+      } catch {
+        throw new UserError(`${STATUS_FILE} is not valid JSON`, { hint: 'Run `labwarden reconcile` to rewrite it.' });
+      }
+      io.out(options.json ? text : renderStatus({ ...result, nodes: result.nodes ?? {} }, io));
+    });
+}

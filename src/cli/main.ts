@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { renderProblem, UserError } from '../errors/problem.js';
+import { processIo, type Io } from './io.js';
+import { validateCommand } from './commands/validate.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { statusCommand } from './commands/status.js';
+import { schemaCommand } from './commands/schema.js';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('labwarden')
+    .description('GitOps supervisor for homelabs: desired state in Git, deterministic reconcile, recommendations')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+  for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
+  }
+  return program;
+}
+
+/**
+ * The one top-level handler: bad input or usage → 2 with the problems and a hint;
+ * anything else is a bug → 1 with a report hint. Returns the exit code.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return io.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof UserError) {
+      for (const problem of error.problems) io.err(renderProblem(problem));
+      io.err(`error: ${error.message}`);
+      if (error.hint) io.err(`hint: ${error.hint}`);
+      return 2;
+    }
+    io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.err('hint: this is a bug in labwarden; please report it with the command you ran.');
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+import { EVENTS, type ReconcileResult, type Summary } from '../model/index.js';
+import { paint, type Io } from './io.js';
+
+const SUMMARY_STYLE: Record<Summary, 'green' | 'yellow' | 'red' | 'cyan'> = {
+  nominal: 'green',
+  reconciling: 'cyan',
+  degraded: 'yellow',
+  unstable: 'red',
+};
+
+const SEVERITY_STYLE = { info: 'gray', warning: 'yellow', critical: 'red' } as const;
+const HEALTH_STYLE = { online: 'green', offline: 'red', unknown: 'magenta' } as const;
+
+/** The terminal view of status/recommendations.json; colours only add to the words, never replace them. */
+export function renderStatus(result: ReconcileResult, io: Io): string {
+  const lines: string[] = [];
+  const nodes = Object.entries(result.nodes);
+  const services = nodes.reduce((sum, [, node]) => sum + node.services.total, 0);
+  lines.push(
+    `${paint(io, 'bold', 'labwarden')}  summary: ${paint(io, ['bold', SUMMARY_STYLE[result.summary]], result.summary.toUpperCase())}  ` +
+      `(${nodes.length} nodes, ${services} services, ${result.recommendations.length} recommendations)`,
+    '',
+  );
+  if (nodes.length > 0) {
+    lines.push(paint(io, 'bold', 'Nodes'));
+    const width = Math.max(...nodes.map(([name]) => name.length));
+    for (const [name, node] of nodes) {
+      const counts = node.services;
+      const parts = [`${counts.ok}/${counts.total} ok`];
+      if (counts.degraded) parts.push(`${counts.degraded} degraded`);
+      if (counts.failed) parts.push(`${counts.failed} failed`);
+      if (counts.missing) parts.push(`${counts.missing} missing`);
+      const seen = node.health === 'online' || node.last_seen === null ? '' : `  last seen ${node.last_seen}`;
+      lines.push(`  ${name.padEnd(width)}  ${paint(io, HEALTH_STYLE[node.health], node.health.padEnd(7))}  ${parts.join(', ')}${seen}`);
+    }
+    lines.push('');
+  }
+  for (const event of EVENTS) {
+    const recs = result.recommendations.filter((rec) => rec.event === event);
+    if (recs.length === 0) continue;
+    lines.push(paint(io, 'bold', `${event} (${recs.length})`));
+    for (const rec of recs) {
+      const target = rec.service ? `${rec.node}/${rec.service}` : rec.node;
+      const flags = [paint(io, SEVERITY_STYLE[rec.severity], rec.severity), ...(rec.in_progress ? ['in progress'] : [])];
+      lines.push(`  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`);
+      lines.push(`      ${rec.reason}`);
+    }
+    lines.push('');
+  }
+  if (result.recommendations.length === 0) lines.push('No drift: everything runs as desired.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,22 @@
+/**
+ * Every input problem labwarden reports, as data: what happened is the message, the hint
+ * says what to do. Codes are a closed union so tests and docs can list them.
+ */
+export const PROBLEMS = {
+  yaml_syntax: { title: 'YAML syntax error', hint: 'Fix the YAML at that position; quote values containing ": " or "#".' },
+  json_syntax: { title: 'JSON syntax error', hint: 'Fix the JSON at that position.' },
+  duplicate_key: { title: 'Duplicate key', hint: 'A key may appear once per mapping; remove or merge the repeated one.' },
+  unknown_key: { title: 'Unknown key', hint: 'Check the spelling against the file format in the README.' },
+  invalid_value: { title: 'Invalid value', hint: 'See the file format in the README or the JSON Schema from `labwarden schema`.' },
+  bad_name: { title: 'Invalid name', hint: 'Names are lowercase letters, digits and inner dashes, at most 63 characters.' },
+  duplicate_service: { title: 'Duplicate service', hint: 'Each service appears once per node.' },
+  node_mismatch: { title: 'Snapshot names another node', hint: 'The snapshot file world/nodes/<node> must say `node: <node>`.' },
+  unknown_node: { title: 'Unknown node', hint: 'A node exists when inventory/hosts/<node>/ exists.' },
+  unknown_service: { title: 'Unknown service', hint: 'Refer to a service listed in the services.yaml of that node.' },
+  dependency_cycle: { title: 'Dependency cycle', hint: 'Services cannot depend on each other in a circle; remove one depends_on entry.' },
+  duplicate_snapshot: { title: 'Two snapshots for one node', hint: 'Keep either world/nodes/<node>.yaml or .json, not both.' },
+  unreadable_file: { title: 'Unreadable file', hint: 'Check the file exists and is readable.' },
+  chronicle_line: { title: 'Invalid chronicle line', hint: 'Chronicle files are JSON Lines: one JSON object per line.' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;

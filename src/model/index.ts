@@ -1,0 +1,6 @@
+export * from './names.js';
+export * from './time.js';
+export * from './inventory.js';
+export * from './world.js';
+export * from './policy.js';
+export * from './recommendation.js';

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { Name, ServiceRef } from './names.js';
+import { Duration } from './time.js';
+
+const PROBE_KINDS = ['http', 'tcp', 'systemd', 'docker', 'command'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
+export const Probe = z
+  .strictObject({
+    http: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http:// or https:// URL' }).optional(),
+    expect: z.number().int().min(100).max(599).optional(),
+    contains: z.string().optional(),
+    tcp: z.string().regex(/^\S+:\d{1,5}$/, { message: 'host:port' }).optional(),
+    systemd: z.string().min(1).optional(),
+    docker: z.string().min(1).optional(),
+    command: z.string().min(1).optional(),
+    timeout: Duration.optional(),
+  })
+  .superRefine((probe, ctx) => {
+    const kinds = PROBE_KINDS.filter((kind) => probe[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          kinds.length === 0
+            ? `a probe needs exactly one of ${PROBE_KINDS.join(', ')}`
+            : `a probe has exactly one kind, found ${kinds.join(' and ')}`,
+      });
+    }
+  });
+export type Probe = z.infer<typeof Probe>;
+
+export function probeKind(probe: Probe): ProbeKind {
+  return PROBE_KINDS.find((kind) => probe[kind] !== undefined) ?? 'command';
+}
+
+export const Service = z.strictObject({
+  name: Name,
+  description: z.string().optional(),
+  critical: z.boolean().default(false).describe('critical drift makes the summary unstable'),
+  depends_on: z.array(ServiceRef).default([]).describe('services this one needs: same node, or node/service'),
+  failover: z.array(Name).default([]).describe('nodes that may take this service over'),
+  probe: Probe.optional(),
+});
+export type Service = z.infer<typeof Service>;
+
+export const ServicesFile = z.strictObject({
+  services: z.array(Service).default([]),
+});
+export type ServicesFile = z.infer<typeof ServicesFile>;
+
+export const HostFile = z.strictObject({
+  address: z.string().optional(),
+  role: z.string().optional(),
+  description: z.string().optional(),
+  labels: z.array(Name).default([]),
+  critical: z.boolean().default(false).describe('an offline critical node makes the summary unstable'),
+});
+export type HostFile = z.infer<typeof HostFile>;
+
+export interface InventoryNode {
+  name: string;
+  host: HostFile;
+  services: Service[];
+}
+
+/** Desired state: every node that has a folder under inventory/hosts/, by name. */
+export interface Inventory {
+  nodes: Map<string, InventoryNode>;
+}

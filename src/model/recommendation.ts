@@ -1,0 +1,72 @@
+import type { Severity } from './world.js';
+
+export const EVENTS = ['reconcile_blocked', 'reconcile_required', 'reconcile_recommended'] as const;
+export type RecommendationEvent = (typeof EVENTS)[number];
+
+export type Drift =
+  | 'missing_service'
+  | 'unhealthy_service'
+  | 'failed_deployment'
+  | 'offline_node'
+  | 'unknown_node'
+  | 'unresolved_incident'
+  | 'dependency_unavailable'
+  | 'unmanaged_service';
+
+export type Action =
+  | 'deploy'
+  | 'redeploy'
+  | 'diagnostics'
+  | 'failover_review'
+  | 'review_incident'
+  | 'delayed_deployment'
+  | 'review'
+  | 'fix_snapshot';
+
+export type Summary = 'nominal' | 'degraded' | 'unstable' | 'reconciling';
+
+/** One recommendation: plain data, so runbooks and an executor can consume it unchanged. */
+export interface Recommendation {
+  id: string;
+  event: RecommendationEvent;
+  drift: Drift;
+  action: Action;
+  node: string;
+  service?: string;
+  severity: Severity;
+  reason: string;
+  since: string | null;
+  /** Drift on a critical service or node (or a critical incident): makes the summary unstable. */
+  critical?: boolean;
+  /** The remedy is already under way (a deployment in progress). */
+  in_progress?: boolean;
+  incident?: string;
+  /** offline_node: services on the node, and the failover targets that are online for each. */
+  affected?: string[];
+  targets?: Record<string, string[]>;
+  /** dependency_unavailable: the unavailable dependencies as node/service. */
+  blocked_by?: string[];
+}
+
+export type NodeHealth = 'online' | 'offline' | 'unknown';
+
+export interface NodeStatus {
+  health: NodeHealth;
+  last_seen: string | null;
+  services: { total: number; ok: number; degraded: number; failed: number; missing: number };
+}
+
+/** The content of status/recommendations.json. */
+export interface ReconcileResult {
+  summary: Summary;
+  recommendations: Recommendation[];
+  nodes: Record<string, NodeStatus>;
+}
+
+export const EVENT_RANK: Record<RecommendationEvent, number> = {
+  reconcile_blocked: 0,
+  reconcile_required: 1,
+  reconcile_recommended: 2,
+};
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };

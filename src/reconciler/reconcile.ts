@@ -1,0 +1,88 @@
+import {
+  EVENT_RANK,
+  formatTime,
+  type Inventory,
+  type NodeObservation,
+  type NodeStatus,
+  type Policy,
+  type ReconcileResult,
+  type Recommendation,
+  type Summary,
+} from '../model/index.js';
+import { assessNode, type NodeView } from './liveness.js';
+import { detectOfflineNode, detectOnlineDrift, detectUnknownNode, detectIncidents, makeAvailability } from './drift.js';
+
+export interface ReconcileInput {
+  inventory: Inventory;
+  world: Map<string, NodeObservation>;
+  heartbeats: Map<string, number>;
+  policy: Policy;
+  /** Decides staleness and time windows only; nothing else depends on it. */
+  now: number;
+}
+
+/** The supervisor's conclusion: a pure function of its inputs. */
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const names = [...input.inventory.nodes.keys()].sort();
+  const views = new Map<string, NodeView>();
+  for (const name of names) {
+    views.set(name, assessNode(input.inventory.nodes.get(name)!, input.world.get(name), input.heartbeats.get(name), input.policy, input.now));
+  }
+  const available = makeAvailability(views);
+  const recommendations: Recommendation[] = [];
+  let deploymentsInProgress = 0;
+  for (const view of views.values()) {
+    if (view.health === 'online') {
+      const found = detectOnlineDrift(view, input.policy, available);
+      recommendations.push(...found.recommendations);
+      deploymentsInProgress += found.inProgress;
+    } else if (view.health === 'offline') {
+      recommendations.push(detectOfflineNode(view, views), ...detectIncidents(view));
+    } else {
+      recommendations.push(detectUnknownNode(view));
+    }
+  }
+  recommendations.sort(compareRecommendations);
+  return {
+    summary: summarize(recommendations, deploymentsInProgress > 0),
+    recommendations,
+    nodes: Object.fromEntries([...views].map(([name, view]) => [name, nodeStatus(view)])),
+  };
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareRecommendations(a: Recommendation, b: Recommendation): number {
+  return (
+    EVENT_RANK[a.event] - EVENT_RANK[b.event] ||
+    compareText(a.node, b.node) ||
+    compareText(a.service ?? '', b.service ?? '') ||
+    compareText(a.drift, b.drift) ||
+    compareText(a.id, b.id)
+  );
+}
+
+/**
+ * The worst drift whose remedy is not already under way decides: critical or blocked →
+ * unstable, any other → degraded. When all drift is being remedied: reconciling.
+ */
+export function summarize(recommendations: readonly Recommendation[], deploymentsInProgress: boolean): Summary {
+  const open = recommendations.filter((rec) => !rec.in_progress);
+  if (open.some((rec) => rec.event === 'reconcile_blocked' || rec.severity === 'critical' || rec.critical)) return 'unstable';
+  if (open.length > 0) return 'degraded';
+  if (recommendations.length > 0 || deploymentsInProgress) return 'reconciling';
+  return 'nominal';
+}
+
+function nodeStatus(view: NodeView): NodeStatus {
+  const counts = { total: view.node.services.length, ok: 0, degraded: 0, failed: 0, missing: 0 };
+  const observed = new Map((view.snapshot?.services ?? []).map((s) => [s.name, s.status]));
+  for (const service of view.node.services) {
+    const status = observed.get(service.name);
+    if (status === undefined) counts.missing++;
+    else if (status === 'ok') counts.ok++;
+    else if (status === 'degraded') counts.degraded++;
+    else counts.failed++;
+  }
+  return { health: view.health, last_seen: view.lastSeen === null ? null : formatTime(view.lastSeen), services: counts };
+}

@@ -1,0 +1,3 @@
+export { readRepoSources } from './read.js';
+export { buildRepoModel, type RepoModel, type RepoSources } from './model.js';
+export { parseSource, parseData, Locator, type SourceFile } from './source.js';

@@ -1,0 +1,240 @@
+import type { Problem } from '../errors/problem.js';
+import {
+  HostFile,
+  Heartbeat,
+  Policy,
+  ServicesFile,
+  WorldSnapshot,
+  isName,
+  parseTime,
+  resolveServiceRef,
+  type Inventory,
+  type InventoryNode,
+  type NodeObservation,
+} from '../model/index.js';
+import { Locator, parseData, parseSource, type SourceFile } from './source.js';
+import { closest } from './suggest.js';
+
+/** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
+export interface RepoSources {
+  /** Folder names under inventory/hosts/ (a node exists when its folder does). */
+  hostDirs: string[];
+  files: SourceFile[];
+}
+
+export interface RepoModel {
+  inventory: Inventory;
+  policy: Policy;
+  world: Map<string, NodeObservation>;
+  /** Node → last heartbeat (ms), from .labwarden/heartbeats/ or the heartbeat branches. */
+  heartbeats: Map<string, number>;
+  /** Every problem found, sorted: what `validate` prints. */
+  problems: Problem[];
+  /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
+  fatal: Problem[];
+}
+
+const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
+const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
+
+/** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
+export function buildRepoModel(sources: RepoSources): RepoModel {
+  const files = new Map(sources.files.map((file) => [file.path, file]));
+  const problems: Problem[] = [];
+  const worldProblems: Problem[] = [];
+
+  const policyFile = files.get('inventory/policy.yaml');
+  let policy = Policy.parse({});
+  if (policyFile) {
+    const parsed = parseSource(policyFile, Policy);
+    if (parsed.ok) policy = parsed.value;
+    else problems.push(...parsed.problems);
+  }
+
+  const nodes = new Map<string, InventoryNode>();
+  const serviceFiles = new Map<string, SourceFile>();
+  for (const dir of [...sources.hostDirs].sort()) {
+    if (!isName(dir)) {
+      problems.push({ code: 'bad_name', file: `inventory/hosts/${dir}`, line: 1, col: 1, message: `node folder "${dir}" is not a valid name: expected lowercase letters, digits and inner dashes` });
+      continue;
+    }
+    const node: InventoryNode = { name: dir, host: HostFile.parse({}), services: [] };
+    const hostFile = files.get(`inventory/hosts/${dir}/host.yaml`);
+    if (hostFile) {
+      const parsed = parseSource(hostFile, HostFile);
+      if (parsed.ok) node.host = parsed.value;
+      else problems.push(...parsed.problems);
+    }
+    const servicesFile = files.get(`inventory/hosts/${dir}/services.yaml`);
+    if (servicesFile) {
+      serviceFiles.set(dir, servicesFile);
+      const parsed = parseSource(servicesFile, ServicesFile);
+      if (parsed.ok) node.services = parsed.value.services;
+      else problems.push(...parsed.problems);
+    }
+    nodes.set(dir, node);
+  }
+  problems.push(...checkServices(nodes, serviceFiles));
+
+  const world = new Map<string, NodeObservation>();
+  const snapshotFiles = sources.files.filter((file) => SNAPSHOT_FILE.test(file.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const file of snapshotFiles) {
+    const name = SNAPSHOT_FILE.exec(file.path)![1]!;
+    const fail = (issues: Problem[]) => {
+      worldProblems.push(...issues);
+      if (nodes.has(name)) world.set(name, { kind: 'invalid', file: file.path, reason: issues.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('; ') });
+    };
+    if (!nodes.has(name)) {
+      const suggestion = closest(name, nodes.keys());
+      worldProblems.push({ code: 'unknown_node', file: file.path, line: 1, col: 1, message: `snapshot for "${name}", which is not a node in inventory/hosts/${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` });
+      continue;
+    }
+    if (world.has(name)) {
+      fail([{ code: 'duplicate_snapshot', file: file.path, line: 1, col: 1, message: `a second snapshot for node "${name}": keep one of world/nodes/${name}.yaml or .json` }]);
+      continue;
+    }
+    const parsed = parseSource(file, WorldSnapshot);
+    if (!parsed.ok) {
+      fail(parsed.problems);
+      continue;
+    }
+    const snapshot = parsed.value;
+    const locator = new Locator(file);
+    const issues: Problem[] = [];
+    if (snapshot.node !== name) {
+      issues.push(locator.problemAt(['node'], 'node_mismatch', `node: "${snapshot.node}" does not match the file name (expected "${name}")`));
+    }
+    const seen = new Set<string>();
+    snapshot.services.forEach((service, index) => {
+      if (seen.has(service.name)) issues.push(locator.problemAt(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice`));
+      seen.add(service.name);
+    });
+    if (issues.length > 0) fail(issues);
+    else world.set(name, { kind: 'snapshot', snapshot });
+  }
+
+  const heartbeats = new Map<string, number>();
+  for (const file of sources.files) {
+    const match = HEARTBEAT_FILE.exec(file.path);
+    if (!match) continue;
+    // Heartbeats are not committed and only ever advance liveness: a broken one is ignored.
+    const data = parseData(file);
+    const beat = data.ok ? Heartbeat.safeParse(data.value) : undefined;
+    if (beat?.success && beat.data.node === match[1]) heartbeats.set(beat.data.node, parseTime(beat.data.seen_at));
+  }
+
+  for (const file of sources.files) {
+    if (file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl')) problems.push(...checkJsonLines(file));
+  }
+
+  return {
+    inventory: { nodes },
+    policy,
+    world,
+    heartbeats,
+    problems: sortProblemsList([...problems, ...worldProblems]),
+    fatal: sortProblemsList(problems),
+  };
+}
+
+function sortProblemsList(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+}
+
+function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>): Problem[] {
+  const problems: Problem[] = [];
+  const locators = new Map<string, Locator>();
+  const at = (node: string, path: (string | number)[], code: Problem['code'], message: string) => {
+    const file = files.get(node)!;
+    let locator = locators.get(node);
+    if (!locator) locators.set(node, (locator = new Locator(file)));
+    problems.push(locator.problemAt(path, code, message));
+  };
+
+  const known = new Set<string>();
+  for (const node of nodes.values()) {
+    const seen = new Set<string>();
+    node.services.forEach((service, index) => {
+      if (seen.has(service.name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice on ${node.name}`);
+      seen.add(service.name);
+      known.add(`${node.name}/${service.name}`);
+    });
+  }
+
+  const edges = new Map<string, { target: string; index: number; dep: number }[]>();
+  for (const node of nodes.values()) {
+    node.services.forEach((service, index) => {
+      const id = `${node.name}/${service.name}`;
+      const out: { target: string; index: number; dep: number }[] = [];
+      service.depends_on.forEach((ref, dep) => {
+        const target = resolveServiceRef(node.name, ref);
+        const full = `${target.node}/${target.service}`;
+        if (!nodes.has(target.node)) {
+          const hint = closest(target.node, nodes.keys());
+          at(node.name, ['services', index, 'depends_on', dep], 'unknown_node', `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        } else if (!known.has(full)) {
+          const names = nodes.get(target.node)!.services.map((s) => s.name);
+          const hint = closest(target.service, names);
+          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${full}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        } else if (full === id) {
+          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${id} depends on itself`);
+        } else {
+          out.push({ target: full, index, dep });
+        }
+      });
+      edges.set(id, out);
+      service.failover.forEach((target, f) => {
+        if (target === node.name) {
+          at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: "${target}" is the service's own node; list other nodes`);
+        } else if (!nodes.has(target)) {
+          const hint = closest(target, nodes.keys());
+          at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: unknown node "${target}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        }
+      });
+    });
+  }
+
+  // Depth-first search; each cycle is reported once, at the depends_on entry that closes it.
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string) => {
+    state.set(id, 'active');
+    stack.push(id);
+    for (const edge of edges.get(id) ?? []) {
+      const seen = state.get(edge.target);
+      if (seen === 'active') {
+        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target];
+        const [node] = id.split('/');
+        at(node!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
+      } else if (seen === undefined) {
+        visit(edge.target);
+      }
+    }
+    stack.pop();
+    state.set(id, 'done');
+  };
+  for (const id of [...edges.keys()].sort()) if (!state.has(id)) visit(id);
+  return problems;
+}
+
+function checkJsonLines(file: SourceFile): Problem[] {
+  const problems: Problem[] = [];
+  const lines = file.text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    } catch {
+      const last = index === lines.length - 1;
+      problems.push({
+        code: 'chronicle_line',
+        file: file.path,
+        line: index + 1,
+        col: 1,
+        message: last ? 'incomplete last line (an interrupted append?): expected one JSON object ending in a newline' : 'expected one JSON object per line',
+      });
+    }
+  });
+  return problems;
+}

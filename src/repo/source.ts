@@ -1,0 +1,203 @@
+import * as jsYaml from 'js-yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import type { Problem } from '../errors/problem.js';
+import type { ProblemCode } from '../errors/catalogue.js';
+import { closest } from './suggest.js';
+
+/** A file as read from the repo: its path relative to the repo root (posix) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+type Segment = string | number;
+
+/**
+ * Parses and validates one file. The fast parser (js-yaml, or JSON.parse) handles the
+ * common case; positions are needed only to report problems, so the position-keeping
+ * `yaml` document is built only when something is wrong.
+ */
+export function parseSource<S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> {
+  const data = parseData(file);
+  if (!data.ok) return data;
+  const result = schema.safeParse(data.value);
+  if (result.success) return { ok: true, value: result.data };
+  const locator = new Locator(file);
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, data.value, schema, locator));
+  return { ok: false, problems };
+}
+
+/** Parses without validating: YAML or JSON by extension; an empty document is `{}`. */
+export function parseData(file: SourceFile): Parsed<unknown> {
+  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  try {
+    if (file.path.endsWith('.json')) return { ok: true, value: JSON.parse(text) };
+    const documents = jsYaml.loadAll(text, { schema: jsYaml.CORE_SCHEMA });
+    if (documents.length > 1) {
+      return { ok: false, problems: [new Locator(file).problemAt([], 'yaml_syntax', 'expected one YAML document, found several (remove the extra ---)')] };
+    }
+    return { ok: true, value: documents[0] ?? {} };
+  } catch (error) {
+    return { ok: false, problems: syntaxProblems(file, error) };
+  }
+}
+
+function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
+  const locator = new Locator(file);
+  const fromYaml = locator.document.errors.map((yamlError): Problem => {
+    const [line, col] = locator.position(yamlError.pos[0]);
+    const code: ProblemCode = yamlError.code === 'DUPLICATE_KEY' ? 'duplicate_key' : file.path.endsWith('.json') ? 'json_syntax' : 'yaml_syntax';
+    const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return { code, file: file.path, line, col, message: code === 'duplicate_key' ? 'duplicate key: a key may appear once per mapping' : message };
+  });
+  if (fromYaml.length > 0) return fromYaml;
+  const mark = (error as { mark?: { line: number; column: number } }).mark;
+  const reason = (error as { reason?: string }).reason ?? (error as Error).message ?? String(error);
+  const code: ProblemCode = file.path.endsWith('.json') ? 'json_syntax' : /duplicat/.test(reason) ? 'duplicate_key' : 'yaml_syntax';
+  return [{ code, file: file.path, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, message: reason.split('\n')[0]! }];
+}
+
+/** Maps data paths back to line and column, building the position-keeping document lazily. */
+export class Locator {
+  readonly file: SourceFile;
+  private lineCounter = new LineCounter();
+  private doc: Document | undefined;
+
+  constructor(file: SourceFile) {
+    this.file = file;
+  }
+
+  get document(): Document {
+    this.doc ??= parseDocument(this.file.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    return this.doc;
+  }
+
+  position(offset: number): [number, number] {
+    void this.document;
+    const { line, col } = this.lineCounter.linePos(offset);
+    return [line, col];
+  }
+
+  /** The offset of the value at `path` (or of the key itself when `key` is set), or of the deepest existing ancestor. */
+  offset(path: readonly Segment[], key?: string): number {
+    let node: Node | null | undefined = this.document.contents as Node | null;
+    let offset = node?.range?.[0] ?? 0;
+    for (const segment of key === undefined ? path : [...path, key]) {
+      const isLast = key !== undefined && segment === key;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        if (isLast) return keyNode.range?.[0] ?? offset;
+        node = pair.value as Node | null;
+        offset = node?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as Node | undefined;
+        if (!item) break;
+        node = item;
+        offset = item.range?.[0] ?? offset;
+      } else {
+        break;
+      }
+    }
+    return offset;
+  }
+
+  problemAt(path: readonly Segment[], code: ProblemCode, message: string, key?: string): Problem {
+    const [line, col] = this.position(this.offset(path, key));
+    return { code, file: this.file.path, line, col, message };
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    out += typeof segment === 'number' ? `[${segment}]` : out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describeIssue(issue: Issue, data: unknown, schema: z.ZodType, locator: Locator): Problem[] {
+  const path = issue.path as Segment[];
+  const where = formatPath(path);
+  const found = valueAt(data, path);
+  const prefix = where ? `${where}: ` : '';
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(schema, path);
+      return issue.keys.map((key) => {
+        const suggestion = closest(key, allowed);
+        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+        return locator.problemAt(path, 'unknown_key', `${prefix}unknown key "${key}"${hint}`, key);
+      });
+    }
+    case 'invalid_type':
+      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing required ${issue.expected}`)];
+      return [locator.problemAt(path, 'invalid_value', `${prefix}expected ${issue.expected}, found ${describeValue(found)}`)];
+    case 'invalid_value':
+      return [
+        locator.problemAt(path, 'invalid_value', `${prefix}expected one of ${issue.values.map(String).join(', ')}, found ${describeValue(found)}`),
+      ];
+    case 'invalid_format': {
+      const isName = /lowercase letters/.test(issue.message);
+      return [locator.problemAt(path, isName ? 'bad_name' : 'invalid_value', `${prefix}expected ${issue.message}, found ${describeValue(found)}`)];
+    }
+    case 'invalid_union': {
+      const branch = issue.errors.find((issues) => issues.every((inner) => inner.code !== 'invalid_type')) ?? issue.errors[0] ?? [];
+      const first = branch[0];
+      const message = first ? (first.code === 'invalid_format' ? `expected ${first.message}` : first.message) : issue.message;
+      return [locator.problemAt(path, 'invalid_value', `${prefix}${message}, found ${describeValue(found)}`)];
+    }
+    default:
+      return [locator.problemAt(path, 'invalid_value', `${prefix}${issue.message}${found !== undefined && issue.code !== 'custom' ? `, found ${describeValue(found)}` : ''}`)];
+  }
+}
+
+/** The keys an object schema allows at `path`, for "did you mean" hints. */
+function allowedKeys(schema: z.ZodType, path: readonly Segment[]): string[] {
+  let current: unknown = schema;
+  for (const segment of [...path, null]) {
+    current = unwrap(current);
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return [];
+    if (segment === null) return def.type === 'object' ? Object.keys(def.shape as object) : [];
+    if (def.type === 'object') current = (def.shape as Record<string, unknown>)[segment];
+    else if (def.type === 'array') current = def.element;
+    else return [];
+  }
+  return [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema;
+  for (;;) {
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (!def) return current;
+    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') current = def.innerType;
+    else if (def.type === 'pipe') current = def.in;
+    else return current;
+  }
+}
