@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { Name } from './names.js';
 import { Severity } from './world.js';
 import { Duration } from './time.js';
 
@@ -8,22 +7,22 @@ import { Duration } from './time.js';
  * wants. Durations are written `30s`, `15m`, `1h30m` (or seconds) and held in milliseconds.
  */
 export const Policy = z.strictObject({
-  stale_after: Duration.default(900_000).describe('a node not seen for this long is offline'),
+  stale_after: Duration.prefault('15m').describe('a node not seen for this long is offline'),
   block_after_failures: z
     .number()
     .int()
     .min(1)
     .default(3)
     .describe('consecutive failed deployments after which redeploys stop and diagnostics are recommended'),
-  escalate_after: Duration.default(1_800_000).describe('drift still open after this long is raised one severity step'),
-  stabilize_for: Duration.default(300_000).describe('a resolved drift must stay clear this long before a reopen is a new incident'),
-  drain_timeout: Duration.default(3_600_000).describe('a drain not complete within this is DrainFailed'),
-  recovery_window: Duration.default(600_000).describe('after maintenance, a node is not a failover target for this long'),
+  escalate_after: Duration.prefault('30m').describe('drift still open after this long is raised one severity step'),
+  stabilize_for: Duration.prefault('5m').describe('a resolved drift must stay clear this long before a reopen is a new incident'),
+  drain_timeout: Duration.prefault('1h').describe('a drain not complete within this is DrainFailed'),
+  recovery_window: Duration.prefault('10m').describe('after maintenance, a node is not a failover target for this long'),
   max_required_per_run: z.number().int().min(1).default(20).describe('reconcile_required recommendations actionable at once; the rest are deferred'),
-  repeat_interval: Duration.default(14_400_000).describe('remind of a still-open, unacknowledged incident after this long'),
+  repeat_interval: Duration.prefault('4h').describe('remind of a still-open, unacknowledged incident after this long'),
   min_severity: Severity.default('warning').describe('incidents below this severity are not alerted'),
   send_resolved: z.boolean().default(true).describe('announce resolutions of announced incidents'),
-  reconciler_stale_after: Duration.default(1_800_000).describe('a reconciler heartbeat older than this is reported'),
+  reconciler_stale_after: Duration.prefault('30m').describe('a reconciler heartbeat older than this is reported'),
   dashboard_url: z.string().optional().describe('link to the status site in alerts'),
   operators: z
     .strictObject({
@@ -31,7 +30,6 @@ export const Policy = z.strictObject({
       roles: z.array(z.string()).default([]).describe('Discord role ids allowed to change state'),
     })
     .default({ users: [], roles: [] }),
-  labels: z.array(Name).default([]).describe('reserved for label-wide rules'),
 });
 export type Policy = z.infer<typeof Policy>;
 

@@ -24,14 +24,17 @@ export function makeAvailability(views: Map<string, NodeView>): Availability {
   };
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const time = (value: string | number) => formatTime(typeof value === 'number' ? value : parseTime(value));
 
-/** Deployments of each service, oldest first (ties keep file order). */
+/** Deployments of each service, oldest first. */
 function deploymentsByService(deployments: readonly Deployment[]): Map<string, Deployment[]> {
   const byService = new Map<string, Deployment[]>();
   deployments
     .map((deployment, index) => ({ deployment, index, at: parseTime(deployment.at) }))
-    .sort((a, b) => a.at - b.at || a.index - b.index)
+    // Ties are broken by content, never by position in the file, so file order cannot change the result.
+    .sort((a, b) => a.at - b.at || compareText(a.deployment.result, b.deployment.result) || compareText(String(a.deployment.version ?? ''), String(b.deployment.version ?? '')))
     .forEach(({ deployment }) => {
       const list = byService.get(deployment.service) ?? [];
       list.push(deployment);
@@ -162,6 +165,7 @@ function delayForDependencies(node: string, service: Service, recs: Recommendati
     if (why !== null) missing.push(`${target.node}/${target.service} (${why})`);
   }
   if (missing.length === 0) return recs;
+  missing.sort();
   const severity = redeploys.map((rec) => rec.severity).sort((a, b) => rank(b) - rank(a))[0]!;
   const since = redeploys.map((rec) => rec.since ?? '').sort()[0] || null;
   return [
@@ -208,9 +212,9 @@ export function detectIncidents(view: NodeView): Recommendation[] {
 export function detectOfflineNode(view: NodeView, views: Map<string, NodeView>): Recommendation {
   const node = view.node;
   const critical = node.host.critical || node.services.some((s) => s.critical);
-  const affected = node.services.map((s) => s.name);
+  const affected = node.services.map((s) => s.name).sort();
   const targets: Record<string, string[]> = {};
-  for (const service of node.services) {
+  for (const service of [...node.services].sort((a, b) => compareText(a.name, b.name))) {
     if (service.failover.length === 0) continue;
     targets[service.name] = service.failover.filter((target) => views.get(target)?.health === 'online');
   }

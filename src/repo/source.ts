@@ -155,9 +155,10 @@ function describeIssue(issue: Issue, data: unknown, schema: z.ZodType, locator: 
       });
     }
     case 'invalid_type':
-      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing required ${issue.expected}`)];
+      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing (expected ${issue.expected})`)];
       return [locator.problemAt(path, 'invalid_value', `${prefix}expected ${issue.expected}, found ${describeValue(found)}`)];
     case 'invalid_value':
+      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing (expected one of ${issue.values.map(String).join(', ')})`)];
       return [
         locator.problemAt(path, 'invalid_value', `${prefix}expected one of ${issue.values.map(String).join(', ')}, found ${describeValue(found)}`),
       ];

@@ -9,7 +9,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) && bestDistance < word.length - 1 ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
