@@ -5,6 +5,9 @@ import { validateCommand } from './commands/validate.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { statusCommand } from './commands/status.js';
 import { schemaCommand } from './commands/schema.js';
+import { observeCommand } from './commands/observe.js';
+import { reportDeploymentCommand } from './commands/report-deployment.js';
+import { reportIncidentCommand, resolveIncidentCommand } from './commands/report-incident.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -13,7 +16,8 @@ export function buildProgram(io: Io): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
-  for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io)]) {
+  for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
+    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
   return program;

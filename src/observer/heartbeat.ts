@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { writeIfChanged } from '../fs/atomic.js';
+import { Heartbeat, formatTime, isName, parseTime } from '../model/index.js';
+
+export const HEARTBEAT_BRANCH_PREFIX = 'labwarden/heartbeat/';
+
+export function heartbeatText(node: string, now: number): string {
+  return `${JSON.stringify({ node, seen_at: formatTime(now) })}\n`;
+}
+
+/** Without a remote: `.labwarden/heartbeats/<node>.json`, which git ignores and reconcile reads. */
+export async function writeLocalHeartbeat(repo: string, node: string, now: number): Promise<string> {
+  const file = path.join(repo, '.labwarden/heartbeats', `${node}.json`);
+  await writeIfChanged(file, heartbeatText(node, now));
+  return file;
+}
+
+/**
+ * Force-pushes `labwarden/heartbeat/<node>` as a single parentless commit holding `<node>.json`.
+ * Built with plumbing (hash-object, mktree, commit-tree), so the working tree, the index and
+ * HEAD are never touched and no identity needs configuring; the branch never grows a history.
+ */
+export async function pushHeartbeat(repo: string, node: string, now: number, remote = 'origin'): Promise<string> {
+  const seenAt = formatTime(now);
+  const blob = (await git(repo, ['hash-object', '-w', '--stdin'], heartbeatText(node, now))).trim();
+  const tree = (await git(repo, ['mktree'], `100644 blob ${blob}\t${node}.json\n`)).trim();
+  const identity = { GIT_AUTHOR_NAME: 'labwarden', GIT_AUTHOR_EMAIL: 'labwarden@localhost', GIT_COMMITTER_NAME: 'labwarden', GIT_COMMITTER_EMAIL: 'labwarden@localhost', GIT_AUTHOR_DATE: seenAt, GIT_COMMITTER_DATE: seenAt };
+  const commit = (await git(repo, ['commit-tree', tree, '-m', `heartbeat ${node} ${seenAt}`], undefined, identity)).trim();
+  await git(repo, ['push', '--quiet', '--force', remote, `${commit}:refs/heads/${HEARTBEAT_BRANCH_PREFIX}${node}`]);
+  return commit;
+}
+
+/**
+ * Fetches every `labwarden/heartbeat/*` branch from `remote` and returns node → seen_at (ms).
+ * Broken or foreign heartbeats are skipped: they can only ever advance liveness.
+ */
+export async function readHeartbeatBranches(repo: string, remote = 'origin'): Promise<Map<string, number>> {
+  const local = `refs/remotes/${remote}/${HEARTBEAT_BRANCH_PREFIX}`;
+  await git(repo, ['fetch', '--quiet', '--no-tags', '--prune', remote, `+refs/heads/${HEARTBEAT_BRANCH_PREFIX}*:${local}*`]);
+  const refs = (await git(repo, ['for-each-ref', '--format=%(refname)', local])).split('\n').filter(Boolean);
+  const beats = new Map<string, number>();
+  for (const ref of refs) {
+    const node = ref.slice(local.length);
+    if (!isName(node)) continue;
+    try {
+      const beat = Heartbeat.parse(JSON.parse(await git(repo, ['cat-file', 'blob', `${ref}:${node}.json`])));
+      if (beat.node === node) beats.set(node, parseTime(beat.seen_at));
+    } catch {
+      // not a heartbeat we wrote; ignore
+    }
+  }
+  return beats;
+}
+
+export class GitError extends Error {
+  override name = 'GitError';
+}
+
+function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => reject(new GitError(`git ${args[0]}: ${error.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new GitError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`))));
+    child.stdin.end(input ?? '');
+  });
+}

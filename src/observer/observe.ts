@@ -1,0 +1,52 @@
+import type { ServiceStatus } from '../model/index.js';
+import { pushHeartbeat, writeLocalHeartbeat } from './heartbeat.js';
+import { runProbes, type ProbeJob, type ProbeRunOptions } from './run-probes.js';
+import { observeSnapshot } from './snapshot.js';
+import { loadRepo, nodeWorld, writeNodeWorld } from './world-file.js';
+
+export interface ObserveOptions extends Omit<ProbeRunOptions, 'adapters'> {
+  repo: string;
+  /** Only this node; default every node in the inventory. */
+  node?: string;
+  now: number;
+  /** Also force-push the heartbeat branch to this remote. */
+  pushHeartbeatTo?: string;
+}
+
+export interface NodeObserveResult {
+  node: string;
+  file: string;
+  probes: number;
+  changed: boolean;
+  counts: Partial<Record<ServiceStatus, number>>;
+}
+
+/** The observer's shell: read the repo, run the probes, write what changed, beat the heart. */
+export async function runObserve(options: ObserveOptions): Promise<NodeObserveResult[]> {
+  const { model, files } = await loadRepo(options.repo);
+  const names = options.node ? [options.node] : [...model.inventory.nodes.keys()].sort();
+  const worlds = names.map((name) => nodeWorld(model, files, name));
+  const jobs: ProbeJob[] = [];
+  for (const name of names) {
+    for (const service of model.inventory.nodes.get(name)!.services) {
+      if (service.probe) jobs.push({ id: `${name}/${service.name}`, probe: service.probe });
+    }
+  }
+  const outcomes = await runProbes(jobs, options);
+  const results: NodeObserveResult[] = [];
+  for (const world of worlds) {
+    const node = model.inventory.nodes.get(world.node)!;
+    const mine = new Map(node.services.flatMap((service) => {
+      const outcome = outcomes.get(`${node.name}/${service.name}`);
+      return outcome ? [[service.name, outcome] as const] : [];
+    }));
+    const { snapshot, changed } = observeSnapshot({ node, previous: world.previous, outcomes: mine, now: options.now, staleAfter: model.policy.stale_after });
+    if (changed) await writeNodeWorld(options.repo, world, snapshot);
+    await writeLocalHeartbeat(options.repo, node.name, options.now);
+    if (options.pushHeartbeatTo) await pushHeartbeat(options.repo, node.name, options.now, options.pushHeartbeatTo);
+    const counts: Partial<Record<ServiceStatus, number>> = {};
+    for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
+    results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts });
+  }
+  return results;
+}
