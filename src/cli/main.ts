@@ -14,6 +14,8 @@ export function buildProgram(io: Io): Command {
     .description('GitOps supervisor for homelabs: desired state in Git, deterministic reconcile, recommendations')
     .version('0.1.0')
     .showSuggestionAfterError(true)
+    // Root options only before the command, so `report-deployment --version V` is the command's.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
