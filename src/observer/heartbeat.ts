@@ -59,13 +59,13 @@ export class GitError extends Error {
 
 function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => reject(new GitError(`git ${args[0]}: ${error.message}`)));
     child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new GitError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`))));
-    child.stdin.end(input ?? '');
+    if (input !== undefined) child.stdin!.on('error', () => undefined).end(input);
   });
 }

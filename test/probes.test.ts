@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServers, type TestServers } from '../../../test/helpers/servers.js';
-import { Probe } from '../../model/index.js';
-import { runProbes } from '../run-probes.js';
-import { spawnRunner } from '../runner.js';
+import { startTestServers, type TestServers } from './helpers/servers.js';
+import { Probe } from '../src/model/index.js';
+import { runProbes } from '../src/observer/run-probes.js';
+import { spawnRunner } from '../src/observer/runner.js';
 
 let servers: TestServers;
 beforeAll(async () => {
