@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, makeRepo, runCli, tempDir } from './helpers/repo.js';
@@ -90,11 +90,22 @@ describe('labwarden observe', () => {
     git(origin, 'init', '--quiet', '--bare');
     git(repo, 'init', '--quiet');
     git(repo, 'remote', 'add', 'origin', origin);
-    for (const now of ['2026-11-22T10:00:00Z', '2026-11-22T10:01:00Z']) {
+    for (const now of ['2026-11-22T10:00:00Z', '2026-11-22T10:14:00Z']) {
       expect((await runCli(['observe', '--repo', repo, '--heartbeat', '--timeout', '1s', '--now', now])).code).toBe(0);
     }
     expect(git(origin, 'rev-list', '--count', 'labwarden/heartbeat/lab')).toBe('1');
-    expect(git(origin, 'show', 'labwarden/heartbeat/lab:lab.json')).toBe('{"node":"lab","seen_at":"2026-11-22T10:01:00Z"}');
+    expect(git(origin, 'show', 'labwarden/heartbeat/lab:lab.json')).toBe('{"node":"lab","seen_at":"2026-11-22T10:14:00Z"}');
+
+    // Reconcile reads liveness from the branch alone (no local heartbeat file).
+    await rm(path.join(repo, '.labwarden'), { recursive: true });
+    const offline = async (...extra: string[]) => {
+      const run = await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:20:00Z', '--dry-run', '--json', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { recommendations: { id: string }[] }).recommendations.some((r) => r.id === 'lab/offline_node');
+    };
+    expect(await offline()).toBe(true);
+    expect(await offline('--heartbeat-remote', 'origin')).toBe(false);
+    expect(await runCli(['reconcile', '--repo', repo, '--heartbeat-remote', 'nowhere', '--dry-run'])).toMatchObject({ code: 2, stderr: expect.stringContaining('could not fetch the heartbeat branches from "nowhere"') });
   });
 });
 

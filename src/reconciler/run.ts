@@ -3,6 +3,7 @@ import { UserError, type Problem } from '../errors/problem.js';
 import { readIfExists, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
 import { reconcile } from './reconcile.js';
 import { serializeResult } from './serialize.js';
 
@@ -22,7 +23,7 @@ export interface ReconcileRun {
  * Reads the repo, reconciles and writes status/ atomically. Inventory, policy or chronicle
  * problems stop the run before anything is written, so the last good status stays.
  */
-export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean }): Promise<ReconcileRun> {
+export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
   const model = buildRepoModel(await readRepoSources(options.repo));
   if (model.fatal.length > 0) {
     throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state; status/ left as it was`, {
@@ -30,7 +31,16 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
       hint: 'Fix these and run again; `labwarden validate` lists every problem.',
     });
   }
-  const result = reconcile({ inventory: model.inventory, world: model.world, heartbeats: model.heartbeats, policy: model.policy, now: options.now });
+  const heartbeats = new Map(model.heartbeats);
+  // The heartbeat branches (labwarden/heartbeat/<node>) only ever add liveness: take the later time.
+  if (options.heartbeatRemote) {
+    const remote = await readHeartbeatBranches(options.repo, options.heartbeatRemote).catch((error: unknown) => {
+      if (!(error instanceof GitError)) throw error;
+      throw new UserError(`could not fetch the heartbeat branches from "${options.heartbeatRemote}": ${error.message}`, { hint: 'Check the remote name and that it is reachable, or run without --heartbeat-remote.' });
+    });
+    for (const [node, seen] of remote) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
+  }
+  const result = reconcile({ inventory: model.inventory, world: model.world, heartbeats, policy: model.policy, now: options.now });
   const text = serializeResult(result);
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;

@@ -13,7 +13,9 @@ function positive(value: string): number {
 
 function duration(value: string): number {
   if (!/^(\d+(ms|s|m|h))+$|^\d+$/.test(value)) throw new InvalidArgumentError('expected a duration such as 5s or 1500ms');
-  return parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+  const ms = parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+  if (ms <= 0) throw new InvalidArgumentError('expected a duration above zero');
+  return ms;
 }
 
 export function observeCommand(io: Io): Command {

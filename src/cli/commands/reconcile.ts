@@ -17,10 +17,11 @@ export function reconcileCommand(io: Io): Command {
     .option('--now <iso>', 'time that decides staleness (default: the wall clock)')
     .option('--dry-run', 'write nothing')
     .option('--json', 'print the result as JSON')
+    .option('--heartbeat-remote <remote>', 'also fetch the heartbeat branches labwarden/heartbeat/* from this remote')
     .addOption(new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices(['degraded', 'unstable']))
     .addHelpText('after', '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json')
-    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary }) => {
-      const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun });
+    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; heartbeatRemote?: string }) => {
+      const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
       for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (options.json) io.out(run.text);
       else {
