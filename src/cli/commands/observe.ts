@@ -33,8 +33,9 @@ export function observeCommand(io: Io): Command {
       const now = parseNow(options.now);
       // The only terminal check: the display goes to stderr, so stdout stays parseable.
       const progress = progressWanted(process.stderr, process.env) ? progressLine((text) => process.stderr.write(text), 'probes') : undefined;
+      let results;
       try {
-        const results = await runObserve({
+        results = await runObserve({
           repo: repoDir(options.repo),
           node: options.node,
           now,
@@ -44,13 +45,12 @@ export function observeCommand(io: Io): Command {
           onProgress: progress?.update,
           pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
         });
-        progress?.clear();
-        for (const result of results) {
-          const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
-          io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
-        }
       } finally {
         progress?.clear();
+      }
+      for (const result of results) {
+        const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
+        io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
       }
     });
 }
