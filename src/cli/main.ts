@@ -19,7 +19,8 @@ export function buildProgram(io: Io): Command {
     // Root options only before the command, so `report-deployment --version V` is the command's.
     .enablePositionalOptions()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', '\nExamples:\n  labwarden init ~/homelab --nodes nas,pi   # a new homelab repo\n  labwarden reconcile --repo ~/homelab      # compare desired and actual state\n  labwarden <command> --help                # options, defaults and an example');
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
     observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
     initCommand(io), discoverCommand(io)]) {

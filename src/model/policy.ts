@@ -29,7 +29,8 @@ export const Policy = z.strictObject({
       users: z.array(z.string()).default([]).describe('Discord user ids allowed to change state'),
       roles: z.array(z.string()).default([]).describe('Discord role ids allowed to change state'),
     })
-    .default({ users: [], roles: [] }),
+    .default({ users: [], roles: [] })
+    .describe('who may change state from Discord (maintenance, silences); anyone else is refused'),
 });
 export type Policy = z.infer<typeof Policy>;
 
