@@ -1,27 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildRepoModel } from '../repo/index.js';
-import { discoverServices, mergeServices, renderServicesYaml, SOURCE_NAMES, type CommandRunner, type SourceName } from './index.js';
-import { DISCOVERY_SOURCES } from './sources/index.js';
+import { recordedOutputs, replayRunner } from '../../test/helpers/discover.js';
+import { discoverServices, mergeServices, renderServicesYaml, SOURCE_NAMES } from './index.js';
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const RECORDED: Record<SourceName, string> = {
-  systemd: readFileSync(path.join(FIXTURES, 'systemctl-list-units.txt'), 'utf8'),
-  docker: readFileSync(path.join(FIXTURES, 'docker-ps.jsonl'), 'utf8'),
-  ports: readFileSync(path.join(FIXTURES, 'ss-ltnp.txt'), 'utf8'),
-};
-
-/** Replays recorded output for exactly the commands the sources run; anything else fails. */
-export function replayRunner(outputs: Partial<Record<SourceName, string>>): CommandRunner {
-  return async (file, args) => {
-    const source = SOURCE_NAMES.find((name) => DISCOVERY_SOURCES[name].command.file === file && DISCOVERY_SOURCES[name].command.args.join(' ') === args.join(' '));
-    if (!source) throw new Error(`unexpected command: ${file} ${args.join(' ')}`);
-    const stdout = outputs[source];
-    return stdout === undefined ? { ok: false, reason: 'not installed' } : { ok: true, stdout };
-  };
-}
+const RECORDED = recordedOutputs();
 
 function validates(node: string, servicesYaml: string) {
   return buildRepoModel({ hostDirs: [node], files: [{ path: `inventory/hosts/${node}/services.yaml`, text: servicesYaml }] }).problems;
