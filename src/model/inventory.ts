@@ -7,14 +7,14 @@ export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const Probe = z
   .strictObject({
-    http: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http:// or https:// URL' }).optional(),
-    expect: z.number().int().min(100).max(599).optional(),
-    contains: z.string().optional(),
-    tcp: z.string().regex(/^\S+:\d{1,5}$/, { message: 'host:port' }).optional(),
-    systemd: z.string().min(1).optional(),
-    docker: z.string().min(1).optional(),
-    command: z.string().min(1).optional(),
-    timeout: Duration.optional(),
+    http: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http:// or https:// URL' }).optional().describe('URL to GET; ok when the status matches `expect`'),
+    expect: z.number().int().min(100).max(599).optional().describe('HTTP status an http probe expects'),
+    contains: z.string().optional().describe('text the http response body must contain'),
+    tcp: z.string().regex(/^\S+:\d{1,5}$/, { message: 'host:port' }).optional().describe('host:port that must accept a TCP connection'),
+    systemd: z.string().min(1).optional().describe('systemd unit that must be active'),
+    docker: z.string().min(1).optional().describe('docker container that must be running'),
+    command: z.string().min(1).optional().describe('shell command; exit 0 means ok'),
+    timeout: Duration.optional().describe('how long the probe may take'),
   })
   .superRefine((probe, ctx) => {
     const kinds = PROBE_KINDS.filter((kind) => probe[kind] !== undefined);
@@ -35,12 +35,12 @@ export function probeKind(probe: Probe): ProbeKind {
 }
 
 export const Service = z.strictObject({
-  name: Name,
-  description: z.string().optional(),
+  name: Name.describe('service name, unique on the node'),
+  description: z.string().optional().describe('free text shown on the dashboard'),
   critical: z.boolean().default(false).describe('critical drift makes the summary unstable'),
   depends_on: z.array(ServiceRef).default([]).describe('services this one needs: same node, or node/service'),
   failover: z.array(Name).default([]).describe('nodes that may take this service over'),
-  probe: Probe.optional(),
+  probe: Probe.optional().describe('how the observer checks it: exactly one of http, tcp, systemd, docker, command'),
 });
 export type Service = z.infer<typeof Service>;
 
@@ -50,10 +50,10 @@ export const ServicesFile = z.strictObject({
 export type ServicesFile = z.infer<typeof ServicesFile>;
 
 export const HostFile = z.strictObject({
-  address: z.string().optional(),
-  role: z.string().optional(),
-  description: z.string().optional(),
-  labels: z.array(Name).default([]),
+  address: z.string().optional().describe('host name or IP address'),
+  role: z.string().optional().describe('free text, e.g. media or storage'),
+  description: z.string().optional().describe('free text shown on the dashboard'),
+  labels: z.array(Name).default([]).describe('names for grouping nodes'),
   critical: z.boolean().default(false).describe('an offline critical node makes the summary unstable'),
 });
 export type HostFile = z.infer<typeof HostFile>;

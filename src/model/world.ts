@@ -10,17 +10,17 @@ export const Severity = z.enum(['info', 'warning', 'critical']);
 export type Severity = z.infer<typeof Severity>;
 
 export const ObservedService = z.strictObject({
-  name: Name,
-  status: ServiceStatus,
-  detail: z.string().optional(),
+  name: Name.describe('service name as in services.yaml'),
+  status: ServiceStatus.describe('what the probe found'),
+  detail: z.string().optional().describe('why, in a few words (e.g. HTTP 503 from /health)'),
 });
 export type ObservedService = z.infer<typeof ObservedService>;
 
 export const Deployment = z.strictObject({
-  service: Name,
-  at: Timestamp,
+  service: Name.describe('the service deployed'),
+  at: Timestamp.describe('when the deployment started'),
   result: z.enum(['success', 'failed', 'in_progress']),
-  version: z.union([z.string(), z.number()]).transform(String).optional(),
+  version: z.union([z.string(), z.number()]).transform(String).optional().describe('what was deployed'),
 });
 export type Deployment = z.infer<typeof Deployment>;
 
@@ -29,21 +29,21 @@ export const IncidentId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'an id of letters, digits, dots, dashes and underscores' });
 
 export const WorldIncident = z.strictObject({
-  id: IncidentId,
+  id: IncidentId.describe('stable id of the incident on this node'),
   severity: Severity,
-  summary: z.string(),
+  summary: z.string().describe('one line for humans'),
   opened_at: Timestamp,
-  resolved_at: Timestamp.nullable().default(null),
+  resolved_at: Timestamp.nullable().default(null).describe('null while open'),
 });
 export type WorldIncident = z.infer<typeof WorldIncident>;
 
 export const WorldSnapshot = z.strictObject({
-  node: Name,
-  observed_at: Timestamp,
+  node: Name.describe('must match the file name'),
+  observed_at: Timestamp.describe('when the observer looked; the chronicle uses this time'),
   status: z.enum(['online', 'offline']),
-  services: z.array(ObservedService).default([]),
+  services: z.array(ObservedService).default([]).describe('one entry per service the observer saw'),
   deployments: z.array(Deployment).default([]).describe('most recent last'),
-  incidents: z.array(WorldIncident).default([]),
+  incidents: z.array(WorldIncident).default([]).describe('incidents the node reports itself'),
 });
 export type WorldSnapshot = z.infer<typeof WorldSnapshot>;
 
