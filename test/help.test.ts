@@ -62,9 +62,14 @@ describe('help and suggestions for every command', () => {
   it.each(COMMANDS.filter((entry) => entry.command.options.some((option) => option.long)).map((entry) => [entry.path.join(' '), entry] as const))(
     '%s: a misspelt option suggests the right one',
     async (_name, entry) => {
-      const long = entry.command.options.find((option) => option.long)!.long!;
+      // Mandatory options and arguments are filled in, so the typo is the only thing wrong.
+      const long = (entry.command.options.find((option) => option.long && !option.mandatory) ?? entry.command.options.find((option) => option.long))!.long!;
       const typo = long.slice(0, -1);
-      const result = await run([...entry.path, typo]);
+      const mandatory = entry.command.options
+        .filter((option) => option.mandatory && option.long !== long)
+        .flatMap((option) => [option.long!, option.argChoices?.[0] ?? 'x']);
+      const args = entry.command.registeredArguments.filter((argument) => argument.required).map((argument) => argument.argChoices?.[0] ?? 'x');
+      const result = await run([...entry.path, ...args, ...mandatory, typo]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`unknown option '${typo}'`);
       expect(result.stderr).toContain(`Did you mean ${long}?`);
