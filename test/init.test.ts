@@ -160,6 +160,15 @@ describe('labwarden discover', () => {
     expect(result.stderr).toContain('labwarden init DIR');
   });
 
+  it('--write to a node that is not in the inventory suggests the nearest', async () => {
+    const dir = await tempDir();
+    expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
+    const result = await runCli(['discover', '--repo', dir, '--node', 'naas', '--source', 'ports', '--write']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: node "naas" is not in the inventory: inventory/hosts/naas/ not found (did you mean "nas"?)');
+    expect(existsSync(path.join(dir, 'inventory/hosts/naas'))).toBe(false);
+  });
+
   it('an unknown --source is a usage error naming the choices', async () => {
     const result = await runCli(['discover', '--source', 'dockr']);
     expect(result.code).toBe(2);

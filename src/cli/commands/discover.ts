@@ -1,11 +1,12 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { readIfExists, writeIfChanged } from '../../fs/atomic.js';
-import { HostFile } from '../../model/index.js';
+import { HostFile, isName } from '../../model/index.js';
 import { parseSource } from '../../repo/source.js';
+import { closest } from '../../repo/suggest.js';
 import {
   discoverServices,
   execRunner,
@@ -50,6 +51,7 @@ export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Com
     .action(async (options: { repo: string; node: string; source: string; address?: string; write?: boolean }) => {
       const repo = repoDir(options.repo);
       const node = options.node;
+      if (!isName(node)) throw new UserError(`--node: "${node}" is not a valid node name`, { hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters.' });
       const sources = parseSources(options.source);
       const address = options.address ?? (await nodeAddress(repo, node));
       const discovery = await discoverServices({ runner, address, sources });
@@ -60,6 +62,13 @@ export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Com
       }
       if (!(await stat(path.join(repo, 'inventory')).catch(() => undefined))?.isDirectory()) {
         throw new UserError(`${repo} is not a labwarden repo: inventory/ not found`, { hint: 'Create one with `labwarden init DIR`, or pass --repo DIR.' });
+      }
+      if (!(await stat(path.join(repo, 'inventory/hosts', node)).catch(() => undefined))?.isDirectory()) {
+        const nodes = await readdir(path.join(repo, 'inventory/hosts')).catch(() => [] as string[]);
+        const suggestion = closest(node, nodes);
+        throw new UserError(`node "${node}" is not in the inventory: inventory/hosts/${node}/ not found${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
+          hint: `Pass --node with one of: ${nodes.join(', ') || '(none yet)'}; or add the node with \`mkdir inventory/hosts/${node}\`.`,
+        });
       }
       const file = `inventory/hosts/${node}/services.yaml`;
       const existingText = await readIfExists(path.join(repo, file));
