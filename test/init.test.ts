@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -75,6 +76,22 @@ describe('labwarden init', () => {
       const source = path.join(PROJECT_ROOT, '.github/workflows', name);
       if (existsSync(source)) expect(await readFile(path.join(dir, '.github/workflows', name), 'utf8')).toBe(await readFile(source, 'utf8'));
       expect(existsSync(path.join(dir, '.github/workflows', name))).toBe(present.has(name));
+    }
+  });
+
+  it('the scaffolded workflows pass action-validator', async () => {
+    const dir = await tempDir();
+    expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
+    const workflows = existsSync(path.join(dir, '.github/workflows')) ? await readdir(path.join(dir, '.github/workflows')) : [];
+    // The workflows and @action-validator/cli arrive together (the git/workflows issue); with
+    // no workflows there is nothing to validate yet, and with workflows the validator must run.
+    for (const name of workflows) {
+      const result = await new Promise<{ code: number; output: string }>((resolve) => {
+        execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, '.github/workflows', name)], (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+        });
+      });
+      expect(result, name).toMatchObject({ code: 0 });
     }
   });
 
