@@ -161,7 +161,7 @@ describe('labwarden discover', () => {
     expect((await runCli(['init', dir, '--nodes', 'here'])).code).toBe(0);
     const printed = await runCli(['discover', '--repo', dir, '--node', 'here']);
     expect(printed.code).toBe(0);
-    expect(printed.stdout).toMatch(/^# yaml-language-server: \$schema=.*\nservices:/);
+    expect(printed.stdout).toMatch(/^# yaml-language-server: \$schema=.*\n# Proposed by `labwarden discover` for node here \(docker, systemd, ports\)\.\n# Review, .*\nservices:/);
     for (const line of printed.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^warning: (docker|systemd|ports): /);
     await writeFile(path.join(dir, 'inventory/hosts/here/services.yaml'), printed.stdout);
     expect((await runCli(['validate', '--repo', dir])).code).toBe(0);

@@ -21,9 +21,10 @@ function renderService(candidate: Candidate): string {
 }
 
 /** The proposals as a complete services.yaml, for review. */
-export function renderServicesYaml(candidates: readonly Candidate[]): string {
-  if (candidates.length === 0) return `${SERVICES_SCHEMA_LINE}\nservices: []\n`;
-  return `${SERVICES_SCHEMA_LINE}\nservices:\n${candidates.map(renderService).join('\n')}\n`;
+export function renderServicesYaml(candidates: readonly Candidate[], comment?: string): string {
+  const head = `${SERVICES_SCHEMA_LINE}\n${comment ? `${comment.split('\n').map((line) => `# ${line}`).join('\n')}\n` : ''}`;
+  if (candidates.length === 0) return `${head}services: []\n`;
+  return `${head}services:\n${candidates.map(renderService).join('\n')}\n`;
 }
 
 /** What identifies a probe target, to avoid proposing a service that is already listed under another name. */

@@ -57,7 +57,7 @@ export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Com
       const discovery = await discoverServices({ runner, address, sources });
       for (const warning of discovery.warnings) io.err(`warning: ${warning}`);
       if (!options.write) {
-        io.out(renderServicesYaml(discovery.candidates));
+        io.out(renderServicesYaml(discovery.candidates, `Proposed by \`labwarden discover\` for node ${node} (${sources.join(', ')}).\nReview, then run it again with --write to merge into inventory/hosts/${node}/services.yaml.`));
         return;
       }
       if (!(await stat(path.join(repo, 'inventory')).catch(() => undefined))?.isDirectory()) {
