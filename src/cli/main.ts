@@ -8,6 +8,9 @@ import { schemaCommand } from './commands/schema.js';
 import { observeCommand } from './commands/observe.js';
 import { reportDeploymentCommand } from './commands/report-deployment.js';
 import { reportIncidentCommand, resolveIncidentCommand } from './commands/report-incident.js';
+import { maintenanceCommand } from './commands/maintenance.js';
+import { silenceCommand, unsilenceCommand } from './commands/silence.js';
+import { ackCommand } from './commands/ack.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -19,7 +22,8 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
-    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io)]) {
+    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
+    maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
   return program;
