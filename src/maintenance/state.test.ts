@@ -111,7 +111,7 @@ const timeline: Case[] = [
     admin: [enterA, exitA, { at: T('11:02'), action: 'enter_maintenance', node: 'a', reason: 'again' }],
     world: { a: { ...aHome, at: T('10:10'), status: 'offline' }, b: { ...bTookOver, at: T('11:05') }, c: { ...cIdle, at: T('11:05') } },
     at: '11:05',
-    expect: { state: 'Maintenance', since: T('11:02'), reason: 'again', seq: 3 },
+    expect: { state: 'Maintenance', since: T('11:05'), reason: 'again', seq: 3 }, // since: the observation showing the drain complete
   },
   {
     name: 'entering twice is one transition (the first entry time stands)',
