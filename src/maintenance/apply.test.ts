@@ -111,3 +111,19 @@ describe('reconcile with node maintenance', () => {
     expect(serializeResult(result)).toContain('"admin_chain"');
   });
 });
+
+describe('failover candidates of an offline node', () => {
+  it('leave out nodes that take no placement', () => {
+    const result = run(
+      {
+        inventory: { a: { web: ['b', 'c'] }, b: { cache: [] }, c: {} },
+        world: { a: { at: T('09:00'), services: { web: 'ok' } }, b: { at: T('10:05'), services: { cache: 'ok' } }, c: { at: T('10:05'), services: {} } },
+        admin: [{ at: T('10:00'), action: 'cordon', node: 'b' }],
+      },
+      '10:05',
+    );
+    const offline = result.recommendations.find((r) => r.drift === 'offline_node')!;
+    expect(offline.targets).toEqual({ web: ['c'] });
+    expect(offline.reason).toMatch(/; failover: web -> c$/);
+  });
+});

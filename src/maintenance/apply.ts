@@ -40,7 +40,7 @@ export function applyMaintenance(
       list.push(rec.id);
       suppressed.set(rec.node, list);
     } else if (!migrated.has(rec.id)) {
-      recommendations.push(rec);
+      recommendations.push(rec.drift === 'offline_node' ? placeableTargets(rec, states) : rec);
     }
   }
   for (const [name, list] of suppressed) out.get(name)!.suppressed = list.sort();
@@ -92,4 +92,14 @@ function drainFailed(name: string, state: NodeMaintenance): Recommendation {
     since: state.since,
     blocked_by: [...new Set(drain.blockers.map((blocker) => `${name}/${blocker.service}`))],
   };
+}
+
+/** An offline node's failover candidates exclude nodes that take no placement (cordoned, in maintenance, recovering). */
+function placeableTargets(rec: Recommendation, states: ReadonlyMap<string, NodeMaintenance>): Recommendation {
+  if (!rec.targets) return rec;
+  const placeable = (node: string) => (states.get(node)?.state ?? 'Active') === 'Active';
+  const targets = Object.fromEntries(Object.entries(rec.targets).map(([service, nodes]) => [service, nodes.filter(placeable)]));
+  if (Object.values(targets).every((nodes, i) => nodes.length === Object.values(rec.targets!)[i]!.length)) return rec;
+  const failover = Object.entries(targets).map(([service, nodes]) => `${service} -> ${nodes.join('|') || 'none online'}`);
+  return { ...rec, targets, reason: rec.reason.replace(/; failover: .*$/, `; failover: ${failover.join(', ')}`) };
 }
