@@ -192,7 +192,7 @@ describe('deriveNodeStates: timeline', () => {
     const world = { a: { ...aHome, at: T('11:04') }, b: { ...bTookOver, at: T('11:05') }, c: { ...cIdle, at: T('11:05') } };
     const one = homelab({ world, admin });
     const reversed = Object.fromEntries(Object.entries(world).reverse());
-    const two = homelab({ world: reversed, admin, inventory: Object.fromEntries(Object.entries({ c: {}, b: { cache: [] }, a: { web: ['b', 'c'], db: ['b'] } })) });
+    const two = homelab({ world: reversed, admin, inventory: { c: {}, b: { cache: [] }, a: { web: ['b', 'c'], db: ['b'] } } satisfies Record<string, Services> });
     const a = JSON.stringify([...maintenanceStates(one, now('11:06'))]);
     const b = JSON.stringify([...maintenanceStates(two, now('11:06'))]);
     expect(a).toBe(b);
