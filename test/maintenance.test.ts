@@ -28,9 +28,9 @@ describe('labwarden maintenance', () => {
     expect(exit).toMatchObject({ code: 0, stdout: 'storage is not in maintenance (Active); nothing to do\n' });
     expect(await admin(repo)).toBe(once);
 
-    const unknown = await runCli(['maintenance', 'cordon', 'medai', '--repo', repo, '--now', NOW]);
+    const unknown = await runCli(['maintenance', 'cordon', 'meda', '--repo', repo, '--now', NOW]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('error: unknown node "medai" (did you mean "media"?)\nhint: Known nodes: apps, backup, gateway, media, pi, storage.\n');
+    expect(unknown.stderr).toBe('error: unknown node "meda" (did you mean "media"?)\nhint: Known nodes: apps, backup, gateway, media, pi, storage.\n');
     expect(await admin(repo)).toBe(once);
   });
 

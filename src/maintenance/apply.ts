@@ -35,7 +35,8 @@ export function applyMaintenance(
   const recommendations: Recommendation[] = [];
   for (const rec of detected) {
     const state = states.get(rec.node);
-    if (state && suppressesDrift(state.state)) {
+    // An unreadable snapshot is a repo problem to fix, not drift of the node: never suppressed.
+    if (state && suppressesDrift(state.state) && rec.drift !== 'unknown_node') {
       const list = suppressed.get(rec.node) ?? [];
       list.push(rec.id);
       suppressed.set(rec.node, list);
