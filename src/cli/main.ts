@@ -10,6 +10,9 @@ import { reportDeploymentCommand } from './commands/report-deployment.js';
 import { reportIncidentCommand, resolveIncidentCommand } from './commands/report-incident.js';
 import { initCommand } from './commands/init.js';
 import { discoverCommand } from './commands/discover.js';
+import { maintenanceCommand } from './commands/maintenance.js';
+import { silenceCommand, unsilenceCommand } from './commands/silence.js';
+import { ackCommand } from './commands/ack.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -23,7 +26,9 @@ export function buildProgram(io: Io): Command {
     .addHelpText('after', '\nExamples:\n  labwarden init ~/homelab --nodes nas,pi   # a new homelab repo\n  labwarden reconcile --repo ~/homelab      # compare desired and actual state\n  labwarden <command> --help                # options, defaults and an example');
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
     observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
-    initCommand(io), discoverCommand(io)]) {
+    initCommand(io), discoverCommand(io),
+    maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
+  ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
   return program;

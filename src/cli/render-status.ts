@@ -1,4 +1,4 @@
-import { EVENTS, type ReconcileResult, type Summary } from '../model/index.js';
+import { EVENTS, type NodeStatus, type ReconcileResult, type Summary } from '../model/index.js';
 import { paint, type Io } from './io.js';
 
 const SUMMARY_STYLE: Record<Summary, 'green' | 'yellow' | 'red' | 'cyan'> = {
@@ -31,7 +31,8 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
       if (counts.failed) parts.push(`${counts.failed} failed`);
       if (counts.missing) parts.push(`${counts.missing} missing`);
       const seen = node.health === 'online' || node.last_seen === null ? '' : `  last seen ${node.last_seen}`;
-      lines.push(`  ${name.padEnd(width)}  ${paint(io, HEALTH_STYLE[node.health], node.health.padEnd(7))}  ${parts.join(', ')}${seen}`);
+      lines.push(`  ${name.padEnd(width)}  ${paint(io, HEALTH_STYLE[node.health], node.health.padEnd(7))}  ${parts.join(', ')}${seen}${maintenanceLabel(node)}`);
+      lines.push(...maintenanceDetail(node));
     }
     lines.push('');
   }
@@ -47,6 +48,31 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
     }
     lines.push('');
   }
+  if (result.admin_chain) {
+    const { break: at, ignored } = result.admin_chain;
+    lines.push(paint(io, ['bold', 'red'], `chronicle/admin.jsonl broken at seq ${at.seq} (line ${at.line}): ${at.reason}; ${ignored} events ignored`), '');
+  }
   if (result.recommendations.length === 0) lines.push('No drift: everything runs as desired.', '');
   return lines.join('\n');
+}
+
+function maintenanceLabel(node: NodeStatus): string {
+  const m = node.maintenance;
+  if (!m || (m.state === 'Active' && !m.cordoned)) return '';
+  const drain = m.drain && m.state !== 'Maintenance' ? `, drain ${m.drain.moved}/${m.drain.total} moved` : '';
+  const cordon = m.cordoned && m.state !== 'Cordoned' ? ', cordoned' : '';
+  return `  [${m.state}${m.since ? ` since ${m.since}` : ''}${drain}${cordon}${m.until ? `, until ${m.until}` : ''}]`;
+}
+
+function maintenanceDetail(node: NodeStatus): string[] {
+  const m = node.maintenance;
+  if (!m || (m.state === 'Active' && !m.cordoned)) return [];
+  const out: string[] = [];
+  if (m.reason || m.actor) out.push(`      ${m.actor ? `by ${m.actor}` : ''}${m.reason ? `: ${m.reason}` : ''}`);
+  if (m.state === 'DrainFailed' && m.drain) {
+    for (const blocker of m.drain.blockers) out.push(`      blocked (${blocker.kind}): ${blocker.reason}`);
+    for (const way of m.drain.ways_out ?? []) out.push(`      way out: ${way}`);
+  }
+  if (m.suppressed?.length) out.push(`      drift recorded, not raised: ${m.suppressed.join(', ')}`);
+  return out;
 }

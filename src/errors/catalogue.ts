@@ -16,6 +16,10 @@ export const PROBLEMS = {
   dependency_cycle: { title: 'Dependency cycle', hint: 'Services cannot depend on each other in a circle; remove one depends_on entry.' },
   duplicate_snapshot: { title: 'Two snapshots for one node', hint: 'Keep either world/nodes/<node>.yaml or .json, not both.' },
   unreadable_file: { title: 'Unreadable file', hint: 'Check the file exists and is readable.' },
+  admin_chain: {
+    title: 'Broken admin chain',
+    hint: 'chronicle/admin.jsonl is append-only and hash-chained: restore it from git (`git log -p chronicle/admin.jsonl`, then `git checkout <commit> -- chronicle/admin.jsonl`) and re-issue the lost commands.',
+  },
   chronicle_line: { title: 'Invalid chronicle line', hint: 'Chronicle files are JSON Lines: one JSON object per line.' },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Severity } from './world.js';
+import type { NodeMaintenance } from './admin.js';
 
 export const EVENTS = ['reconcile_blocked', 'reconcile_required', 'reconcile_recommended'] as const;
 export type RecommendationEvent = (typeof EVENTS)[number];
@@ -11,7 +12,9 @@ export type Drift =
   | 'unknown_node'
   | 'unresolved_incident'
   | 'dependency_unavailable'
-  | 'unmanaged_service';
+  | 'unmanaged_service'
+  | 'node_maintenance'
+  | 'drain_failed';
 
 export type Action =
   | 'deploy'
@@ -21,7 +24,9 @@ export type Action =
   | 'review_incident'
   | 'delayed_deployment'
   | 'review'
-  | 'fix_snapshot';
+  | 'fix_snapshot'
+  | 'migrate'
+  | 'resolve_drain';
 
 export type Summary = 'nominal' | 'degraded' | 'unstable' | 'reconciling';
 
@@ -46,6 +51,8 @@ export interface Recommendation {
   targets?: Record<string, string[]>;
   /** dependency_unavailable: the unavailable dependencies as node/service. */
   blocked_by?: string[];
+  /** migrate: the failover target chosen for the service. */
+  target?: string;
 }
 
 export type NodeHealth = 'online' | 'offline' | 'unknown';
@@ -54,6 +61,7 @@ export interface NodeStatus {
   health: NodeHealth;
   last_seen: string | null;
   services: { total: number; ok: number; degraded: number; failed: number; missing: number };
+  maintenance?: NodeMaintenance;
 }
 
 /** The content of status/recommendations.json. */
@@ -61,6 +69,8 @@ export interface ReconcileResult {
   summary: Summary;
   recommendations: Recommendation[];
   nodes: Record<string, NodeStatus>;
+  /** Set when chronicle/admin.jsonl is broken: the fold stopped there. */
+  admin_chain?: { break: { seq: number; line: number; reason: string }; ignored: number };
 }
 
 export const EVENT_RANK: Record<RecommendationEvent, number> = {

@@ -8,7 +8,9 @@ import {
   type ReconcileResult,
   type Recommendation,
   type Summary,
+  type NodeMaintenance,
 } from '../model/index.js';
+import { applyMaintenance } from '../maintenance/apply.js';
 import { assessNode, type NodeView } from './liveness.js';
 import { detectOfflineNode, detectOnlineDrift, detectUnknownNode, detectIncidents, makeAvailability } from './drift.js';
 
@@ -19,6 +21,10 @@ export interface ReconcileInput {
   policy: Policy;
   /** Decides staleness and time windows only; nothing else depends on it. */
   now: number;
+  /** Node maintenance states folded from chronicle/admin.jsonl (see src/maintenance). */
+  maintenance?: ReadonlyMap<string, NodeMaintenance>;
+  /** Where the admin chain broke, reported in status/ (the fold stopped there). */
+  adminChain?: ReconcileResult['admin_chain'];
 }
 
 /** The supervisor's conclusion: a pure function of its inputs. */
@@ -42,11 +48,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       recommendations.push(detectUnknownNode(view));
     }
   }
-  recommendations.sort(compareRecommendations);
+  const maintained = applyMaintenance(recommendations, views, input.maintenance ?? new Map());
+  maintained.recommendations.sort(compareRecommendations);
+  const nodeEntry = (name: string, view: NodeView): NodeStatus => {
+    const maintenance = maintained.states.get(name);
+    return maintenance ? { ...nodeStatus(view), maintenance } : nodeStatus(view);
+  };
   return {
-    summary: summarize(recommendations, deploymentsInProgress > 0),
-    recommendations,
-    nodes: Object.fromEntries([...views].map(([name, view]) => [name, nodeStatus(view)])),
+    summary: summarize(maintained.recommendations, deploymentsInProgress > 0 || maintained.transitioning),
+    recommendations: maintained.recommendations,
+    nodes: Object.fromEntries([...views].map(([name, view]) => [name, nodeEntry(name, view)])),
+    ...(input.adminChain ? { admin_chain: input.adminChain } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
 import { reconcile } from './reconcile.js';
+import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import { serializeResult } from './serialize.js';
 
 export const STATUS_FILE = 'status/recommendations.json';
@@ -40,7 +41,16 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     });
     for (const [node, seen] of remote) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
   }
-  const result = reconcile({ inventory: model.inventory, world: model.world, heartbeats, policy: model.policy, now: options.now });
+  const adminChain = adminChainReport(model);
+  const result = reconcile({
+    inventory: model.inventory,
+    world: model.world,
+    heartbeats,
+    policy: model.policy,
+    now: options.now,
+    maintenance: maintenanceStates({ ...model, heartbeats }, options.now),
+    ...(adminChain ? { adminChain } : {}),
+  });
   const text = serializeResult(result);
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;

@@ -32,7 +32,9 @@ export function serializeResult(result: ReconcileResult): string {
       health: node.health,
       last_seen: node.last_seen,
       services: node.services,
+      ...(node.maintenance ? { maintenance: node.maintenance } : {}),
     })),
+    ...(result.admin_chain ? { admin_chain: result.admin_chain } : {}),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

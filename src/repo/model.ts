@@ -14,6 +14,7 @@ import {
 } from '../model/index.js';
 import { Locator, parseData, parseSource, type SourceFile } from './source.js';
 import { closest } from './suggest.js';
+import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
@@ -28,6 +29,8 @@ export interface RepoModel {
   world: Map<string, NodeObservation>;
   /** Node → last heartbeat (ms), from .labwarden/heartbeats/ or the heartbeat branches. */
   heartbeats: Map<string, number>;
+  /** chronicle/admin.jsonl verified and parsed up to its first break. */
+  admin: AdminChain;
   /** Every problem found, sorted: what `validate` prints. */
   problems: Problem[];
   /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
@@ -124,7 +127,19 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
   }
 
   for (const file of sources.files) {
+    if (file.path === ADMIN_FILE) continue;
     if (file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl')) problems.push(...checkJsonLines(file));
+  }
+  // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
+  const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
+  if (admin.break) {
+    worldProblems.push({
+      code: 'admin_chain',
+      file: ADMIN_FILE,
+      line: admin.break.line,
+      col: 1,
+      message: `hash chain broken at seq ${admin.break.seq}: ${admin.break.reason}; ${admin.ignored} event${admin.ignored === 1 ? '' : 's'} from there on are ignored`,
+    });
   }
 
   return {
@@ -132,6 +147,7 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
     policy,
     world,
     heartbeats,
+    admin,
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
   };

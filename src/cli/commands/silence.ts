@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { UserError } from '../../errors/problem.js';
+import type { AdminRequest } from '../../maintenance/append.js';
+import { formatTime, parseDuration } from '../../model/index.js';
+import { runAdmin, withAdminOptions, type AdminOptions } from '../admin.js';
+import type { Io } from '../io.js';
+import { parseNow } from '../options.js';
+
+interface SilenceOptions extends AdminOptions {
+  node?: string;
+  service?: string;
+  fingerprint?: string;
+  for?: string;
+  until?: string;
+}
+
+function matcherOf(options: SilenceOptions): NonNullable<AdminRequest['matcher']> {
+  const matcher = {
+    ...(options.node !== undefined ? { node: options.node } : {}),
+    ...(options.service !== undefined ? { service: options.service } : {}),
+    ...(options.fingerprint !== undefined ? { fingerprint: options.fingerprint } : {}),
+  };
+  if (Object.keys(matcher).length === 0) throw new UserError('a silence needs --node, --service or --fingerprint');
+  return matcher;
+}
+
+function withMatcher(command: Command): Command {
+  return withAdminOptions(command)
+    .option('--node <node>', 'silence alerts about this node')
+    .option('--service <service>', 'silence alerts about this service (service or node/service)')
+    .option('--fingerprint <id>', 'silence alerts about this incident');
+}
+
+export function silenceCommand(io: Io): Command {
+  return withMatcher(new Command('silence'))
+    .description('silence alerts matching a node, a service or an incident until a time (appends to chronicle/admin.jsonl)')
+    .option('--for <duration>', 'how long, e.g. 2h or 30m')
+    .option('--until <iso>', 'until when, e.g. 2026-11-22T12:00:00Z')
+    .addHelpText('after', '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"')
+    .action((options: SilenceOptions) => {
+      if ((options.for === undefined) === (options.until === undefined)) throw new UserError('silence needs exactly one of --for DURATION or --until ISO');
+      let until = options.until;
+      if (options.for !== undefined) {
+        if (!/^(\d+(ms|s|m|h|d|w))+$/.test(options.for)) throw new UserError(`--for: expected a duration such as 30m or 2h, found "${options.for}"`);
+        until = formatTime(parseNow(options.now) + parseDuration(options.for));
+      } else if (Number.isNaN(Date.parse(until!))) {
+        throw new UserError(`--until: expected an ISO timestamp, found "${until}"`);
+      }
+      return runAdmin(io, options, { action: 'silence', matcher: matcherOf(options), until: until! });
+    });
+}
+
+export function unsilenceCommand(io: Io): Command {
+  return withMatcher(new Command('unsilence'))
+    .description('lift the silences with exactly this matcher (appends to chronicle/admin.jsonl)')
+    .addHelpText('after', '\nExample:\n  labwarden unsilence --node media')
+    .action((options: SilenceOptions) => runAdmin(io, options, { action: 'unsilence', matcher: matcherOf(options) }));
+}
+

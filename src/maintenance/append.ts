@@ -1,0 +1,187 @@
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors/problem.js';
+import {
+  AdminEvent,
+  NODE_ACTIONS,
+  SilenceMatcher,
+  formatTime,
+  isName,
+  parseTime,
+  type AdminAction,
+  type NodeMaintenance,
+} from '../model/index.js';
+import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { closest } from '../repo/suggest.js';
+import { ADMIN_FILE, formatAdminLine } from './chain.js';
+import { maintenanceViews } from './from-model.js';
+import { withLock } from './lock.js';
+import { activeSilences, acknowledgements, sameMatcher } from './silences.js';
+import { deriveNodeStates } from './state.js';
+
+export interface AdminRequest {
+  actor: string;
+  action: AdminAction;
+  node?: string;
+  reason?: string;
+  until?: string;
+  matcher?: { node?: string; service?: string; fingerprint?: string };
+  fingerprint?: string;
+}
+
+export interface AppendOutcome {
+  /** The event appended, or (changed = false) the one that would have been. */
+  event: AdminEvent;
+  changed: boolean;
+  /** One line for a person: what happened, or why nothing did. */
+  message: string;
+}
+
+const LOCK_FILE = '.labwarden/admin.lock';
+
+/**
+ * Appends one admin event to chronicle/admin.jsonl: the only writer of the chain, shared by
+ * the CLI and the Discord bot. Refuses unknown nodes and a broken chain (UserError); a request
+ * that changes nothing (exit on an Active node, entering twice) appends nothing and says so.
+ */
+export async function appendAdminEvent(repo: string, request: AdminRequest, options: { now: number }): Promise<AppendOutcome> {
+  checkRequest(request, options.now);
+  return withLock(path.join(repo, LOCK_FILE), async () => {
+    const model = buildRepoModel(await readRepoSources(repo));
+    checkNames(request, model);
+    if (model.admin.break) {
+      throw new UserError(`${ADMIN_FILE} is broken at seq ${model.admin.break.seq} (line ${model.admin.break.line}): ${model.admin.break.reason}; nothing appended`, {
+        hint: 'Appending would chain onto edited history. Restore the file from git (`git checkout <commit> -- chronicle/admin.jsonl`), then run the command again.',
+      });
+    }
+    const parsed = AdminEvent.safeParse({
+      seq: model.admin.events.length + 1,
+      at: formatTime(options.now),
+      actor: request.actor,
+      action: request.action,
+      node: request.node ?? null,
+      reason: request.reason ?? null,
+      prev: model.admin.head,
+      ...(request.until !== undefined ? { until: formatTime(parseTime(request.until)) } : {}),
+      ...(request.matcher !== undefined ? { matcher: request.matcher } : {}),
+      ...(request.fingerprint !== undefined ? { fingerprint: request.fingerprint } : {}),
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UserError(`${issue.path.join('.') || 'event'}: ${issue.message}`);
+    }
+    const event = parsed.data;
+    const views = maintenanceViews(model, options.now);
+    const before = deriveNodeStates(model.admin.events, views, model.policy, options.now);
+    const noop = noChange(event, model, before, options.now);
+    if (noop) return { event, changed: false, message: noop };
+
+    const file = path.join(repo, ADMIN_FILE);
+    await mkdir(path.dirname(file), { recursive: true });
+    const handle = await open(file, 'a');
+    try {
+      // One write of the whole line: a crash leaves either the line or nothing (or a torn
+      // last line, which the fold reports instead of trusting).
+      const bytes = Buffer.from(`${formatAdminLine(event)}\n`, 'utf8');
+      const { bytesWritten } = await handle.write(bytes);
+      if (bytesWritten !== bytes.length) throw new Error(`short write to ${ADMIN_FILE}: ${bytesWritten} of ${bytes.length} bytes`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const after = deriveNodeStates([...model.admin.events, event], views, model.policy, options.now);
+    return { event, changed: true, message: describeChange(event, before, after) };
+  });
+}
+
+function checkRequest(request: AdminRequest, now: number): void {
+  const fail = (message: string, hint?: string) => {
+    throw new UserError(message, hint ? { hint } : {});
+  };
+  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > 200) fail('actor: a name on one line (at most 200 characters) is required', 'Pass --actor NAME.');
+  if (request.reason !== undefined && request.reason.length > 2000) fail('reason: at most 2000 characters');
+  if (NODE_ACTIONS.includes(request.action) && request.node === undefined) fail(`${request.action} needs a node`);
+  if (request.node !== undefined && !isName(request.node)) fail(`"${request.node}" is not a node name: lowercase letters, digits and inner dashes`);
+  if (request.action === 'silence' || request.action === 'unsilence') {
+    if (!request.matcher) fail(`${request.action} needs a matcher: a node, a service or a fingerprint`);
+    const matcher = SilenceMatcher.safeParse(request.matcher);
+    if (!matcher.success) fail(`matcher: ${matcher.error.issues[0]!.message}`);
+  }
+  if (request.action === 'silence') {
+    const until = request.until === undefined ? Number.NaN : parseTime(request.until);
+    if (Number.isNaN(until)) fail('silence needs `until`, an ISO timestamp', 'Pass --for 2h or --until 2026-11-22T12:00:00Z.');
+    if (until <= now) fail(`silence until ${request.until} is not in the future`);
+  }
+  if (request.action === 'ack' && !request.fingerprint) fail('ack needs an incident fingerprint');
+}
+
+function checkNames(request: AdminRequest, model: RepoModel): void {
+  const known = [...model.inventory.nodes.keys()].sort();
+  const checkNode = (node: string, what: string) => {
+    if (model.inventory.nodes.has(node)) return;
+    const guess = closest(node, known);
+    throw new UserError(`unknown node "${node}"${what}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      hint: `Known nodes: ${known.join(', ') || 'none (inventory/hosts/ is empty)'}.`,
+    });
+  };
+  if (request.node !== undefined) checkNode(request.node, '');
+  if (request.matcher?.node !== undefined) checkNode(request.matcher.node, ' in the matcher');
+  const service = request.matcher?.service;
+  if (service !== undefined) {
+    const [node, name] = service.includes('/') ? service.split('/') : [undefined, service];
+    if (node !== undefined) checkNode(node, ' in the matcher');
+    const candidates = [...model.inventory.nodes.values()].filter((n) => node === undefined || n.name === node).flatMap((n) => n.services.map((s) => s.name));
+    if (!candidates.includes(name!)) {
+      const guess = closest(name!, candidates);
+      throw new UserError(`unknown service "${service}" in the matcher${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        hint: 'Name a service listed in inventory/hosts/<node>/services.yaml, as service or node/service.',
+      });
+    }
+  }
+}
+
+const IN_MAINTENANCE = new Set(['EnteringMaintenance', 'Maintenance', 'DrainFailed']);
+
+/** Why the event would change nothing, or undefined when it changes something. */
+function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeMaintenance>, now: number): string | undefined {
+  const node = event.node ?? '';
+  const state = states.get(node);
+  const label = state ? `${state.state}${state.since ? ` since ${state.since}` : ''}` : '';
+  switch (event.action) {
+    case 'enter_maintenance':
+    case 'drain':
+      return state && IN_MAINTENANCE.has(state.state) ? `${node} is already ${label}; nothing to do` : undefined;
+    case 'exit_maintenance':
+      if (state?.state === 'ExitingMaintenance') return `${node} is already ExitingMaintenance since ${state.since}; nothing to do`;
+      return state && !IN_MAINTENANCE.has(state.state) ? `${node} is not in maintenance (${label}); nothing to do` : undefined;
+    case 'cordon':
+      return state?.cordoned ? `${node} is already cordoned (${label}); nothing to do` : undefined;
+    case 'uncordon':
+      return state?.state === 'Active' ? `${node} is not cordoned and not in maintenance (${label}); nothing to do` : undefined;
+    case 'silence': {
+      const same = activeSilences(model.admin.events, now).find((s) => sameMatcher(s.matcher, event.matcher!));
+      return same && same.until === event.until ? `an identical silence (seq ${same.seq}) is already active until ${same.until}; nothing to do` : undefined;
+    }
+    case 'unsilence':
+      return activeSilences(model.admin.events, now).some((s) => sameMatcher(s.matcher, event.matcher!))
+        ? undefined
+        : 'no active silence has this matcher; nothing to do';
+    case 'ack': {
+      const ack = acknowledgements(model.admin.events).get(event.fingerprint!);
+      return ack ? `${event.fingerprint} was already acknowledged by ${ack.actor} at ${ack.at} (seq ${ack.seq}); nothing to do` : undefined;
+    }
+  }
+}
+
+function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>, after: Map<string, NodeMaintenance>): string {
+  const recorded = `${event.action} recorded as seq ${event.seq}`;
+  if (event.node === null || !NODE_ACTIONS.includes(event.action)) {
+    if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until}`;
+    if (event.action === 'unsilence') return `${recorded}: lifted silences matching ${JSON.stringify(event.matcher)}`;
+    return `${recorded}: ${event.fingerprint} acknowledged`;
+  }
+  const from = before.get(event.node)!;
+  const to = after.get(event.node)!;
+  const drain = to.drain ? ` (drain ${to.drain.moved}/${to.drain.total} moved${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => `${b.reason} [${b.kind}]`).join('; ')}` : ''})` : '';
+  return `${event.node}: ${recorded}; ${from.state}${from.cordoned && from.state !== 'Cordoned' ? ' (cordoned)' : ''} -> ${to.state}${to.cordoned && to.state !== 'Cordoned' ? ' (cordoned)' : ''}${drain}`;
+}
