@@ -17,6 +17,10 @@ export const PROBLEMS = {
   duplicate_snapshot: { title: 'Two snapshots for one node', hint: 'Keep either world/nodes/<node>.yaml or .json, not both.' },
   unreadable_file: { title: 'Unreadable file', hint: 'Check the file exists and is readable.' },
   chronicle_line: { title: 'Invalid chronicle line', hint: 'Chronicle files are JSON Lines: one JSON object per line.' },
+  chronicle_partial_line: {
+    title: 'Partial last chronicle line',
+    hint: 'An append was interrupted; `labwarden reconcile` truncates the partial line (and only it) on its next run.',
+  },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -4,3 +4,4 @@ export * from './inventory.js';
 export * from './world.js';
 export * from './policy.js';
 export * from './recommendation.js';
+export * from './maintenance-window.js';
