@@ -181,7 +181,8 @@ function advanceFingerprint(
     }
   } else if (current?.state === 'clear' && sim.open && evidence !== null && evidence >= current.at + policy.stabilize_for) {
     // Stabilization: resolved only after staying clear stabilize_for; the time is when it cleared.
-    emit('resolved', after(current.at, sim.lastLifecycleAt));
+    // After a flapping episode, the resolve follows the stable line so readers see it outside the episode.
+    emit('resolved', after(Math.max(current.at, sim.lastStableAt + SECOND), sim.lastLifecycleAt));
   }
   return { incidents: out, ...(transition ? { transition } : {}) };
 }
