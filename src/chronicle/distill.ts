@@ -1,6 +1,6 @@
 import { formatTime, parseTime, type Inventory } from '../model/index.js';
 import type { IncidentLine } from './line.js';
-import { foldIncidents, sortUnique } from './state.js';
+import { sortUnique } from './state.js';
 
 export const INSIGHTS_FILE = 'status/insights.json';
 
@@ -52,11 +52,14 @@ export function distill(lines: readonly IncidentLine[], now: number, inventory?:
     for (const service of node.services) get(services, `${node.name}/${service.name}`);
   }
 
-  const sorted = sortUnique(lines.filter((line) => parseTime(line.at) <= now));
+  const sorted = sortUnique(lines).filter((line) => parseTime(line.at) <= now);
   const opened = new Map<string, number>();
+  const last = new Map<string, IncidentLine>();
+  const flappingNow = new Set<string>();
   const episodes: { line: IncidentLine; start: number; end: number | null }[] = [];
   for (const line of sorted) {
-    if (line.service) {
+    last.set(line.fingerprint, line);
+    if (line.service && !servicesOf.get(line.node)?.has(line.service)) {
       const set = servicesOf.get(line.node) ?? new Set<string>();
       set.add(line.service);
       servicesOf.set(line.node, set);
@@ -65,10 +68,9 @@ export function distill(lines: readonly IncidentLine[], now: number, inventory?:
     else if (line.event === 'resolved' && opened.has(line.fingerprint)) {
       episodes.push({ line, start: opened.get(line.fingerprint)!, end: parseTime(line.at) });
       opened.delete(line.fingerprint);
-    }
+    } else if (line.event === 'flapping') flappingNow.add(line.fingerprint);
+    else if (line.event === 'stable') flappingNow.delete(line.fingerprint);
   }
-  const last = new Map<string, IncidentLine>();
-  for (const line of sorted) last.set(line.fingerprint, line);
   for (const [fingerprint, start] of opened) episodes.push({ line: last.get(fingerprint)!, start, end: null });
 
   for (const { line, start, end } of episodes) {
@@ -118,7 +120,7 @@ export function distill(lines: readonly IncidentLine[], now: number, inventory?:
       }),
     );
 
-  const flapping = [...foldIncidents(sorted)].filter(([, state]) => state.flapping).map(([fingerprint]) => fingerprint).sort();
+  const flapping = [...flappingNow].sort();
   const top = [...services]
     .map(([target, t]) => ({ target, incidents: t.incidents, outage_seconds: Math.round(downtime(merge(t.outages), -Infinity, asOf) / 1000) }))
     .filter((entry) => entry.incidents > 0)

@@ -1,5 +1,5 @@
 import { parseTime, type Severity } from '../model/index.js';
-import { compareLines, type IncidentLine, type TransitionLine } from './line.js';
+import type { IncidentLine, TransitionLine } from './line.js';
 
 /** What the chronicle remembers of one fingerprint: the fold of its incident lines. */
 export interface IncidentState {
@@ -18,10 +18,19 @@ export interface IncidentState {
   lastAt: number;
 }
 
-/** Sorted, with duplicate ids dropped (a union merge may keep a line twice). */
-export function sortUnique<T extends { id: string; at: string; fingerprint: string }>(lines: readonly T[]): T[] {
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sorted in reading order (at, fingerprint, event), with duplicate ids dropped (a union merge
+ * may keep a line twice). Times are parsed once per line, not per comparison.
+ */
+export function sortUnique<T extends { id: string; at: string; fingerprint: string; event?: string; state?: string }>(lines: readonly T[]): T[] {
   const seen = new Set<string>();
-  return [...lines].sort(compareLines).filter((line) => (seen.has(line.id) ? false : (seen.add(line.id), true)));
+  return lines
+    .map((line) => ({ line, at: parseTime(line.at) }))
+    .sort((a, b) => a.at - b.at || text(a.line.fingerprint, b.line.fingerprint) || text(a.line.event ?? a.line.state ?? '', b.line.event ?? b.line.state ?? ''))
+    .map((entry) => entry.line)
+    .filter((line) => (seen.has(line.id) ? false : (seen.add(line.id), true)));
 }
 
 export function foldIncidents(lines: readonly IncidentLine[]): Map<string, IncidentState> {

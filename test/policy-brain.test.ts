@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, brief, replay, type TimelineStep } from '../../test/helpers/timeline.js';
+import { at, brief, replay, type TimelineStep } from './helpers/timeline.js';
 
 const T0 = '2026-11-22T10:00:00Z';
 const MEDIA = { 'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n' };
