@@ -58,7 +58,7 @@ describe('labwarden CLI (child processes)', () => {
     expect(reconcile.code).toBe(2);
     expect(reconcile.stderr).toContain('inventory/hosts/media/services.yaml:3:5');
     expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toBe(status);
-    expect((await readdir(path.join(repo, 'status'))).sort()).toEqual(['recommendations.json']);
+    expect((await readdir(path.join(repo, 'status'))).sort()).toEqual(['insights.json', 'recommendations.json']);
   });
 
   it('a broken world snapshot marks that node unknown and reconciles the rest', async () => {

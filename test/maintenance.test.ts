@@ -15,15 +15,15 @@ describe('labwarden maintenance', () => {
   it('appends once, then says a repeat changes nothing; exit on an Active node is a no-op; unknown nodes are refused', async () => {
     const repo = await copyDemo();
     const before = await admin(repo);
-    const enter = await runCli(['maintenance', 'enter', 'gateway', '--repo', repo, '--now', NOW, '--reason', 'firmware', '--actor', 'carol']);
+    const enter = await runCli(['maintenance', 'enter', 'media', '--repo', repo, '--now', NOW, '--reason', 'firmware', '--actor', 'carol']);
     expect(enter).toMatchObject({ code: 0 });
-    expect(enter.stdout).toMatch(/^gateway: enter_maintenance recorded as seq 3; Active -> DrainFailed \(drain 0\/4 moved; blocked: .*pihole has no failover target \[hard\]/);
+    expect(enter.stdout).toMatch(/^media: enter_maintenance recorded as seq 3; Active -> EnteringMaintenance \(drain 0\/4 moved/);
     const once = await admin(repo);
     expect(once.startsWith(before)).toBe(true);
-    expect(JSON.parse(once.trimEnd().split('\n').at(-1)!)).toMatchObject({ seq: 3, at: NOW, actor: 'carol', action: 'enter_maintenance', node: 'gateway', reason: 'firmware' });
+    expect(JSON.parse(once.trimEnd().split('\n').at(-1)!)).toMatchObject({ seq: 3, at: NOW, actor: 'carol', action: 'enter_maintenance', node: 'media', reason: 'firmware' });
 
-    const again = await runCli(['maintenance', 'enter', 'gateway', '--repo', repo, '--now', NOW]);
-    expect(again).toMatchObject({ code: 0, stdout: `gateway is already DrainFailed since ${NOW}; nothing to do\n` });
+    const again = await runCli(['maintenance', 'enter', 'media', '--repo', repo, '--now', NOW]);
+    expect(again).toMatchObject({ code: 0, stdout: `media is already EnteringMaintenance since ${NOW}; nothing to do\n` });
     const exit = await runCli(['maintenance', 'exit', 'storage', '--repo', repo, '--now', NOW]);
     expect(exit).toMatchObject({ code: 0, stdout: 'storage is not in maintenance (Active); nothing to do\n' });
     expect(await admin(repo)).toBe(once);
@@ -38,11 +38,12 @@ describe('labwarden maintenance', () => {
     const repo = await copyDemo();
     await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     const json = await status(repo);
-    expect(json.nodes.media.maintenance).toMatchObject({ state: 'EnteringMaintenance', since: '2026-11-22T09:55:00Z', drain: { moved: 0, total: 4 } });
+    expect(json.nodes.gateway.maintenance).toMatchObject({ state: 'DrainFailed', since: '2026-11-22T09:55:00Z', drain: { moved: 0, total: 4 } });
     expect(json.nodes.backup.maintenance).toMatchObject({ state: 'Cordoned', cordoned: true });
     expect(json.nodes.storage.maintenance).toEqual({ state: 'Active', since: null, cordoned: false });
     const text = await runCli(['status', '--repo', repo]);
-    expect(text.stdout).toContain('media    online   3/4 ok, 1 failed  [EnteringMaintenance since 2026-11-22T09:55:00Z, drain 0/4 moved, until 2026-11-22T10:55:00Z]');
+    expect(text.stdout).toContain('gateway  online   4/4 ok  [DrainFailed since 2026-11-22T09:55:00Z, drain 0/4 moved]');
+    expect(text.stdout).toContain('way out: labwarden maintenance exit gateway');
   });
 
   it('silence, unsilence and ack go through the same chain', async () => {
@@ -94,7 +95,7 @@ describe('admin chain tampering', () => {
     expect(json.admin_chain.break).toMatchObject({ seq, line });
     // Events from the break on are not trusted: with seq 1 (the cordon) gone, backup is Active.
     if (seq === 1) expect(json.nodes.backup.maintenance.state).toBe('Active');
-    else expect(json.nodes.media.maintenance.state).toBe('Active');
+    else expect(json.nodes.gateway.maintenance.state).toBe('Active');
 
     const append = await runCli(['maintenance', 'cordon', 'pi', '--repo', repo, '--now', NOW]);
     expect(append.code).toBe(2);

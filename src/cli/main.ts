@@ -13,6 +13,7 @@ import { discoverCommand } from './commands/discover.js';
 import { maintenanceCommand } from './commands/maintenance.js';
 import { silenceCommand, unsilenceCommand } from './commands/silence.js';
 import { ackCommand } from './commands/ack.js';
+import { chronicleCommand } from './commands/chronicle.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -28,6 +29,7 @@ export function buildProgram(io: Io): Command {
     observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
     initCommand(io), discoverCommand(io),
     maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
+    chronicleCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }

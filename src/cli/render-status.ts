@@ -42,7 +42,15 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
     lines.push(paint(io, 'bold', `${event} (${recs.length})`));
     for (const rec of recs) {
       const target = rec.service ? `${rec.node}/${rec.service}` : rec.node;
-      const flags = [paint(io, SEVERITY_STYLE[rec.severity], rec.severity), ...(rec.in_progress ? ['in progress'] : [])];
+      const flags = [
+        paint(io, SEVERITY_STYLE[rec.severity], rec.severity),
+        ...(rec.in_progress ? ['in progress'] : []),
+        ...(rec.escalated ? ['escalated'] : []),
+        ...(rec.flapping ? ['flapping'] : []),
+        ...(rec.deferred ? ['deferred'] : []),
+        ...(rec.not_before ? [`not before ${rec.not_before}`] : []),
+        ...(rec.maintenance_window ? [`maintenance: ${rec.maintenance_window}`] : []),
+      ];
       lines.push(`  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`);
       lines.push(`      ${rec.reason}`);
     }

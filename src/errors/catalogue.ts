@@ -21,6 +21,10 @@ export const PROBLEMS = {
     hint: 'chronicle/admin.jsonl is append-only and hash-chained: restore it from git (`git log -p chronicle/admin.jsonl`, then `git checkout <commit> -- chronicle/admin.jsonl`) and re-issue the lost commands.',
   },
   chronicle_line: { title: 'Invalid chronicle line', hint: 'Chronicle files are JSON Lines: one JSON object per line.' },
+  chronicle_partial_line: {
+    title: 'Partial last chronicle line',
+    hint: 'An append was interrupted; `labwarden reconcile` truncates the partial line (and only it) on its next run.',
+  },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

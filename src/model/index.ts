@@ -5,3 +5,4 @@ export * from './world.js';
 export * from './policy.js';
 export * from './recommendation.js';
 export * from './admin.js';
+export * from './maintenance-window.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Severity } from './world.js';
 import { Duration } from './time.js';
+import { MaintenanceWindow } from './maintenance-window.js';
 
 /**
  * inventory/policy.yaml. Every setting is optional; the defaults are what a quiet homelab
@@ -31,6 +32,16 @@ export const Policy = z.strictObject({
     })
     .default({ users: [], roles: [] })
     .describe('who may change state from Discord (maintenance, silences); anyone else is refused'),
+  flapping_threshold_high: z.number().min(0).max(100).default(30).describe('weighted % of state changes over the last 20 samples from which a drift is flapping (Icinga 2 convention)'),
+  flapping_threshold_low: z.number().min(0).max(100).default(25).describe('weighted % of state changes below which a flapping drift is stable again'),
+  flapping_sample: Duration.prefault('5m').describe('length of one of the 20 flapping samples: a sample counts as a change when the drift opened or cleared in it'),
+  backoff_initial: Duration.prefault('10s').describe('wait before redeploying after the first failed deployment; doubles with each further failure'),
+  backoff_max: Duration.prefault('5m').describe('the redeploy backoff never waits longer than this'),
+  backoff_reset_after: Duration.prefault('10m').describe('a successful deployment that held this long resets the redeploy backoff'),
+  maintenance_windows: z
+    .array(MaintenanceWindow)
+    .default([])
+    .describe('scheduled windows (cron + duration, per node or label) in which drift is recorded but neither escalated nor alerted'),
 });
 export type Policy = z.infer<typeof Policy>;
 

@@ -53,6 +53,16 @@ export interface Recommendation {
   blocked_by?: string[];
   /** migrate: the failover target chosen for the service. */
   target?: string;
+  /** Chronicle: a redeploy under backoff should not run before this time. */
+  not_before?: string;
+  /** Chronicle: beyond max_required_per_run; wait until the actionable ones are done. */
+  deferred?: boolean;
+  /** Chronicle: the drift changes state too often to alert on each change. */
+  flapping?: boolean;
+  /** Chronicle: severity was raised because the drift stayed open past escalate_after. */
+  escalated?: boolean;
+  /** Chronicle: the node is inside a scheduled maintenance window (name). */
+  maintenance_window?: string;
 }
 
 export type NodeHealth = 'online' | 'offline' | 'unknown';

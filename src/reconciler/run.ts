@@ -4,8 +4,21 @@ import { readIfExists, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
-import { reconcile } from './reconcile.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
+import {
+  advanceChronicle,
+  appendLines,
+  applyChronicle,
+  distill,
+  INCIDENTS_FILE,
+  INSIGHTS_FILE,
+  loadChronicle,
+  repairChronicle,
+  serializeInsights,
+  TRANSITIONS_FILE,
+  type IncidentLine,
+} from '../chronicle/index.js';
+import { reconcile, type ReconcileInput } from './reconcile.js';
 import { serializeResult } from './serialize.js';
 
 export const STATUS_FILE = 'status/recommendations.json';
@@ -18,18 +31,24 @@ export interface ReconcileRun {
   written: boolean;
   /** Problems in world snapshots: those nodes are `unknown`, the rest is reconciled. */
   warnings: Problem[];
+  /** Lines this run adds to chronicle/incidents.jsonl (appended unless --dry-run). */
+  incidents: IncidentLine[];
+  /** Interrupted appends found (and, unless --dry-run, truncated). */
+  repaired: Problem[];
 }
 
 /**
- * Reads the repo, reconciles and writes status/ atomically. Inventory, policy or chronicle
- * problems stop the run before anything is written, so the last good status stays.
+ * Reads the repo, reconciles, appends to the chronicle and writes status/ atomically.
+ * Inventory, policy or chronicle problems stop the run before anything is written, so the
+ * last good status stays.
  */
 export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
-  const model = buildRepoModel(await readRepoSources(options.repo));
+  const sources = await readRepoSources(options.repo);
+  const model = buildRepoModel(sources);
   if (model.fatal.length > 0) {
-    throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state; status/ left as it was`, {
+    throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state or chronicle; nothing written`, {
       problems: model.fatal,
-      hint: 'Fix these and run again; `labwarden validate` lists every problem.',
+      hint: 'Fix these and run again; `labwarden validate` lists every problem. A corrupt chronicle line must be repaired by hand: reconcile does not guess.',
     });
   }
   const heartbeats = new Map(model.heartbeats);
@@ -42,7 +61,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     for (const [node, seen] of remote) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
   }
   const adminChain = adminChainReport(model);
-  const result = reconcile({
+  const chronicle = loadChronicle(sources.files);
+  const input: ReconcileInput = {
     inventory: model.inventory,
     world: model.world,
     heartbeats,
@@ -50,11 +70,31 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     now: options.now,
     maintenance: maintenanceStates({ ...model, heartbeats }, options.now),
     ...(adminChain ? { adminChain } : {}),
-  });
+  };
+  const raw = reconcile(input);
+  const advance = advanceChronicle(chronicle.history, raw, input);
+  const result = applyChronicle(raw, advance.state, input);
   const text = serializeResult(result);
+  const insights = serializeInsights(distill([...chronicle.history.incidents, ...advance.incidents], options.now, model.inventory));
+
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;
-  const written = changed && !options.dryRun ? await writeIfChanged(file, text) : false;
+  let written = false;
+  if (!options.dryRun) {
+    await repairChronicle(options.repo, chronicle.repairs);
+    await appendLines(options.repo, TRANSITIONS_FILE, advance.transitions, chronicle.missingNewline.has(TRANSITIONS_FILE));
+    await appendLines(options.repo, INCIDENTS_FILE, advance.incidents, chronicle.missingNewline.has(INCIDENTS_FILE));
+    written = changed ? await writeIfChanged(file, text) : false;
+    await writeIfChanged(path.join(options.repo, INSIGHTS_FILE), insights);
+  }
   const fatal = new Set(model.fatal);
-  return { result, text, changed, written, warnings: model.problems.filter((problem) => !fatal.has(problem)) };
+  return {
+    result,
+    text,
+    changed,
+    written,
+    warnings: model.problems.filter((problem) => !fatal.has(problem)),
+    incidents: advance.incidents,
+    repaired: chronicle.repairs.map((repair) => repair.problem),
+  };
 }

@@ -83,8 +83,13 @@ describe('validation reports every problem with file:line:col', () => {
     ],
     [
       'chronicle line',
-      { 'chronicle/incidents.jsonl': '{"a":1}\nnot json\n{"b":2}\n' },
-      ['chronicle/incidents.jsonl:2:1 expected one JSON object per line'],
+      { 'chronicle/notifications.jsonl': '{"a":1}\nnot json\n{"b":2}\n' },
+      ['chronicle/notifications.jsonl:2:1 corrupt line: not JSON'],
+    ],
+    [
+      'incident line not matching the chronicle contract',
+      { 'chronicle/incidents.jsonl': '{"a":1}\n' },
+      ['chronicle/incidents.jsonl:1:1 corrupt line: id: Invalid input: expected string, received undefined'],
     ],
   ])('%s', (_name, files, expected) => {
     expect(render(files as Record<string, string>)).toEqual(expected);

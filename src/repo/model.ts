@@ -15,6 +15,7 @@ import {
 import { Locator, parseData, parseSource, type SourceFile } from './source.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
+import { checkChronicleFile } from '../chronicle/check.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
@@ -128,7 +129,11 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
 
   for (const file of sources.files) {
     if (file.path === ADMIN_FILE) continue;
-    if (file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl')) problems.push(...checkJsonLines(file));
+    if (!(file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl'))) continue;
+    // A partial last line is the trace of an interrupted append: reconcile repairs it, so it is not fatal.
+    const checked = checkChronicleFile(file);
+    problems.push(...checked.fatal);
+    worldProblems.push(...checked.repairable);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
   const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
@@ -230,27 +235,5 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
     state.set(id, 'done');
   };
   for (const id of [...edges.keys()].sort()) if (!state.has(id)) visit(id);
-  return problems;
-}
-
-function checkJsonLines(file: SourceFile): Problem[] {
-  const problems: Problem[] = [];
-  const lines = file.text.split('\n');
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-    } catch {
-      const last = index === lines.length - 1;
-      problems.push({
-        code: 'chronicle_line',
-        file: file.path,
-        line: index + 1,
-        col: 1,
-        message: last ? 'incomplete last line (an interrupted append?): expected one JSON object ending in a newline' : 'expected one JSON object per line',
-      });
-    }
-  });
   return problems;
 }

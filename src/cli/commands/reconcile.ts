@@ -26,7 +26,8 @@ export function reconcileCommand(io: Io): Command {
       if (options.json) io.out(run.text);
       else {
         const verb = !run.changed ? 'unchanged' : options.dryRun ? 'would change (dry run)' : 'written';
-        io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}`);
+        const chronicle = run.incidents.length === 0 ? 'no chronicle change' : `${run.incidents.length} chronicle line${run.incidents.length === 1 ? '' : 's'}${options.dryRun ? ' (not written)' : ' appended'}`;
+        io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}; ${chronicle}`);
       }
       if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
     });

@@ -1,0 +1,54 @@
+import { mkdir, open, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import type { Problem } from '../errors/problem.js';
+import type { ChronicleHistory } from './advance.js';
+import { IncidentLine, INCIDENTS_FILE, serializeLine, TransitionLine, TRANSITIONS_FILE } from './line.js';
+import { parseJsonLines } from './parse.js';
+
+export interface LoadedChronicle {
+  history: ChronicleHistory;
+  /** Corrupt lines in the middle of a file: reconcile refuses to run on them. */
+  problems: Problem[];
+  /** Interrupted appends to cut off before the next append. */
+  repairs: { file: string; keepBytes: number; problem: Problem }[];
+  /** Files whose complete last line lacks its newline. */
+  missingNewline: Set<string>;
+}
+
+/** Interprets the chronicle files read with the repo (pure). */
+export function loadChronicle(files: readonly { path: string; text: string }[]): LoadedChronicle {
+  const text = (name: string) => files.find((file) => file.path === name)?.text ?? '';
+  const incidents = parseJsonLines(INCIDENTS_FILE, text(INCIDENTS_FILE), IncidentLine);
+  const transitions = parseJsonLines(TRANSITIONS_FILE, text(TRANSITIONS_FILE), TransitionLine);
+  const repairs: LoadedChronicle['repairs'] = [];
+  const missingNewline = new Set<string>();
+  for (const [file, parsed] of [[INCIDENTS_FILE, incidents], [TRANSITIONS_FILE, transitions]] as const) {
+    if (parsed.partial) repairs.push({ file, ...parsed.partial });
+    if (parsed.missingNewline) missingNewline.add(file);
+  }
+  return {
+    history: { incidents: incidents.lines, transitions: transitions.lines },
+    problems: [...incidents.problems, ...transitions.problems],
+    repairs,
+    missingNewline,
+  };
+}
+
+/** Cuts an interrupted append back to the last complete line, and nothing more. */
+export async function repairChronicle(repo: string, repairs: LoadedChronicle['repairs']): Promise<void> {
+  for (const repair of repairs) await truncate(path.join(repo, repair.file), repair.keepBytes);
+}
+
+/** Appends whole lines in one write, then fsync: a crash leaves at most one partial last line. */
+export async function appendLines(repo: string, file: string, lines: readonly (IncidentLine | TransitionLine)[], missingNewline: boolean): Promise<void> {
+  if (lines.length === 0) return;
+  const target = path.join(repo, file);
+  await mkdir(path.dirname(target), { recursive: true });
+  const handle = await open(target, 'a');
+  try {
+    await handle.write(`${missingNewline ? '\n' : ''}${lines.map(serializeLine).join('')}`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
