@@ -46,7 +46,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       for (const problem of error.problems) io.err(renderProblem(problem));
       io.err(`error: ${error.message}`);
       if (error.hint) io.err(`hint: ${error.hint}`);
-      return 2;
+      return error.exitCode;
     }
     io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     io.err('hint: this is a bug in labwarden; please report it with the command you ran.');

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A git command that failed: its arguments and git's own words. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(' ')}: ${stderr.trim()}`);
+    this.name = 'GitCommandError';
+  }
+}
+
+/** `-c` settings for every command: no editor, no pager, no prompt (a prompt would hang a cron job). */
+const BASE_CONFIG = ['-c', 'core.editor=true', '-c', 'core.pager=cat', '-c', 'advice.detachedHead=false'];
+
+/**
+ * The thin git client: plain commands, no policy. The commit/push rules live in
+ * commit-push.ts; this file only knows how to ask git.
+ */
+export class Git {
+  private readonly sg: SimpleGit;
+  constructor(readonly dir: string) {
+    // The only "unsafe" settings used are the fixed ones in BASE_CONFIG (editor `true`, pager `cat`).
+    this.sg = simpleGit({ baseDir: dir, maxConcurrentProcesses: 2, trimmed: false, unsafe: { allowUnsafeEditor: true, allowUnsafePager: true } });
+  }
+
+  async run(args: string[]): Promise<string> {
+    try {
+      return await this.sg.raw([...BASE_CONFIG, ...args]);
+    } catch (error) {
+      throw new GitCommandError(args, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Runs and reports failure as data instead of throwing. */
+  async attempt(args: string[]): Promise<{ ok: true; out: string } | { ok: false; stderr: string }> {
+    try {
+      return { ok: true, out: await this.run(args) };
+    } catch (error) {
+      if (error instanceof GitCommandError) return { ok: false, stderr: error.stderr };
+      throw error;
+    }
+  }
+
+  /**
+   * For the plumbing that needs stdin or a private environment (simple-git passes neither).
+   */
+  exec(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        'git',
+        [...BASE_CONFIG, ...args],
+        { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => (error ? reject(new GitCommandError(args, stderr || error.message)) : resolve(stdout)),
+      );
+      child.stdin?.end(options.input ?? '');
+    });
+  }
+
+  async isRepo(): Promise<boolean> {
+    const result = await this.attempt(['rev-parse', '--is-inside-work-tree']);
+    return result.ok && result.out.trim() === 'true';
+  }
+
+  async gitDir(): Promise<string> {
+    return (await this.run(['rev-parse', '--absolute-git-dir'])).trim();
+  }
+
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  async branch(): Promise<string | undefined> {
+    const result = await this.attempt(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    return result.ok ? result.out.trim() : undefined;
+  }
+
+  async config(key: string): Promise<string | undefined> {
+    const result = await this.attempt(['config', '--get', key]);
+    return result.ok ? result.out.trim() || undefined : undefined;
+  }
+
+  async revParse(ref: string): Promise<string | undefined> {
+    const result = await this.attempt(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return result.ok ? result.out.trim() : undefined;
+  }
+
+  /** Tracked paths with changes (staged or not), from `git status`; untracked files are left out. */
+  async changedPaths(): Promise<string[]> {
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+    const paths: string[] = [];
+    const fields = out.split('\0');
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (entry.length < 4) continue;
+      paths.push(entry.slice(3));
+      if (entry[0] === 'R' || entry[0] === 'C') i++; // the rename's source follows
+    }
+    return paths;
+  }
+
+  async trackedUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    return (await this.run(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean);
+  }
+
+  async stagedUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    return (await this.run(['diff', '--cached', '--name-only', '-z', '--', ...paths])).split('\0').filter(Boolean);
+  }
+
+  async conflicted(): Promise<string[]> {
+    return (await this.run(['diff', '--name-only', '-z', '--diff-filter=U'])).split('\0').filter(Boolean);
+  }
+
+  async rebaseInProgress(): Promise<boolean> {
+    const dir = await this.gitDir();
+    return existsSync(path.join(dir, 'rebase-merge')) || existsSync(path.join(dir, 'rebase-apply'));
+  }
+
+  async count(range: string): Promise<number> {
+    return Number((await this.run(['rev-list', '--count', range])).trim());
+  }
+}

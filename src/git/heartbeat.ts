@@ -1,0 +1,60 @@
+import { Git } from './client.js';
+import { classifyRemoteError, GitFailure } from './errors.js';
+
+export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
+export const HEARTBEAT_FILE = 'heartbeat.json';
+
+export interface BranchHeartbeat {
+  node: string;
+  seen_at: string;
+}
+
+/**
+ * Force-pushes `labwarden/heartbeat/<name>` as a single orphan commit holding {node, seen_at}:
+ * liveness without history, and no writer shares a ref with another. Dated `seenAt`, so the
+ * same beat is the same commit.
+ */
+export async function pushHeartbeat(repo: string, options: { name: string; seenAt: string; remote?: string }): Promise<string> {
+  const git = new Git(repo);
+  const remote = options.remote ?? 'origin';
+  const body = `${JSON.stringify({ node: options.name, seen_at: options.seenAt } satisfies BranchHeartbeat)}\n`;
+  const blob = (await git.exec(['hash-object', '-w', '--stdin'], { input: body })).trim();
+  const tree = (await git.exec(['mktree'], { input: `100644 blob ${blob}\t${HEARTBEAT_FILE}\n` })).trim();
+  const date = `${options.seenAt.replace(/Z$/, '')} +0000`;
+  const env = {
+    GIT_AUTHOR_NAME: 'labwarden',
+    GIT_AUTHOR_EMAIL: 'labwarden@users.noreply.localhost',
+    GIT_COMMITTER_NAME: 'labwarden',
+    GIT_COMMITTER_EMAIL: 'labwarden@users.noreply.localhost',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
+  const commit = (await git.exec(['commit-tree', tree, '-m', `heartbeat ${options.name} ${options.seenAt}`], { env })).trim();
+  const ref = `refs/heads/${HEARTBEAT_PREFIX}${options.name}`;
+  const pushed = await git.attempt(['push', '--quiet', '--force', remote, `${commit}:${ref}`]);
+  if (!pushed.ok) {
+    const outcome = classifyRemoteError(pushed.stderr);
+    throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `heartbeat push to ${remote} failed`, pushed.stderr);
+  }
+  return commit;
+}
+
+/** Fetches every heartbeat branch and reads them: name → seen_at. Broken ones are skipped. */
+export async function fetchHeartbeats(repo: string, remote = 'origin'): Promise<Map<string, string>> {
+  const git = new Git(repo);
+  const tracking = `refs/remotes/${remote}/${HEARTBEAT_PREFIX}`;
+  await git.run(['fetch', '--quiet', '--prune', remote, `+refs/heads/${HEARTBEAT_PREFIX}*:${tracking}*`]);
+  const refs = (await git.run(['for-each-ref', '--format=%(refname)', tracking])).split('\n').filter(Boolean);
+  const beats = new Map<string, string>();
+  for (const ref of refs) {
+    const shown = await git.attempt(['show', `${ref}:${HEARTBEAT_FILE}`]);
+    if (!shown.ok || !shown.out) continue;
+    try {
+      const beat = JSON.parse(shown.out) as BranchHeartbeat;
+      if (typeof beat.seen_at === 'string' && beat.node === ref.slice(tracking.length)) beats.set(beat.node, beat.seen_at);
+    } catch {
+      // A heartbeat only ever advances liveness: an unreadable one counts as absent.
+    }
+  }
+  return beats;
+}

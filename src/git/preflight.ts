@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Git } from './client.js';
+import { GitFailure } from './errors.js';
+import { isUnder } from './paths.js';
+
+export interface Upstream {
+  remote: string;
+  /** Branch name on the remote. */
+  branch: string;
+  /** Local remote-tracking ref, e.g. refs/remotes/origin/main. */
+  tracking: string;
+}
+
+/**
+ * Refuses early and clearly: not a repo, detached HEAD, another git at work, tracked changes
+ * the writer does not own. A rebase left half-done by a killed run is aborted first, which puts
+ * the branch back on its last commit.
+ */
+export async function preflight(git: Git, owned: string[]): Promise<string> {
+  if (!(await git.isRepo())) throw new GitFailure('not_a_repo', `${git.dir} is not a git work tree`);
+  const gitDir = await git.gitDir();
+  if (existsSync(path.join(gitDir, 'index.lock'))) throw new GitFailure('busy', `${path.join(gitDir, 'index.lock')} exists`);
+  if (await git.rebaseInProgress()) await git.run(['rebase', '--abort']);
+  const branch = await git.branch();
+  if (!branch) throw new GitFailure('detached_head', 'HEAD is detached: labwarden commits only on a branch');
+  const foreign = (await git.changedPaths()).filter((file) => !owned.some((own) => isUnder(file, own)));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? ` and ${foreign.length - 10} more` : '');
+    throw new GitFailure('dirty_tree', `uncommitted changes outside the files this command writes: ${shown}`);
+  }
+  return branch;
+}
+
+/** The branch's upstream (branch.<b>.remote/merge), or origin/<branch>. */
+export async function resolveUpstream(git: Git, branch: string): Promise<Upstream> {
+  const remote = (await git.config(`branch.${branch}.remote`)) ?? 'origin';
+  const merge = (await git.config(`branch.${branch}.merge`))?.replace(/^refs\/heads\//, '') ?? branch;
+  if (!(await git.config(`remote.${remote}.url`))) throw new GitFailure('no_remote', `branch ${branch} has no remote to push to (looked for "${remote}")`);
+  return { remote, branch: merge, tracking: `refs/remotes/${remote}/${merge}` };
+}
