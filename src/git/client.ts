@@ -57,13 +57,26 @@ export class Git {
         { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => (error ? reject(new GitCommandError(args, stderr || error.message)) : resolve(stdout)),
       );
+      // git may exit before reading stdin (an error): that EPIPE is reported through the callback.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.input ?? '');
     });
   }
 
+  /**
+   * Where and on what we are, in one process: the git dir and the checked-out branch
+   * (undefined on a detached HEAD). undefined altogether outside a work tree.
+   */
+  async head(): Promise<{ gitDir: string; branch: string | undefined } | undefined> {
+    const result = await this.attempt(['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--symbolic-full-name', 'HEAD']);
+    if (!result.ok) return undefined;
+    const [inside, gitDir, ref] = result.out.split('\n');
+    if (inside !== 'true' || !gitDir) return undefined;
+    return { gitDir, branch: ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
+  }
+
   async isRepo(): Promise<boolean> {
-    const result = await this.attempt(['rev-parse', '--is-inside-work-tree']);
-    return result.ok && result.out.trim() === 'true';
+    return (await this.head()) !== undefined;
   }
 
   async gitDir(): Promise<string> {
@@ -72,8 +85,34 @@ export class Git {
 
   /** The checked-out branch, or undefined on a detached HEAD. */
   async branch(): Promise<string | undefined> {
-    const result = await this.attempt(['symbolic-ref', '--quiet', '--short', 'HEAD']);
-    return result.ok ? result.out.trim() : undefined;
+    return (await this.head())?.branch;
+  }
+
+  /** Every config entry whose key matches `pattern` (a git regexp). */
+  async configMatching(pattern: string): Promise<Map<string, string>> {
+    const result = await this.attempt(['config', '--get-regexp', pattern]);
+    const entries = new Map<string, string>();
+    if (!result.ok) return entries;
+    for (const line of result.out.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1));
+    }
+    return entries;
+  }
+
+  /** Paths under `paths` that differ from HEAD (staged, unstaged or untracked); fine with paths that do not exist. */
+  async changedUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+    const changed: string[] = [];
+    const fields = out.split('\0');
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (entry.length < 4) continue;
+      changed.push(entry.slice(3));
+      if (entry[0] === 'R' || entry[0] === 'C') changed.push(fields[++i]!);
+    }
+    return changed;
   }
 
   async config(key: string): Promise<string | undefined> {
@@ -114,8 +153,8 @@ export class Git {
     return (await this.run(['diff', '--name-only', '-z', '--diff-filter=U'])).split('\0').filter(Boolean);
   }
 
-  async rebaseInProgress(): Promise<boolean> {
-    const dir = await this.gitDir();
+  async rebaseInProgress(gitDir?: string): Promise<boolean> {
+    const dir = gitDir ?? (await this.gitDir());
     return existsSync(path.join(dir, 'rebase-merge')) || existsSync(path.join(dir, 'rebase-apply'));
   }
 

@@ -50,6 +50,8 @@ export interface CommitAndPushResult {
   pushed: boolean;
   /** Push attempts made (0 when there was nothing to push). */
   attempts: number;
+  /** The remote pushed to (with `push`). */
+  remote?: string;
 }
 
 export const DEFAULT_AUTHOR: Author = { name: 'labwarden', email: 'labwarden@users.noreply.localhost' };
@@ -70,7 +72,8 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   if (!options.push) return { commit, message, pushed: false, attempts: 0 };
 
   const upstream = await resolveUpstream(git, branch);
-  if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: 0 };
+  const remote = upstream.remote;
+  if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: 0, remote };
 
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoff ?? { baseMs: 150, maxMs: 4000 };
@@ -78,7 +81,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   const sleep = options.sleep ?? sleepFor;
   for (let attempt = 1; ; attempt++) {
     const pushed = await git.attempt(['push', '--porcelain', upstream.remote, `HEAD:refs/heads/${upstream.branch}`]);
-    if (pushed.ok) return { commit, message, pushed: true, attempts: attempt };
+    if (pushed.ok) return { commit, message, pushed: true, attempts: attempt, remote };
     const outcome = classifyRemoteError(pushed.stderr);
     const kept = commit ? ` Commit ${commit.slice(0, 7)} is kept locally.` : '';
     if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `push to ${upstream.remote} was refused: authentication failed.${kept}`, pushed.stderr);
@@ -91,31 +94,27 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
     const redone = await integrate(git, upstream, options, commit);
     commit = redone.commit;
     message = redone.message ?? message;
-    if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt };
+    if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt, remote };
   }
 }
 
 /** Stages and commits exactly the owned paths; returns the new commit, or undefined if none changed. */
 export async function commitOwned(git: Git, files: string[], message: string, author?: Author): Promise<string | undefined> {
-  const present = await presentPaths(git, files);
-  if (present.length === 0) return undefined;
-  await git.run(['add', '--all', '--', ...present]);
+  // `git status` accepts paths that do not exist (yet); `git add` would fail on them.
+  const changed = await git.changedUnder(files);
+  if (changed.length === 0) return undefined;
+  await git.run(['add', '--all', '--', ...changed]);
   // simple-git's commit() returns an empty hash when nothing is staged: ask git first.
-  if ((await git.stagedUnder(present)).length === 0) return undefined;
+  if ((await git.stagedUnder(changed)).length === 0) return undefined;
   const identity = (await git.config('user.email')) ? [] : ['-c', `user.name=${(author ?? DEFAULT_AUTHOR).name}`, '-c', `user.email=${(author ?? DEFAULT_AUTHOR).email}`];
-  await git.run([...identity, 'commit', '--no-verify', '--quiet', '--message', message, '--only', '--', ...present]);
+  await git.run([...identity, 'commit', '--no-verify', '--quiet', '--message', message, '--only', '--', ...changed]);
   return git.revParse('HEAD');
 }
 
-/** Owned paths git can be told about: on disk, or tracked (a deletion). */
-async function presentPaths(git: Git, files: string[]): Promise<string[]> {
-  const tracked = new Set(await git.trackedUnder(files));
-  return files.filter((file) => existsSync(path.join(git.dir, file)) || [...tracked].some((t) => isUnder(t, file)));
-}
-
 async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
-  const tracking = await git.revParse(upstream.tracking);
-  return tracking === undefined || (await git.count(`${tracking}..HEAD`)) > 0;
+  // No tracking ref yet (first push) fails the range: everything is unpushed.
+  const counted = await git.attempt(['rev-list', '--count', `${upstream.tracking}..HEAD`]);
+  return !counted.ok || Number(counted.out.trim()) > 0;
 }
 
 /**

@@ -5,3 +5,4 @@ export { fetchHeartbeats, pushHeartbeat, HEARTBEAT_PREFIX } from './heartbeat.js
 export { pullFastForward, type PullResult } from './pull.js';
 export { preflight, resolveUpstream, type Upstream } from './preflight.js';
 export { isUnder } from './paths.js';
+export { GITATTRIBUTES } from './attributes.js';

@@ -18,11 +18,15 @@ export interface Upstream {
  * the branch back on its last commit.
  */
 export async function preflight(git: Git, owned: string[]): Promise<string> {
-  if (!(await git.isRepo())) throw new GitFailure('not_a_repo', `${git.dir} is not a git work tree`);
-  const gitDir = await git.gitDir();
+  const head = await git.head();
+  if (!head) throw new GitFailure('not_a_repo', `${git.dir} is not a git work tree`);
+  const { gitDir } = head;
   if (existsSync(path.join(gitDir, 'index.lock'))) throw new GitFailure('busy', `${path.join(gitDir, 'index.lock')} exists`);
-  if (await git.rebaseInProgress()) await git.run(['rebase', '--abort']);
-  const branch = await git.branch();
+  let branch = head.branch;
+  if (await git.rebaseInProgress(gitDir)) {
+    await git.run(['rebase', '--abort']);
+    branch = await git.branch();
+  }
   if (!branch) throw new GitFailure('detached_head', 'HEAD is detached: labwarden commits only on a branch');
   const foreign = (await git.changedPaths()).filter((file) => !owned.some((own) => isUnder(file, own)));
   if (foreign.length > 0) {
@@ -34,8 +38,9 @@ export async function preflight(git: Git, owned: string[]): Promise<string> {
 
 /** The branch's upstream (branch.<b>.remote/merge), or origin/<branch>. */
 export async function resolveUpstream(git: Git, branch: string): Promise<Upstream> {
-  const remote = (await git.config(`branch.${branch}.remote`)) ?? 'origin';
-  const merge = (await git.config(`branch.${branch}.merge`))?.replace(/^refs\/heads\//, '') ?? branch;
-  if (!(await git.config(`remote.${remote}.url`))) throw new GitFailure('no_remote', `branch ${branch} has no remote to push to (looked for "${remote}")`);
+  const config = await git.configMatching('^(branch\\..*\\.(remote|merge)|remote\\..*\\.url)$');
+  const remote = config.get(`branch.${branch}.remote`) ?? 'origin';
+  const merge = config.get(`branch.${branch}.merge`)?.replace(/^refs\/heads\//, '') ?? branch;
+  if (!config.get(`remote.${remote}.url`)) throw new GitFailure('no_remote', `branch ${branch} has no remote to push to (looked for "${remote}")`);
   return { remote, branch: merge, tracking: `refs/remotes/${remote}/${merge}` };
 }

@@ -19,9 +19,8 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
     if (classifyRemoteError(fetched.stderr) === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
     return { kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
   }
-  if (!(await git.revParse(upstream.tracking))) return { kind: 'up_to_date' };
-  const behind = await git.count(`HEAD..${upstream.tracking}`);
-  const ahead = await git.count(`${upstream.tracking}..HEAD`);
+  if (!(await git.revParse(upstream.tracking))) return { kind: 'up_to_date' }; // an empty remote
+  const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${upstream.tracking}`])).trim().split(/\s+/).map(Number) as [number, number];
   if (behind === 0) return { kind: 'up_to_date' };
   if (ahead > 0) return { kind: 'diverged', ahead, behind };
   // A run killed before its commit leaves owned files modified. Derived ones are rewritten by

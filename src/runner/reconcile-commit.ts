@@ -3,7 +3,7 @@ import { readIfExists } from '../fs/atomic.js';
 import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
-import { preflight, resolveUpstream } from '../git/preflight.js';
+import { preflight } from '../git/preflight.js';
 import { formatTime } from '../model/index.js';
 import { diffRecommendations, reconcileCommitMessage, type RecommendationsView } from '../reconciler/diff.js';
 import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.js';
@@ -62,8 +62,6 @@ export async function reconcileAndCommit(options: ReconcileCommitOptions): Promi
     ...options.git,
   });
   if (!options.push) return { run, outcome };
-  const git = new Git(repo);
-  const upstream = await resolveUpstream(git, (await git.branch())!);
-  const heartbeat = await pushHeartbeat(repo, { name: RECONCILER_HEARTBEAT, seenAt: formatTime(now), remote: upstream.remote });
+  const heartbeat = await pushHeartbeat(repo, { name: RECONCILER_HEARTBEAT, seenAt: formatTime(now), remote: outcome.remote });
   return { run, outcome, heartbeat };
 }

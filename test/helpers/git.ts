@@ -89,3 +89,28 @@ export async function verifyStandIn(repo: string): Promise<StandInEvent[]> {
     return event;
   });
 }
+
+/** The demo homelab shipped in this repository, as `{ path: content }` (plus .gitattributes). */
+export async function demoFiles(): Promise<Record<string, string>> {
+  const { readdir } = await import('node:fs/promises');
+  const { PROJECT_ROOT } = await import('./repo.js');
+  const files: Record<string, string> = {
+    '.gitattributes': await readFile(path.join(PROJECT_ROOT, '.gitattributes'), 'utf8'),
+    '.gitignore': '.labwarden/\n',
+  };
+  for (const top of ['inventory', 'world', 'chronicle', 'status']) {
+    const entries = await readdir(path.join(PROJECT_ROOT, top), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      files[path.relative(PROJECT_ROOT, full)] = await readFile(full, 'utf8');
+    }
+  }
+  return files;
+}
+
+/** Writes `.labwarden/heartbeats/<node>.json` for each node, as an observer would (git ignores them). */
+export async function beat(repo: string, nodes: string[], seenAt: string): Promise<void> {
+  await mkdir(path.join(repo, '.labwarden/heartbeats'), { recursive: true });
+  await Promise.all(nodes.map((node) => writeFile(path.join(repo, '.labwarden/heartbeats', `${node}.json`), JSON.stringify({ node, seen_at: seenAt }))));
+}
