@@ -31,12 +31,18 @@ export async function pushHeartbeat(repo: string, options: { name: string; seenA
   };
   const commit = (await git.exec(['commit-tree', tree, '-m', `heartbeat ${options.name} ${options.seenAt}`], { env })).trim();
   const ref = `refs/heads/${HEARTBEAT_PREFIX}${options.name}`;
-  const pushed = await git.attempt(['push', '--quiet', '--force', remote, `${commit}:${ref}`]);
-  if (!pushed.ok) {
+  // Two reconcilers beating at the same moment (Gitea ignores `concurrency`) race on the ref
+  // lock; the loser simply tries again.
+  for (let attempt = 1; ; attempt++) {
+    const pushed = await git.attempt(['push', '--quiet', '--force', remote, `${commit}:${ref}`]);
+    if (pushed.ok) return commit;
     const outcome = classifyRemoteError(pushed.stderr);
-    throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `heartbeat push to ${remote} failed`, pushed.stderr);
+    if (outcome !== 'rejected' || attempt >= 5) {
+      const code = outcome === 'auth_failed' ? 'auth_failed' : outcome === 'rejected' ? 'push_rejected' : 'remote_unreachable';
+      throw new GitFailure(code, `heartbeat push of ${ref} to ${remote} failed`, pushed.stderr);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
   }
-  return commit;
 }
 
 /** Fetches every heartbeat branch and reads them: name → seen_at. Broken ones are skipped. */
