@@ -1,8 +1,8 @@
 import { UserError } from '../errors/problem.js';
 import { GitFailure } from '../git/errors.js';
-import { pullFastForward, type PullResult } from '../git/pull.js';
+import type { PullResult } from '../git/pull.js';
 import { formatTime } from '../model/index.js';
-import { RECONCILE_FILES, reconcileAndCommit, type ReconcileCommitOptions } from './reconcile-commit.js';
+import { reconcileAndCommit, type ReconcileCommitOptions } from './reconcile-commit.js';
 
 function describePull(pull: PullResult | undefined): string {
   if (!pull) return '';
@@ -17,8 +17,7 @@ function describePull(pull: PullResult | undefined): string {
  * line; failures throw (see describeCycleError), so a refused push is never silent.
  */
 export async function runCycle(options: ReconcileCommitOptions): Promise<string> {
-  const pull = options.push ? await pullFastForward(options.repo, RECONCILE_FILES, { derived: true }) : undefined;
-  const { run, outcome } = await reconcileAndCommit(options);
+  const { run, outcome, pull } = await reconcileAndCommit(options);
   const recs = `${run.result.summary}, ${run.result.recommendations.length} recommendations`;
   const commit = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'no change';
   const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;

@@ -4,6 +4,7 @@ import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } fr
 import { Git } from '../git/client.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
 import { preflight } from '../git/preflight.js';
+import { pullFastForward, type PullResult } from '../git/pull.js';
 import { formatTime } from '../model/index.js';
 import { diffRecommendations, reconcileCommitMessage, type RecommendationsView } from '../reconciler/diff.js';
 import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.js';
@@ -26,6 +27,8 @@ export interface ReconcileCommit {
   outcome: CommitAndPushResult;
   /** The heartbeat commit, when pushed. */
   heartbeat?: string;
+  /** With push: what pulling the remote first did. */
+  pull?: PullResult;
 }
 
 async function readStatus(repo: string): Promise<RecommendationsView | undefined> {
@@ -38,13 +41,15 @@ async function readStatus(repo: string): Promise<RecommendationsView | undefined
 }
 
 /**
- * reconcile → commit (only when status/ or the chronicle changed) → push → heartbeat. After a
+ * (pull →) reconcile → commit (only when status/ or the chronicle changed) → push → heartbeat. After a
  * rejected push status/ is regenerated from the merged inputs, never merged.
  */
 export async function reconcileAndCommit(options: ReconcileCommitOptions): Promise<ReconcileCommit> {
   const { repo, now } = options;
-  // Refuse a detached HEAD or a dirty tree before writing anything.
-  await preflight(new Git(repo), RECONCILE_FILES);
+  // Refuse a detached HEAD or a dirty tree before writing anything; with push, reconcile the
+  // remote's latest inputs (a run with nothing to commit would otherwise never see them).
+  const pull = options.push ? await pullFastForward(repo, RECONCILE_FILES, { derived: true }) : undefined;
+  if (!pull) await preflight(new Git(repo), RECONCILE_FILES);
   const reconcileWithMessage = async () => {
     const before = await readStatus(repo);
     const run = await runReconcile({ repo, now });
@@ -63,5 +68,5 @@ export async function reconcileAndCommit(options: ReconcileCommitOptions): Promi
   });
   if (!options.push) return { run, outcome };
   const heartbeat = await pushHeartbeat(repo, { name: RECONCILER_HEARTBEAT, seenAt: formatTime(now), remote: outcome.remote });
-  return { run, outcome, heartbeat };
+  return { run, outcome, heartbeat, pull };
 }
