@@ -102,17 +102,7 @@ export class Git {
 
   /** Paths under `paths` that differ from HEAD (staged, unstaged or untracked); fine with paths that do not exist. */
   async changedUnder(paths: string[]): Promise<string[]> {
-    if (paths.length === 0) return [];
-    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
-    const changed: string[] = [];
-    const fields = out.split('\0');
-    for (let i = 0; i < fields.length; i++) {
-      const entry = fields[i]!;
-      if (entry.length < 4) continue;
-      changed.push(entry.slice(3));
-      if (entry[0] === 'R' || entry[0] === 'C') changed.push(fields[++i]!);
-    }
-    return changed;
+    return paths.length === 0 ? [] : (await this.changes(paths)).map((change) => change.path);
   }
 
   async config(key: string): Promise<string | undefined> {
@@ -122,21 +112,26 @@ export class Git {
 
   async revParse(ref: string): Promise<string | undefined> {
     const result = await this.attempt(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    return result.ok ? result.out.trim() : undefined;
+    return result.ok ? result.out.trim() || undefined : undefined;
   }
 
-  /** Tracked paths with changes (staged or not), from `git status`; untracked files are left out. */
-  async changedPaths(): Promise<string[]> {
-    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=no']);
-    const paths: string[] = [];
+  /** Paths that differ from HEAD, from `git status` (untracked ones flagged); `paths` narrows it. */
+  async changes(paths: string[] = []): Promise<{ path: string; untracked: boolean }[]> {
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+    const changes: { path: string; untracked: boolean }[] = [];
     const fields = out.split('\0');
     for (let i = 0; i < fields.length; i++) {
       const entry = fields[i]!;
       if (entry.length < 4) continue;
-      paths.push(entry.slice(3));
-      if (entry[0] === 'R' || entry[0] === 'C') i++; // the rename's source follows
+      changes.push({ path: entry.slice(3), untracked: entry.startsWith('??') });
+      if (entry[0] === 'R' || entry[0] === 'C') changes.push({ path: fields[++i]!, untracked: false }); // the rename's source
     }
-    return paths;
+    return changes;
+  }
+
+  /** Tracked paths with changes (staged or not). */
+  async changedPaths(): Promise<string[]> {
+    return (await this.changes()).filter((change) => !change.untracked).map((change) => change.path);
   }
 
   async trackedUnder(paths: string[]): Promise<string[]> {

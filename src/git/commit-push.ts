@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
 import { isUnder } from './paths.js';
-import { preflight, resolveUpstream, type Upstream } from './preflight.js';
+import { preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
 
 export interface Author {
   name: string;
@@ -66,14 +66,16 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  */
 export async function commitAndPush(repo: string, options: CommitAndPushOptions): Promise<CommitAndPushResult> {
   const git = new Git(repo);
-  const branch = await preflight(git, options.files);
+  const checked = await preflight(git, options.files);
+  const config = await git.configMatching(UPSTREAM_CONFIG);
+  const author = config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR);
   let message = options.message;
-  let commit = await commitOwned(git, options.files, message, options.author);
+  let commit = await commitOwned(git, options.files, message, author, checked.owned);
   if (!options.push) return { commit, message, pushed: false, attempts: 0 };
 
-  const upstream = await resolveUpstream(git, branch);
+  const upstream = await resolveUpstream(git, checked.branch, config);
   const remote = upstream.remote;
-  if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: 0, remote };
+  if (!commit && !(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: 0, remote };
 
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoff ?? { baseMs: 150, maxMs: 4000 };
@@ -91,22 +93,25 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
       throw new GitFailure('push_rejected', `push to ${upstream.remote} rejected ${attempt} times: the remote kept moving.${kept}`, pushed.stderr);
     }
     await sleep(Math.round(Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)) * (0.5 + random())));
-    const redone = await integrate(git, upstream, options, commit);
+    const redone = await integrate(git, upstream, { ...options, author }, commit);
     commit = redone.commit;
     message = redone.message ?? message;
     if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt, remote };
   }
 }
 
-/** Stages and commits exactly the owned paths; returns the new commit, or undefined if none changed. */
-export async function commitOwned(git: Git, files: string[], message: string, author?: Author): Promise<string | undefined> {
+/**
+ * Stages and commits exactly the owned paths; returns the new commit, or undefined if none
+ * changed. `author` is set only when git has no identity configured; `changed` skips a status.
+ */
+export async function commitOwned(git: Git, files: string[], message: string, author?: Author, changed?: string[]): Promise<string | undefined> {
   // `git status` accepts paths that do not exist (yet); `git add` would fail on them.
-  const changed = await git.changedUnder(files);
+  changed ??= await git.changedUnder(files);
   if (changed.length === 0) return undefined;
   await git.run(['add', '--all', '--', ...changed]);
-  // simple-git's commit() returns an empty hash when nothing is staged: ask git first.
-  if ((await git.stagedUnder(changed)).length === 0) return undefined;
-  const identity = (await git.config('user.email')) ? [] : ['-c', `user.name=${(author ?? DEFAULT_AUTHOR).name}`, '-c', `user.email=${(author ?? DEFAULT_AUTHOR).email}`];
+  // Never simple-git's commit(): with nothing staged it returns an empty hash instead of failing.
+  // Here git itself refuses an empty commit, and status said there are changes.
+  const identity = author ? ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`] : [];
   await git.run([...identity, 'commit', '--no-verify', '--quiet', '--message', message, '--only', '--', ...changed]);
   return git.revParse('HEAD');
 }

@@ -12,7 +12,7 @@ export type PullResult = { kind: 'up_to_date' } | { kind: 'fast_forwarded'; comm
  */
 export async function pullFastForward(repo: string, owned: string[], options: { derived?: boolean } = {}): Promise<PullResult> {
   const git = new Git(repo);
-  const branch = await preflight(git, owned);
+  const { branch } = await preflight(git, owned);
   const upstream = await resolveUpstream(git, branch);
   const fetched = await git.attempt(['fetch', '--quiet', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
