@@ -31,7 +31,7 @@ describe('reconcile --commit --push', () => {
     expect(result.code).toBe(0);
     expect(await git(remote.url, 'log', '--format=%s', '-1', 'main')).toBe('reconcile: media/sonarr unhealthy_service opened; summary unstable');
     expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe('status/recommendations.json');
-    expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:heartbeat.json')).toBe(`{"node":"_reconciler","seen_at":"${NOW}"}`);
+    expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(`{"node":"_reconciler","seen_at":"${NOW}"}`);
     expect(await git(remote.url, 'rev-list', '--count', 'labwarden/heartbeat/_reconciler')).toBe('1');
     expect(await git(dir, 'status', '--porcelain')).toBe('');
 
@@ -84,7 +84,7 @@ describe('runner', () => {
       const now = start + i * 300_000;
       await beat(dir, NODES, formatTime(now - 30_000));
       expect(await runCycle({ repo: dir, now, push: true })).toBe(`${formatTime(now)} degraded, 7 recommendations; no change; nothing to push`);
-      expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:heartbeat.json')).toBe(`{"node":"_reconciler","seen_at":"${formatTime(now)}"}`);
+      expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(`{"node":"_reconciler","seen_at":"${formatTime(now)}"}`);
     }
     // ...then the rest of the day as `reconcile --commit` runs (the same code without the network).
     for (let i = 24; i < 288; i++) {

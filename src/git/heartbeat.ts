@@ -2,12 +2,14 @@ import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
 
 export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
-export const HEARTBEAT_FILE = 'heartbeat.json';
 
 export interface BranchHeartbeat {
   node: string;
   seen_at: string;
 }
+
+/** The one file of a heartbeat branch: `<name>.json`, as the observer writes it (src/observer/heartbeat.ts). */
+export const heartbeatFile = (name: string) => `${name}.json`;
 
 /**
  * Force-pushes `labwarden/heartbeat/<name>` as a single orphan commit holding {node, seen_at}:
@@ -19,7 +21,7 @@ export async function pushHeartbeat(repo: string, options: { name: string; seenA
   const remote = options.remote ?? 'origin';
   const body = `${JSON.stringify({ node: options.name, seen_at: options.seenAt } satisfies BranchHeartbeat)}\n`;
   const blob = (await git.exec(['hash-object', '-w', '--stdin'], { input: body })).trim();
-  const tree = (await git.exec(['mktree'], { input: `100644 blob ${blob}\t${HEARTBEAT_FILE}\n` })).trim();
+  const tree = (await git.exec(['mktree'], { input: `100644 blob ${blob}\t${heartbeatFile(options.name)}\n` })).trim();
   const date = `${options.seenAt.replace(/Z$/, '')} +0000`;
   const env = {
     GIT_AUTHOR_NAME: 'labwarden',
@@ -53,11 +55,12 @@ export async function fetchHeartbeats(repo: string, remote = 'origin'): Promise<
   const refs = (await git.run(['for-each-ref', '--format=%(refname)', tracking])).split('\n').filter(Boolean);
   const beats = new Map<string, string>();
   for (const ref of refs) {
-    const shown = await git.attempt(['show', `${ref}:${HEARTBEAT_FILE}`]);
+    const name = ref.slice(tracking.length);
+    const shown = await git.attempt(['show', `${ref}:${heartbeatFile(name)}`]);
     if (!shown.ok || !shown.out) continue;
     try {
       const beat = JSON.parse(shown.out) as BranchHeartbeat;
-      if (typeof beat.seen_at === 'string' && beat.node === ref.slice(tracking.length)) beats.set(beat.node, beat.seen_at);
+      if (typeof beat.seen_at === 'string' && beat.node === name) beats.set(beat.node, beat.seen_at);
     } catch {
       // A heartbeat only ever advances liveness: an unreadable one counts as absent.
     }

@@ -2,7 +2,12 @@ import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
 import { preflight, resolveUpstream } from './preflight.js';
 
-export type PullResult = { kind: 'up_to_date' } | { kind: 'fast_forwarded'; commits: number } | { kind: 'diverged'; ahead: number; behind: number } | { kind: 'offline'; detail: string };
+export type PullResult = { remote: string } & (
+  | { kind: 'up_to_date' }
+  | { kind: 'fast_forwarded'; commits: number }
+  | { kind: 'diverged'; ahead: number; behind: number }
+  | { kind: 'offline'; detail: string }
+);
 
 /**
  * Brings in the remote's commits when that is a fast-forward. A branch that is also ahead is
@@ -17,18 +22,18 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
   const fetched = await git.attempt(['fetch', '--quiet', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     if (classifyRemoteError(fetched.stderr) === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
-    return { kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
+    return { remote: upstream.remote, kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
   }
-  if (!(await git.revParse(upstream.tracking))) return { kind: 'up_to_date' }; // an empty remote
+  if (!(await git.revParse(upstream.tracking))) return { remote: upstream.remote, kind: 'up_to_date' }; // an empty remote
   const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${upstream.tracking}`])).trim().split(/\s+/).map(Number) as [number, number];
-  if (behind === 0) return { kind: 'up_to_date' };
-  if (ahead > 0) return { kind: 'diverged', ahead, behind };
+  if (behind === 0) return { remote: upstream.remote, kind: 'up_to_date' };
+  if (ahead > 0) return { remote: upstream.remote, kind: 'diverged', ahead, behind };
   // A run killed before its commit leaves owned files modified. Derived ones are rewritten by
   // the next reconcile anyway, so they are dropped; anything else waits for the next push.
   if ((await git.changedPaths()).length > 0) {
-    if (!options.derived) return { kind: 'diverged', ahead, behind };
+    if (!options.derived) return { remote: upstream.remote, kind: 'diverged', ahead, behind };
     await git.run(['reset', '--quiet', '--hard', 'HEAD']);
   }
   await git.run(['merge', '--quiet', '--ff-only', upstream.tracking]);
-  return { kind: 'fast_forwarded', commits: behind };
+  return { remote: upstream.remote, kind: 'fast_forwarded', commits: behind };
 }

@@ -18,6 +18,11 @@ export interface ReconcileCommitOptions {
   repo: string;
   now: number;
   push: boolean;
+  /**
+   * Remote whose heartbeat branches add liveness. Default with push: the one just pulled from
+   * (unless it was unreachable: then the run reconciles offline on local heartbeats).
+   */
+  heartbeatRemote?: string;
   /** Passed through to commitAndPush (attempts, backoff; tests shorten them). */
   git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
 }
@@ -50,9 +55,10 @@ export async function reconcileAndCommit(options: ReconcileCommitOptions): Promi
   // remote's latest inputs (a run with nothing to commit would otherwise never see them).
   const pull = options.push ? await pullFastForward(repo, RECONCILE_FILES, { derived: true }) : undefined;
   if (!pull) await preflight(new Git(repo), RECONCILE_FILES);
+  const heartbeatRemote = options.heartbeatRemote ?? (pull && pull.kind !== 'offline' ? pull.remote : undefined);
   const reconcileWithMessage = async () => {
     const before = await readStatus(repo);
-    const run = await runReconcile({ repo, now });
+    const run = await runReconcile({ repo, now, heartbeatRemote });
     return { run, message: reconcileCommitMessage(diffRecommendations(before, run.result)) };
   };
   let { run, message } = await reconcileWithMessage();

@@ -26,7 +26,7 @@ export function reconcileCommand(io: Io): Command {
     .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; commit?: boolean; push?: boolean; heartbeatRemote?: string }) => {
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
       if (options.commit || options.push) {
-        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now: parseNow(options.now), push: Boolean(options.push) });
+        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now: parseNow(options.now), push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
         for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
         if (options.json) io.out(run.text);
         else {
