@@ -18,7 +18,10 @@ export class GitCommandError extends Error {
 const BASE_CONFIG = ['-c', 'core.editor=true', '-c', 'core.pager=cat', '-c', 'advice.detachedHead=false'];
 
 /**
- * The thin git client: plain commands, no policy. The commit/push rules live in
+ * The thin git client: plain commands, no policy. simple-git waits 50 ms after any command
+ * that printed nothing (plugin "completion"), so commands here are asked to print something
+ * (`add --verbose`, `fetch --verbose`, `status --branch`, no `--quiet`): that is 50 ms per
+ * command on every commit, measured by `npm run bench:git`. The commit/push rules live in
  * commit-push.ts; this file only knows how to ask git.
  */
 export class Git {
@@ -117,12 +120,12 @@ export class Git {
 
   /** Paths that differ from HEAD, from `git status` (untracked ones flagged); `paths` narrows it. */
   async changes(paths: string[] = []): Promise<{ path: string; untracked: boolean }[]> {
-    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+    const out = await this.run(['status', '--porcelain=v1', '--branch', '-z', '--untracked-files=all', '--', ...paths]);
     const changes: { path: string; untracked: boolean }[] = [];
     const fields = out.split('\0');
     for (let i = 0; i < fields.length; i++) {
       const entry = fields[i]!;
-      if (entry.length < 4) continue;
+      if (entry.length < 4 || entry.startsWith('## ')) continue;
       changes.push({ path: entry.slice(3), untracked: entry.startsWith('??') });
       if (entry[0] === 'R' || entry[0] === 'C') changes.push({ path: fields[++i]!, untracked: false }); // the rename's source
     }

@@ -108,11 +108,11 @@ export async function commitOwned(git: Git, files: string[], message: string, au
   // `git status` accepts paths that do not exist (yet); `git add` would fail on them.
   changed ??= await git.changedUnder(files);
   if (changed.length === 0) return undefined;
-  await git.run(['add', '--all', '--', ...changed]);
+  await git.run(['add', '--verbose', '--all', '--', ...changed]);
   // Never simple-git's commit(): with nothing staged it returns an empty hash instead of failing.
   // Here git itself refuses an empty commit, and status said there are changes.
   const identity = author ? ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`] : [];
-  await git.run([...identity, 'commit', '--no-verify', '--quiet', '--message', message, '--only', '--', ...changed]);
+  await git.run([...identity, 'commit', '--no-verify', '--message', message, '--only', '--', ...changed]);
   return git.revParse('HEAD');
 }
 
@@ -127,7 +127,7 @@ async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
  * rest onto the remote, then redo. Any failure puts the branch back where it was.
  */
 async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOptions, commit: string | undefined): Promise<{ commit: string | undefined; message?: string }> {
-  const fetched = await git.attempt(['fetch', '--quiet', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
+  const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     const outcome = classifyRemoteError(fetched.stderr);
     throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `fetch from ${upstream.remote} failed`, fetched.stderr);
@@ -135,7 +135,7 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
   const before = (await git.revParse('HEAD'))!;
   const redo = Boolean(options.regenerate || (options.reapply && commit));
   try {
-    if (redo && commit) await git.run(['reset', '--quiet', '--hard', `${commit}~1`]);
+    if (redo && commit) await git.run(['reset', '--hard', `${commit}~1`]);
     await rebaseOnto(git, upstream.tracking, options.regenerate ? options.files : []);
     await checkJsonLines(git, options.files);
     if (!redo) return { commit: commit && (await git.revParse('HEAD')) };
@@ -151,7 +151,7 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
     return { commit: await commitOwned(git, files, message ?? options.message, options.author), message };
   } catch (error) {
     if (await git.rebaseInProgress()) await git.attempt(['rebase', '--abort']);
-    await git.run(['reset', '--quiet', '--hard', before]);
+    await git.run(['reset', '--hard', before]);
     throw error;
   }
 }
@@ -161,7 +161,7 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
  * writer regenerates them next); any other conflict is real divergence and is reported.
  */
 async function rebaseOnto(git: Git, onto: string, derived: string[]): Promise<void> {
-  let result = await git.attempt(['rebase', '--quiet', onto]);
+  let result = await git.attempt(['rebase', onto]);
   for (let step = 0; !result.ok || (await git.rebaseInProgress()); step++) {
     const conflicts = await git.conflicted();
     const foreign = conflicts.filter((file) => !derived.some((owned) => isUnder(file, owned)));
@@ -175,7 +175,7 @@ async function rebaseOnto(git: Git, onto: string, derived: string[]): Promise<vo
     for (const file of conflicts) {
       // During a rebase "ours" is the branch being rebased onto: the remote.
       const taken = await git.attempt(['checkout', '--ours', '--', file]);
-      await git.run(taken.ok ? ['add', '--', file] : ['rm', '--quiet', '--force', '--', file]);
+      await git.run(taken.ok ? ['add', '--', file] : ['rm', '--force', '--', file]);
     }
     result = (await git.stagedUnder(['.'])).length === 0 ? await git.attempt(['rebase', '--skip']) : await git.attempt(['rebase', '--continue']);
   }

@@ -36,7 +36,7 @@ export async function pushHeartbeat(repo: string, options: { name: string; seenA
   // Two reconcilers beating at the same moment (Gitea ignores `concurrency`) race on the ref
   // lock; the loser simply tries again.
   for (let attempt = 1; ; attempt++) {
-    const pushed = await git.attempt(['push', '--quiet', '--force', remote, `${commit}:${ref}`]);
+    const pushed = await git.attempt(['push', '--porcelain', '--force', remote, `${commit}:${ref}`]);
     if (pushed.ok) return commit;
     const outcome = classifyRemoteError(pushed.stderr);
     if (outcome !== 'rejected' || attempt >= 5) {
@@ -51,7 +51,7 @@ export async function pushHeartbeat(repo: string, options: { name: string; seenA
 export async function fetchHeartbeats(repo: string, remote = 'origin'): Promise<Map<string, string>> {
   const git = new Git(repo);
   const tracking = `refs/remotes/${remote}/${HEARTBEAT_PREFIX}`;
-  await git.run(['fetch', '--quiet', '--prune', remote, `+refs/heads/${HEARTBEAT_PREFIX}*:${tracking}*`]);
+  await git.run(['fetch', '--verbose', '--prune', remote, `+refs/heads/${HEARTBEAT_PREFIX}*:${tracking}*`]);
   const refs = (await git.run(['for-each-ref', '--format=%(refname)', tracking])).split('\n').filter(Boolean);
   const beats = new Map<string, string>();
   for (const ref of refs) {

@@ -19,7 +19,7 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
   const git = new Git(repo);
   const { branch } = await preflight(git, owned);
   const upstream = await resolveUpstream(git, branch);
-  const fetched = await git.attempt(['fetch', '--quiet', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
+  const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     if (classifyRemoteError(fetched.stderr) === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
     return { remote: upstream.remote, kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
@@ -32,8 +32,8 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
   // the next reconcile anyway, so they are dropped; anything else waits for the next push.
   if ((await git.changedPaths()).length > 0) {
     if (!options.derived) return { remote: upstream.remote, kind: 'diverged', ahead, behind };
-    await git.run(['reset', '--quiet', '--hard', 'HEAD']);
+    await git.run(['reset', '--hard', 'HEAD']);
   }
-  await git.run(['merge', '--quiet', '--ff-only', upstream.tracking]);
+  await git.run(['merge', '--ff-only', upstream.tracking]);
   return { remote: upstream.remote, kind: 'fast_forwarded', commits: behind };
 }
