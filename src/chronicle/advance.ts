@@ -74,10 +74,12 @@ function advanceFingerprint(
   if (!template) return { incidents: [] };
   const node = template.node;
   const health = result.nodes[node]?.health;
-  const lastSeenText = result.nodes[node]?.last_seen;
-  const lastSeen = lastSeenText ? parseTime(lastSeenText) : null;
   const observation = input.world.get(node);
   const observedAt = observation?.kind === 'snapshot' ? parseTime(observation.snapshot.observed_at) : null;
+  // Evidence reaches to the node's liveness (snapshot or heartbeat, whichever is later); status
+  // shows only observed_at so that heartbeats alone do not rewrite it.
+  const beat = input.heartbeats.get(node);
+  const lastSeen = observedAt === null && beat === undefined ? null : Math.max(observedAt ?? -Infinity, beat ?? -Infinity);
   const isOfflineDrift = template.drift === 'offline_node';
   const windows = windowsFor(input.inventory.nodes.get(node), policy);
 

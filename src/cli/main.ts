@@ -14,6 +14,9 @@ import { maintenanceCommand } from './commands/maintenance.js';
 import { silenceCommand, unsilenceCommand } from './commands/silence.js';
 import { ackCommand } from './commands/ack.js';
 import { chronicleCommand } from './commands/chronicle.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { keepaliveCommand } from './commands/keepalive.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -30,6 +33,7 @@ export function buildProgram(io: Io): Command {
     initCommand(io), discoverCommand(io),
     maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
     chronicleCommand(io),
+    planCommand(io), runCommand(io), keepaliveCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
@@ -57,7 +61,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       for (const problem of error.problems) io.err(renderProblem(problem));
       io.err(`error: ${error.message}`);
       if (error.hint) io.err(`hint: ${error.hint}`);
-      return 2;
+      return error.exitCode;
     }
     io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     io.err('hint: this is a bug in labwarden; please report it with the command you ran.');

@@ -27,10 +27,13 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 export class UserError extends Error {
   readonly problems: Problem[];
   readonly hint: string | undefined;
-  constructor(message: string, options: { problems?: Problem[]; hint?: string } = {}) {
+  /** 2 (bad input or usage) unless the cause is the environment, e.g. an unreachable remote (1). */
+  readonly exitCode: number;
+  constructor(message: string, options: { problems?: Problem[]; hint?: string; exitCode?: number } = {}) {
     super(message);
     this.name = 'UserError';
     this.problems = options.problems ?? [];
     this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 2;
   }
 }

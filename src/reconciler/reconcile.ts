@@ -96,5 +96,9 @@ function nodeStatus(view: NodeView): NodeStatus {
     else if (status === 'degraded') counts.degraded++;
     else counts.failed++;
   }
-  return { health: view.health, last_seen: view.lastSeen === null ? null : formatTime(view.lastSeen), services: counts };
+  // Heartbeats advance every few minutes; writing them into status/ would make every quiet run a
+  // commit. An online node shows its last world observation; only a node that stopped answering
+  // shows its last sign of life, which then no longer moves.
+  const seen = view.health === 'online' && view.snapshot ? Date.parse(view.snapshot.observed_at) : view.lastSeen;
+  return { health: view.health, last_seen: seen === null ? null : formatTime(seen), services: counts };
 }

@@ -75,7 +75,14 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const advance = advanceChronicle(chronicle.history, raw, input);
   const result = applyChronicle(raw, advance.state, input);
   const text = serializeResult(result);
-  const insights = serializeInsights(distill([...chronicle.history.incidents, ...advance.incidents], options.now, model.inventory));
+  // Insights are as of the newest evidence, not the wall clock: a quiet homelab (heartbeats
+  // only) must not rewrite them, or every day would bring commits with nothing new.
+  const lines = [...chronicle.history.incidents, ...advance.incidents];
+  const evidence = Math.max(
+    ...[...model.world.values()].map((o) => (o.kind === 'snapshot' ? Date.parse(o.snapshot.observed_at) : -Infinity)),
+    ...lines.map((line) => Date.parse(line.at)),
+  );
+  const insights = serializeInsights(distill(lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
 
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;

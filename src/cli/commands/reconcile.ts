@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { renderProblem } from '../../errors/problem.js';
+import { renderProblem, UserError } from '../../errors/problem.js';
+import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
 import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
 import type { Io } from '../io.js';
@@ -17,10 +18,25 @@ export function reconcileCommand(io: Io): Command {
     .option('--now <iso>', 'time that decides staleness (default: the wall clock)')
     .option('--dry-run', 'write nothing')
     .option('--json', 'print the result as JSON')
-    .option('--heartbeat-remote <remote>', 'also fetch the heartbeat branches labwarden/heartbeat/* from this remote')
+    .option('--heartbeat-remote <remote>', 'also fetch the heartbeat branches labwarden/heartbeat/* from this remote (with --push: the upstream remote)')
+    .option('--commit', 'commit status/ and chronicle/incidents.jsonl when they changed (nothing else)')
+    .option('--push', 'commit, then push (fetch + rebase + retry on rejection) and push the reconciler heartbeat')
     .addOption(new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices(['degraded', 'unstable']))
     .addHelpText('after', '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json')
-    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; heartbeatRemote?: string }) => {
+    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; commit?: boolean; push?: boolean; heartbeatRemote?: string }) => {
+      if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
+      if (options.commit || options.push) {
+        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now: parseNow(options.now), push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
+        for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
+        if (options.json) io.out(run.text);
+        else {
+          const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'nothing to commit';
+          const pushed = options.push ? (outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`) : '';
+          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${pushed}`);
+        }
+        if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
+        return;
+      }
       const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
       for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (options.json) io.out(run.text);

@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A git command that failed: its arguments and git's own words. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(' ')}: ${stderr.trim()}`);
+    this.name = 'GitCommandError';
+  }
+}
+
+/** `-c` settings for every command: no editor, no pager, no prompt (a prompt would hang a cron job). */
+const BASE_CONFIG = ['-c', 'core.editor=true', '-c', 'core.pager=cat', '-c', 'advice.detachedHead=false'];
+
+/**
+ * The thin git client: plain commands, no policy. simple-git waits 50 ms after any command
+ * that printed nothing (plugin "completion"), so commands here are asked to print something
+ * (`add --verbose`, `fetch --verbose`, `status --branch`, no `--quiet`): that is 50 ms per
+ * command on every commit, measured by `npm run bench:git`. The commit/push rules live in
+ * commit-push.ts; this file only knows how to ask git.
+ */
+export class Git {
+  private readonly sg: SimpleGit;
+  constructor(readonly dir: string) {
+    // The only "unsafe" settings used are the fixed ones in BASE_CONFIG (editor `true`, pager `cat`).
+    this.sg = simpleGit({ baseDir: dir, maxConcurrentProcesses: 2, trimmed: false, unsafe: { allowUnsafeEditor: true, allowUnsafePager: true } });
+  }
+
+  async run(args: string[]): Promise<string> {
+    try {
+      return await this.sg.raw([...BASE_CONFIG, ...args]);
+    } catch (error) {
+      throw new GitCommandError(args, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Runs and reports failure as data instead of throwing. */
+  async attempt(args: string[]): Promise<{ ok: true; out: string } | { ok: false; stderr: string }> {
+    try {
+      return { ok: true, out: await this.run(args) };
+    } catch (error) {
+      if (error instanceof GitCommandError) return { ok: false, stderr: error.stderr };
+      throw error;
+    }
+  }
+
+  /**
+   * For the plumbing that needs stdin or a private environment (simple-git passes neither).
+   */
+  exec(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        'git',
+        [...BASE_CONFIG, ...args],
+        { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => (error ? reject(new GitCommandError(args, stderr || error.message)) : resolve(stdout)),
+      );
+      // git may exit before reading stdin (an error): that EPIPE is reported through the callback.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input ?? '');
+    });
+  }
+
+  /**
+   * Where and on what we are, in one process: the git dir and the checked-out branch
+   * (undefined on a detached HEAD). undefined altogether outside a work tree.
+   */
+  async head(): Promise<{ gitDir: string; branch: string | undefined } | undefined> {
+    const result = await this.attempt(['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--symbolic-full-name', 'HEAD']);
+    if (!result.ok) return undefined;
+    const [inside, gitDir, ref] = result.out.split('\n');
+    if (inside !== 'true' || !gitDir) return undefined;
+    return { gitDir, branch: ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
+  }
+
+  async isRepo(): Promise<boolean> {
+    return (await this.head()) !== undefined;
+  }
+
+  async gitDir(): Promise<string> {
+    return (await this.run(['rev-parse', '--absolute-git-dir'])).trim();
+  }
+
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  async branch(): Promise<string | undefined> {
+    return (await this.head())?.branch;
+  }
+
+  /** Every config entry whose key matches `pattern` (a git regexp). */
+  async configMatching(pattern: string): Promise<Map<string, string>> {
+    const result = await this.attempt(['config', '--get-regexp', pattern]);
+    const entries = new Map<string, string>();
+    if (!result.ok) return entries;
+    for (const line of result.out.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1));
+    }
+    return entries;
+  }
+
+  /** Paths under `paths` that differ from HEAD (staged, unstaged or untracked); fine with paths that do not exist. */
+  async changedUnder(paths: string[]): Promise<string[]> {
+    return paths.length === 0 ? [] : (await this.changes(paths)).map((change) => change.path);
+  }
+
+  async config(key: string): Promise<string | undefined> {
+    const result = await this.attempt(['config', '--get', key]);
+    return result.ok ? result.out.trim() || undefined : undefined;
+  }
+
+  async revParse(ref: string): Promise<string | undefined> {
+    const result = await this.attempt(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return result.ok ? result.out.trim() || undefined : undefined;
+  }
+
+  /** Paths that differ from HEAD, from `git status` (untracked ones flagged); `paths` narrows it. */
+  async changes(paths: string[] = []): Promise<{ path: string; untracked: boolean }[]> {
+    const out = await this.run(['status', '--porcelain=v1', '--branch', '-z', '--untracked-files=all', '--', ...paths]);
+    const changes: { path: string; untracked: boolean }[] = [];
+    const fields = out.split('\0');
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (entry.length < 4 || entry.startsWith('## ')) continue;
+      changes.push({ path: entry.slice(3), untracked: entry.startsWith('??') });
+      if (entry[0] === 'R' || entry[0] === 'C') changes.push({ path: fields[++i]!, untracked: false }); // the rename's source
+    }
+    return changes;
+  }
+
+  /** Tracked paths with changes (staged or not). */
+  async changedPaths(): Promise<string[]> {
+    return (await this.changes()).filter((change) => !change.untracked).map((change) => change.path);
+  }
+
+  async trackedUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    return (await this.run(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean);
+  }
+
+  async stagedUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    return (await this.run(['diff', '--cached', '--name-only', '-z', '--', ...paths])).split('\0').filter(Boolean);
+  }
+
+  async conflicted(): Promise<string[]> {
+    return (await this.run(['diff', '--name-only', '-z', '--diff-filter=U'])).split('\0').filter(Boolean);
+  }
+
+  async rebaseInProgress(gitDir?: string): Promise<boolean> {
+    const dir = gitDir ?? (await this.gitDir());
+    return existsSync(path.join(dir, 'rebase-merge')) || existsSync(path.join(dir, 'rebase-apply'));
+  }
+
+  async count(range: string): Promise<number> {
+    return Number((await this.run(['rev-list', '--count', range])).trim());
+  }
+}
