@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
 import { readIfExists, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
-import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
 import { reconcile } from './reconcile.js';
 import { serializeResult } from './serialize.js';
@@ -24,7 +24,10 @@ export interface ReconcileRun {
  * problems stop the run before anything is written, so the last good status stays.
  */
 export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
-  const model = buildRepoModel(await readRepoSources(options.repo));
+  const sources = await readRepoSources(options.repo);
+  const { cache, fingerprint } = loadParseCache(options.repo);
+  const model = buildRepoModel(sources, { cache });
+  if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
   if (model.fatal.length > 0) {
     throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state; status/ left as it was`, {
       problems: model.fatal,

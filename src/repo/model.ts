@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
 import {
   HostFile,
@@ -12,7 +13,8 @@ import {
   type InventoryNode,
   type NodeObservation,
 } from '../model/index.js';
-import { Locator, parseData, parseSource, type SourceFile } from './source.js';
+import { Locator, parseData, parseSource, type Parsed, type SourceFile } from './source.js';
+import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
@@ -38,7 +40,9 @@ const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
 const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
-export function buildRepoModel(sources: RepoSources): RepoModel {
+export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache } = {}): RepoModel {
+  const cache = options.cache ?? new ParseCache();
+  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => parseCached(cache, file, schema);
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   const worldProblems: Problem[] = [];
@@ -124,7 +128,7 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
   }
 
   for (const file of sources.files) {
-    if (file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl')) problems.push(...checkJsonLines(file));
+    if (file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl')) problems.push(...checkJsonLinesCached(cache, file));
   }
 
   return {
@@ -135,6 +139,23 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
   };
+}
+
+function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S): Parsed<z.output<S>> {
+  const digest = ParseCache.digest(file.text);
+  const hit = cache.get(file.path, digest);
+  if (hit !== undefined) return { ok: true, value: hit as z.output<S> };
+  const parsed = parseSource(file, schema);
+  if (parsed.ok) cache.set(file.path, digest, parsed.value);
+  return parsed;
+}
+
+function checkJsonLinesCached(cache: ParseCache, file: SourceFile): Problem[] {
+  const digest = ParseCache.digest(file.text);
+  if (cache.get(file.path, digest) === true) return [];
+  const problems = checkJsonLines(file);
+  if (problems.length === 0) cache.set(file.path, digest, true);
+  return problems;
 }
 
 function sortProblemsList(problems: Problem[]): Problem[] {
