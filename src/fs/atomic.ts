@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { WriteError } from '../errors/problem.js';
 
 /** Reads a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<string | undefined> {
@@ -19,7 +20,11 @@ export async function readIfExists(file: string): Promise<string | undefined> {
  */
 export async function writeIfChanged(file: string, content: string): Promise<boolean> {
   if ((await readIfExists(file)) === content) return false;
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, content, { encoding: 'utf8' });
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, content, { encoding: 'utf8' });
+  } catch (error) {
+    throw WriteError.from(file, error);
+  }
   return true;
 }
