@@ -45,7 +45,8 @@ export async function saveParseCache(repo: string, cache: ParseCache, fingerprin
   try {
     const file = path.join(repo, PARSE_CACHE_FILE);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, JSON.stringify({ fingerprint, entries: cache.toEntries() }));
+    // No fsync: after a power loss a torn cache is just unreadable, which means a full run.
+    await writeFileAtomic(file, JSON.stringify({ fingerprint, entries: cache.toEntries() }), { fsync: false });
     return true;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Validated values of files, keyed by path and a digest of their bytes: a file whose
@@ -16,7 +16,7 @@ export class ParseCache {
   }
 
   static digest(text: string): string {
-    return createHash('sha1').update(text).digest('base64');
+    return hash('sha1', text, 'base64');
   }
 
   get(path: string, digest: string): unknown {
