@@ -23,10 +23,23 @@ const broken = {
   'chronicle/incidents.jsonl': `${files['chronicle/incidents.jsonl']}{"half":`,
 };
 
+const jsonFiles = generateHomelabFiles({ nodes: 8, services: 5, seed: 1, format: 'json' });
+const sparseJson = { ...jsonFiles, 'world/nodes/node-0001.json': '{"node":"node-0001","observed_at":"2026-11-22T10:00:00Z","status":"online"}' };
+
 describe('ParseCache', () => {
+  it('keeps a marker, not a copy, for JSON files whose validated value is their parsed text', () => {
+    const cache = new ParseCache();
+    buildRepoModel(sources(sparseJson), { cache });
+    const stored = new Map(cache.toEntries().map(([path, , value]) => [path, value]));
+    expect(stored.get('world/nodes/node-0002.json')).toBe('=json');
+    expect(stored.get('world/nodes/node-0001.json')).toMatchObject({ services: [], deployments: [], incidents: [] });
+  });
+
   it.each([
     ['valid files', files],
     ['files with problems', broken],
+    ['JSON snapshots', jsonFiles],
+    ['JSON snapshots that rely on defaults', sparseJson],
   ])('a warm run builds the same model as a cold one (%s)', (_name, input) => {
     const cold = new ParseCache();
     const first = buildRepoModel(sources(input), { cache: cold });
