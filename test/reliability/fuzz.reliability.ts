@@ -88,7 +88,7 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
       const target = targets[index]!;
       const text = mutate(target, files[target]!, mutation);
       await writeFile(path.join(repo, target), text);
-      const result = await runCli([command, '--repo', repo, '--now', NOW]);
+      const result = await runCli(command === 'reconcile' ? [command, '--repo', repo, '--now', NOW] : [command, '--repo', repo]);
       if (command === 'reconcile') await checkOutcome(repo, { code: result.code, stdout: result.stdout, stderr: result.stderr }, target, text, '{"summary":"nominal","recommendations":[]}\n');
       else {
         expect(result.stderr).not.toMatch(/internal error/);
