@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { WriteError } from '../errors/problem.js';
@@ -26,5 +26,23 @@ export async function writeIfChanged(file: string, content: string): Promise<boo
   } catch (error) {
     throw WriteError.from(file, error);
   }
+  await removeStaleTemps(file);
   return true;
+}
+
+/**
+ * A process killed (kill -9, power loss) between write-file-atomic's temp write and its
+ * rename leaves `<file>.<number>` beside the file, which `git add` would commit. After a
+ * successful write, remove such leftovers older than this process: a live writer's temp
+ * is always newer.
+ */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const pattern = new RegExp(`^${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
+  const started = performance.timeOrigin;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => pattern.test(n))) {
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info && info.mtimeMs < started) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
 }
