@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { renderProblem, UserError } from '../errors/problem.js';
+import { renderProblem, UserError, WriteError } from '../errors/problem.js';
 import { processIo, type Io } from './io.js';
 import { validateCommand } from './commands/validate.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -62,6 +62,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.err(`error: ${error.message}`);
       if (error.hint) io.err(`hint: ${error.hint}`);
       return error.exitCode;
+    }
+    if (error instanceof WriteError) {
+      io.err(`error: ${error.message}`);
+      io.err(`hint: ${error.hint}`);
+      return 1;
     }
     io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     io.err('hint: this is a bug in labwarden; please report it with the command you ran.');

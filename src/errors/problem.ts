@@ -37,3 +37,36 @@ export class UserError extends Error {
     this.exitCode = options.exitCode ?? 2;
   }
 }
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for the file system',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+};
+
+/**
+ * The machine, not the input or labwarden, stopped a write (disk full, read-only repo):
+ * the CLI exits 1 with what happened and a hint, not a bug report. Writes are atomic, so
+ * the files already there are the last good state.
+ */
+export class WriteError extends Error {
+  readonly file: string;
+  readonly code: string;
+  readonly hint = 'Free some space or make the repo writable, then run again; the files already there were left as they were.';
+  constructor(file: string, code: string) {
+    super(`cannot write ${file}: ${WRITE_FAILURES[code] ?? code} (${code})`);
+    this.name = 'WriteError';
+    this.file = file;
+    this.code = code;
+  }
+
+  /** The error to throw for a failed write of `file`: a WriteError when the cause is the machine. */
+  static from(file: string, error: unknown): unknown {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return code && code in WRITE_FAILURES ? new WriteError(file, code) : error;
+  }
+}

@@ -1,6 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { WriteError } from '../errors/problem.js';
 
 /** Reads a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<string | undefined> {
@@ -19,7 +20,29 @@ export async function readIfExists(file: string): Promise<string | undefined> {
  */
 export async function writeIfChanged(file: string, content: string): Promise<boolean> {
   if ((await readIfExists(file)) === content) return false;
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, content, { encoding: 'utf8' });
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, content, { encoding: 'utf8' });
+  } catch (error) {
+    throw WriteError.from(file, error);
+  }
+  await removeStaleTemps(file);
   return true;
+}
+
+/**
+ * A process killed (kill -9, power loss) between write-file-atomic's temp write and its
+ * rename leaves `<file>.<number>` beside the file, which `git add` would commit. After a
+ * successful write, remove such leftovers older than this process: a live writer's temp
+ * is always newer.
+ */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const pattern = new RegExp(`^${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
+  const started = performance.timeOrigin;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => pattern.test(n))) {
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info && info.mtimeMs < started) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
 }

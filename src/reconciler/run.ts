@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
 import { readIfExists, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
-import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
@@ -44,7 +44,9 @@ export interface ReconcileRun {
  */
 export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
   const sources = await readRepoSources(options.repo);
-  const model = buildRepoModel(sources);
+  const { cache, fingerprint } = loadParseCache(options.repo);
+  const model = buildRepoModel(sources, { cache });
+  if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
   if (model.fatal.length > 0) {
     throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state or chronicle; nothing written`, {
       problems: model.fatal,

@@ -1,3 +1,5 @@
 export { readRepoSources } from './read.js';
 export { buildRepoModel, type RepoModel, type RepoSources } from './model.js';
 export { parseSource, parseData, Locator, type SourceFile } from './source.js';
+export { ParseCache } from './parse-cache.js';
+export { loadParseCache, saveParseCache } from './parse-cache-store.js';

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
 import {
   HostFile,
@@ -12,7 +13,8 @@ import {
   type InventoryNode,
   type NodeObservation,
 } from '../model/index.js';
-import { Locator, parseData, parseSource, type SourceFile } from './source.js';
+import { Locator, parseData, parseSource, type Parsed, type SourceFile } from './source.js';
+import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
 import { checkChronicleFile } from '../chronicle/check.js';
@@ -42,7 +44,9 @@ const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
 const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
-export function buildRepoModel(sources: RepoSources): RepoModel {
+export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache } = {}): RepoModel {
+  const cache = options.cache ?? new ParseCache();
+  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => parseCached(cache, file, schema);
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   const worldProblems: Problem[] = [];
@@ -156,6 +160,44 @@ export function buildRepoModel(sources: RepoSources): RepoModel {
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
   };
+}
+
+/**
+ * Stored instead of the value when a JSON file's validated value equals its parsed text
+ * (observers write complete snapshots): JSON.parse of the file is then cheaper than both
+ * the schema check and loading a copy from the cache. Schemas only ever yield objects, so
+ * a string cannot be mistaken for a value.
+ */
+const SAME_AS_JSON = '=json';
+
+function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S): Parsed<z.output<S>> {
+  const digest = ParseCache.digest(file.text);
+  const hit = cache.get(file.path, digest);
+  if (hit === SAME_AS_JSON) {
+    const data = parseData(file);
+    if (data.ok) return { ok: true, value: data.value as z.output<S> };
+  } else if (hit !== undefined) {
+    return { ok: true, value: hit as z.output<S> };
+  }
+  if (file.path.endsWith('.json')) {
+    const data = parseData(file);
+    const result = data.ok ? schema.safeParse(data.value) : undefined;
+    if (data.ok && result?.success) {
+      cache.set(file.path, digest, sameData(data.value, result.data) ? SAME_AS_JSON : result.data);
+      return { ok: true, value: result.data };
+    }
+  }
+  const parsed = parseSource(file, schema);
+  if (parsed.ok) cache.set(file.path, digest, parsed.value);
+  return parsed;
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 function sortProblemsList(problems: Problem[]): Problem[] {

@@ -35,7 +35,7 @@ export function parseData(file: SourceFile): Parsed<unknown> {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   try {
     if (file.path.endsWith('.json')) return { ok: true, value: JSON.parse(text) };
-    const documents = jsYaml.loadAll(text, { schema: jsYaml.CORE_SCHEMA });
+    const documents = jsYaml.loadAll(text, null, { schema: jsYaml.CORE_SCHEMA });
     if (documents.length > 1) {
       return { ok: false, problems: [new Locator(file).problemAt([], 'yaml_syntax', 'expected one YAML document, found several (remove the extra ---)')] };
     }

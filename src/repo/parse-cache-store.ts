@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import writeFileAtomic from 'write-file-atomic';
+import { ParseCache } from './parse-cache.js';
+
+/** Git-ignored, like heartbeats: a local speed-up, never part of the repo's history. */
+export const PARSE_CACHE_FILE = '.labwarden/cache/parsed.json';
+const FORMAT = 1;
+
+/**
+ * What the cached values depend on besides the file bytes: the schemas and parsers (the
+ * code of src/model and src/repo, hashed). Stored as JSON: schema outputs are plain data
+ * (strings, numbers, booleans, arrays, objects), and JSON.parse is the fastest loader.
+ */
+function codeFingerprint(): string {
+  const hash = createHash('sha1').update(`${FORMAT}\0`);
+  for (const part of ['../model/', './']) {
+    const dir = fileURLToPath(new URL(part, import.meta.url));
+    for (const name of readdirSync(dir).sort()) {
+      if (/\.(js|ts)$/.test(name) && !/\.test\.|\.d\.ts$/.test(name)) hash.update(name).update(readFileSync(path.join(dir, name)));
+    }
+  }
+  return hash.digest('base64');
+}
+
+/** The cache stored by the last run, or an empty one when it is missing, stale or unreadable. */
+export function loadParseCache(repo: string): { cache: ParseCache; fingerprint: string } {
+  const fingerprint = codeFingerprint();
+  try {
+    const stored = JSON.parse(readFileSync(path.join(repo, PARSE_CACHE_FILE), 'utf8')) as { fingerprint?: unknown; entries?: unknown };
+    if (stored?.fingerprint !== fingerprint || !Array.isArray(stored.entries)) return { cache: new ParseCache(), fingerprint };
+    const valid = stored.entries.every((entry) => Array.isArray(entry) && entry.length === 3 && typeof entry[0] === 'string' && typeof entry[1] === 'string');
+    return { cache: new ParseCache(valid ? (stored.entries as [string, string, unknown][]) : []), fingerprint };
+  } catch {
+    return { cache: new ParseCache(), fingerprint };
+  }
+}
+
+/** Stores the cache when it changed. Best effort: a read-only or full disk only costs speed. */
+export async function saveParseCache(repo: string, cache: ParseCache, fingerprint: string): Promise<boolean> {
+  if (!cache.dirty) return false;
+  try {
+    const file = path.join(repo, PARSE_CACHE_FILE);
+    await mkdir(path.dirname(file), { recursive: true });
+    // No fsync: after a power loss a torn cache is just unreadable, which means a full run.
+    await writeFileAtomic(file, JSON.stringify({ fingerprint, entries: cache.toEntries() }), { fsync: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
