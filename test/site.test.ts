@@ -103,9 +103,9 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
 
   it('reaches a node page by clicking it in the node grid', async () => {
     const { page } = await visit(browser, site.url);
-    await Promise.all([page.waitForURL('**/homelab/nodes/media/'), page.locator('#nodes a', { hasText: 'media' }).click()]);
+    await Promise.all([page.waitForURL('**/homelab/nodes/media/', { timeout: 10_000 }), page.locator('#nodes a', { hasText: 'media' }).click()]);
     expect(await page.locator('h1').innerText()).toBe('Node media');
-    await Promise.all([page.waitForURL('**/homelab/services/media/jellyfin/'), page.locator('main a', { hasText: 'jellyfin' }).first().click()]);
+    await Promise.all([page.waitForURL('**/homelab/services/media/jellyfin/', { timeout: 10_000 }), page.locator('main a', { hasText: 'jellyfin' }).first().click()]);
     expect(await page.locator('main').innerText()).toContain('HTTP 503 from /health');
   });
 
@@ -116,6 +116,9 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
     for (const file of css) bytes += (await stat(path.join(out, file))).size;
     expect(bytes).toBeLessThan(100 * 1024);
     expect(html).not.toContain('<script');
+    const links = [...html.matchAll(/(?:href|src)="(\/[^"]*)"/g)].map((match) => match[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((link) => !link.startsWith('/homelab/'))).toEqual([]);
 
     const json = JSON.parse(await readFile(path.join(out, 'status.json'), 'utf8'));
     expect(json.summary).toBe(status.summary);

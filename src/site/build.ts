@@ -46,6 +46,9 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   const args = [astro, 'build', '--root', SITE_ROOT, '--outDir', options.out, '--base', normalizeBase(options.base)];
   if (options.site) args.push('--site', options.site);
   const env: NodeJS.ProcessEnv = { ...process.env, LABWARDEN_REPO: options.repo, ASTRO_TELEMETRY_DISABLED: '1' };
+  // Vite lets these environment variables override import.meta.env (a BASE_URL in the
+  // caller's environment, as vitest sets, would silently replace --base in every link).
+  for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX']) delete env[name];
   if (options.now) env.LABWARDEN_NOW = options.now;
   else delete env.LABWARDEN_NOW;
   return new Promise((resolve, reject) => {
