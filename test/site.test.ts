@@ -28,8 +28,15 @@ async function pagesOf(out: string): Promise<string[]> {
     .sort();
 }
 
-/** Opens a page and records what a reader should never see: console errors, failed loads, dialogs. */
-async function visit(browser: Browser, url: string): Promise<{ page: Page; problems: string[]; dialogs: string[] }> {
+interface Visit {
+  page: Page;
+  problems: string[];
+  dialogs: string[];
+  go: (url: string) => Promise<void>;
+}
+
+/** A tab that records what a reader should never see: console errors, failed loads, dialogs. */
+async function openTab(browser: Browser): Promise<Visit> {
   const page = await browser.newPage();
   const problems: string[] = [];
   const dialogs: string[] = [];
@@ -44,9 +51,17 @@ async function visit(browser: Browser, url: string): Promise<{ page: Page; probl
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  const response = await page.goto(url, { waitUntil: 'load' });
-  if (!response?.ok()) problems.push(`${response?.status()} ${url}`);
-  return { page, problems, dialogs };
+  const go = async (url: string) => {
+    const response = await page.goto(url, { waitUntil: 'load' });
+    if (!response?.ok()) problems.push(`${response?.status()} ${url}`);
+  };
+  return { page, problems, dialogs, go };
+}
+
+async function visit(browser: Browser, url: string): Promise<Visit> {
+  const tab = await openTab(browser);
+  await tab.go(url);
+  return tab;
 }
 
 let browser: Browser;
@@ -76,12 +91,13 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
   it('loads every page without console errors or failed requests', async () => {
     const pages = await pagesOf(out);
     expect(pages).toEqual(expect.arrayContaining(['', 'incidents/', 'maintenance/', 'nodes/media/', 'services/media/jellyfin/']));
+    const tab = await openTab(browser);
     for (const relative of pages) {
-      const { page, problems } = await visit(browser, site.url + relative);
-      expect(problems, relative).toEqual([]);
-      await expect(page.locator('main h1').count(), relative).resolves.toBe(1);
-      await page.close();
+      await tab.go(site.url + relative);
+      expect(tab.problems, relative).toEqual([]);
+      expect(await tab.page.locator('main h1').count(), relative).toBe(1);
     }
+    await tab.page.close();
   }, 120_000);
 
   it('shows the summary and every recommendation on the overview, and says the chronicle is missing', async () => {
@@ -166,13 +182,14 @@ describe('site: a chronicle, maintenance, and hostile text', () => {
   }, BUILD_TIMEOUT);
 
   it('renders hostile text as text on every page: no dialog, no console error', async () => {
+    const tab = await openTab(browser);
     for (const relative of await pagesOf(out)) {
-      const { page, problems, dialogs } = await visit(browser, site.url + relative);
-      expect(dialogs, relative).toEqual([]);
-      expect(problems, relative).toEqual([]);
-      expect(await page.locator('main img, main svg').count(), relative).toBe(0);
-      await page.close();
+      await tab.go(site.url + relative);
+      expect(tab.dialogs, relative).toEqual([]);
+      expect(tab.problems, relative).toEqual([]);
+      expect(await tab.page.locator('main img, main svg').count(), relative).toBe(0);
     }
+    await tab.page.close();
     const overview = await visit(browser, site.url);
     expect(await overview.page.locator('#reconcile_blocked').innerText()).toContain(XSS_SCRIPT);
     const node = await visit(browser, `${site.url}nodes/media/`);
