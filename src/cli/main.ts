@@ -17,6 +17,7 @@ import { chronicleCommand } from './commands/chronicle.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { keepaliveCommand } from './commands/keepalive.js';
+import { siteCommand } from './commands/site.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
     maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
     chronicleCommand(io),
     planCommand(io), runCommand(io), keepaliveCommand(io),
+    siteCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }

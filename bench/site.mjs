@@ -1,0 +1,48 @@
+// `npm run bench`: site build time and output size for the demo homelab and a synthetic
+// 1,000-node one. Each homelab is reconciled first, then built once with the CLI.
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticHomelab } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'bin/labwarden.js');
+const NOW = '2026-11-22T10:05:00Z';
+
+async function measure(dir) {
+  let bytes = 0;
+  let files = 0;
+  let pages = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    if (entry.name === 'index.html') pages++;
+    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return { bytes, files, pages };
+}
+
+async function bench(name, repo) {
+  execFileSync(process.execPath, [cli, 'reconcile', '--repo', repo, '--now', NOW], { stdio: 'ignore' });
+  const out = path.join(repo, 'site/dist');
+  const started = performance.now();
+  execFileSync(process.execPath, [cli, 'site', 'build', '--repo', repo, '--now', NOW], { stdio: 'ignore' });
+  const seconds = (performance.now() - started) / 1000;
+  const size = await measure(out);
+  const overview = (await stat(path.join(out, 'index.html'))).size;
+  console.log(`${name}: build ${seconds.toFixed(1)}s, ${size.pages} pages, ${size.files} files, ${(size.bytes / 1024 / 1024).toFixed(2)} MiB, overview ${(overview / 1024).toFixed(1)} KiB`);
+}
+
+const work = await mkdtemp(path.join(tmpdir(), 'labwarden-bench-'));
+try {
+  const demo = path.join(work, 'demo');
+  for (const part of ['inventory', 'world', 'chronicle', 'status']) await cp(path.join(root, part), path.join(demo, part), { recursive: true }).catch(() => undefined);
+  await bench('demo', demo);
+  const large = path.join(work, 'large');
+  await writeSyntheticHomelab(large, { nodes: 1000, servicesPerNode: 4, incidentsPerNode: 2 });
+  await bench('1000 nodes x 4 services', large);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

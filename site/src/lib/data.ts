@@ -1,0 +1,13 @@
+import { loadSiteModel } from '../../../src/site/load.ts';
+import type { SiteModel } from '../../../src/site/model.ts';
+
+// Astro renders every page in one process; the repo is read once and shared by all pages.
+let model: Promise<SiteModel> | undefined;
+
+/** The homelab the site shows: LABWARDEN_REPO (set by `labwarden site build`), else the cwd. */
+export function siteModel(): Promise<SiteModel> {
+  const repo = process.env.LABWARDEN_REPO ?? process.cwd();
+  const now = process.env.LABWARDEN_NOW ? Date.parse(process.env.LABWARDEN_NOW) : undefined;
+  model ??= loadSiteModel(repo, now);
+  return model;
+}

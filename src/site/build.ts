@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors/problem.js';
+
+/** The Astro project shipped with labwarden (site/ beside src/ and dist/). */
+export const SITE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../site');
+
+export interface SiteBuildOptions {
+  repo: string;
+  out: string;
+  /** Base path for project sites on GitHub Pages, e.g. `/homelab/`. */
+  base: string;
+  /** Absolute site URL, for absolute links in the Atom feed. */
+  site?: string;
+  /** Reference time (ISO) for availability windows; default: the newest time in the data. */
+  now?: string;
+}
+
+export interface SiteBuildResult {
+  out: string;
+  output: string;
+}
+
+/** Normalizes a base path to `/`, or `/a/b/` with both slashes. */
+export function normalizeBase(base: string): string {
+  const trimmed = base.trim().replace(/^\/+|\/+$/g, '');
+  if (trimmed !== '' && !/^[A-Za-z0-9._~\-/]+$/.test(trimmed)) {
+    throw new UserError(`--base: "${base}" is not a URL path`, { hint: 'Use the repository name for GitHub Pages project sites, e.g. --base /homelab/.' });
+  }
+  return trimmed === '' ? '/' : `/${trimmed}/`;
+}
+
+/**
+ * Runs `astro build` in a child process. The repo is handed over in the environment: the
+ * pages read it once through site/src/lib/data.ts, and a child keeps Astro's global state
+ * (Vite caches, the renderer registry) out of the CLI process.
+ */
+export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildResult> {
+  if (!(await stat(path.join(options.repo, 'inventory')).catch(() => undefined))?.isDirectory()) {
+    throw new UserError(`${options.repo} is not a labwarden repo: inventory/ not found`, { hint: 'Pass the homelab repo with --repo DIR.' });
+  }
+  const astro = path.join(path.dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'astro.js');
+  const args = [astro, 'build', '--root', SITE_ROOT, '--outDir', options.out, '--base', normalizeBase(options.base)];
+  if (options.site) args.push('--site', options.site);
+  const env: NodeJS.ProcessEnv = { ...process.env, LABWARDEN_REPO: options.repo, ASTRO_TELEMETRY_DISABLED: '1' };
+  // Vite lets these environment variables override import.meta.env (a BASE_URL in the
+  // caller's environment, as vitest sets, would silently replace --base in every link).
+  for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX']) delete env[name];
+  if (options.now) env.LABWARDEN_NOW = options.now;
+  else delete env.LABWARDEN_NOW;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: SITE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve({ out: options.out, output });
+      else reject(new Error(`astro build exited with ${code}:\n${output.slice(-4000)}`));
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { buildRepoModel } from '../repo/index.js';
+import { normalizeBase } from './build.js';
+import { renderBadge } from './badge.js';
+import { IncidentEvent } from './chronicle.js';
+import { renderIncidentFeed } from './feed.js';
+import { buildSiteModel, type SiteInputs } from './model.js';
+
+const repo = buildRepoModel({
+  hostDirs: ['n1', 'n2'],
+  files: [
+    { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
+    { path: 'world/nodes/n1.yaml', text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: web, status: failed, detail: boom }\n  - { name: extra, status: ok }\n' },
+  ],
+});
+const status = {
+  summary: 'degraded',
+  recommendations: [
+    { id: 'n1/web/unhealthy_service', event: 'reconcile_required', drift: 'unhealthy_service', action: 'redeploy', node: 'n1', service: 'web', severity: 'warning', reason: 'boom', since: '2026-11-22T09:00:00Z' },
+    { id: 'n1/extra/unmanaged_service', event: 'reconcile_recommended', drift: 'unmanaged_service', action: 'review', node: 'n1', service: 'extra', severity: 'info', reason: 'x', since: '2026-11-22T10:00:00Z' },
+  ],
+  nodes: { n1: { health: 'online', last_seen: '2026-11-22T10:00:00Z', services: { total: 2, ok: 0, degraded: 0, failed: 1, missing: 1 } } },
+};
+const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, incidents: undefined, admin: undefined, insights: undefined, ...overrides });
+
+describe('buildSiteModel', () => {
+  it('joins inventory, world and status per node and service', () => {
+    const model = buildSiteModel(inputs());
+    expect(model.summary).toBe('degraded');
+    expect(model.summarySince).toBe('2026-11-22T09:00:00Z');
+    expect(model.asOf).toBe('2026-11-22T10:00:00Z');
+    expect(model.groups.map((g) => [g.event, g.recommendations.length])).toEqual([['reconcile_required', 1], ['reconcile_recommended', 1]]);
+    const [n1, n2] = model.nodes;
+    expect(n1!.services.map((s) => [s.name, s.status, s.managed, s.recommendations.length])).toEqual([
+      ['web', 'failed', true, 1],
+      ['db', 'missing', true, 0],
+      ['extra', 'ok', false, 1],
+    ]);
+    expect(n1!.bars).toBeNull();
+    expect(n2).toMatchObject({ name: 'n2', health: 'unknown', maintenance: 'Active', counts: { total: 0 } });
+    expect(model.notes).toEqual(['No chronicle yet: incident history and availability appear once reconcile has recorded incidents.']);
+  });
+
+  it('degrades to an unknown summary without status/, and shows the chronicle when present', () => {
+    const incident = IncidentEvent.parse({ id: 'i', at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', service: 'web', severity: 'critical' });
+    const model = buildSiteModel(inputs({ status: undefined, incidents: { entries: [incident], skipped: 0 }, now: Date.parse('2026-11-22T12:00:00Z') }));
+    expect(model.summary).toBe('unknown');
+    expect(model.recommendations).toEqual([]);
+    expect(model.notes[0]).toContain('No status/recommendations.json yet');
+    const web = model.nodes[0]!.services[0]!;
+    expect(web.bars!.slice(-2).map((b) => b.state)).toEqual(['down', 'down']);
+    expect(web.incidents).toHaveLength(1);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(buildSiteModel(inputs()))).toBe(JSON.stringify(buildSiteModel(inputs())));
+  });
+});
+
+describe('machine-readable outputs', () => {
+  it('escapes text in badges and the Atom feed', () => {
+    expect(renderBadge('nominal', '<x>')).toContain('&#60;x&#62;');
+    const feed = renderIncidentFeed([IncidentEvent.parse({ id: 'i', at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', reason: '<script>&' })], { pageUrl: '/incidents/', selfUrl: '/incidents.xml', updated: null });
+    expect(feed).toContain('<content type="text">&#60;script&#62;&#38;</content>');
+  });
+
+  it.each([
+    ['/', '/'],
+    ['', '/'],
+    ['homelab', '/homelab/'],
+    ['/homelab', '/homelab/'],
+    ['/a/b/', '/a/b/'],
+  ])('normalizeBase(%j) = %j', (input, expected) => {
+    expect(normalizeBase(input)).toBe(expected);
+  });
+
+  it('rejects a base that is not a path', () => {
+    expect(() => normalizeBase('"><x')).toThrow(/not a URL path/);
+  });
+});

@@ -1,0 +1,264 @@
+import type { Problem } from '../errors/problem.js';
+import type { Deployment, InventoryNode, NodeStatus, Recommendation, RecommendationEvent, Summary, WorldIncident, WorldSnapshot } from '../model/index.js';
+import { EVENTS, parseTime } from '../model/index.js';
+import type { RepoModel } from '../repo/index.js';
+import { dailyBars, describeBars, foldIncidents, meanTimeToResolve, type DayBar, type IncidentSpan } from './availability.js';
+import type { AdminEvent, IncidentEvent } from './chronicle.js';
+import { normalizeState, readAdminLog, type MaintenanceState, type Silence } from './maintenance.js';
+
+/** Everything the site is built from, already read from disk: pure data. */
+export interface SiteInputs {
+  repo: Pick<RepoModel, 'inventory' | 'world' | 'problems'>;
+  /** status/recommendations.json as parsed JSON, or undefined when absent/unreadable. */
+  status: unknown;
+  incidents: { entries: IncidentEvent[]; skipped: number } | undefined;
+  admin: { entries: AdminEvent[]; skipped: number } | undefined;
+  /** status/insights.json, shown as-is when present. */
+  insights: unknown;
+  /** Reference time for availability windows and silences; default: the latest time in the data. */
+  now?: number;
+}
+
+export type SummaryState = Summary | 'unknown';
+
+export interface ServiceView {
+  node: string;
+  name: string;
+  managed: boolean;
+  description: string | null;
+  critical: boolean;
+  status: string;
+  detail: string | null;
+  dependsOn: string[];
+  failover: string[];
+  recommendations: Recommendation[];
+  deployments: Deployment[];
+  incidents: IncidentSpan[];
+  bars: DayBar[] | null;
+  barsText: string | null;
+  mttrMs: number | null;
+}
+
+export interface NodeView {
+  name: string;
+  address: string | null;
+  role: string | null;
+  description: string | null;
+  labels: string[];
+  critical: boolean;
+  health: string;
+  lastSeen: string | null;
+  maintenance: MaintenanceState;
+  maintenanceSince: string | null;
+  /** While entering maintenance: services still running on the node. */
+  drain: { remaining: number; total: number } | null;
+  counts: NodeStatus['services'];
+  snapshotProblem: string | null;
+  services: ServiceView[];
+  recommendations: Recommendation[];
+  deployments: Deployment[];
+  worldIncidents: WorldIncident[];
+  incidents: IncidentSpan[];
+  bars: DayBar[] | null;
+  barsText: string | null;
+  mttrMs: number | null;
+}
+
+export interface SiteModel {
+  summary: SummaryState;
+  /** When the current summary began: the oldest open drift, or the last resolution. */
+  summarySince: string | null;
+  /** The reference time: newest observation or chronicle entry unless given. */
+  asOf: string | null;
+  nodes: NodeView[];
+  recommendations: Recommendation[];
+  groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
+  /** Chronicle incident events, newest first. */
+  timeline: IncidentEvent[];
+  admin: AdminEvent[];
+  silences: Silence[];
+  insights: unknown;
+  hasChronicle: boolean;
+  /** Things the reader should know about missing or partial data. */
+  notes: string[];
+  problems: Problem[];
+}
+
+interface StatusFile {
+  summary?: unknown;
+  recommendations?: unknown;
+  nodes?: Record<string, Partial<NodeStatus> & Record<string, unknown>>;
+}
+
+const SUMMARIES: readonly string[] = ['nominal', 'degraded', 'unstable', 'reconciling'];
+const EMPTY_COUNTS = { total: 0, ok: 0, degraded: 0, failed: 0, missing: 0 };
+
+function readStatus(value: unknown): { summary: SummaryState; recommendations: Recommendation[]; nodes: NonNullable<StatusFile['nodes']> } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const status = value as StatusFile;
+  const summary = typeof status.summary === 'string' && SUMMARIES.includes(status.summary) ? (status.summary as Summary) : 'unknown';
+  const recommendations = Array.isArray(status.recommendations)
+    ? (status.recommendations as Recommendation[]).filter((rec) => rec && typeof rec.node === 'string' && typeof rec.event === 'string')
+    : [];
+  const nodes = status.nodes && typeof status.nodes === 'object' ? status.nodes : {};
+  return { summary, recommendations, nodes };
+}
+
+function latestTime(inputs: SiteInputs): number | null {
+  let latest: number | null = null;
+  const see = (value: string | null | undefined) => {
+    if (!value) return;
+    const ms = parseTime(value);
+    if (!Number.isNaN(ms) && (latest === null || ms > latest)) latest = ms;
+  };
+  for (const observation of inputs.repo.world.values()) if (observation.kind === 'snapshot') see(observation.snapshot.observed_at);
+  for (const event of inputs.incidents?.entries ?? []) see(event.at);
+  for (const event of inputs.admin?.entries ?? []) see(event.at);
+  return latest;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** Builds the view of the homelab every page renders. Pure: same inputs, same model. */
+export function buildSiteModel(inputs: SiteInputs): SiteModel {
+  const notes: string[] = [];
+  const status = readStatus(inputs.status);
+  if (!status) notes.push('No status/recommendations.json yet: run `labwarden reconcile` to produce it.');
+  const recommendations = status?.recommendations ?? [];
+  const now = inputs.now ?? latestTime(inputs);
+
+  const timelineEvents = inputs.incidents?.entries ?? [];
+  const hasChronicle = inputs.incidents !== undefined || inputs.admin !== undefined;
+  if (!hasChronicle) notes.push('No chronicle yet: incident history and availability appear once reconcile has recorded incidents.');
+  const skipped = (inputs.incidents?.skipped ?? 0) + (inputs.admin?.skipped ?? 0);
+  if (skipped > 0) notes.push(`${skipped} chronicle line${skipped === 1 ? '' : 's'} could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
+
+  const { intervals, spans } = foldIncidents(timelineEvents);
+  const chronicleStart = timelineEvents.reduce<number | null>((min, event) => {
+    const at = parseTime(event.at);
+    return min === null || at < min ? at : min;
+  }, null);
+  const withBars = inputs.incidents !== undefined && now !== null;
+  const bars = (filter: (i: { node: string; service?: string; drift?: string }) => boolean) =>
+    withBars ? dailyBars(intervals.filter(filter), now, chronicleStart) : null;
+
+  const admin = readAdminLog(inputs.admin?.entries ?? [], now ?? 0);
+  const nodes: NodeView[] = [];
+  for (const node of [...inputs.repo.inventory.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, admin.states.get(node.name), bars));
+  }
+
+  const groups = EVENTS.map((event) => ({ event, recommendations: recommendations.filter((rec) => rec.event === event) })).filter((group) => group.recommendations.length > 0);
+
+  let summarySince: string | null = null;
+  if (recommendations.length > 0) {
+    const times = recommendations.map((rec) => rec.since).filter((since): since is string => typeof since === 'string').sort();
+    summarySince = times[0] ?? null;
+  } else {
+    const resolved = spans.map((span) => span.resolved).filter((at): at is number => at !== null);
+    if (resolved.length > 0) summarySince = iso(Math.max(...resolved));
+  }
+
+  return {
+    summary: status?.summary ?? 'unknown',
+    summarySince,
+    asOf: now === null ? null : iso(now),
+    nodes,
+    recommendations,
+    groups,
+    timeline: [...timelineEvents].map((event, index) => ({ event, index })).sort((a, b) => parseTime(b.event.at) - parseTime(a.event.at) || b.index - a.index).map(({ event }) => event),
+    admin: [...(inputs.admin?.entries ?? [])].reverse(),
+    silences: admin.silences,
+    insights: inputs.insights,
+    hasChronicle,
+    notes,
+    problems: inputs.repo.problems,
+  };
+}
+
+function buildNodeView(
+  node: InventoryNode,
+  inputs: SiteInputs,
+  status: (Partial<NodeStatus> & Record<string, unknown>) | undefined,
+  recommendations: Recommendation[],
+  spans: IncidentSpan[],
+  adminState: { state: MaintenanceState; since: string } | undefined,
+  bars: (filter: (i: { node: string; service?: string; drift?: string }) => boolean) => DayBar[] | null,
+): NodeView {
+  const observation = inputs.repo.world.get(node.name);
+  const snapshot: WorldSnapshot | null = observation?.kind === 'snapshot' ? observation.snapshot : null;
+  const observed = new Map((snapshot?.services ?? []).map((service) => [service.name, service]));
+  const nodeRecs = recommendations.filter((rec) => rec.node === node.name);
+  const nodeSpans = spans.filter((span) => span.node === node.name);
+  const offlineDrift = (i: { node: string; service?: string; drift?: string }) => i.node === node.name && i.service === undefined;
+
+  const service = (name: string, managed: boolean): ServiceView => {
+    const spec = node.services.find((s) => s.name === name);
+    const seen = observed.get(name);
+    const serviceSpans = nodeSpans.filter((span) => span.service === name);
+    const serviceBars = bars((i) => i.node === node.name && (i.service === name || (i.service === undefined && i.drift === 'offline_node')));
+    return {
+      node: node.name,
+      name,
+      managed,
+      description: spec?.description ?? null,
+      critical: spec?.critical ?? false,
+      status: seen?.status ?? (snapshot ? 'missing' : 'unknown'),
+      detail: seen?.detail ?? null,
+      dependsOn: spec?.depends_on ?? [],
+      failover: spec?.failover ?? [],
+      recommendations: nodeRecs.filter((rec) => rec.service === name),
+      deployments: (snapshot?.deployments ?? []).filter((deployment) => deployment.service === name).reverse(),
+      incidents: serviceSpans,
+      bars: serviceBars,
+      barsText: serviceBars ? describeBars(serviceBars) : null,
+      mttrMs: meanTimeToResolve(serviceSpans),
+    };
+  };
+  const services = node.services.map((s) => service(s.name, true));
+  for (const seen of snapshot?.services ?? []) if (!node.services.some((s) => s.name === seen.name)) services.push(service(seen.name, false));
+
+  const fromStatus = normalizeState(status?.maintenance ?? status?.state);
+  let maintenance: MaintenanceState = fromStatus ?? adminState?.state ?? 'Active';
+  const running = node.services.filter((s) => {
+    const st = observed.get(s.name)?.status;
+    return st === 'ok' || st === 'degraded';
+  }).length;
+  if (!fromStatus && maintenance === 'EnteringMaintenance' && snapshot && running === 0) maintenance = 'Maintenance';
+  const nodeBars = bars(offlineDrift);
+
+  return {
+    name: node.name,
+    address: node.host.address ?? null,
+    role: node.host.role ?? null,
+    description: node.host.description ?? null,
+    labels: node.host.labels,
+    critical: node.host.critical,
+    health: typeof status?.health === 'string' ? status.health : snapshot ? snapshot.status : 'unknown',
+    lastSeen: typeof status?.last_seen === 'string' ? status.last_seen : (snapshot?.observed_at ?? null),
+    maintenance,
+    maintenanceSince: fromStatus ? null : (adminState?.since ?? null),
+    drain: maintenance === 'EnteringMaintenance' || maintenance === 'DrainFailed' ? { remaining: running, total: node.services.length } : null,
+    counts: status?.services && typeof status.services === 'object' ? { ...EMPTY_COUNTS, ...status.services } : countServices(services),
+    snapshotProblem: observation?.kind === 'invalid' ? observation.reason : null,
+    services,
+    recommendations: nodeRecs,
+    deployments: [...(snapshot?.deployments ?? [])].reverse(),
+    worldIncidents: snapshot?.incidents ?? [],
+    incidents: nodeSpans,
+    bars: nodeBars,
+    barsText: nodeBars ? describeBars(nodeBars) : null,
+    mttrMs: meanTimeToResolve(nodeSpans),
+  };
+}
+
+function countServices(services: ServiceView[]): NodeStatus['services'] {
+  const managed = services.filter((s) => s.managed);
+  return {
+    total: managed.length,
+    ok: managed.filter((s) => s.status === 'ok').length,
+    degraded: managed.filter((s) => s.status === 'degraded').length,
+    failed: managed.filter((s) => s.status === 'failed' || s.status === 'stopped').length,
+    missing: managed.filter((s) => s.status === 'missing').length,
+  };
+}
