@@ -70,7 +70,8 @@ function silenced(silences: readonly Silence[], state: IncidentState): boolean {
     if (node !== undefined && node !== state.node) return false;
     if (service !== undefined && service !== state.service) return false;
     if (fingerprint !== undefined && fingerprint !== state.fingerprint) return false;
-    return silence.until !== 'resolved' || state.open;
+    // `until: resolved` is tied to the episode open when the silence was set.
+    return silence.until !== 'resolved' || (state.open && state.openedAt <= silence.from);
   });
 }
 
