@@ -71,7 +71,7 @@ function itemLine(item: NotifyItem): string {
   const subject = escapeText(item.service ?? item.drift ?? item.fingerprint);
   const what = item.service && item.drift ? ` ${escapeText(item.drift)}` : item.service ? '' : '';
   const parts = [`${icon} **${VERB[item.kind]}** ${truncate(subject, 80)}${truncate(what, 40)} (${item.severity})`];
-  if (item.action || item.recommendation) parts.push(`→ ${escapeText([item.recommendation, item.action].filter(Boolean).join(': '))}`);
+  if (item.action || item.recommendation) parts.push(`→ ${[item.recommendation, item.action].filter((part): part is string => Boolean(part)).map(escapeText).join(': ')}`);
   if (item.inhibited) parts.push(`· ${item.inhibited} service alert${item.inhibited === 1 ? '' : 's'} on this node held back`);
   if (item.after) parts.push(`· held by ${escapeText(item.after.replace('_', ' '))} until now`);
   if (item.reason) parts.push(`— ${truncate(escapeText(item.reason), 300)}`);
