@@ -9,6 +9,7 @@ import { observeCommand } from './commands/observe.js';
 import { reportDeploymentCommand } from './commands/report-deployment.js';
 import { reportIncidentCommand, resolveIncidentCommand } from './commands/report-incident.js';
 import { notifyCommand } from './commands/notify.js';
+import { botCommand } from './commands/bot.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -20,7 +21,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
-    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io), notifyCommand(io)]) {
+    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io), notifyCommand(io), botCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
   return program;
