@@ -57,7 +57,7 @@ export function createBotClient(config: BotConfig, deps: Omit<BotDeps, 'stopped'
   const run = createCommandRunner(deps);
   const view = () => readBotView(deps.repo, deps.now());
   client.on(Events.InteractionCreate, (interaction) => {
-    handleInteraction(interaction, { run, view, log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.message : String(error)}`));
+    handleInteraction(interaction, { run, view, log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
   });
   return client;
 }

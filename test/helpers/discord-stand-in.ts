@@ -92,7 +92,7 @@ export class DiscordStandIn {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     let body: unknown = text;
     if ((req.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
-    const request: RecordedRequest & { status?: number } = { method: req.method ?? '', path: url.pathname, query: url.search, authorization: req.headers.authorization, body };
+    const request: RecordedRequest & { status?: number } = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, body };
     this.requests.push(request);
     const script = this.scripts.find((entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0);
     const route = this.routes.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
@@ -105,7 +105,7 @@ export class DiscordStandIn {
     }
     request.status = response.status;
     const payload = response.body === undefined ? '' : JSON.stringify(response.body);
-    res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+    res.writeHead(response.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...response.headers });
     res.end(payload);
   }
 }
