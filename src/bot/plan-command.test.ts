@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Policy } from '../model/index.js';
+import type { Actor } from './authorize.js';
 import { planCommand, requestFromButton, type BotView, type CommandRequest } from './plan-command.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -10,9 +11,9 @@ const view: BotView = {
   incidents: [{ fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', severity: 'warning' }],
   summary: 'degraded',
 };
-const alice = { id: '111111111111111111', name: 'alice', roles: [] };
-const bob = { id: '222222222222222222', name: 'bob', roles: ['999999999999999999'] };
-const eve = { id: '333333333333333333', name: 'eve', roles: ['123'] };
+const alice: Actor = { id: '111111111111111111', name: 'alice', roles: [] };
+const bob: Actor = { id: '222222222222222222', name: 'bob', roles: ['999999999999999999'] };
+const eve: Actor = { id: '333333333333333333', name: 'eve', roles: ['123'] };
 const req = (command: string, options: Record<string, string>, actor = alice, subcommand?: string): CommandRequest => ({ command, options, actor, ...(subcommand ? { subcommand } : {}) });
 
 describe('planCommand', () => {

@@ -17,10 +17,16 @@ export interface IncidentState {
   /** Id of the line that opened the current episode. */
   episode: string;
   openedAt: number;
+  /** When the current episode last resolved (while closed). */
+  closedAt?: number;
 }
 
-/** Folds incident lines observed up to `now` into one state per fingerprint. */
-export function foldIncidents(lines: readonly IncidentLine[], now: number): Map<string, IncidentState> {
+/**
+ * Folds incident lines observed up to `now` into one state per fingerprint. A reopen less
+ * than `stabilizeFor` after a resolve continues the same episode (policy `stabilize_for`):
+ * a flip is not a new incident.
+ */
+export function foldIncidents(lines: readonly IncidentLine[], now: number, stabilizeFor = 0): Map<string, IncidentState> {
   const states = new Map<string, IncidentState>();
   for (const line of sortIncidentLines(lines)) {
     if (Date.parse(line.at) > now) continue;
@@ -39,14 +45,19 @@ export function foldIncidents(lines: readonly IncidentLine[], now: number): Map<
     }
     state.severity = line.severity;
     switch (line.event) {
-      case 'opened':
-        if (!state.open || !previous) {
+      case 'opened': {
+        const at = Date.parse(line.at);
+        const continues = previous && state.closedAt !== undefined && at - state.closedAt < stabilizeFor;
+        if ((!state.open || !previous) && !continues) {
           state.episode = line.id;
-          state.openedAt = Date.parse(line.at);
+          state.openedAt = at;
         }
         state.open = true;
+        delete state.closedAt;
         break;
+      }
       case 'resolved':
+        if (state.open) state.closedAt = Date.parse(line.at);
         state.open = false;
         break;
       case 'flapping':

@@ -12,6 +12,7 @@ export const ITEM_KINDS = [
   'flapping',
   'stable',
   'resolved_while_held',
+  'transient',
   'pipeline_stale',
   'pipeline_recovered',
 ] as const;
@@ -30,6 +31,7 @@ export const SUPPRESS_REASONS = [
   'pipeline_stale',
   'never_announced',
   'send_resolved_off',
+  'stabilizing',
 ] as const;
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
 

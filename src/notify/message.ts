@@ -56,9 +56,12 @@ const VERB: Record<NotifyItem['kind'], string> = {
   flapping: 'flapping',
   stable: 'stable again',
   resolved_while_held: 'opened and resolved during quiet hours',
+  transient: 'opened and resolved since the last run',
   pipeline_stale: 'every node went stale at once',
   pipeline_recovered: 'observations are arriving again',
 };
+
+const CLEARED = new Set<NotifyItem['kind']>(['resolved', 'resolved_while_held', 'transient', 'pipeline_recovered']);
 
 const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 
@@ -67,7 +70,7 @@ function itemLine(item: NotifyItem): string {
     return `🔴 **${VERB[item.kind]}**: the observers or the pipeline stopped, not the homelab (${item.inhibited} node alerts held back)`;
   }
   if (item.kind === 'pipeline_recovered') return `🟢 **${VERB[item.kind]}**`;
-  const icon = item.kind === 'resolved' || item.kind === 'resolved_while_held' || (item.kind === 'stable' && item.open === false) ? '🟢' : ICON[item.severity];
+  const icon = item.kind === 'resolved' || item.kind === 'resolved_while_held' || item.kind === 'transient' || (item.kind === 'stable' && item.open === false) ? '🟢' : ICON[item.severity];
   const subject = escapeText(item.service ?? item.drift ?? item.fingerprint);
   const what = item.service && item.drift ? ` ${escapeText(item.drift)}` : item.service ? '' : '';
   const parts = [`${icon} **${VERB[item.kind]}** ${truncate(subject, 80)}${truncate(what, 40)} (${item.severity})`];
@@ -79,7 +82,7 @@ function itemLine(item: NotifyItem): string {
 }
 
 function worst(items: readonly NotifyItem[]): number {
-  if (items.every((item) => item.kind === 'resolved' || item.kind === 'resolved_while_held' || item.kind === 'pipeline_recovered')) return COLORS.resolved;
+  if (items.every((item) => CLEARED.has(item.kind))) return COLORS.resolved;
   if (items.some((item) => item.severity === 'critical')) return COLORS.critical;
   return items.some((item) => item.severity === 'warning') ? COLORS.warning : COLORS.info;
 }
@@ -123,7 +126,7 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
     budget -= title.length + description.length;
     embeds.push({ title, description, color: worst(group), footer, ...(url ? { url } : {}) });
   }
-  const opened = items.filter((item) => item.kind !== 'resolved' && item.kind !== 'resolved_while_held' && item.kind !== 'pipeline_recovered').length;
+  const opened = items.filter((item) => !CLEARED.has(item.kind)).length;
   const held = items.some((item) => item.after);
   const extra = options.inhibitedDependents ? `; ${options.inhibitedDependents} dependent alert${options.inhibitedDependents === 1 ? '' : 's'} held back behind their cause` : '';
   const content = truncate(

@@ -90,7 +90,7 @@ function describe(state: IncidentState): Omit<NotifyItem, 'key' | 'kind'> {
  */
 export function planNotifications(input: NotifyInput): NotifyPlan {
   const { memory, admin, policy, now } = input;
-  const states = foldIncidents(input.incidents, now);
+  const states = foldIncidents(input.incidents, now, policy.stabilize_for);
   const fresh = new Map<string, string[]>();
   for (const line of sortIncidentLines(input.incidents)) {
     if (Date.parse(line.at) > now || memory.consumed.has(line.id)) continue;
@@ -107,6 +107,19 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
 
   const hold = (state: IncidentState, kind: ItemKind): Verdict | undefined =>
     quiet && state.severity !== 'critical' ? { suppressed: 'quiet_hours', kind, held: true } : undefined;
+
+  /** Root-cause collapse: alerts whose cause is already announced are counted, not sent. */
+  const inhibited = (state: IncidentState): boolean => {
+    if (state.drift !== 'offline_node' && offline.has(state.node)) {
+      inhibitedOn.set(state.node, (inhibitedOn.get(state.node) ?? 0) + 1);
+      return true;
+    }
+    if (state.drift === 'dependency_unavailable') {
+      inhibitedDependents += 1;
+      return true;
+    }
+    return false;
+  };
 
   const judge = (state: IncidentState): Verdict => {
     const base = describe(state);
@@ -127,6 +140,8 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     if (any?.flapping) return hold(state, 'stable') ?? { item: { ...base, kind: 'stable', open: state.open }, suffix: state.open ? 'open' : 'closed' };
     if (!state.open) {
       if (announced && !announced.resolved) {
+        // A resolve must hold for stabilize_for before it is announced: a flip is not a recovery.
+        if (state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for) return { suppressed: 'stabilizing', kind: 'resolved', held: true };
         if (!policy.send_resolved) return { suppressed: 'send_resolved_off', kind: 'resolved' };
         return hold(state, 'resolved') ?? { item: { ...base, kind: 'resolved' } };
       }
@@ -134,19 +149,20 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       if (held?.episode === state.episode && held.reason === 'quiet_hours' && !announced) {
         return quiet ? { suppressed: 'quiet_hours', kind: 'resolved_while_held', held: true } : { item: { ...base, kind: 'resolved_while_held' } };
       }
+      if (fresh.get(state.fingerprint)?.includes(state.episode)) {
+        // Opened and resolved between two runs: still an incident the operator should hear of.
+        const reason = gate();
+        if (reason) return { suppressed: reason, kind: 'transient' };
+        if (inhibited(state)) return { suppressed: 'inhibited', kind: 'transient' };
+        if (policy.alert_after > 0) return { suppressed: 'alert_after', kind: 'transient' };
+        return hold(state, 'transient') ?? { item: { ...base, kind: 'transient' } };
+      }
       return { suppressed: 'never_announced', kind: 'resolved' };
     }
     const reason = gate();
     if (reason) return { suppressed: reason, kind: 'opened', held: reason !== 'below_min_severity' };
     if (allStale && state.drift === 'offline_node') return { suppressed: 'pipeline_stale', kind: 'opened' };
-    if (state.drift !== 'offline_node' && offline.has(state.node)) {
-      inhibitedOn.set(state.node, (inhibitedOn.get(state.node) ?? 0) + 1);
-      return { suppressed: 'inhibited', kind: 'opened' };
-    }
-    if (state.drift === 'dependency_unavailable') {
-      inhibitedDependents += 1;
-      return { suppressed: 'inhibited', kind: 'opened' };
-    }
+    if (inhibited(state)) return { suppressed: 'inhibited', kind: 'opened' };
     if (!announced) {
       if (now - state.openedAt < policy.alert_after) return { suppressed: 'alert_after', kind: 'opened', held: true };
       const after = memory.held.get(state.fingerprint);
