@@ -125,11 +125,13 @@ describe('labwarden bot against the Discord stand-in', () => {
     const repo = await clonedHomelab();
     const logs: string[] = [];
     const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    // discord.js's internal action (pinned version): emits a real interaction from a raw payload.
+    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
     try {
-      client.actions.InteractionCreate.handle(chatInput('3000000000000000001', { id: EVE, name: 'eve' }, 'maintenance', enter('media')));
-      client.actions.InteractionCreate.handle(chatInput('3000000000000000002', { id: ALICE, name: 'alice' }, 'maintenance', enter('media')));
-      client.actions.InteractionCreate.handle(chatInput('3000000000000000003', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('pi')));
-      client.actions.InteractionCreate.handle(chatInput('3000000000000000004', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('media')));
+      emit(chatInput('3000000000000000001', { id: EVE, name: 'eve' }, 'maintenance', enter('media')));
+      emit(chatInput('3000000000000000002', { id: ALICE, name: 'alice' }, 'maintenance', enter('media')));
+      emit(chatInput('3000000000000000003', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('pi')));
+      emit(chatInput('3000000000000000004', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('media')));
       await until(() => discord.requests.filter((request) => request.method === 'PATCH').length === 3 && discord.requests.length === 7).catch((error) => {
         console.log(JSON.stringify(discord.requests.map((r) => [r.method, r.path, r.query, (r as any).status, r.body]), null, 1), logs);
         throw error;

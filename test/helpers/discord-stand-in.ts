@@ -7,6 +7,8 @@ export interface RecordedRequest {
   query: string;
   authorization: string | undefined;
   body: any;
+  /** The status the stand-in answered with. */
+  status?: number;
 }
 
 export interface ScriptedResponse {
@@ -82,7 +84,7 @@ export class DiscordStandIn {
 
   /** Posted messages that Discord accepted (status 200), in order. */
   accepted(pattern: RegExp = /./): RecordedRequest[] {
-    return this.requests.filter((request) => (request as RecordedRequest & { status?: number }).status === 200 && pattern.test(request.path));
+    return this.requests.filter((request) => request.status === 200 && pattern.test(request.path));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,7 +94,7 @@ export class DiscordStandIn {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     let body: unknown = text;
     if ((req.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
-    const request: RecordedRequest & { status?: number } = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, body };
+    const request: RecordedRequest = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, body };
     this.requests.push(request);
     const script = this.scripts.find((entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0);
     const route = this.routes.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
