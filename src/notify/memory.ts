@@ -11,7 +11,8 @@ export interface GateMemory {
   announced: Map<string, Announced>;
   /** fingerprint → episode held or suppressed (quiet hours, maintenance, silence) and not sent since. */
   held: Map<string, { episode: string; reason: string }>;
-  pipelineStale: boolean;
+  /** Key of the announced "pipeline stopped" alert while it is not yet recovered. */
+  pipelineStale: string | null;
   /** Outbox messages queued and neither delivered nor failed, in queue order. */
   pending: OutboxLine[];
   /** Messages that reached a final state. */
@@ -25,10 +26,12 @@ export interface Announced {
   lastAt: number;
   resolved: boolean;
   flapping: boolean;
+  /** Reminders sent (or skipped for an ack) in this episode: part of the reminder's dedup key. */
+  reminders: number;
 }
 
 export function emptyMemory(): GateMemory {
-  return { consumed: new Set(), sentKeys: new Set(), announced: new Map(), held: new Map(), pipelineStale: false, pending: [], delivered: new Set() };
+  return { consumed: new Set(), sentKeys: new Set(), announced: new Map(), held: new Map(), pipelineStale: null, pending: [], delivered: new Set() };
 }
 
 function applyDecision(memory: GateMemory, line: DecisionLine): void {
@@ -37,7 +40,10 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
   if (line.decision !== 'sent') {
     if (line.kind === 'reminder' && line.reason === 'ack') {
       const entry = memory.announced.get(line.fingerprint);
-      if (entry) entry.lastAt = at;
+      if (entry) {
+        entry.lastAt = at;
+        entry.reminders += 1;
+      }
     }
     if (line.episode && (line.reason === 'quiet_hours' || line.reason === 'maintenance' || line.reason === 'silence')) {
       memory.held.set(line.fingerprint, { episode: line.episode, reason: line.reason });
@@ -45,8 +51,8 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
     return;
   }
   if (line.key) memory.sentKeys.add(line.key);
-  if (line.kind === 'pipeline_stale') memory.pipelineStale = true;
-  if (line.kind === 'pipeline_recovered') memory.pipelineStale = false;
+  if (line.kind === 'pipeline_stale') memory.pipelineStale = line.key ?? 'stale';
+  if (line.kind === 'pipeline_recovered') memory.pipelineStale = null;
   if (!line.episode) return;
   memory.held.delete(line.fingerprint);
   const previous = memory.announced.get(line.fingerprint);
@@ -57,6 +63,7 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
     lastAt: at,
     resolved: line.kind === 'resolved' || line.kind === 'resolved_while_held' || line.kind === 'transient' || (line.kind === 'stable' && line.open === false),
     flapping: line.kind === 'flapping' ? true : line.kind === 'stable' ? false : (same?.flapping ?? false),
+    reminders: (same?.reminders ?? 0) + (line.kind === 'reminder' ? 1 : 0),
   };
   memory.announced.set(line.fingerprint, entry);
 }

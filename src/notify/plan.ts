@@ -172,7 +172,7 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     if (now - announced.lastAt >= policy.repeat_interval) {
       const ackAt = admin.acks[state.fingerprint];
       if (ackAt !== undefined && ackAt >= state.openedAt) return { suppressed: 'ack', kind: 'reminder' };
-      return hold(state, 'reminder') ?? { item: { ...base, kind: 'reminder' }, suffix: formatTime(announced.lastAt) };
+      return hold(state, 'reminder') ?? { item: { ...base, kind: 'reminder' }, suffix: `r${announced.reminders + 1}` };
     }
     return { suppressed: 'duplicate', kind: 'opened' };
   };
@@ -210,7 +210,7 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     items.unshift({ kind: 'pipeline_stale', fingerprint: PIPELINE, node: '*', severity: 'critical', key, inhibited: input.nodes.length });
     decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_stale', fingerprint: PIPELINE, severity: 'critical', key, lines: [] });
   } else if (!allStale && memory.pipelineStale) {
-    const key = `${PIPELINE}|${at}|pipeline_recovered`;
+    const key = `${memory.pipelineStale}|recovered`;
     items.unshift({ kind: 'pipeline_recovered', fingerprint: PIPELINE, node: '*', severity: 'info', key });
     decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_recovered', fingerprint: PIPELINE, severity: 'info', key, lines: [] });
   }
