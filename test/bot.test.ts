@@ -38,6 +38,7 @@ async function clonedHomelab(): Promise<string> {
     'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n',
     'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
     'chronicle/admin.jsonl': '',
+    'chronicle/incidents.jsonl': `${JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning' })}\n`,
   });
   const origin = await tempDir('labwarden-origin-');
   await git(origin, 'init', '--bare', '-q', '-b', 'main');
@@ -81,6 +82,16 @@ function chatInput(id: string, user: { id: string; name: string; roles?: string[
     entitlements: [],
     authorizing_integration_owners: {},
     context: 0,
+  };
+}
+function button(id: string, user: { id: string; name: string }, customId: string) {
+  const base = chatInput(id, user, 'unused', []);
+  return {
+    ...base,
+    type: 3,
+    channel_id: '700000000000000001',
+    data: { custom_id: customId, component_type: 2 },
+    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components: [] },
   };
 }
 const enter = (node: string) => [{ type: 1, name: 'enter', options: [{ type: 3, name: 'node', value: node }] }];
@@ -153,6 +164,28 @@ describe('labwarden bot against the Discord stand-in', () => {
         'labwarden-bot <bot@example.invalid>|init',
       ]);
       expect(logs[0]).toBe(`refused /maintenance from eve (${EVE}): not an operator`);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('alert buttons go through the same operator gate', async () => {
+    const repo = await clonedHomelab();
+    const logs: string[] = [];
+    const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    try {
+      emit(button('3000000000000000011', { id: EVE, name: 'eve' }, 'ack:media/jellyfin/unhealthy_service'));
+      emit(button('3000000000000000012', { id: ALICE, name: 'alice' }, 'ack:media/jellyfin/unhealthy_service'));
+      await until(() => discord.requests.length === 3);
+      expect(discord.requests.map((request) => [request.method, request.path.replace(/tok-\d+/, 'TOKEN'), request.body?.type ?? null, request.body?.data?.flags ?? null]).sort()).toEqual([
+        ['POST', '/api/v10/interactions/3000000000000000011/TOKEN/callback', 4, 64],
+        ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 5, 0],
+        ['PATCH', `/api/v10/webhooks/${APP}/TOKEN/messages/@original`, null, null],
+      ]);
+      expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^media: ack\nCommitted [0-9a-f]{12} as alice\.$/);
+      const admin = (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      expect(admin.map((line) => [line.action, line.fingerprint, line.actor])).toEqual([['ack', 'media/jellyfin/unhealthy_service', `discord:alice (${ALICE})`]]);
     } finally {
       await client.destroy();
     }
