@@ -179,9 +179,9 @@ describe('labwarden bot against the Discord stand-in', () => {
       emit(button('3000000000000000012', { id: ALICE, name: 'alice' }, 'ack:media/jellyfin/unhealthy_service'));
       await until(() => discord.requests.length === 3);
       expect(discord.requests.map((request) => [request.method, request.path.replace(/tok-\d+/, 'TOKEN'), request.body?.type ?? null, request.body?.data?.flags ?? null]).sort()).toEqual([
+        ['PATCH', `/api/v10/webhooks/${APP}/TOKEN/messages/@original`, null, null],
         ['POST', '/api/v10/interactions/3000000000000000011/TOKEN/callback', 4, 64],
         ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 5, 0],
-        ['PATCH', `/api/v10/webhooks/${APP}/TOKEN/messages/@original`, null, null],
       ]);
       expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^media: ack\nCommitted [0-9a-f]{12} as alice\.$/);
       const admin = (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
