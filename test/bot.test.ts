@@ -154,15 +154,18 @@ describe('labwarden bot against the Discord stand-in', () => {
       expect(byInteraction('3000000000000000002')[0]).toEqual(['POST', '/api/v10/interactions/3000000000000000002/TOKEN/callback', { type: 5, data: expect.anything() }]);
       const edit = (id: string) => byInteraction(id).find(([method]) => method === 'PATCH')!;
       expect(edit('3000000000000000002')[1]).toBe(`/api/v10/webhooks/${APP}/TOKEN/messages/@original`);
-      expect(edit('3000000000000000002')[2].content).toMatch(/^media: enter_maintenance\nCommitted [0-9a-f]{12} as alice\.$/);
+      // Alice and Bob race for media: exactly one wins, the other is told nothing changed.
+      const media = [edit('3000000000000000002')[2].content, edit('3000000000000000004')[2].content].sort();
+      expect(media[0]).toBe('media is already in maintenance; nothing changed.');
+      expect(media[1]).toMatch(/^media: enter_maintenance\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
+      const winner = media[1].endsWith('as alice.') ? `alice <${ALICE}@discord.invalid>` : `bob <${BOB}@discord.invalid>`;
       expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance\nCommitted [0-9a-f]{12} as bob\.$/);
-      expect(edit('3000000000000000004')[2].content).toBe('media is already in maintenance; nothing changed.');
       const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main');
-      expect(stdout.trim().split('\n')).toEqual([
+      expect(stdout.trim().split('\n').sort()).toEqual([
+        `${winner}|admin: enter maintenance media`,
         `bob <${BOB}@discord.invalid>|admin: enter maintenance pi`,
-        `alice <${ALICE}@discord.invalid>|admin: enter maintenance media`,
         'labwarden-bot <bot@example.invalid>|init',
-      ]);
+      ].sort());
       expect(logs[0]).toBe(`refused /maintenance from eve (${EVE}): not an operator`);
     } finally {
       await client.destroy();
