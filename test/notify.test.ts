@@ -88,14 +88,14 @@ describe('notify through the Discord webhook stand-in', () => {
     const first = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
     expect(first.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey]);
     await appendFile(path.join(repo, 'chronicle/incidents.jsonl'), incident('a2', '2026-11-22T10:07:00Z', 'resolved', J));
-    const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:10:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
+    const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
     expect(second.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey, second.plan.messageKey]);
-    const third = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
+    const third = await runNotify({ repo, now: Date.parse('2026-11-22T10:25:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
     expect(third.report!.delivered).toEqual([first.plan.messageKey, second.plan.messageKey]);
     const delivered = discord.accepted(/webhooks/).map((request) => request.body.embeds[0].description.split(' ')[1]);
     expect(delivered).toEqual(['**opened**', '**resolved**']);
     expect(discord.requests.map((request) => request.status)).toEqual([500, 500, 500, 500, 500, 500, 200, 200]);
-    const fourth = await runNotify({ repo, now: Date.parse('2026-11-22T10:20:00Z'), sink: webhook(), ...noSleep });
+    const fourth = await runNotify({ repo, now: Date.parse('2026-11-22T10:30:00Z'), sink: webhook(), ...noSleep });
     expect(fourth.report).toEqual({ delivered: [], failed: [], deferred: [] });
   });
 
