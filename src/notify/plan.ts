@@ -46,7 +46,7 @@ export interface NotifyPlan {
   messageKey: string | null;
 }
 
-type Verdict = { item: Omit<NotifyItem, 'key'>; suffix?: string } | { suppressed: SuppressReason; kind: ItemKind; held?: boolean };
+type Verdict = { item: Omit<NotifyItem, 'key'>; suffix?: string } | { suppressed: SuppressReason; kind: ItemKind; held?: boolean; log?: boolean };
 
 const PIPELINE = '_pipeline';
 
@@ -160,6 +160,11 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       return { suppressed: 'never_announced', kind: 'resolved' };
     }
     const reason = gate();
+    if (reason && announced && reason !== 'below_min_severity') {
+      // Announced before the maintenance or silence began: remember it (once) for the summary.
+      const known = memory.held.get(state.fingerprint);
+      return { suppressed: reason, kind: 'reminder', held: true, log: !(known?.episode === state.episode && known.reason === reason) };
+    }
     if (reason) return { suppressed: reason, kind: 'opened', held: reason !== 'below_min_severity' };
     if (allStale && state.drift === 'offline_node') return { suppressed: 'pipeline_stale', kind: 'opened' };
     if (inhibited(state)) return { suppressed: 'inhibited', kind: 'opened' };
@@ -167,6 +172,11 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       if (now - state.openedAt < policy.alert_after) return { suppressed: 'alert_after', kind: 'opened', held: true };
       const after = memory.held.get(state.fingerprint);
       return hold(state, 'opened') ?? { item: { ...base, kind: 'opened', ...(after?.episode === state.episode ? { after: after.reason } : {}) } };
+    }
+    const after = memory.held.get(state.fingerprint);
+    if (after?.episode === state.episode && (after.reason === 'maintenance' || after.reason === 'silence')) {
+      // The maintenance or silence ended while this is still open: say so now, not after repeat_interval.
+      return { item: { ...base, kind: 'reminder', after: after.reason }, suffix: `a${announced.reminders + 1}` };
     }
     if (SEVERITY_RANK[state.severity] > SEVERITY_RANK[announced.severity]) return hold(state, 'escalated') ?? { item: { ...base, kind: 'escalated' } };
     if (now - announced.lastAt >= policy.repeat_interval) {
@@ -196,7 +206,7 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       continue;
     }
     const remindedAck = verdict.suppressed === 'ack';
-    if (lines.length > 0 || remindedAck) {
+    if (lines.length > 0 || remindedAck || verdict.log) {
       decisions.push({ at, type: 'decision', decision: verdict.held ? 'held' : 'suppressed', kind: verdict.kind, fingerprint, episode: state.episode, severity: state.severity, reason: verdict.suppressed, lines });
     }
   }
