@@ -139,7 +139,7 @@ for (const [name, policy] of [['default policy', defaultPolicy()], ['alert_after
     failed = true;
   }
 }
-// Each scenario alone (its chronicle lines only): changes vs messages.
+// Each scenario alone, and the named noise sources (flapping, rack outage, maintenance window, pipeline stop) together (its chronicle lines only): changes vs messages.
 console.log('\n[each scenario alone, default policy]');
 const episodeOf = (line) => episodes.find((x) => x.fingerprint === line.fingerprint && Date.parse(line.at) >= x.from && Date.parse(line.at) <= x.to);
 for (const label of [...new Set(episodes.map((e) => e.label))]) {
@@ -148,5 +148,12 @@ for (const label of [...new Set(episodes.map((e) => e.label))]) {
   const results = simulateRuns({ incidents: own, admin: label === 'maintenance' ? admin : [], policy: defaultPolicy(), nodes: NODES, runs });
   const count = results.filter((r) => r.plan.messageKey !== null).length;
   console.log(`  ${label.padEnd(24)} ${String(own.length).padStart(4)} changes → ${String(count).padStart(3)} messages${count ? ` (${(own.length / count).toFixed(1)}×)` : ''}`);
+}
+{
+  const noisy = new Set(['flapping', 'rack outage', 'rack outage (dependent)', 'maintenance', 'pipeline stopped']);
+  const own = lines.filter((line) => noisy.has(episodeOf(line)?.label));
+  const results = simulateRuns({ incidents: own, admin, policy: defaultPolicy(), nodes: NODES, runs });
+  const count = results.filter((r) => r.plan.messageKey !== null).length;
+  console.log(`  ${'noise sources together'.padEnd(24)} ${String(own.length).padStart(4)} changes → ${String(count).padStart(3)} messages (${(own.length / count).toFixed(1)}×)`);
 }
 if (failed) process.exitCode = 1;
