@@ -194,3 +194,15 @@ describe('labwarden bot against the Discord stand-in', () => {
     }
   });
 });
+
+describe('labwarden bot (CLI)', () => {
+  it('reports every missing setting at once, exit 2, never echoing the token', async () => {
+    const { runCli } = await import('./helpers/repo.js');
+    const result = await runCli(['bot'], { env: { DISCORD_TOKEN: 'very-secret-token', DISCORD_APPLICATION_ID: '', DISCORD_GUILD_ID: 'abc' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'error: the bot is not configured: missing or invalid DISCORD_APPLICATION_ID (a numeric id), DISCORD_GUILD_ID (a numeric id)\nhint: Set them in the environment (Discord Developer Portal → your application).\n',
+    );
+    expect(result.stdout + result.stderr).not.toContain('very-secret-token');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Policy } from '../model/index.js';
 import type { Actor } from './authorize.js';
-import { planCommand, requestFromButton, type BotView, type CommandRequest } from './plan-command.js';
+import { autocompleteChoices, planCommand, requestFromButton, type BotView, type CommandRequest } from './plan-command.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const view: BotView = {
@@ -42,5 +42,11 @@ describe('planCommand', () => {
 
   it('status lists nodes with maintenance and open incidents', () => {
     expect(planCommand(req('status', {}), view, NOW)).toEqual({ kind: 'reply', ephemeral: false, content: 'Summary: **degraded**\n• **media**: 1 open incident\n• **pi** (maintenance): no open incidents' });
+  });
+
+  it('autocompletes nodes and open incidents from the repo', () => {
+    expect(autocompleteChoices('node', 'p', view)).toEqual([{ name: 'pi', value: 'pi' }]);
+    expect(autocompleteChoices('incident', 'jelly', view)).toEqual([{ name: 'media/jellyfin/unhealthy_service', value: 'media/jellyfin/unhealthy_service' }]);
+    expect(autocompleteChoices('target', 'med', view).map((choice) => choice.value)).toEqual(['media', 'media/jellyfin/unhealthy_service']);
   });
 });
