@@ -33,7 +33,7 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
           if (run.payload) io.out(`${renderText(run.payload)}\n--- payload ---\n${JSON.stringify(run.payload, null, 2)}`);
         } else {
           const report = run.report!;
-          io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decisions logged`);
+          io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
         }
         for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
         for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);
