@@ -18,6 +18,8 @@ import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { keepaliveCommand } from './commands/keepalive.js';
 import { siteCommand } from './commands/site.js';
+import { notifyCommand } from './commands/notify.js';
+import { botCommand } from './commands/bot.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -36,6 +38,7 @@ export function buildProgram(io: Io): Command {
     chronicleCommand(io),
     planCommand(io), runCommand(io), keepaliveCommand(io),
     siteCommand(io),
+    notifyCommand(io), botCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }

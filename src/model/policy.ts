@@ -24,6 +24,14 @@ export const Policy = z.strictObject({
   min_severity: Severity.default('warning').describe('incidents below this severity are not alerted'),
   send_resolved: z.boolean().default(true).describe('announce resolutions of announced incidents'),
   reconciler_stale_after: Duration.prefault('30m').describe('a reconciler heartbeat older than this is reported'),
+  alert_after: Duration.prefault('0s').describe('an incident must stay open this long (counted from its observed opening) before its first alert; 0 alerts at once'),
+  quiet_hours: z
+    .strictObject({
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a UTC time such as 22:00' }),
+      end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a UTC time such as 07:00' }),
+    })
+    .optional()
+    .describe('UTC window in which non-critical alerts are held for one digest when it ends'),
   dashboard_url: z.string().optional().describe('link to the status site in alerts'),
   operators: z
     .strictObject({

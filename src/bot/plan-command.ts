@@ -1,0 +1,130 @@
+import { formatTime, isName, parseDuration, type Policy } from '../model/index.js';
+import { escapeText, truncate } from '../notify/message.js';
+import type { AdminEventInput } from './admin-appender.js';
+import { isOperator, type Actor } from './authorize.js';
+import { MUTATING } from './commands.js';
+
+export interface CommandRequest {
+  command: string;
+  subcommand?: string;
+  options: Record<string, string | undefined>;
+  actor: Actor;
+}
+
+export interface OpenIncident {
+  fingerprint: string;
+  node: string;
+  service?: string;
+  severity: string;
+  drift?: string;
+  reason?: string;
+}
+
+/** What the bot knows of the repo when it handles a command (read fresh after a pull). */
+export interface BotView {
+  policy: Policy;
+  nodes: string[];
+  maintenance: string[];
+  incidents: OpenIncident[];
+  summary?: string;
+}
+
+export type CommandPlan =
+  | { kind: 'reply'; ephemeral: boolean; content: string; refused?: boolean }
+  | { kind: 'append'; input: AdminEventInput; summary: string };
+
+const DURATION = /^(\d+(s|m|h|d|w))+$/;
+const ACTION: Record<string, AdminEventInput['action']> = { drain: 'drain', cordon: 'cordon', uncordon: 'uncordon' };
+
+function safe(text: string, max = 100): string {
+  return truncate(escapeText(text), max);
+}
+
+function actorLabel(actor: Actor): string {
+  return `discord:${actor.name} (${actor.id})`;
+}
+
+function refuse(request: CommandRequest): CommandPlan {
+  return { kind: 'reply', ephemeral: true, refused: true, content: `You are not an operator of this homelab, so /${request.command} was refused. Operators are listed under \`operators:\` in inventory/policy.yaml.` };
+}
+
+function unknownNode(node: string, view: BotView): CommandPlan {
+  return { kind: 'reply', ephemeral: true, content: `Unknown node "${safe(node, 63)}". Known nodes: ${view.nodes.map((name) => safe(name, 63)).join(', ') || '(none)'}.` };
+}
+
+/**
+ * Decides what a command does, from the user, their roles and the arguments: pure, so the
+ * authorization and validation rules are tested without Discord.
+ */
+export function planCommand(request: CommandRequest, view: BotView, now: number): CommandPlan {
+  const { command, options, actor } = request;
+  if (MUTATING.has(command) && !isOperator(view.policy.operators, actor)) return refuse(request);
+  const actorText = actorLabel(actor);
+  const reason = options.reason?.slice(0, 300);
+  switch (command) {
+    case 'maintenance':
+    case 'drain':
+    case 'cordon':
+    case 'uncordon': {
+      const node = options.node ?? '';
+      if (!isName(node) || !view.nodes.includes(node)) return unknownNode(node, view);
+      const action = command === 'maintenance' ? (request.subcommand === 'exit' ? 'exit_maintenance' : 'enter_maintenance') : ACTION[command]!;
+      const inMaintenance = view.maintenance.includes(node);
+      if (action === 'enter_maintenance' && inMaintenance) return { kind: 'reply', ephemeral: false, content: `${node} is already in maintenance; nothing changed.` };
+      if (action === 'exit_maintenance' && !inMaintenance) return { kind: 'reply', ephemeral: false, content: `${node} is not in maintenance; nothing changed.` };
+      return { kind: 'append', input: { actor: actorText, action, node, ...(reason ? { reason } : {}) }, summary: `${action.replace('_', ' ')} ${node}` };
+    }
+    case 'silence': {
+      const target = options.target ?? '';
+      const duration = options.duration ?? '';
+      if (duration !== 'resolved' && !DURATION.test(duration)) return { kind: 'reply', ephemeral: true, content: `Duration "${safe(duration, 20)}" is not valid: use 30m, 2h, 1d, or "resolved".` };
+      const incident = view.incidents.find((entry) => entry.fingerprint === target);
+      if (!incident && !view.nodes.includes(target)) return { kind: 'reply', ephemeral: true, content: `Unknown target "${safe(target)}": name a node or an open incident.` };
+      if (duration === 'resolved' && !incident) return { kind: 'reply', ephemeral: true, content: '"resolved" only applies to an open incident.' };
+      const until = duration === 'resolved' ? 'resolved' : formatTime(now + parseDuration(duration));
+      const matcher = incident ? { fingerprint: target } : { node: target };
+      return { kind: 'append', input: { actor: actorText, action: 'silence', ...(incident ? { node: incident.node } : { node: target }), matcher, until, ...(reason ? { reason } : {}) }, summary: `silenced ${target} until ${until}` };
+    }
+    case 'ack': {
+      const target = options.incident ?? '';
+      const incident = view.incidents.find((entry) => entry.fingerprint === target);
+      if (!incident) return { kind: 'reply', ephemeral: true, content: `No open incident "${safe(target)}". /incidents lists them.` };
+      return { kind: 'append', input: { actor: actorText, action: 'ack', node: incident.node, fingerprint: target }, summary: `acknowledged ${target}` };
+    }
+    case 'status': {
+      const only = options.node;
+      if (only !== undefined && !view.nodes.includes(only)) return unknownNode(only, view);
+      const nodes = only ? [only] : view.nodes;
+      const lines = nodes.map((node) => {
+        const open = view.incidents.filter((incident) => incident.node === node).length;
+        return `• **${safe(node, 63)}**${view.maintenance.includes(node) ? ' (maintenance)' : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
+      });
+      return { kind: 'reply', ephemeral: false, content: truncate([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n'), 2000) };
+    }
+    case 'incidents': {
+      if (view.incidents.length === 0) return { kind: 'reply', ephemeral: false, content: 'No open incidents.' };
+      const lines = view.incidents.map((incident) => `• \`${incident.fingerprint}\` ${incident.severity}${incident.reason ? ` — ${safe(incident.reason, 150)}` : ''}`);
+      return { kind: 'reply', ephemeral: false, content: truncate(lines.join('\n'), 2000) };
+    }
+    default:
+      return { kind: 'reply', ephemeral: true, content: `Unknown command /${safe(command, 32)}.` };
+  }
+}
+
+/** Buttons on alert messages map onto the same commands (and the same authorization). */
+export function requestFromButton(customId: string, actor: Actor): CommandRequest | undefined {
+  const [verb, ...rest] = customId.split(':');
+  const fingerprint = rest.join(':');
+  if (verb === 'ack') return { command: 'ack', options: { incident: fingerprint }, actor };
+  if (verb === 'silence1h') return { command: 'silence', options: { target: fingerprint, duration: '1h', reason: 'silenced from an alert' }, actor };
+  return undefined;
+}
+
+/** Autocomplete choices: nodes, or open incidents, filtered by what was typed. */
+export function autocompleteChoices(option: string, typed: string, view: BotView): { name: string; value: string }[] {
+  const values = option === 'node' ? view.nodes : option === 'incident' ? view.incidents.map((incident) => incident.fingerprint) : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
+  return values
+    .filter((value) => value.includes(typed.toLowerCase()))
+    .slice(0, 25)
+    .map((value) => ({ name: value.slice(0, 100), value: value.slice(0, 100) }));
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { UserError } from '../../errors/problem.js';
+import type { Io } from '../io.js';
+import { repoDir } from '../options.js';
+
+export function botCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
+  return new Command('bot')
+    .description('run the Discord bot: slash commands for maintenance, silences and acks (env: DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)')
+    .option('--repo <dir>', 'homelab repo (a git clone the bot pulls, commits and pushes)', '.')
+    .action(async (options: { repo: string }) => {
+      // discord.js loads only for this command.
+      const { botConfig, startBot } = await import('../../bot/run.js');
+      const { loadDefaultAppender } = await import('../../bot/admin-appender.js');
+      const { simpleGitOps } = await import('../../bot/persist.js');
+      const config = botConfig(env);
+      const appender = await loadDefaultAppender().catch((error: Error) => {
+        throw new UserError(`the bot cannot record admin events: ${error.message}`, { hint: 'Build labwarden with the maintenance module.' });
+      });
+      const repo = repoDir(options.repo);
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      await startBot(config, { repo, appender, git: simpleGitOps(repo), now: () => Date.now(), log: (line) => io.err(`${new Date().toISOString()} ${line}`), stopped });
+    });
+}

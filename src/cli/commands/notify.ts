@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { UserError } from '../../errors/problem.js';
+import { renderText } from '../../notify/message.js';
+import { runNotify } from '../../notify/run.js';
+import { selectSink } from '../../notify/sinks/registry.js';
+import type { Io } from '../io.js';
+import { parseNow, repoDir } from '../options.js';
+
+/** Exit code when a message stays undelivered (outage) or was refused: the next run retries. */
+export const EXIT_UNDELIVERED = 4;
+
+export function notifyCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
+  return new Command('notify')
+    .description('run NotifyGate over the chronicle and deliver the outbox (Discord webhook, bot channel, or the console)')
+    .option('--repo <dir>', 'homelab repo', '.')
+    .option('--now <iso>', 'time that decides reminders, silences and quiet hours (default: the wall clock)')
+    .option('--dry-run', 'show exactly what would be sent; write and send nothing')
+    .option('--attempts <n>', 'delivery attempts per message in this run before leaving it to the next run', '5')
+    .option('--json', 'print the decisions and the message payload as JSON')
+    .addHelpText('after', '\nEnvironment: DISCORD_WEBHOOK_URL, or DISCORD_TOKEN + DISCORD_CHANNEL_ID; DISCORD_API_URL redirects Discord requests.\nExample:\n  labwarden notify --repo ~/homelab --dry-run')
+    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; attempts: string }) => {
+      const maxAttempts = Number(options.attempts);
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new UserError(`--attempts: expected a positive integer, found "${options.attempts}"`);
+      const sink = await selectSink({ env, write: io.out });
+      try {
+        const run = await runNotify({ repo: repoDir(options.repo), now: parseNow(options.now), sink, dryRun: options.dryRun, maxAttempts });
+        if (options.json) {
+          io.out(JSON.stringify({ sink: sink.name, decisions: run.plan.decisions, message: run.plan.messageKey, payload: run.payload, backlog: run.backlog, report: run.report }, null, 2));
+        } else if (options.dryRun) {
+          const sent = run.plan.decisions.filter((decision) => decision.decision === 'sent').length;
+          io.out(`dry run (${sink.name}): ${sent} alert${sent === 1 ? '' : 's'} in ${run.payload ? "1 message" : "0 messages"}; ${run.plan.decisions.length - sent} suppressed or held; ${run.backlog.length} queued from earlier runs`);
+          for (const decision of run.plan.decisions.filter((entry) => entry.decision !== 'sent')) io.out(`  ${decision.decision} ${decision.kind} ${decision.fingerprint}: ${decision.reason}`);
+          if (run.payload) io.out(`${renderText(run.payload)}\n--- payload ---\n${JSON.stringify(run.payload, null, 2)}`);
+        } else {
+          const report = run.report!;
+          io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
+        }
+        for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
+        for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);
+        if ((run.report?.failed.length ?? 0) + (run.report?.deferred.length ?? 0) > 0) io.exitCode = EXIT_UNDELIVERED;
+      } finally {
+        await sink.close();
+      }
+    });
+}

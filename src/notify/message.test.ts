@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy, Policy } from '../model/index.js';
+import { escapeText, LIMITS, renderMessage } from './message.js';
+import type { NotifyItem } from './plan.js';
+
+const HUGE = 'x'.repeat(5000);
+function item(overrides: Partial<NotifyItem>): NotifyItem {
+  return { kind: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', key: 'k', ...overrides };
+}
+function totalChars(payload: ReturnType<typeof renderMessage>): number {
+  return payload.embeds.reduce((sum, embed) => sum + embed.title.length + embed.description.length + embed.footer.text.length, 0);
+}
+
+describe('escapeText', () => {
+  it.each([
+    ['@everyone', '@\u200beveryone'],
+    ['<@&123> hi', '\\<@\u200b&123\\> hi'],
+    ['**bold** _it_ `code` ~~s~~ ||spoiler||', '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|'],
+    ['[link](https://evil.example)', '\\[link\\]\\(https\\://evil.example\\)'],
+    ['# heading\n> quote', '\\# heading \\> quote'],
+  ])('%j → %j', (input, expected) => {
+    expect(escapeText(input)).toBe(expected);
+  });
+});
+
+describe('renderMessage', () => {
+  it('keeps hostile, huge text safe and within Discord limits', () => {
+    const hostile = `@everyone **pwn** [x](https://evil) ${HUGE}`;
+    const items = Array.from({ length: 40 }, (_, index) =>
+      item({ node: `${index % 12 === 0 ? hostile : `n${index % 12}`}`, service: hostile, reason: hostile, fingerprint: `f${index}`, key: `k${index}` }),
+    );
+    const payload = renderMessage(items, { key: 'n123', policy: Policy.parse({ dashboard_url: 'javascript:alert(1)' }), inhibitedDependents: 3, buttons: true });
+    expect(payload.allowed_mentions).toEqual({ parse: [] });
+    expect(payload.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
+    expect(totalChars(payload)).toBeLessThanOrEqual(LIMITS.total);
+    for (const embed of payload.embeds) {
+      expect(embed.title.length).toBeLessThanOrEqual(LIMITS.title);
+      expect(embed.description.length).toBeLessThanOrEqual(LIMITS.description);
+      expect(embed.url).toBeUndefined();
+    }
+    const text = JSON.stringify(payload);
+    expect(text).not.toMatch(/(?<!\\)@everyone/);
+    expect(text).not.toContain('@everyone');
+    expect(text).not.toMatch(/(?<!\\)\[x\]/);
+    expect(payload.content.length).toBeLessThanOrEqual(LIMITS.content);
+    expect(payload.embeds.at(-1)!.title).toBe('…and 3 more nodes');
+    for (const row of payload.components ?? []) for (const button of row.components) expect((button.custom_id ?? '').length).toBeLessThanOrEqual(LIMITS.customId);
+  });
+
+  it('groups by node and colours by the worst severity; resolved-only is green', () => {
+    const payload = renderMessage([item({ severity: 'critical' }), item({ fingerprint: 'media/sonarr/unhealthy_service', service: 'sonarr' }), item({ node: 'pi', kind: 'resolved', fingerprint: 'pi/offline_node', service: undefined, drift: 'offline_node' })], { key: 'n1', policy: defaultPolicy() });
+    expect(payload.embeds.map((embed) => [embed.title, embed.color])).toEqual([
+      ['media: 2 alerts', 0xe74c3c],
+      ['pi: 1 alert', 0x2ecc71],
+    ]);
+    expect(payload.content).toBe('labwarden: 2 active, 1 cleared');
+  });
+});

@@ -1,0 +1,234 @@
+import { formatTime, SEVERITY_RANK, type Policy, type Severity } from '../model/index.js';
+import type { AdminView, Silence } from './admin-view.js';
+import { sortIncidentLines, type IncidentLine } from './incident-line.js';
+import { foldIncidents, type IncidentState } from './incident-state.js';
+import { hashHex, withLineId, type DecisionLine, type ItemKind, type SuppressReason } from './log-line.js';
+import type { GateMemory } from './memory.js';
+
+/** One thing the run's message announces. */
+export interface NotifyItem {
+  kind: ItemKind;
+  fingerprint: string;
+  node: string;
+  service?: string;
+  drift?: string;
+  severity: Severity;
+  recommendation?: string;
+  action?: string;
+  reason?: string;
+  episode?: string;
+  key: string;
+  /** Set when this announces something held back by maintenance, a silence or quiet hours. */
+  after?: string;
+  /** offline_node: service-level alerts on the node inhibited under this root cause. */
+  inhibited?: number;
+  /** stable: whether the incident is still open. */
+  open?: boolean;
+}
+
+export interface NotifyInput {
+  /** Every incident line; those already consumed (per memory) are not re-decided. */
+  incidents: readonly IncidentLine[];
+  memory: GateMemory;
+  admin: AdminView;
+  policy: Policy;
+  /** Inventory nodes: when all of them are offline at once, the pipeline stopped. */
+  nodes: readonly string[];
+  now: number;
+}
+
+export interface NotifyPlan {
+  items: NotifyItem[];
+  /** Dependency alerts inhibited because their cause is already known. */
+  inhibitedDependents: number;
+  decisions: DecisionLine[];
+  /** Idempotency key of the one message, or null when nothing is sent. */
+  messageKey: string | null;
+}
+
+type Verdict = { item: Omit<NotifyItem, 'key'>; suffix?: string } | { suppressed: SuppressReason; kind: ItemKind; held?: boolean; log?: boolean };
+
+const PIPELINE = '_pipeline';
+
+function minutesOfDay(ms: number): number {
+  const date = new Date(ms);
+  return date.getUTCHours() * 60 + date.getUTCMinutes();
+}
+
+export function inQuietHours(window: Policy['quiet_hours'], now: number): boolean {
+  if (!window) return false;
+  const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const start = toMinutes(window.start);
+  const end = toMinutes(window.end);
+  const at = minutesOfDay(now);
+  return start <= end ? at >= start && at < end : at >= start || at < end;
+}
+
+function silenced(silences: readonly Silence[], state: IncidentState): boolean {
+  return silences.some((silence) => {
+    const { node, service, fingerprint } = silence.matcher;
+    if (node !== undefined && node !== state.node) return false;
+    if (service !== undefined && service !== state.service) return false;
+    if (fingerprint !== undefined && fingerprint !== state.fingerprint) return false;
+    // `until: resolved` is tied to the episode open when the silence was set.
+    return silence.until !== 'resolved' || (state.open && state.openedAt <= silence.from);
+  });
+}
+
+function describe(state: IncidentState): Omit<NotifyItem, 'key' | 'kind'> {
+  const { fingerprint, node, service, drift, severity, recommendation, action, reason, episode } = state;
+  return Object.fromEntries(
+    Object.entries({ fingerprint, node, service, drift, severity, recommendation, action, reason, episode }).filter(([, value]) => value !== undefined),
+  ) as unknown as Omit<NotifyItem, 'key' | 'kind'>;
+}
+
+/**
+ * NotifyGate: decides, from the chronicle and what was already announced, what this run
+ * tells the operator. Pure: the same inputs give the same plan. Level-triggered (the
+ * announced state is compared with the incident state), so when a silence, maintenance
+ * or quiet hours end, whatever is still open is announced by that very run.
+ */
+export function planNotifications(input: NotifyInput): NotifyPlan {
+  const { memory, admin, policy, now } = input;
+  const states = foldIncidents(input.incidents, now, policy.stabilize_for);
+  const fresh = new Map<string, string[]>();
+  for (const line of sortIncidentLines(input.incidents)) {
+    if (Date.parse(line.at) > now || memory.consumed.has(line.id)) continue;
+    fresh.set(line.fingerprint, [...(fresh.get(line.fingerprint) ?? []), line.id]);
+  }
+  const quiet = inQuietHours(policy.quiet_hours, now);
+  const maintenance = new Set(admin.maintenance);
+  const openStates = [...states.values()].filter((state) => state.open);
+  const offline = new Set(openStates.filter((state) => state.drift === 'offline_node').map((state) => state.node));
+  const allStale = input.nodes.length >= 2 && input.nodes.every((node) => offline.has(node));
+  const inhibitedOn = new Map<string, number>();
+  let inhibitedDependents = 0;
+  const minRank = SEVERITY_RANK[policy.min_severity];
+
+  const hold = (state: IncidentState, kind: ItemKind): Verdict | undefined =>
+    quiet && state.severity !== 'critical' ? { suppressed: 'quiet_hours', kind, held: true } : undefined;
+
+  /** Root-cause collapse: alerts whose cause is already announced are counted, not sent. */
+  const inhibited = (state: IncidentState): boolean => {
+    if (state.drift !== 'offline_node' && offline.has(state.node)) {
+      inhibitedOn.set(state.node, (inhibitedOn.get(state.node) ?? 0) + 1);
+      return true;
+    }
+    if (state.drift === 'dependency_unavailable') {
+      inhibitedDependents += 1;
+      return true;
+    }
+    return false;
+  };
+
+  const judge = (state: IncidentState): Verdict => {
+    const base = describe(state);
+    const any = memory.announced.get(state.fingerprint);
+    const announced = any?.episode === state.episode ? any : undefined;
+    const gate = (): SuppressReason | undefined => {
+      if (SEVERITY_RANK[state.severity] < minRank) return 'below_min_severity';
+      if (maintenance.has(state.node)) return 'maintenance';
+      if (silenced(admin.silences, state)) return 'silence';
+      return undefined;
+    };
+    if (state.flapping) {
+      if (any?.flapping) return { suppressed: 'flapping', kind: 'flapping' };
+      const reason = gate();
+      if (reason) return { suppressed: reason, kind: 'flapping' };
+      return hold(state, 'flapping') ?? { item: { ...base, kind: 'flapping' } };
+    }
+    if (any?.flapping) return hold(state, 'stable') ?? { item: { ...base, kind: 'stable', open: state.open }, suffix: state.open ? 'open' : 'closed' };
+    if (!state.open) {
+      if (announced && !announced.resolved) {
+        // A resolve must hold for stabilize_for before it is announced: a flip is not a recovery.
+        if (state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for) return { suppressed: 'stabilizing', kind: 'resolved', held: true };
+        if (!policy.send_resolved) return { suppressed: 'send_resolved_off', kind: 'resolved' };
+        return hold(state, 'resolved') ?? { item: { ...base, kind: 'resolved' } };
+      }
+      const held = memory.held.get(state.fingerprint);
+      if (held?.episode === state.episode && held.reason === 'quiet_hours' && !announced) {
+        return quiet ? { suppressed: 'quiet_hours', kind: 'resolved_while_held', held: true } : { item: { ...base, kind: 'resolved_while_held' } };
+      }
+      if (fresh.get(state.fingerprint)?.includes(state.episode)) {
+        // Opened and resolved between two runs: still an incident the operator should hear of.
+        const reason = gate();
+        if (reason) return { suppressed: reason, kind: 'transient' };
+        if (inhibited(state)) return { suppressed: 'inhibited', kind: 'transient' };
+        if (policy.alert_after > 0) return { suppressed: 'alert_after', kind: 'transient' };
+        return hold(state, 'transient') ?? { item: { ...base, kind: 'transient' } };
+      }
+      return { suppressed: 'never_announced', kind: 'resolved' };
+    }
+    const reason = gate();
+    if (reason && announced && reason !== 'below_min_severity') {
+      // Announced before the maintenance or silence began: remember it (once) for the summary.
+      const known = memory.held.get(state.fingerprint);
+      return { suppressed: reason, kind: 'reminder', held: true, log: !(known?.episode === state.episode && known.reason === reason) };
+    }
+    if (reason) return { suppressed: reason, kind: 'opened', held: reason !== 'below_min_severity' };
+    if (allStale && state.drift === 'offline_node') return { suppressed: 'pipeline_stale', kind: 'opened' };
+    if (inhibited(state)) return { suppressed: 'inhibited', kind: 'opened' };
+    if (!announced) {
+      if (now - state.openedAt < policy.alert_after) return { suppressed: 'alert_after', kind: 'opened', held: true };
+      const after = memory.held.get(state.fingerprint);
+      return hold(state, 'opened') ?? { item: { ...base, kind: 'opened', ...(after?.episode === state.episode ? { after: after.reason } : {}) } };
+    }
+    const after = memory.held.get(state.fingerprint);
+    if (after?.episode === state.episode && (after.reason === 'maintenance' || after.reason === 'silence')) {
+      // The maintenance or silence ended while this is still open: say so now, not after repeat_interval.
+      return { item: { ...base, kind: 'reminder', after: after.reason }, suffix: `a${announced.reminders + 1}` };
+    }
+    if (SEVERITY_RANK[state.severity] > SEVERITY_RANK[announced.severity]) return hold(state, 'escalated') ?? { item: { ...base, kind: 'escalated' } };
+    if (now - announced.lastAt >= policy.repeat_interval) {
+      const ackAt = admin.acks[state.fingerprint];
+      if (ackAt !== undefined && ackAt >= state.openedAt) return { suppressed: 'ack', kind: 'reminder' };
+      return hold(state, 'reminder') ?? { item: { ...base, kind: 'reminder' }, suffix: `r${announced.reminders + 1}` };
+    }
+    return { suppressed: 'duplicate', kind: 'opened' };
+  };
+
+  const items: NotifyItem[] = [];
+  const decisions: Omit<DecisionLine, 'id' | 'message'>[] = [];
+  const at = formatTime(now);
+  const fingerprints = [...states.keys()].sort();
+  for (const fingerprint of fingerprints) {
+    const state = states.get(fingerprint)!;
+    const lines = fresh.get(fingerprint) ?? [];
+    const verdict = judge(state);
+    if ('item' in verdict) {
+      const key = [fingerprint, state.episode, verdict.item.kind, state.severity, state.revision ?? '', verdict.suffix ?? ''].join('|');
+      if (!memory.sentKeys.has(key)) {
+        items.push({ ...verdict.item, key });
+        decisions.push({ at, type: 'decision', decision: 'sent', kind: verdict.item.kind, fingerprint, episode: state.episode, severity: state.severity, key, lines, ...(verdict.item.open !== undefined ? { open: verdict.item.open } : {}) });
+        continue;
+      }
+      if (lines.length > 0) decisions.push({ at, type: 'decision', decision: 'suppressed', kind: verdict.item.kind, fingerprint, episode: state.episode, severity: state.severity, reason: 'duplicate', key, lines });
+      continue;
+    }
+    const remindedAck = verdict.suppressed === 'ack';
+    if (lines.length > 0 || remindedAck || verdict.log) {
+      decisions.push({ at, type: 'decision', decision: verdict.held ? 'held' : 'suppressed', kind: verdict.kind, fingerprint, episode: state.episode, severity: state.severity, reason: verdict.suppressed, lines });
+    }
+  }
+  for (const item of items) {
+    const count = item.drift === 'offline_node' ? inhibitedOn.get(item.node) : undefined;
+    if (count) item.inhibited = count;
+  }
+  const openEpisodes = openStates.filter((state) => state.drift === 'offline_node').map((state) => state.episode).sort();
+  if (allStale && !memory.pipelineStale) {
+    const key = `${PIPELINE}|${openEpisodes.at(-1)}|pipeline_stale`;
+    items.unshift({ kind: 'pipeline_stale', fingerprint: PIPELINE, node: '*', severity: 'critical', key, inhibited: input.nodes.length });
+    decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_stale', fingerprint: PIPELINE, severity: 'critical', key, lines: [] });
+  } else if (!allStale && memory.pipelineStale) {
+    const key = `${memory.pipelineStale}|recovered`;
+    items.unshift({ kind: 'pipeline_recovered', fingerprint: PIPELINE, node: '*', severity: 'info', key });
+    decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_recovered', fingerprint: PIPELINE, severity: 'info', key, lines: [] });
+  }
+  const messageKey = items.length > 0 ? `n${hashHex(items.map((item) => item.key).sort().join('\n'), 24)}` : null;
+  return {
+    items,
+    inhibitedDependents,
+    decisions: decisions.map((decision) => withLineId(decision.decision === 'sent' && messageKey ? { ...decision, message: messageKey } : decision)) as DecisionLine[],
+    messageKey,
+  };
+}

@@ -1,0 +1,93 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError, type Problem } from '../errors/problem.js';
+import { readIfExists } from '../fs/atomic.js';
+import { formatTime } from '../model/index.js';
+import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { AdminLine, ADMIN_FILE, foldAdminView } from './admin-view.js';
+import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
+import { parseJsonLines } from './jsonl.js';
+import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
+import { foldMemory } from './memory.js';
+import { renderMessage, type MessagePayload } from './message.js';
+import { deliverOutbox, type DeliveryReport } from './outbox.js';
+import { planNotifications, type NotifyPlan } from './plan.js';
+import type { Sink } from './sinks/sink.js';
+
+export interface NotifyRun {
+  plan: NotifyPlan;
+  payload: MessagePayload | null;
+  /** Messages queued by earlier runs and not yet delivered (retried by this run). */
+  backlog: string[];
+  report: DeliveryReport | null;
+}
+
+export interface NotifyOptions {
+  repo: string;
+  now: number;
+  sink: Sink;
+  dryRun?: boolean;
+  sleep?: (ms: number) => Promise<void>;
+  maxAttempts?: number;
+  backoffMs?: number;
+}
+
+async function readLines<T>(repo: string, file: string, schema: import('zod').ZodType<T>, problems: Problem[]): Promise<T[]> {
+  const text = await readIfExists(path.join(repo, file));
+  if (text === undefined) return [];
+  const parsed = parseJsonLines(text, file, schema);
+  problems.push(...parsed.problems);
+  return parsed.lines;
+}
+
+/**
+ * The shell around NotifyGate: reads the chronicle, plans, commits the decisions and the
+ * queued message to chronicle/notifications.jsonl, then delivers the outbox.
+ */
+export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
+  const model = buildRepoModel(await readRepoSources(options.repo));
+  const problems: Problem[] = [...model.fatal];
+  const incidents = await readLines(options.repo, INCIDENTS_FILE, IncidentLine, problems);
+  const admin = await readLines(options.repo, ADMIN_FILE, AdminLine, problems);
+  const log = await readLines(options.repo, NOTIFICATIONS_FILE, NotificationLine, problems);
+  if (problems.length > 0) {
+    throw new UserError(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo; nothing was sent or logged`, {
+      problems,
+      hint: 'Fix these and run again; `labwarden validate` lists every problem.',
+    });
+  }
+  const memory = foldMemory(log);
+  const plan = planNotifications({
+    incidents,
+    memory,
+    admin: foldAdminView(admin, options.now),
+    policy: model.policy,
+    nodes: [...model.inventory.nodes.keys()].sort(),
+    now: options.now,
+  });
+  const payload = plan.messageKey ? renderMessage(plan.items, { key: plan.messageKey, policy: model.policy, inhibitedDependents: plan.inhibitedDependents, buttons: options.sink.buttons }) : null;
+  const backlog = memory.pending.map((line) => line.message);
+  if (options.dryRun) return { plan, payload, backlog, report: null };
+
+  const file = path.join(options.repo, NOTIFICATIONS_FILE);
+  const append = async (lines: readonly NotificationLine[]) => {
+    if (lines.length === 0) return;
+    await mkdir(path.dirname(file), { recursive: true });
+    // One write per batch: a crash leaves whole lines or none of this batch.
+    await appendFile(file, serializeLines(lines), 'utf8');
+  };
+  const queued: OutboxLine[] = [];
+  if (plan.messageKey && payload && !memory.delivered.has(plan.messageKey) && !backlog.includes(plan.messageKey)) {
+    queued.push(withLineId({ at: formatTime(options.now), type: 'outbox', state: 'queued', message: plan.messageKey, channel: options.sink.channel, payload }));
+  }
+  await append([...plan.decisions, ...queued]);
+  const report = await deliverOutbox([...memory.pending, ...queued], {
+    sink: options.sink,
+    append,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: () => options.now,
+    maxAttempts: options.maxAttempts,
+    backoffMs: options.backoffMs,
+  });
+  return { plan, payload, backlog, report };
+}

@@ -1,0 +1,29 @@
+import type { Policy } from '../model/index.js';
+import { foldAdminView, type AdminLine } from './admin-view.js';
+import type { IncidentLine } from './incident-line.js';
+import type { NotificationLine } from './log-line.js';
+import { foldMemory } from './memory.js';
+import { planNotifications, type NotifyPlan } from './plan.js';
+
+/**
+ * Runs NotifyGate at each of `runs` over a growing chronicle, feeding each run's decisions
+ * into the next, exactly as `notify` does with chronicle/notifications.jsonl. Pure; used by
+ * the tests and the bench.
+ */
+export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminLine[]; policy: Policy; nodes: readonly string[]; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
+  const log: NotificationLine[] = [];
+  const results: { at: number; plan: NotifyPlan }[] = [];
+  for (const now of input.runs) {
+    const plan = planNotifications({
+      incidents: input.incidents.filter((line) => Date.parse(line.at) <= now),
+      memory: foldMemory(log),
+      admin: foldAdminView(input.admin ?? [], now),
+      policy: input.policy,
+      nodes: input.nodes,
+      now,
+    });
+    log.push(...plan.decisions);
+    results.push({ at: now, plan });
+  }
+  return results;
+}

@@ -1,0 +1,28 @@
+import { WebhookClient } from 'discord.js';
+import type { MessagePayload } from '../message.js';
+import { classifyDiscordError } from './discord-errors.js';
+import { DEFAULT_DISCORD_API, type SendResult, type Sink } from './sink.js';
+
+/**
+ * Posts to a Discord webhook (what a CI job uses). Rate limits reject instead of blocking
+ * (`rejectOnRateLimit`) and REST retries are off, so the outbox schedules every retry.
+ */
+export function discordWebhookSink(options: { url: string; api?: string }): Sink {
+  const client = new WebhookClient({ url: options.url }, { rest: { api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 } });
+  return {
+    name: 'discord-webhook',
+    channel: `webhook:${client.id}`,
+    buttons: false,
+    async send(payload: MessagePayload): Promise<SendResult> {
+      try {
+        const sent = await client.send({ content: payload.content, embeds: payload.embeds, allowedMentions: { parse: [] } });
+        return { status: 'delivered', id: sent.id };
+      } catch (error) {
+        return classifyDiscordError(error);
+      }
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { UserError } from '../../errors/problem.js';
+import { consoleSink } from './console.js';
+import { DEFAULT_DISCORD_API, type Sink, type SinkName } from './sink.js';
+
+export interface SinkContext {
+  env: Record<string, string | undefined>;
+  write: (text: string) => void;
+}
+
+const WEBHOOK_URL = /^https?:\/\/(?:ptb\.|canary\.)?discord\.com\/api(?:\/v\d{1,2})?\/webhooks\/\d{17,19}\/[\w-]{68}\/?$/i;
+
+/**
+ * Every sink, by name: adding one is one file and one line here. Discord sinks load
+ * discord.js lazily, so commands that never notify do not pay for it.
+ */
+export const SINKS: Record<SinkName, (context: SinkContext) => Promise<Sink>> = {
+  'discord-webhook': async ({ env }) => {
+    const url = env.DISCORD_WEBHOOK_URL ?? '';
+    if (!WEBHOOK_URL.test(url)) {
+      throw new UserError('DISCORD_WEBHOOK_URL is not a Discord webhook URL', { hint: 'Copy it from Server Settings → Integrations → Webhooks: https://discord.com/api/webhooks/<id>/<token>.' });
+    }
+    const { discordWebhookSink } = await import('./discord-webhook.js');
+    return discordWebhookSink({ url, api: discordApi(env) });
+  },
+  'discord-bot': async ({ env }) => {
+    if (!env.DISCORD_TOKEN || !env.DISCORD_CHANNEL_ID) {
+      throw new UserError('the discord-bot sink needs DISCORD_TOKEN and DISCORD_CHANNEL_ID', { hint: 'Set both in the environment, or use DISCORD_WEBHOOK_URL.' });
+    }
+    const { discordBotSink } = await import('./discord-bot.js');
+    return discordBotSink({ token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, api: discordApi(env) });
+  },
+  console: async ({ write }) => consoleSink({ write }),
+};
+
+export function discordApi(env: Record<string, string | undefined>): string {
+  const api = (env.DISCORD_API_URL ?? DEFAULT_DISCORD_API).replace(/\/+$/, '');
+  if (!/^https?:\/\/.+\/api$/.test(api)) {
+    throw new UserError(`DISCORD_API_URL must be an http(s) URL ending in /api, found "${api}"`, { hint: 'For example https://discord.com/api or http://127.0.0.1:8080/api.' });
+  }
+  return api;
+}
+
+/** The webhook when configured (what CI uses), else the bot's channel, else the console. */
+export function selectSink(context: SinkContext): Promise<Sink> {
+  if (context.env.DISCORD_WEBHOOK_URL) return SINKS['discord-webhook'](context);
+  if (context.env.DISCORD_TOKEN && context.env.DISCORD_CHANNEL_ID) return SINKS['discord-bot'](context);
+  return SINKS.console(context);
+}

@@ -1,0 +1,23 @@
+import type { MessagePayload } from '../message.js';
+
+export const SINK_NAMES = ['discord-webhook', 'discord-bot', 'console'] as const;
+export type SinkName = (typeof SINK_NAMES)[number];
+
+/** What one delivery attempt came to: the outbox, not the sink, decides when to try again. */
+export type SendResult =
+  | { status: 'delivered'; id?: string }
+  | { status: 'retry'; afterMs?: number; reason: string }
+  | { status: 'rejected'; reason: string };
+
+/** One place alerts go. `key` is the message's idempotency key. */
+export interface Sink {
+  readonly name: SinkName;
+  /** Where it posts, without secrets (for the log). */
+  readonly channel: string;
+  /** Whether messages may carry buttons (only a bot's own messages can). */
+  readonly buttons: boolean;
+  send(payload: MessagePayload, key: string): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DISCORD_API = 'https://discord.com/api';

@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { appendFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REST } from 'discord.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AdminAppender } from '../src/bot/admin-appender.js';
+import { COMMANDS } from '../src/bot/commands.js';
+import { simpleGitOps } from '../src/bot/persist.js';
+import { botConfig, createBotClient, registerCommands } from '../src/bot/run.js';
+import { cleanupRepos, makeRepo, tempDir } from './helpers/repo.js';
+import { DiscordStandIn } from './helpers/discord-stand-in.js';
+
+const run = promisify(execFile);
+const APP = '500000000000000001';
+const GUILD = '600000000000000001';
+const ALICE = '111111111111111111';
+const BOB = '222222222222222222';
+const EVE = '333333333333333333';
+const OPS_ROLE = '999999999999999999';
+
+let discord: DiscordStandIn;
+beforeEach(async () => {
+  discord = await new DiscordStandIn().start();
+});
+afterEach(async () => {
+  expect(discord.unexpected).toEqual([]);
+  await discord.stop();
+});
+afterAll(cleanupRepos);
+
+const git = (cwd: string, ...args: string[]) => run('git', args, { cwd });
+
+/** A homelab clone with a bare origin, as the bot runs against. */
+async function clonedHomelab(): Promise<string> {
+  const work = await makeRepo({
+    'inventory/policy.yaml': `operators:\n  users: ["${ALICE}"]\n  roles: ["${OPS_ROLE}"]\n`,
+    'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n',
+    'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
+    'chronicle/admin.jsonl': '',
+    'chronicle/incidents.jsonl': `${JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning' })}\n`,
+  });
+  const origin = await tempDir('labwarden-origin-');
+  await git(origin, 'init', '--bare', '-q', '-b', 'main');
+  await git(work, 'init', '-q', '-b', 'main');
+  await git(work, 'config', 'user.name', 'labwarden-bot');
+  await git(work, 'config', 'user.email', 'bot@example.invalid');
+  await git(work, 'add', '-A');
+  await git(work, 'commit', '-qm', 'init');
+  await git(work, 'remote', 'add', 'origin', origin);
+  await git(work, 'push', '-q', '-u', 'origin', 'main');
+  return work;
+}
+
+/**
+ * Stands in for appendAdminEvent (src/maintenance/append.ts, issue 4) until it lands:
+ * same signature, appends one line, idempotent enter/exit.
+ */
+const appender: AdminAppender = async (repo, input, { now }) => {
+  const file = path.join(repo, 'chronicle/admin.jsonl');
+  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const inMaintenance = lines.filter((line) => line.node === input.node && /maintenance/.test(line.action)).at(-1)?.action === 'enter_maintenance';
+  if (input.action === 'enter_maintenance' && inMaintenance) return { event: {}, changed: false, message: `${input.node} is already in maintenance` };
+  const event = { seq: lines.length + 1, at: new Date(now).toISOString(), ...input, prev: 'x' };
+  await appendFile(file, `${JSON.stringify(event)}\n`);
+  return { event, changed: true, message: `${input.node}: ${input.action}` };
+};
+
+function chatInput(id: string, user: { id: string; name: string; roles?: string[] }, name: string, options: unknown[]) {
+  return {
+    id,
+    application_id: APP,
+    type: 2,
+    token: `tok-${id}`,
+    version: 1,
+    guild_id: GUILD,
+    member: { user: { id: user.id, username: user.name, discriminator: '0', avatar: null, global_name: user.name }, roles: user.roles ?? [], permissions: '0', joined_at: '2026-01-01T00:00:00Z', deaf: false, mute: false, flags: 0 },
+    data: { id: '900', name, type: 1, options },
+    app_permissions: '0',
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+  };
+}
+function button(id: string, user: { id: string; name: string }, customId: string) {
+  const base = chatInput(id, user, 'unused', []);
+  return {
+    ...base,
+    type: 3,
+    channel_id: '700000000000000001',
+    data: { custom_id: customId, component_type: 2 },
+    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components: [] },
+  };
+}
+const enter = (node: string) => [{ type: 1, name: 'enter', options: [{ type: 3, name: 'node', value: node }] }];
+
+async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the stand-in');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const config = () => botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
+
+describe('labwarden bot against the Discord stand-in', () => {
+  it('registers the guild commands with one exact PUT', async () => {
+    discord.route('GET', /^\/api\/v10\/guilds\/\d+$/, () => ({ status: 200, body: { id: GUILD, name: 'homelab' } }));
+    const rest = new REST({ version: '10', api: discord.api }).setToken('bot-token');
+    await registerCommands(rest, config());
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+    expect(discord.requests.map((request) => [request.method, request.path, request.authorization])).toEqual([
+      ['GET', `/api/v10/guilds/${GUILD}`, 'Bot bot-token'],
+      ['PUT', `/api/v10/applications/${APP}/guilds/${GUILD}/commands`, 'Bot bot-token'],
+    ]);
+    expect(discord.requests[1]!.body).toEqual(JSON.parse(JSON.stringify(COMMANDS)));
+    const mutating = discord.requests[1]!.body.filter((command: any) => command.default_member_permissions === '0').map((command: any) => command.name);
+    expect(mutating).toEqual(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'ack']);
+  });
+
+  it('says clearly when the guild is unknown, and never prints the token', async () => {
+    discord.route('GET', /^\/api\/v10\/guilds\/\d+$/, () => ({ status: 404, body: { message: 'Unknown Guild', code: 10004 } }));
+    const rest = new REST({ version: '10', api: discord.api }).setToken('bot-token');
+    const error = await registerCommands(rest, config()).catch((caught: Error) => caught);
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+    expect((error as Error).message).toBe(`unknown guild ${GUILD}: the bot is not a member of it (404)`);
+    expect(() => botConfig({ DISCORD_TOKEN: 'secret-token' })).toThrow('the bot is not configured: missing or invalid DISCORD_APPLICATION_ID (a numeric id), DISCORD_GUILD_ID (a numeric id)');
+    expect(() => botConfig({ DISCORD_TOKEN: 'secret-token' })).not.toThrow(/secret-token/);
+  });
+
+  it('handles real interactions: defer, append, commit, push, edit the reply; refuses non-operators ephemerally; serializes two operators', async () => {
+    const repo = await clonedHomelab();
+    const logs: string[] = [];
+    const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    // discord.js's internal action (pinned version): emits a real interaction from a raw payload.
+    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    try {
+      emit(chatInput('3000000000000000001', { id: EVE, name: 'eve' }, 'maintenance', enter('media')));
+      emit(chatInput('3000000000000000002', { id: ALICE, name: 'alice' }, 'maintenance', enter('media')));
+      emit(chatInput('3000000000000000003', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('pi')));
+      emit(chatInput('3000000000000000004', { id: BOB, name: 'bob', roles: [OPS_ROLE] }, 'maintenance', enter('media')));
+      await until(() => discord.requests.filter((request) => request.method === 'PATCH').length === 3 && discord.requests.length === 7).catch((error) => {
+        console.log(JSON.stringify(discord.requests.map((r) => [r.method, r.path, r.query, (r as any).status, r.body]), null, 1), logs);
+        throw error;
+      });
+      const byInteraction = (id: string) => discord.requests.filter((request) => request.path.includes(`tok-${id}`)).map((request) => [request.method, request.path.replace(`tok-${id}`, 'TOKEN'), request.body]);
+      expect(byInteraction('3000000000000000001')).toEqual([
+        ['POST', '/api/v10/interactions/3000000000000000001/TOKEN/callback', { type: 4, data: expect.objectContaining({ content: 'You are not an operator of this homelab, so /maintenance was refused.', flags: 64, allowed_mentions: { parse: [] } }) }],
+      ]);
+      expect(byInteraction('3000000000000000002')[0]).toEqual(['POST', '/api/v10/interactions/3000000000000000002/TOKEN/callback', { type: 5, data: expect.anything() }]);
+      const edit = (id: string) => byInteraction(id).find(([method]) => method === 'PATCH')!;
+      expect(edit('3000000000000000002')[1]).toBe(`/api/v10/webhooks/${APP}/TOKEN/messages/@original`);
+      // Alice and Bob race for media: exactly one wins, the other is told nothing changed.
+      const media = [edit('3000000000000000002')[2].content, edit('3000000000000000004')[2].content].sort();
+      expect(media[0]).toBe('media is already in maintenance; nothing changed.');
+      expect(media[1]).toMatch(/^media: enter_maintenance\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
+      const winner = media[1].endsWith('as alice.') ? `alice <${ALICE}@discord.invalid>` : `bob <${BOB}@discord.invalid>`;
+      expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance\nCommitted [0-9a-f]{12} as bob\.$/);
+      const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main');
+      expect(stdout.trim().split('\n').sort()).toEqual([
+        `${winner}|admin: enter maintenance media`,
+        `bob <${BOB}@discord.invalid>|admin: enter maintenance pi`,
+        'labwarden-bot <bot@example.invalid>|init',
+      ].sort());
+      expect(logs[0]).toBe(`refused /maintenance from eve (${EVE}): not an operator`);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('alert buttons go through the same operator gate', async () => {
+    const repo = await clonedHomelab();
+    const logs: string[] = [];
+    const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    try {
+      emit(button('3000000000000000011', { id: EVE, name: 'eve' }, 'ack:media/jellyfin/unhealthy_service'));
+      emit(button('3000000000000000012', { id: ALICE, name: 'alice' }, 'ack:media/jellyfin/unhealthy_service'));
+      await until(() => discord.requests.length === 3);
+      expect(discord.requests.map((request) => [request.method, request.path.replace(/tok-\d+/, 'TOKEN'), request.body?.type ?? null, request.body?.data?.flags ?? null]).sort()).toEqual([
+        ['PATCH', `/api/v10/webhooks/${APP}/TOKEN/messages/@original`, null, null],
+        ['POST', '/api/v10/interactions/3000000000000000011/TOKEN/callback', 4, 64],
+        ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 5, 0],
+      ]);
+      expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^media: ack\nCommitted [0-9a-f]{12} as alice\.$/);
+      const admin = (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      expect(admin.map((line) => [line.action, line.fingerprint, line.actor])).toEqual([['ack', 'media/jellyfin/unhealthy_service', `discord:alice (${ALICE})`]]);
+    } finally {
+      await client.destroy();
+    }
+  });
+});
+
+describe('labwarden bot (CLI)', () => {
+  it('reports every missing setting at once, exit 2, never echoing the token', async () => {
+    const { runCli } = await import('./helpers/repo.js');
+    const result = await runCli(['bot'], { env: { DISCORD_TOKEN: 'very-secret-token', DISCORD_APPLICATION_ID: '', DISCORD_GUILD_ID: 'abc' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'error: the bot is not configured: missing or invalid DISCORD_APPLICATION_ID (a numeric id), DISCORD_GUILD_ID (a numeric id)\nhint: Set them in the environment (Discord Developer Portal → your application).\n',
+    );
+    expect(result.stdout + result.stderr).not.toContain('very-secret-token');
+  });
+});

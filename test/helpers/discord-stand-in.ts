@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  authorization: string | undefined;
+  body: any;
+  /** The status the stand-in answered with. */
+  status?: number;
+}
+
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+type Route = { method: string; pattern: RegExp; respond: (request: RecordedRequest) => ScriptedResponse };
+
+/**
+ * A local HTTP server standing in for the Discord REST API (discord.js takes it through the
+ * REST `api` option; the base ends in /api). Every request is recorded; a request no route
+ * expects is answered 599 and listed in `unexpected`, so tests fail on surprises.
+ */
+export class DiscordStandIn {
+  readonly requests: RecordedRequest[] = [];
+  readonly unexpected: RecordedRequest[] = [];
+  private readonly routes: Route[] = [];
+  private readonly scripts: { method: string; pattern: RegExp; queue: ScriptedResponse[] }[] = [];
+  private readonly nonces = new Map<string, unknown>();
+  private server: Server | undefined;
+  private nextId = 1000;
+  api = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.api = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
+    this.defaults();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Next responses for a route, before its default (e.g. a 429 then a 500). */
+  script(method: string, pattern: RegExp, ...responses: ScriptedResponse[]): void {
+    this.scripts.push({ method, pattern, queue: responses });
+  }
+
+  route(method: string, pattern: RegExp, respond: Route['respond']): void {
+    this.routes.unshift({ method, pattern, respond });
+  }
+
+  messageId(): string {
+    this.nextId += 1;
+    return `1${String(this.nextId).padStart(17, '0')}`;
+  }
+
+  private defaults(): void {
+    this.routes.push(
+      { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v10\/channels\/\d+\/messages$/,
+        respond: (request) => {
+          // Discord's enforce_nonce: a repeated nonce returns the first message, posts nothing new.
+          const nonce = request.body?.nonce;
+          if (request.body?.enforce_nonce && nonce && this.nonces.has(nonce)) return { status: 200, body: this.nonces.get(nonce) };
+          const message = { id: this.messageId(), channel_id: request.path.split('/')[4], ...request.body };
+          if (nonce) this.nonces.set(nonce, message);
+          return { status: 200, body: message };
+        },
+      },
+      { method: 'PUT', pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/, respond: (request) => ({ status: 200, body: (request.body as unknown[]).map((command, index) => ({ id: String(900 + index), ...(command as object) })) }) },
+      { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, respond: () => ({ status: 204 }) },
+      { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
+    );
+  }
+
+  /** Posted messages that Discord accepted (status 200), in order. */
+  accepted(pattern: RegExp = /./): RecordedRequest[] {
+    return this.requests.filter((request) => request.status === 200 && pattern.test(request.path));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    let body: unknown = text;
+    if ((req.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
+    const request: RecordedRequest = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, body };
+    this.requests.push(request);
+    const script = this.scripts.find((entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0);
+    const route = this.routes.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
+    let response: ScriptedResponse;
+    if (script) response = script.queue.shift()!;
+    else if (route) response = route.respond(request);
+    else {
+      this.unexpected.push(request);
+      response = { status: 599, body: { message: 'unexpected request' } };
+    }
+    request.status = response.status;
+    const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+    res.writeHead(response.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...response.headers });
+    res.end(payload);
+  }
+}
+
+export const WEBHOOK_ID = '123456789012345678';
+export const WEBHOOK_TOKEN = 'T'.repeat(34) + 'k'.repeat(34);
+export const WEBHOOK_URL = `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`;
