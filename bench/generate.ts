@@ -114,10 +114,17 @@ export function generateHomelabFiles(options: HomelabOptions): Record<string, st
 
   const lines = options.chronicleLines ?? 0;
   if (lines > 0) {
+    // Lines in the chronicle's own format (src/chronicle/line.ts): each fingerprint alternates opened / resolved.
     let out = '';
+    const open = new Set<string>();
     for (let i = 0; i < lines; i++) {
       const node = nodeName(Math.floor(random() * options.nodes));
-      out += `${JSON.stringify({ seq: i + 1, at: iso(NOW_MS - (lines - i) * 60_000), type: pick(['opened', 'escalated', 'resolved']), id: `${node}/${serviceName(0)}/unhealthy_service`, node })}\n`;
+      const service = serviceName(0);
+      const fingerprint = `${node}/${service}/unhealthy_service`;
+      const event = open.has(fingerprint) ? 'resolved' : 'opened';
+      if (event === 'opened') open.add(fingerprint);
+      else open.delete(fingerprint);
+      out += `${JSON.stringify({ id: `g${String(i).padStart(8, '0')}`, at: iso(NOW_MS - (lines - i) * 60_000), event, fingerprint, node, service, drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' })}\n`;
     }
     files['chronicle/incidents.jsonl'] = out;
   }

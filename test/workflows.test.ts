@@ -89,6 +89,6 @@ describe('.github/workflows', () => {
       expect(PRODUCT_COMMANDS).toContain(command);
       if (registered.has(command)) expect((await runCli([command, '--help'])).code).toBe(0);
     }
-    expect([...used].filter((c) => registered.has(c)).sort()).toEqual(['keepalive', 'plan', 'reconcile', 'validate']);
+    expect([...used].filter((c) => registered.has(c)).sort()).toEqual(['keepalive', 'notify', 'plan', 'reconcile', 'site', 'validate']);
   });
 });

@@ -1,3 +1,4 @@
+import { WriteError } from '../errors/problem.js';
 import { mkdir, open, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../errors/problem.js';
@@ -36,12 +37,22 @@ export function loadChronicle(files: readonly { path: string; text: string }[]):
 
 /** Cuts an interrupted append back to the last complete line, and nothing more. */
 export async function repairChronicle(repo: string, repairs: LoadedChronicle['repairs']): Promise<void> {
-  for (const repair of repairs) await truncate(path.join(repo, repair.file), repair.keepBytes);
+  for (const repair of repairs) {
+    await truncate(path.join(repo, repair.file), repair.keepBytes).catch((error: unknown) => {
+      throw WriteError.from(repair.file, error);
+    });
+  }
 }
 
 /** Appends whole lines in one write, then fsync: a crash leaves at most one partial last line. */
 export async function appendLines(repo: string, file: string, lines: readonly (IncidentLine | TransitionLine)[], missingNewline: boolean): Promise<void> {
   if (lines.length === 0) return;
+  await appendWhole(repo, file, lines, missingNewline).catch((error: unknown) => {
+    throw WriteError.from(file, error);
+  });
+}
+
+async function appendWhole(repo: string, file: string, lines: readonly (IncidentLine | TransitionLine)[], missingNewline: boolean): Promise<void> {
   const target = path.join(repo, file);
   await mkdir(path.dirname(target), { recursive: true });
   const handle = await open(target, 'a');

@@ -7,6 +7,7 @@ export function botCommand(io: Io, env: Record<string, string | undefined> = pro
   return new Command('bot')
     .description('run the Discord bot: slash commands for maintenance, silences and acks (env: DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)')
     .option('--repo <dir>', 'homelab repo (a git clone the bot pulls, commits and pushes)', '.')
+    .addHelpText('after', '\nExample:\n  labwarden bot --repo /srv/homelab   # with DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID set')
     .action(async (options: { repo: string }) => {
       // discord.js loads only for this command.
       const { botConfig, startBot } = await import('../../bot/run.js');
