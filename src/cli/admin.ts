@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { appendAdminEvent, type AdminRequest } from '../maintenance/append.js';
+import { commitAndPush } from '../git/commit-push.js';
+import { ADMIN_FILE } from '../maintenance/chain.js';
 import type { Io } from './io.js';
 import { parseNow, repoDir } from './options.js';
 
@@ -8,6 +10,8 @@ export interface AdminOptions {
   now?: string;
   reason?: string;
   actor?: string;
+  commit?: boolean;
+  push?: boolean;
 }
 
 /** Who runs the command, unless --actor says otherwise. */
@@ -20,16 +24,29 @@ export function withAdminOptions(command: Command): Command {
     .option('--repo <dir>', 'homelab repo', '.')
     .option('--now <iso>', 'time of the event (default: the wall clock)')
     .option('--reason <text>', 'why, for the chronicle and the status page')
-    .option('--actor <name>', 'who asks (default: $LABWARDEN_ACTOR or $USER)');
+    .option('--actor <name>', 'who asks (default: $LABWARDEN_ACTOR or $USER)')
+    .option('--commit', 'commit chronicle/admin.jsonl')
+    .option('--push', 'commit and push (on a rejected push: reset to the remote and re-append on its tail)');
 }
 
 /** Appends through the one library function the bot uses too, and prints what happened. */
 export async function runAdmin(io: Io, options: AdminOptions, request: Omit<AdminRequest, 'actor' | 'reason'>): Promise<void> {
-  const outcome = await appendAdminEvent(
-    repoDir(options.repo),
-    { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) },
-    { now: parseNow(options.now) },
-  );
+  const repo = repoDir(options.repo);
+  const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
+  const now = parseNow(options.now);
+  const outcome = await appendAdminEvent(repo, full, { now });
   io.out(outcome.message);
+  if (!outcome.changed || !(options.commit || options.push)) return;
+  const subject = `admin: ${full.action}${full.node ? ` ${full.node}` : ''} by ${full.actor}`;
+  const result = await commitAndPush(repo, {
+    files: [ADMIN_FILE],
+    message: full.reason ? `${subject}\n\n${full.reason}` : subject,
+    push: Boolean(options.push),
+    // The chain cannot be union-merged: on a rejected push the event is appended again on the remote's tail.
+    reapply: async () => {
+      await appendAdminEvent(repo, full, { now });
+    },
+  });
+  io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}`);
 }
 
