@@ -68,23 +68,21 @@ describe('labwarden init', () => {
     ]);
   });
 
-  it("copies this package's workflows, byte for byte, when they are present", async () => {
+  it("copies this package's three workflows, byte for byte", async () => {
     const dir = await tempDir();
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
-    const present = await readPackageWorkflows(PROJECT_ROOT);
+    expect([...(await readPackageWorkflows(PROJECT_ROOT)).keys()].sort()).toEqual([...SCAFFOLD_WORKFLOWS].sort());
     for (const name of SCAFFOLD_WORKFLOWS) {
       const source = path.join(PROJECT_ROOT, '.github/workflows', name);
-      if (existsSync(source)) expect(await readFile(path.join(dir, '.github/workflows', name), 'utf8')).toBe(await readFile(source, 'utf8'));
-      expect(existsSync(path.join(dir, '.github/workflows', name))).toBe(present.has(name));
+      expect(await readFile(path.join(dir, '.github/workflows', name), 'utf8')).toBe(await readFile(source, 'utf8'));
     }
   });
 
   it('the scaffolded workflows pass action-validator', async () => {
     const dir = await tempDir();
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
-    const workflows = existsSync(path.join(dir, '.github/workflows')) ? await readdir(path.join(dir, '.github/workflows')) : [];
-    // The workflows and @action-validator/cli arrive together (the git/workflows issue); with
-    // no workflows there is nothing to validate yet, and with workflows the validator must run.
+    const workflows = await readdir(path.join(dir, '.github/workflows'));
+    expect(workflows.sort()).toEqual([...SCAFFOLD_WORKFLOWS].sort());
     for (const name of workflows) {
       const result = await new Promise<{ code: number; output: string }>((resolve) => {
         execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, '.github/workflows', name)], (error, stdout, stderr) => {
