@@ -1,8 +1,8 @@
 import type { Severity } from '../model/index.js';
 import { sortIncidentLines, type IncidentLine } from './incident-line.js';
 
-/** The current life of one fingerprint, folded from the chronicle. */
-export interface IncidentState {
+/** What an incident is about: shared by the folded state and the items a message announces. */
+export interface IncidentSubject {
   fingerprint: string;
   node: string;
   service?: string;
@@ -11,6 +11,10 @@ export interface IncidentState {
   recommendation?: string;
   action?: string;
   reason?: string;
+}
+
+/** The current life of one fingerprint, folded from the chronicle. */
+export interface IncidentState extends IncidentSubject {
   revision?: string;
   open: boolean;
   flapping: boolean;

@@ -1,21 +1,13 @@
 import { formatTime, SEVERITY_RANK, type Policy, type Severity } from '../model/index.js';
 import type { AdminView, Silence } from './admin-view.js';
 import { sortIncidentLines, type IncidentLine } from './incident-line.js';
-import { foldIncidents, type IncidentState } from './incident-state.js';
+import { foldIncidents, type IncidentState, type IncidentSubject } from './incident-state.js';
 import { hashHex, withLineId, type DecisionLine, type ItemKind, type SuppressReason } from './log-line.js';
 import type { GateMemory } from './memory.js';
 
 /** One thing the run's message announces. */
-export interface NotifyItem {
+export interface NotifyItem extends IncidentSubject {
   kind: ItemKind;
-  fingerprint: string;
-  node: string;
-  service?: string;
-  drift?: string;
-  severity: Severity;
-  recommendation?: string;
-  action?: string;
-  reason?: string;
   episode?: string;
   key: string;
   /** Set when this announces something held back by maintenance, a silence or quiet hours. */
