@@ -22,6 +22,8 @@ export const IncidentLine = z.looseObject({
   reason: z.string().optional(),
   /** Desired-state revision the incident was reconciled against, when the writer knows it. */
   revision: z.string().optional(),
+  /** The policy maintenance window the line's time lies in: recorded, not alerted. */
+  maintenance_window: z.string().optional(),
 });
 export type IncidentLine = z.infer<typeof IncidentLine>;
 

@@ -23,6 +23,8 @@ export interface IncidentState extends IncidentSubject {
   openedAt: number;
   /** When the current episode last resolved (while closed). */
   closedAt?: number;
+  /** The policy maintenance window the current episode opened in (chronicle tag). */
+  maintenanceWindow?: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export function foldIncidents(lines: readonly IncidentLine[], now: number, stabi
         if ((!state.open || !previous) && !continues) {
           state.episode = line.id;
           state.openedAt = at;
+          if (line.maintenance_window !== undefined) state.maintenanceWindow = line.maintenance_window;
+          else delete state.maintenanceWindow;
         }
         state.open = true;
         delete state.closedAt;

@@ -3,23 +3,31 @@ import { defaultPolicy, Policy } from '../model/index.js';
 import type { AdminLine } from './admin-view.js';
 import type { IncidentLine } from './incident-line.js';
 import { simulateRuns } from './simulate.js';
+import type { NotifyTopology } from './topology.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const min = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 let seq = 0;
-function line(at: number, event: IncidentLine['event'], fingerprint: string, severity: IncidentLine['severity'] = 'warning'): IncidentLine {
+function line(at: number, event: IncidentLine['event'], fingerprint: string, severity: IncidentLine['severity'] = 'warning', extra: Partial<IncidentLine> = {}): IncidentLine {
   const [node, second, third] = fingerprint.split('/');
   const service = third ? second : undefined;
   const drift = third ?? second;
   seq += 1;
-  return { id: `i${seq}`, at: iso(at), event, fingerprint, node: node!, ...(service ? { service } : {}), drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' };
+  return { id: `i${seq}`, at: iso(at), event, fingerprint, node: node!, ...(service ? { service } : {}), drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed', ...extra };
 }
 function admin(at: number, action: string, extra: Partial<AdminLine> = {}): AdminLine {
   return { seq: at, at: iso(at), actor: 'ops', action, ...extra };
 }
 const NODES = ['media', 'pi', 'storage'];
+/** media is in a policy window 10:10–10:30 each day; nextcloud (on pi) needs storage/postgres. */
+const TOPOLOGY: NotifyTopology = {
+  windows: { media: [{ name: 'nightly', cron: '10 10 * * *', duration: 20 * 60_000, nodes: ['media'], labels: [] }] },
+  dependsOn: { 'pi/nextcloud': ['storage/postgres'] },
+};
+const W = { maintenance_window: 'nightly' };
+const N = 'pi/nextcloud/unhealthy_service';
 /** Runs every 5 minutes over [from, to]. */
 const every5 = (from: number, to: number) => Array.from({ length: (to - from) / 5 + 1 }, (_, i) => min(from + i * 5));
 
@@ -32,7 +40,7 @@ function messages(results: ReturnType<typeof simulateRuns>): number {
 
 describe('planNotifications', () => {
   const J = 'media/jellyfin/unhealthy_service';
-  const cases: { name: string; incidents: IncidentLine[]; admin?: AdminLine[]; policy?: Partial<Record<string, unknown>>; runs: number[]; expected: string[] }[] = [
+  const cases: { name: string; incidents: IncidentLine[]; admin?: AdminLine[]; policy?: Partial<Record<string, unknown>>; topology?: NotifyTopology; runs: number[]; expected: string[] }[] = [
     { name: 'open then resolve: one alert each, nothing in between', incidents: [line(min(1), 'opened', J), line(min(31), 'resolved', J)], runs: every5(0, 60), expected: ['5m opened ' + J, '40m resolved ' + J] },
     { name: 'escalation alerts once; de-escalation does not', incidents: [line(min(1), 'opened', J), line(min(12), 'escalated', J, 'critical'), line(min(22), 'deescalated', J)], runs: every5(0, 40), expected: ['5m opened ' + J, '15m escalated ' + J] },
     { name: 'reminder after repeat_interval while open', incidents: [line(min(1), 'opened', J)], policy: { repeat_interval: '1h' }, runs: every5(0, 130), expected: ['5m opened ' + J, '65m reminder ' + J, '125m reminder ' + J] },
@@ -50,10 +58,15 @@ describe('planNotifications', () => {
     { name: 'silence until resolved covers one episode only', incidents: [line(min(1), 'opened', J), line(min(11), 'resolved', J), line(min(21), 'opened', J)], admin: [admin(min(2), 'silence', { matcher: { fingerprint: J }, until: 'resolved' })], runs: every5(0, 30), expected: ['25m opened ' + J] },
     { name: 'quiet hours hold non-critical alerts for a digest', incidents: [line(min(1), 'opened', J), line(min(3), 'opened', 'media/sonarr/unhealthy_service'), line(min(20), 'resolved', 'media/sonarr/unhealthy_service')], policy: { quiet_hours: { start: '09:00', end: '10:30' } }, runs: every5(0, 40), expected: ['30m opened ' + J, '30m resolved_while_held media/sonarr/unhealthy_service'] },
     { name: 'node offline inhibits its service alerts: one root-cause alert', incidents: [line(min(1), 'opened', 'media/offline_node', 'critical'), line(min(1), 'opened', J), line(min(1), 'opened', 'media/sonarr/unhealthy_service')], runs: every5(0, 10), expected: ['5m opened media/offline_node'] },
+    { name: 'policy maintenance window: incidents opened and resolved inside it are never announced', incidents: [line(min(11), 'opened', J, 'warning', W), line(min(16), 'resolved', J, 'warning', W), line(min(21), 'opened', 'media/sonarr/unhealthy_service', 'warning', W), line(min(23), 'resolved', 'media/sonarr/unhealthy_service', 'warning', W)], topology: TOPOLOGY, runs: every5(0, 50), expected: [] },
+    { name: 'policy maintenance window: still open when it ends, announced by the next run', incidents: [line(min(12), 'opened', J, 'warning', W)], topology: TOPOLOGY, runs: every5(0, 40), expected: ['30m opened ' + J] },
+    { name: 'a late run still honours the window tag of an incident that came and went', incidents: [line(min(11), 'opened', J, 'warning', W), line(min(13), 'resolved', J, 'warning', W)], topology: TOPOLOGY, runs: [min(45)], expected: [] },
+    { name: 'dependency down: the dependent waits behind it', incidents: [line(min(1), 'opened', 'storage/postgres/unhealthy_service'), line(min(2), 'opened', N), line(min(21), 'resolved', 'storage/postgres/unhealthy_service'), line(min(22), 'resolved', N)], topology: TOPOLOGY, runs: every5(0, 40), expected: ['5m opened storage/postgres/unhealthy_service', '30m resolved storage/postgres/unhealthy_service'] },
+    { name: "dependency's node offline: counted under that node, also while it recovers", incidents: [line(min(1), 'opened', 'storage/offline_node', 'critical'), line(min(2), 'opened', N), line(min(22), 'resolved', 'storage/offline_node', 'critical'), line(min(23), 'escalated', N, 'critical'), line(min(27), 'resolved', N, 'critical')], topology: TOPOLOGY, runs: every5(0, 40), expected: ['5m opened storage/offline_node', '30m resolved storage/offline_node'] },
     { name: 'every node stale at once: one pipeline alert, one recovery', incidents: NODES.flatMap((node) => [line(min(1), 'opened', `${node}/offline_node`, 'critical'), line(min(21), 'resolved', `${node}/offline_node`, 'critical')]), runs: every5(0, 30), expected: ['5m pipeline_stale _pipeline', '25m pipeline_recovered _pipeline'] },
   ];
-  it.each(cases)('$name', ({ incidents, admin: adminLines, policy, runs, expected }) => {
-    const results = simulateRuns({ incidents, admin: adminLines ?? [], policy: Policy.parse(policy ?? {}), nodes: NODES, runs });
+  it.each(cases)('$name', ({ incidents, admin: adminLines, policy, topology, runs, expected }) => {
+    const results = simulateRuns({ incidents, admin: adminLines ?? [], policy: Policy.parse(policy ?? {}), nodes: NODES, ...(topology ? { topology } : {}), runs });
     expect(sent(results)).toEqual(expected);
   });
 

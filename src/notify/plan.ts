@@ -4,6 +4,8 @@ import { sortIncidentLines, type IncidentLine } from './incident-line.js';
 import { foldIncidents, type IncidentState, type IncidentSubject } from './incident-state.js';
 import { hashHex, withLineId, type DecisionLine, type ItemKind, type SuppressReason } from './log-line.js';
 import type { GateMemory } from './memory.js';
+import { activeWindow } from '../chronicle/windows.js';
+import { emptyTopology, type NotifyTopology } from './topology.js';
 
 /** One thing the run's message announces. */
 export interface NotifyItem extends IncidentSubject {
@@ -26,6 +28,8 @@ export interface NotifyInput {
   policy: Policy;
   /** Inventory nodes: when all of them are offline at once, the pipeline stopped. */
   nodes: readonly string[];
+  /** Policy maintenance windows per node and service dependencies (default: none). */
+  topology?: NotifyTopology;
   now: number;
 }
 
@@ -89,13 +93,23 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     fresh.set(line.fingerprint, [...(fresh.get(line.fingerprint) ?? []), line.id]);
   }
   const quiet = inQuietHours(policy.quiet_hours, now);
-  const maintenance = new Set(admin.maintenance);
+  const topology = input.topology ?? emptyTopology();
+  // Nodes in maintenance: by an operator (admin chain) or by a policy window open now.
+  const maintenance = new Set([...admin.maintenance, ...Object.keys(topology.windows).filter((node) => activeWindow(topology.windows[node]!, now))]);
   const openStates = [...states.values()].filter((state) => state.open);
-  const offline = new Set(openStates.filter((state) => state.drift === 'offline_node').map((state) => state.node));
-  const allStale = input.nodes.length >= 2 && input.nodes.every((node) => offline.has(node));
+  const offlineNow = new Set(openStates.filter((state) => state.drift === 'offline_node').map((state) => state.node));
+  const allStale = input.nodes.length >= 2 && input.nodes.every((node) => offlineNow.has(node));
+  // A root cause that has just cleared still inhibits for stabilize_for: its dependents need a
+  // run or two to come back, and their recoveries should not arrive as news of their own.
+  const recovering = (state: IncidentState) => !state.open && state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for;
+  const offline = new Set([...offlineNow, ...[...states.values()].filter((state) => state.drift === 'offline_node' && recovering(state)).map((state) => state.node)]);
   const inhibitedOn = new Map<string, number>();
   let inhibitedDependents = 0;
   const minRank = SEVERITY_RANK[policy.min_severity];
+  // Services with an open incident worth an alert: their dependents' alerts wait behind them.
+  const downServices = new Set(
+    openStates.filter((state) => state.service !== undefined && state.drift !== 'dependency_unavailable' && !state.flapping && SEVERITY_RANK[state.severity] >= minRank).map((state) => `${state.node}/${state.service}`),
+  );
 
   const hold = (state: IncidentState, kind: ItemKind): Verdict | undefined =>
     quiet && state.severity !== 'critical' ? { suppressed: 'quiet_hours', kind, held: true } : undefined;
@@ -109,6 +123,17 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     if (state.drift === 'dependency_unavailable') {
       inhibitedDependents += 1;
       return true;
+    }
+    for (const dependency of state.service === undefined ? [] : (topology.dependsOn[`${state.node}/${state.service}`] ?? [])) {
+      const node = dependency.slice(0, dependency.indexOf('/'));
+      if (offline.has(node)) {
+        inhibitedOn.set(node, (inhibitedOn.get(node) ?? 0) + 1);
+        return true;
+      }
+      if (downServices.has(dependency)) {
+        inhibitedDependents += 1;
+        return true;
+      }
     }
     return false;
   };
@@ -142,8 +167,9 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
         return quiet ? { suppressed: 'quiet_hours', kind: 'resolved_while_held', held: true } : { item: { ...base, kind: 'resolved_while_held' } };
       }
       if (fresh.get(state.fingerprint)?.includes(state.episode)) {
-        // Opened and resolved between two runs: still an incident the operator should hear of.
-        const reason = gate();
+        // Opened and resolved between two runs: still an incident the operator should hear of,
+        // unless it happened inside a policy maintenance window (the chronicle tagged it).
+        const reason = gate() ?? (state.maintenanceWindow !== undefined ? 'maintenance' : undefined);
         if (reason) return { suppressed: reason, kind: 'transient' };
         if (inhibited(state)) return { suppressed: 'inhibited', kind: 'transient' };
         if (policy.alert_after > 0) return { suppressed: 'alert_after', kind: 'transient' };

@@ -13,6 +13,7 @@ import { renderMessage, type MessagePayload } from './message.js';
 import { deliverOutbox, type DeliveryReport } from './outbox.js';
 import { planNotifications, type NotifyPlan } from './plan.js';
 import type { Sink } from './sinks/sink.js';
+import { notifyTopology } from './topology.js';
 
 export interface NotifyRun {
   plan: NotifyPlan;
@@ -63,6 +64,7 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     admin: foldAdminView(admin, options.now),
     policy: model.policy,
     nodes: [...model.inventory.nodes.keys()].sort(),
+    topology: notifyTopology(model.inventory, model.policy),
     now: options.now,
   });
   const payload = plan.messageKey ? renderMessage(plan.items, { key: plan.messageKey, policy: model.policy, inhibitedDependents: plan.inhibitedDependents, buttons: options.sink.buttons }) : null;

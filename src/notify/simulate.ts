@@ -4,13 +4,14 @@ import type { IncidentLine } from './incident-line.js';
 import type { NotificationLine } from './log-line.js';
 import { foldMemory } from './memory.js';
 import { planNotifications, type NotifyPlan } from './plan.js';
+import type { NotifyTopology } from './topology.js';
 
 /**
  * Runs NotifyGate at each of `runs` over a growing chronicle, feeding each run's decisions
  * into the next, exactly as `notify` does with chronicle/notifications.jsonl. Pure; used by
  * the tests and the bench.
  */
-export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminLine[]; policy: Policy; nodes: readonly string[]; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
+export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminLine[]; policy: Policy; nodes: readonly string[]; topology?: NotifyTopology; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
   const log: NotificationLine[] = [];
   const results: { at: number; plan: NotifyPlan }[] = [];
   for (const now of input.runs) {
@@ -20,6 +21,7 @@ export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?
       admin: foldAdminView(input.admin ?? [], now),
       policy: input.policy,
       nodes: input.nodes,
+      ...(input.topology ? { topology: input.topology } : {}),
       now,
     });
     log.push(...plan.decisions);
