@@ -59,6 +59,23 @@ describe('labwarden maintenance', () => {
     expect(foldAdminEvents(await admin(repo)).break).toBeUndefined();
   });
 
+  it('a silence until resolved is tied to one open incident', async () => {
+    const repo = await copyDemo();
+    const fingerprint = 'media/jellyfin/unhealthy_service';
+    const silence = await runCli(['silence', '--fingerprint', fingerprint, '--until', 'resolved', '--repo', repo, '--now', NOW, '--actor', 'bob']);
+    expect(silence).toMatchObject({ code: 0, stdout: `silence recorded as seq 3: silenced {"fingerprint":"${fingerprint}"} until the incident resolves\n` });
+    expect(JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!)).toMatchObject({ seq: 3, action: 'silence', matcher: { fingerprint }, until: 'resolved' });
+    const again = await runCli(['silence', '--fingerprint', fingerprint, '--until', 'resolved', '--repo', repo, '--now', NOW]);
+    expect(again.stdout).toMatch(/already active until resolved/);
+    const byNode = await runCli(['silence', '--node', 'media', '--until', 'resolved', '--repo', repo, '--now', NOW]);
+    expect(byNode).toMatchObject({ code: 2, stderr: expect.stringContaining('a silence until resolved needs an incident fingerprint') });
+    const closed = await runCli(['silence', '--fingerprint', 'media/sonarr/unhealthy_service', '--until', 'resolved', '--repo', repo, '--now', NOW]);
+    expect(closed).toMatchObject({ code: 2, stderr: expect.stringContaining('no open incident "media/sonarr/unhealthy_service"') });
+    const chain = foldAdminEvents(await admin(repo));
+    expect(chain.break).toBeUndefined();
+    expect(chain.events).toHaveLength(3);
+  });
+
   it('concurrent appends (CLI processes and the library) never reuse a seq', async () => {
     const repo = await copyDemo();
     const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => runCli(['ack', `incident-${id}`, '--repo', repo, '--now', NOW]));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readIfExists } from '../fs/atomic.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
-import { AdminLine, ADMIN_FILE, foldAdminView } from '../notify/admin-view.js';
+import { adminView } from '../notify/admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from '../notify/incident-line.js';
 import { foldIncidents } from '../notify/incident-state.js';
 import { parseJsonLines } from '../notify/jsonl.js';
@@ -10,7 +10,6 @@ import type { BotView } from './plan-command.js';
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
 export async function readBotView(repo: string, now: number): Promise<BotView> {
   const model = buildRepoModel(await readRepoSources(repo));
-  const admin = parseJsonLines((await readIfExists(path.join(repo, ADMIN_FILE))) ?? '', ADMIN_FILE, AdminLine).lines;
   const incidents = parseJsonLines((await readIfExists(path.join(repo, INCIDENTS_FILE))) ?? '', INCIDENTS_FILE, IncidentLine).lines;
   let summary: string | undefined;
   try {
@@ -22,5 +21,5 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     .filter((state) => state.open)
     .map(({ fingerprint, node, service, severity, drift, reason }) => ({ fingerprint, node, severity, ...(service ? { service } : {}), ...(drift ? { drift } : {}), ...(reason ? { reason } : {}) }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: foldAdminView(admin, now).maintenance, incidents: open, ...(summary ? { summary } : {}) };
+  return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: adminView(model.admin.events, now).maintenance, incidents: open, ...(summary ? { summary } : {}) };
 }

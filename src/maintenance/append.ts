@@ -11,7 +11,9 @@ import {
   type AdminAction,
   type NodeMaintenance,
 } from '../model/index.js';
-import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { foldIncidents, IncidentLine, INCIDENTS_FILE } from '../chronicle/index.js';
+import { parseJsonLines } from '../chronicle/parse.js';
+import { buildRepoModel, readRepoSources, type RepoModel, type RepoSources } from '../repo/index.js';
 import { closest } from '../repo/suggest.js';
 import { ADMIN_FILE, formatAdminLine } from './chain.js';
 import { maintenanceViews } from './from-model.js';
@@ -47,8 +49,15 @@ const LOCK_FILE = '.labwarden/admin.lock';
 export async function appendAdminEvent(repo: string, request: AdminRequest, options: { now: number }): Promise<AppendOutcome> {
   checkRequest(request, options.now);
   return withLock(path.join(repo, LOCK_FILE), async () => {
-    const model = buildRepoModel(await readRepoSources(repo));
+    const sources = await readRepoSources(repo);
+    const model = buildRepoModel(sources);
     checkNames(request, model);
+    const openIncidents = openFingerprints(sources);
+    if (request.until === 'resolved' && !openIncidents.has(request.matcher!.fingerprint!)) {
+      throw new UserError(`no open incident "${request.matcher!.fingerprint}" in ${INCIDENTS_FILE}: a silence until resolved needs one`, {
+        hint: 'Name an open incident (`labwarden status` lists them), or silence for a time with --for 2h.',
+      });
+    }
     if (model.admin.break) {
       throw new UserError(`${ADMIN_FILE} is broken at seq ${model.admin.break.seq} (line ${model.admin.break.line}): ${model.admin.break.reason}; nothing appended`, {
         hint: 'Appending would chain onto edited history. Restore the file from git (`git checkout <commit> -- chronicle/admin.jsonl`), then run the command again.',
@@ -62,7 +71,7 @@ export async function appendAdminEvent(repo: string, request: AdminRequest, opti
       node: request.node ?? null,
       reason: request.reason ?? null,
       prev: model.admin.head,
-      ...(request.until !== undefined ? { until: formatTime(parseTime(request.until)) } : {}),
+      ...(request.until !== undefined ? { until: request.until === 'resolved' ? 'resolved' : formatTime(parseTime(request.until)) } : {}),
       ...(request.matcher !== undefined ? { matcher: request.matcher } : {}),
       ...(request.fingerprint !== undefined ? { fingerprint: request.fingerprint } : {}),
     });
@@ -73,7 +82,7 @@ export async function appendAdminEvent(repo: string, request: AdminRequest, opti
     const event = parsed.data;
     const views = maintenanceViews(model, options.now);
     const before = deriveNodeStates(model.admin.events, views, model.policy, options.now);
-    const noop = noChange(event, model, before, options.now);
+    const noop = noChange(event, model, before, options.now, (fingerprint) => openIncidents.has(fingerprint));
     if (noop) return { event, changed: false, message: noop };
 
     const file = path.join(repo, ADMIN_FILE);
@@ -107,7 +116,10 @@ function checkRequest(request: AdminRequest, now: number): void {
     const matcher = SilenceMatcher.safeParse(request.matcher);
     if (!matcher.success) fail(`matcher: ${matcher.error.issues[0]!.message}`);
   }
-  if (request.action === 'silence') {
+  if (request.action === 'silence' && request.until === 'resolved') {
+    // Tied to one incident's life: the matcher must name that incident.
+    if (request.matcher?.fingerprint === undefined) fail('a silence until resolved needs an incident fingerprint in its matcher', 'Pass --fingerprint ID (`labwarden status` lists open incidents), or silence for a time with --for 2h.');
+  } else if (request.action === 'silence') {
     const until = request.until === undefined ? Number.NaN : parseTime(request.until);
     if (Number.isNaN(until)) fail('silence needs `until`, an ISO timestamp', 'Pass --for 2h or --until 2026-11-22T12:00:00Z.');
     if (until <= now) fail(`silence until ${request.until} is not in the future`);
@@ -143,7 +155,7 @@ function checkNames(request: AdminRequest, model: RepoModel): void {
 const IN_MAINTENANCE = new Set(['EnteringMaintenance', 'Maintenance', 'DrainFailed']);
 
 /** Why the event would change nothing, or undefined when it changes something. */
-function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeMaintenance>, now: number): string | undefined {
+function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeMaintenance>, now: number, isOpen: (fingerprint: string) => boolean): string | undefined {
   const node = event.node ?? '';
   const state = states.get(node);
   const label = state ? `${state.state}${state.since ? ` since ${state.since}` : ''}` : '';
@@ -159,11 +171,11 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
     case 'uncordon':
       return state?.state === 'Active' ? `${node} is not cordoned and not in maintenance (${label}); nothing to do` : undefined;
     case 'silence': {
-      const same = activeSilences(model.admin.events, now).find((s) => sameMatcher(s.matcher, event.matcher!));
+      const same = activeSilences(model.admin.events, now, isOpen).find((s) => sameMatcher(s.matcher, event.matcher!));
       return same && same.until === event.until ? `an identical silence (seq ${same.seq}) is already active until ${same.until}; nothing to do` : undefined;
     }
     case 'unsilence':
-      return activeSilences(model.admin.events, now).some((s) => sameMatcher(s.matcher, event.matcher!))
+      return activeSilences(model.admin.events, now, isOpen).some((s) => sameMatcher(s.matcher, event.matcher!))
         ? undefined
         : 'no active silence has this matcher; nothing to do';
     case 'ack': {
@@ -176,7 +188,7 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
 function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>, after: Map<string, NodeMaintenance>): string {
   const recorded = `${event.action} recorded as seq ${event.seq}`;
   if (event.node === null || !NODE_ACTIONS.includes(event.action)) {
-    if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until}`;
+    if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until === 'resolved' ? 'the incident resolves' : event.until}`;
     if (event.action === 'unsilence') return `${recorded}: lifted silences matching ${JSON.stringify(event.matcher)}`;
     return `${recorded}: ${event.fingerprint} acknowledged`;
   }
@@ -184,4 +196,12 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
   const to = after.get(event.node)!;
   const drain = to.drain ? ` (drain ${to.drain.moved}/${to.drain.total} moved${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => `${b.reason} [${b.kind}]`).join('; ')}` : ''})` : '';
   return `${event.node}: ${recorded}; ${from.state}${from.cordoned && from.state !== 'Cordoned' ? ' (cordoned)' : ''} -> ${to.state}${to.cordoned && to.state !== 'Cordoned' ? ' (cordoned)' : ''}${drain}`;
+}
+
+/** Fingerprints of the incidents open now, from the chronicle fold (lines that do not parse are validate's business). */
+function openFingerprints(sources: RepoSources): Set<string> {
+  const file = sources.files.find((entry) => entry.path === INCIDENTS_FILE);
+  if (!file) return new Set();
+  const { lines } = parseJsonLines(INCIDENTS_FILE, file.text, IncidentLine);
+  return new Set([...foldIncidents(lines)].filter(([, state]) => state.open).map(([fingerprint]) => fingerprint));
 }

@@ -2,6 +2,8 @@ import { parseTime, type AdminEvent, type SilenceMatcher } from '../model/index.
 
 export interface Silence {
   seq: number;
+  /** When it was set. */
+  at: string;
   actor: string;
   reason: string | null;
   matcher: SilenceMatcher;
@@ -12,18 +14,22 @@ export function sameMatcher(a: SilenceMatcher, b: SilenceMatcher): boolean {
   return a.node === b.node && a.service === b.service && a.fingerprint === b.fingerprint;
 }
 
-/** Silences still in force at `now`: not expired and not lifted by a later `unsilence` with the same matcher. */
-export function activeSilences(events: readonly AdminEvent[], now: number): Silence[] {
+/**
+ * Silences still in force at `now`: not expired and not lifted by a later `unsilence` with
+ * the same matcher. A silence `until: resolved` lasts while `isOpen(fingerprint)` says its
+ * incident is open (without that knowledge it counts as in force).
+ */
+export function activeSilences(events: readonly AdminEvent[], now: number, isOpen?: (fingerprint: string) => boolean): Silence[] {
   let silences: Silence[] = [];
   for (const event of events) {
     if (event.action === 'silence' && event.matcher && event.until) {
       silences = silences.filter((s) => !sameMatcher(s.matcher, event.matcher!));
-      silences.push({ seq: event.seq, actor: event.actor, reason: event.reason, matcher: event.matcher, until: event.until });
+      silences.push({ seq: event.seq, at: event.at, actor: event.actor, reason: event.reason, matcher: event.matcher, until: event.until });
     } else if (event.action === 'unsilence' && event.matcher) {
       silences = silences.filter((s) => !sameMatcher(s.matcher, event.matcher!));
     }
   }
-  return silences.filter((s) => parseTime(s.until) > now);
+  return silences.filter((s) => (s.until === 'resolved' ? !isOpen || (s.matcher.fingerprint !== undefined && isOpen(s.matcher.fingerprint)) : parseTime(s.until) > now));
 }
 
 /** Whether a silence covers an alert about `node`, `node/service` and incident `fingerprint`. */

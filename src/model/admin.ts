@@ -30,6 +30,10 @@ export const SilenceMatcher = z
   });
 export type SilenceMatcher = z.infer<typeof SilenceMatcher>;
 
+/** When a silence ends: a time, or `resolved` (with a fingerprint matcher: when that incident resolves). */
+export const SilenceUntil = z.union([Timestamp, z.literal('resolved')]);
+export type SilenceUntil = z.infer<typeof SilenceUntil>;
+
 /** One line of chronicle/admin.jsonl. `prev` is the sha256 (hex) of the previous line's bytes. */
 export const AdminEvent = z.strictObject({
   seq: z.number().int().min(1),
@@ -39,7 +43,7 @@ export const AdminEvent = z.strictObject({
   node: Name.nullable(),
   reason: z.string().max(2000).nullable(),
   prev: z.string().regex(/^[0-9a-f]{64}$/, { message: 'a sha256 hex digest' }),
-  until: Timestamp.optional(),
+  until: SilenceUntil.optional(),
   matcher: SilenceMatcher.optional(),
   fingerprint: z.string().min(1).max(200).optional(),
 });

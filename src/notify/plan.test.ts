@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, Policy } from '../model/index.js';
-import type { AdminLine } from './admin-view.js';
+import { defaultPolicy, Policy, type AdminEvent } from '../model/index.js';
 import type { IncidentLine } from './incident-line.js';
 import { simulateRuns } from './simulate.js';
 import type { NotifyTopology } from './topology.js';
@@ -17,8 +16,8 @@ function line(at: number, event: IncidentLine['event'], fingerprint: string, sev
   seq += 1;
   return { id: `i${seq}`, at: iso(at), event, fingerprint, node: node!, ...(service ? { service } : {}), drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed', ...extra };
 }
-function admin(at: number, action: string, extra: Partial<AdminLine> = {}): AdminLine {
-  return { seq: at, at: iso(at), actor: 'ops', action, ...extra };
+function admin(at: number, action: AdminEvent['action'], extra: Partial<AdminEvent> = {}): AdminEvent {
+  return { seq: at, at: iso(at), actor: 'ops', action, node: null, reason: null, prev: '0'.repeat(64), ...extra };
 }
 const NODES = ['media', 'pi', 'storage'];
 /** media is in a policy window 10:10–10:30 each day; nextcloud (on pi) needs storage/postgres. */
@@ -40,7 +39,7 @@ function messages(results: ReturnType<typeof simulateRuns>): number {
 
 describe('planNotifications', () => {
   const J = 'media/jellyfin/unhealthy_service';
-  const cases: { name: string; incidents: IncidentLine[]; admin?: AdminLine[]; policy?: Partial<Record<string, unknown>>; topology?: NotifyTopology; runs: number[]; expected: string[] }[] = [
+  const cases: { name: string; incidents: IncidentLine[]; admin?: AdminEvent[]; policy?: Partial<Record<string, unknown>>; topology?: NotifyTopology; runs: number[]; expected: string[] }[] = [
     { name: 'open then resolve: one alert each, nothing in between', incidents: [line(min(1), 'opened', J), line(min(31), 'resolved', J)], runs: every5(0, 60), expected: ['5m opened ' + J, '40m resolved ' + J] },
     { name: 'escalation alerts once; de-escalation does not', incidents: [line(min(1), 'opened', J), line(min(12), 'escalated', J, 'critical'), line(min(22), 'deescalated', J)], runs: every5(0, 40), expected: ['5m opened ' + J, '15m escalated ' + J] },
     { name: 'reminder after repeat_interval while open', incidents: [line(min(1), 'opened', J)], policy: { repeat_interval: '1h' }, runs: every5(0, 130), expected: ['5m opened ' + J, '65m reminder ' + J, '125m reminder ' + J] },
@@ -56,6 +55,7 @@ describe('planNotifications', () => {
     { name: 'announced before maintenance and still open after it: one summary at exit', incidents: [line(min(1), 'opened', J)], admin: [admin(min(7), 'enter_maintenance', { node: 'media' }), admin(min(22), 'exit_maintenance', { node: 'media' })], runs: every5(0, 40), expected: ['5m opened ' + J, '25m reminder ' + J] },
     { name: 'silence until a time', incidents: [line(min(1), 'opened', J)], admin: [admin(min(0), 'silence', { matcher: { service: 'jellyfin' }, until: iso(min(32)) })], runs: every5(0, 40), expected: ['35m opened ' + J] },
     { name: 'silence until resolved covers one episode only', incidents: [line(min(1), 'opened', J), line(min(11), 'resolved', J), line(min(21), 'opened', J)], admin: [admin(min(2), 'silence', { matcher: { fingerprint: J }, until: 'resolved' })], runs: every5(0, 30), expected: ['25m opened ' + J] },
+    { name: 'silence until resolved after the alert: no reminder, the resolve still goes, and it ends with the incident', incidents: [line(min(1), 'opened', J), line(min(100), 'resolved', J), line(min(120), 'opened', J)], admin: [admin(min(7), 'silence', { matcher: { fingerprint: J }, until: 'resolved' })], policy: { repeat_interval: '1h' }, runs: every5(0, 130), expected: ['5m opened ' + J, '105m resolved ' + J, '120m opened ' + J] },
     { name: 'quiet hours hold non-critical alerts for a digest', incidents: [line(min(1), 'opened', J), line(min(3), 'opened', 'media/sonarr/unhealthy_service'), line(min(20), 'resolved', 'media/sonarr/unhealthy_service')], policy: { quiet_hours: { start: '09:00', end: '10:30' } }, runs: every5(0, 40), expected: ['30m opened ' + J, '30m resolved_while_held media/sonarr/unhealthy_service'] },
     { name: 'node offline inhibits its service alerts: one root-cause alert', incidents: [line(min(1), 'opened', 'media/offline_node', 'critical'), line(min(1), 'opened', J), line(min(1), 'opened', 'media/sonarr/unhealthy_service')], runs: every5(0, 10), expected: ['5m opened media/offline_node'] },
     { name: 'policy maintenance window: incidents opened and resolved inside it are never announced', incidents: [line(min(11), 'opened', J, 'warning', W), line(min(16), 'resolved', J, 'warning', W), line(min(21), 'opened', 'media/sonarr/unhealthy_service', 'warning', W), line(min(23), 'resolved', 'media/sonarr/unhealthy_service', 'warning', W)], topology: TOPOLOGY, runs: every5(0, 50), expected: [] },

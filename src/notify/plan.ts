@@ -1,4 +1,5 @@
 import { formatTime, SEVERITY_RANK, type Policy, type Severity } from '../model/index.js';
+import { isSilenced } from '../maintenance/silences.js';
 import type { AdminView, Silence } from './admin-view.js';
 import { sortIncidentLines, type IncidentLine } from './incident-line.js';
 import { foldIncidents, type IncidentState, type IncidentSubject } from './incident-state.js';
@@ -61,14 +62,10 @@ export function inQuietHours(window: Policy['quiet_hours'], now: number): boolea
 }
 
 function silenced(silences: readonly Silence[], state: IncidentState): boolean {
-  return silences.some((silence) => {
-    const { node, service, fingerprint } = silence.matcher;
-    if (node !== undefined && node !== state.node) return false;
-    if (service !== undefined && service !== state.service) return false;
-    if (fingerprint !== undefined && fingerprint !== state.fingerprint) return false;
-    // `until: resolved` is tied to the episode open when the silence was set.
-    return silence.until !== 'resolved' || (state.open && state.openedAt <= silence.from);
-  });
+  return silences.some(
+    // `until: resolved` is tied to the episode open when the silence was set: it ends with it.
+    (silence) => isSilenced([silence], state) && (silence.end !== 'resolved' || (state.open && state.openedAt <= silence.from)),
+  );
 }
 
 function describe(state: IncidentState): Omit<NotifyItem, 'key' | 'kind'> {

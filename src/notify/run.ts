@@ -4,7 +4,7 @@ import { UserError, type Problem } from '../errors/problem.js';
 import { readIfExists } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
-import { AdminLine, ADMIN_FILE, foldAdminView } from './admin-view.js';
+import { adminView } from './admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
 import { parseJsonLines } from './jsonl.js';
 import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
@@ -49,7 +49,6 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const model = buildRepoModel(await readRepoSources(options.repo));
   const problems: Problem[] = [...model.fatal];
   const incidents = await readLines(options.repo, INCIDENTS_FILE, IncidentLine, problems);
-  const admin = await readLines(options.repo, ADMIN_FILE, AdminLine, problems);
   const log = await readLines(options.repo, NOTIFICATIONS_FILE, NotificationLine, problems);
   if (problems.length > 0) {
     throw new UserError(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo; nothing was sent or logged`, {
@@ -61,7 +60,7 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const plan = planNotifications({
     incidents,
     memory,
-    admin: foldAdminView(admin, options.now),
+    admin: adminView(model.admin.events, options.now),
     policy: model.policy,
     nodes: [...model.inventory.nodes.keys()].sort(),
     topology: notifyTopology(model.inventory, model.policy),

@@ -1,5 +1,5 @@
-import type { Policy } from '../model/index.js';
-import { foldAdminView, type AdminLine } from './admin-view.js';
+import type { AdminEvent, Policy } from '../model/index.js';
+import { adminView } from './admin-view.js';
 import type { IncidentLine } from './incident-line.js';
 import type { NotificationLine } from './log-line.js';
 import { foldMemory } from './memory.js';
@@ -11,14 +11,14 @@ import type { NotifyTopology } from './topology.js';
  * into the next, exactly as `notify` does with chronicle/notifications.jsonl. Pure; used by
  * the tests and the bench.
  */
-export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminLine[]; policy: Policy; nodes: readonly string[]; topology?: NotifyTopology; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
+export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminEvent[]; policy: Policy; nodes: readonly string[]; topology?: NotifyTopology; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
   const log: NotificationLine[] = [];
   const results: { at: number; plan: NotifyPlan }[] = [];
   for (const now of input.runs) {
     const plan = planNotifications({
       incidents: input.incidents.filter((line) => Date.parse(line.at) <= now),
       memory: foldMemory(log),
-      admin: foldAdminView(input.admin ?? [], now),
+      admin: adminView(input.admin ?? [], now),
       policy: input.policy,
       nodes: input.nodes,
       ...(input.topology ? { topology: input.topology } : {}),

@@ -33,18 +33,18 @@ function withMatcher(command: Command): Command {
 
 export function silenceCommand(io: Io): Command {
   return withMatcher(new Command('silence'))
-    .description('silence alerts matching a node, a service or an incident until a time (appends to chronicle/admin.jsonl)')
+    .description('silence alerts matching a node, a service or an incident until a time, or until the incident resolves (appends to chronicle/admin.jsonl)')
     .option('--for <duration>', 'how long, e.g. 2h or 30m')
-    .option('--until <iso>', 'until when, e.g. 2026-11-22T12:00:00Z')
-    .addHelpText('after', '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"')
+    .option('--until <iso|resolved>', 'until when, e.g. 2026-11-22T12:00:00Z; `resolved` (with --fingerprint) ends it when that incident resolves')
+    .addHelpText('after', '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"\n  labwarden silence --fingerprint media/jellyfin/unhealthy_service --until resolved')
     .action((options: SilenceOptions) => {
       if ((options.for === undefined) === (options.until === undefined)) throw new UserError('silence needs exactly one of --for DURATION or --until ISO');
       let until = options.until;
       if (options.for !== undefined) {
         if (!/^(\d+(ms|s|m|h|d|w))+$/.test(options.for)) throw new UserError(`--for: expected a duration such as 30m or 2h, found "${options.for}"`);
         until = formatTime(parseNow(options.now) + parseDuration(options.for));
-      } else if (Number.isNaN(Date.parse(until!))) {
-        throw new UserError(`--until: expected an ISO timestamp, found "${until}"`);
+      } else if (until !== 'resolved' && Number.isNaN(Date.parse(until!))) {
+        throw new UserError(`--until: expected an ISO timestamp or "resolved", found "${until}"`);
       }
       return runAdmin(io, options, { action: 'silence', matcher: matcherOf(options), until: until! });
     });
