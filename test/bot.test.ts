@@ -4,9 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdminAppender } from '../src/bot/admin-appender.js';
+import { defaultAppender as appender } from '../src/bot/admin-appender.js';
 import { COMMANDS } from '../src/bot/commands.js';
-import { simpleGitOps } from '../src/bot/persist.js';
+import { repoGitOps } from '../src/bot/persist.js';
+import { foldAdminEvents } from '../src/maintenance/chain.js';
+import { appendAdminEvent } from '../src/maintenance/append.js';
 import { botConfig, createBotClient, registerCommands } from '../src/bot/run.js';
 import { cleanupRepos, makeRepo, tempDir } from './helpers/repo.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
@@ -38,7 +40,7 @@ async function clonedHomelab(): Promise<string> {
     'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n',
     'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
     'chronicle/admin.jsonl': '',
-    'chronicle/incidents.jsonl': `${JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning' })}\n`,
+    'chronicle/incidents.jsonl': `${JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' })}\n`,
   });
   const origin = await tempDir('labwarden-origin-');
   await git(origin, 'init', '--bare', '-q', '-b', 'main');
@@ -51,20 +53,6 @@ async function clonedHomelab(): Promise<string> {
   await git(work, 'push', '-q', '-u', 'origin', 'main');
   return work;
 }
-
-/**
- * Stands in for appendAdminEvent (src/maintenance/append.ts, issue 4) until it lands:
- * same signature, appends one line, idempotent enter/exit.
- */
-const appender: AdminAppender = async (repo, input, { now }) => {
-  const file = path.join(repo, 'chronicle/admin.jsonl');
-  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
-  const inMaintenance = lines.filter((line) => line.node === input.node && /maintenance/.test(line.action)).at(-1)?.action === 'enter_maintenance';
-  if (input.action === 'enter_maintenance' && inMaintenance) return { event: {}, changed: false, message: `${input.node} is already in maintenance` };
-  const event = { seq: lines.length + 1, at: new Date(now).toISOString(), ...input, prev: 'x' };
-  await appendFile(file, `${JSON.stringify(event)}\n`);
-  return { event, changed: true, message: `${input.node}: ${input.action}` };
-};
 
 function chatInput(id: string, user: { id: string; name: string; roles?: string[] }, name: string, options: unknown[]) {
   return {
@@ -135,7 +123,7 @@ describe('labwarden bot against the Discord stand-in', () => {
   it('handles real interactions: defer, append, commit, push, edit the reply; refuses non-operators ephemerally; serializes two operators', async () => {
     const repo = await clonedHomelab();
     const logs: string[] = [];
-    const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
     // discord.js's internal action (pinned version): emits a real interaction from a raw payload.
     const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
     try {
@@ -157,9 +145,9 @@ describe('labwarden bot against the Discord stand-in', () => {
       // Alice and Bob race for media: exactly one wins, the other is told nothing changed.
       const media = [edit('3000000000000000002')[2].content, edit('3000000000000000004')[2].content].sort();
       expect(media[0]).toBe('media is already in maintenance; nothing changed.');
-      expect(media[1]).toMatch(/^media: enter_maintenance\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
+      expect(media[1]).toMatch(/^media: enter_maintenance recorded as seq [12]; Active -> DrainFailed [^\n]*\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
       const winner = media[1].endsWith('as alice.') ? `alice <${ALICE}@discord.invalid>` : `bob <${BOB}@discord.invalid>`;
-      expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance\nCommitted [0-9a-f]{12} as bob\.$/);
+      expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance recorded as seq [12]; Active -> DrainFailed [^\n]*\nCommitted [0-9a-f]{12} as bob\.$/);
       const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main');
       expect(stdout.trim().split('\n').sort()).toEqual([
         `${winner}|admin: enter maintenance media`,
@@ -175,7 +163,7 @@ describe('labwarden bot against the Discord stand-in', () => {
   it('alert buttons go through the same operator gate', async () => {
     const repo = await clonedHomelab();
     const logs: string[] = [];
-    const client = createBotClient(config(), { repo, appender, git: simpleGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
     const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
     try {
       emit(button('3000000000000000011', { id: EVE, name: 'eve' }, 'ack:media/jellyfin/unhealthy_service'));
@@ -186,9 +174,52 @@ describe('labwarden bot against the Discord stand-in', () => {
         ['POST', '/api/v10/interactions/3000000000000000011/TOKEN/callback', 4, 64],
         ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 5, 0],
       ]);
-      expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^media: ack\nCommitted [0-9a-f]{12} as alice\.$/);
+      expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^ack recorded as seq 1: media\/jellyfin\/unhealthy_service acknowledged\nCommitted [0-9a-f]{12} as alice\.$/);
       const admin = (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
       expect(admin.map((line) => [line.action, line.fingerprint, line.actor])).toEqual([['ack', 'media/jellyfin/unhealthy_service', `discord:alice (${ALICE})`]]);
+    } finally {
+      await client.destroy();
+    }
+  });
+});
+
+describe('labwarden bot: the git layer', () => {
+  const J = 'media/jellyfin/unhealthy_service';
+  const silence = (target: string, duration: string) => [
+    { type: 3, name: 'target', value: target },
+    { type: 3, name: 'duration', value: duration },
+  ];
+
+  it('a lost push race: the event is appended again on the remote tail, the chain stays whole', async () => {
+    const repo = await clonedHomelab();
+    // Another operator's CLI pushes first, after the bot last pulled.
+    const other = await tempDir('labwarden-other-');
+    await git(other, 'clone', '-q', (await git(repo, 'remote', 'get-url', 'origin')).stdout.trim(), '.');
+    await git(other, 'config', 'user.name', 'carol');
+    await git(other, 'config', 'user.email', 'carol@example.invalid');
+    await appendAdminEvent(other, { actor: 'carol', action: 'cordon', node: 'pi' }, { now: Date.parse('2026-11-22T09:59:00Z') });
+    await git(other, 'commit', '-qam', 'admin: cordon pi');
+    await git(other, 'push', '-q');
+    const logs: string[] = [];
+    const gitOps = { ...repoGitOps(repo), pull: async () => undefined };
+    const client = createBotClient(config(), { repo, appender, git: gitOps, now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
+    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    try {
+      emit(chatInput('3000000000000000021', { id: ALICE, name: 'alice' }, 'silence', silence(J, 'resolved')));
+      await until(() => discord.requests.length === 2);
+      const reply = discord.requests.find((request) => request.method === 'PATCH')!.body.content as string;
+      // The re-append on the remote tail made it seq 2 (carol's cordon is seq 1).
+      expect(reply).toMatch(new RegExp(`^silence recorded as seq 2: silenced \\{"fingerprint":"${J.replaceAll('/', '\\/')}"\\} until the incident resolves\\nCommitted [0-9a-f]{12} as alice\\.$`));
+      await git(repo, 'fetch', '-q');
+      const { stdout: text } = await git(repo, 'show', 'origin/main:chronicle/admin.jsonl');
+      const chain = foldAdminEvents(text);
+      expect(chain.break).toBeUndefined();
+      expect(chain.events.map((event) => [event.seq, event.actor, event.action, event.until ?? null])).toEqual([
+        [1, 'carol', 'cordon', null],
+        [2, `discord:alice (${ALICE})`, 'silence', 'resolved'],
+      ]);
+      const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main');
+      expect(stdout.trim().split('\n')).toEqual([`alice <${ALICE}@discord.invalid>|admin: silenced ${J} until resolved`, 'carol <carol@example.invalid>|admin: cordon pi', 'labwarden-bot <bot@example.invalid>|init']);
     } finally {
       await client.destroy();
     }

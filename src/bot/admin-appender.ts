@@ -1,6 +1,8 @@
+import { appendAdminEvent } from '../maintenance/append.js';
+
 /**
  * The admin-event append function shared with the CLI (`labwarden maintenance ...`).
- * Owned by the maintenance module (src/maintenance/append.ts); the bot takes it injected.
+ * Owned by the maintenance module (src/maintenance/append.ts); the bot takes it as a parameter.
  */
 export interface AdminEventInput {
   actor: string;
@@ -20,18 +22,5 @@ export interface AdminAppendResult {
 
 export type AdminAppender = (repo: string, input: AdminEventInput, options: { now: number }) => Promise<AdminAppendResult>;
 
-/**
- * INJECTION POINT (issue 4): the default appender is `appendAdminEvent` from
- * src/maintenance/append.ts. The specifier is a variable so this compiles before that
- * module lands; until it does, `labwarden bot` says so at startup.
- */
-export async function loadDefaultAppender(): Promise<AdminAppender> {
-  const specifier = '../maintenance/append.js';
-  try {
-    const module = (await import(specifier)) as { appendAdminEvent?: AdminAppender };
-    if (typeof module.appendAdminEvent === 'function') return module.appendAdminEvent;
-  } catch {
-    // fall through to the explicit error below
-  }
-  throw new Error('src/maintenance/append.ts (appendAdminEvent) is not available in this build');
-}
+/** The appender the bot uses: `appendAdminEvent`, the CLI's own (src/maintenance/append.ts). */
+export const defaultAppender: AdminAppender = appendAdminEvent;

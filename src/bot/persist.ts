@@ -1,41 +1,42 @@
-import { simpleGit } from 'simple-git';
-import type { AdminAppender } from './admin-appender.js';
+import { commitAndPush, Git, GitFailure, pullFastForward } from '../git/index.js';
+import { ADMIN_FILE } from '../maintenance/chain.js';
+import type { AdminAppender, AdminAppendResult, AdminEventInput } from './admin-appender.js';
 import type { Actor } from './authorize.js';
 import { planCommand, type CommandRequest } from './plan-command.js';
 import { readBotView } from './repo-view.js';
 
-/** The git steps a command needs; injected so the bot can use the shared git layer. */
+/** The git steps a command needs (the shared git layer; injectable for tests). */
 export interface GitOps {
+  /** Brings in the remote's commits (fast-forward); a repo without a remote has nothing to pull. */
   pull(): Promise<void>;
-  /** Commits the given files as `author` and pushes (retrying on a lost race); returns the commit. */
-  commitAndPush(files: string[], message: string, author: Actor): Promise<string>;
+  /**
+   * Commits chronicle/admin.jsonl as `author` and pushes when there is a remote. On a rejected
+   * push the commit is dropped, the branch moves to the remote head and `reapply` appends the
+   * event again on its tail (the chain cannot be union-merged). Returns the commit pushed, or
+   * undefined when the re-append changed nothing (someone else did the same meanwhile).
+   */
+  commit(message: string, author: Actor, reapply: () => Promise<void>): Promise<string | undefined>;
 }
 
-/**
- * INJECTION POINT (git layer): a small simple-git implementation. A repo without a remote
- * is committed locally only. A rejected push (another runner pushed first) is retried
- * after `pull --rebase`, up to `attempts` times.
- */
-export function simpleGitOps(repo: string, attempts = 3): GitOps {
-  const git = simpleGit(repo);
-  const hasRemote = async () => (await git.getRemotes()).length > 0;
+/** The shared git layer (src/git): the same commit-and-push as `labwarden maintenance --push`. */
+export function repoGitOps(repo: string): GitOps {
+  const files = [ADMIN_FILE];
   return {
     async pull() {
-      if (await hasRemote()) await git.pull(['--rebase']);
+      try {
+        await pullFastForward(repo, files);
+      } catch (error) {
+        if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
+      }
     },
-    async commitAndPush(files, message, author) {
-      await git.add(files);
-      await git.commit(message, files, { '--author': `${author.name.replace(/[<>\n]/g, '')} <${author.id}@discord.invalid>` });
-      const sha = (await git.revparse(['HEAD'])).trim();
-      if (!(await hasRemote())) return sha;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await git.push();
-          return (await git.revparse(['HEAD'])).trim();
-        } catch (error) {
-          if (attempt >= attempts) throw error;
-          await git.pull(['--rebase']);
-        }
+    async commit(message, author, reapply) {
+      const actor = { name: author.name.replace(/[<>\n]/g, '') || author.id, email: `${author.id}@discord.invalid` };
+      try {
+        return (await commitAndPush(repo, { files, message, actor, push: true, reapply })).commit;
+      } catch (error) {
+        // No remote configured: the commit is made before the push is tried, and stays local.
+        if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
+        return new Git(repo).revParse('HEAD');
       }
     },
   };
@@ -59,9 +60,14 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     const now = deps.now();
     const plan = planCommand(request, await readBotView(deps.repo, now), now);
     if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content, ...(plan.refused ? { refused: true } : {}) };
-    const result = await deps.appender(deps.repo, plan.input, { now });
+    const append = (input: AdminEventInput) => deps.appender(deps.repo, input, { now });
+    let result: AdminAppendResult = await append(plan.input);
     if (!result.changed) return { ephemeral: false, content: `${result.message} (nothing changed)` };
-    const commit = await deps.git.commitAndPush(['chronicle/admin.jsonl'], `admin: ${plan.summary}\n\nby discord:${request.actor.name} (${request.actor.id})`, request.actor);
+    const message = `admin: ${plan.summary}\n\nby discord:${request.actor.name} (${request.actor.id})`;
+    const commit = await deps.git.commit(message, request.actor, async () => {
+      result = await append(plan.input);
+    });
+    if (!commit) return { ephemeral: false, content: `${result.message} (nothing changed)` };
     return { ephemeral: false, content: `${result.message}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
   };
   return (request) => {

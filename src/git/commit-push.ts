@@ -23,6 +23,8 @@ export interface CommitAndPushOptions {
   message: string;
   /** Used only when git has no user.email configured (a fresh CI checkout). */
   author?: Author;
+  /** Commit as this author whatever git's config says (the bot commits as the Discord user who asked). */
+  actor?: Author;
   push: boolean;
   /**
    * For derived files (status/): after a rejected push the writer's own commit is dropped, the
@@ -68,7 +70,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   const git = new Git(repo);
   const checked = await preflight(git, options.files);
   const config = await git.configMatching(UPSTREAM_CONFIG);
-  const author = config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR);
+  const author = options.actor ?? (config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR));
   let message = options.message;
   let commit = await commitOwned(git, options.files, message, author, checked.owned);
   if (!options.push) return { commit, message, pushed: false, attempts: 0 };

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -11,17 +10,14 @@ export function botCommand(io: Io, env: Record<string, string | undefined> = pro
     .action(async (options: { repo: string }) => {
       // discord.js loads only for this command.
       const { botConfig, startBot } = await import('../../bot/run.js');
-      const { loadDefaultAppender } = await import('../../bot/admin-appender.js');
-      const { simpleGitOps } = await import('../../bot/persist.js');
+      const { defaultAppender } = await import('../../bot/admin-appender.js');
+      const { repoGitOps } = await import('../../bot/persist.js');
       const config = botConfig(env);
-      const appender = await loadDefaultAppender().catch((error: Error) => {
-        throw new UserError(`the bot cannot record admin events: ${error.message}`, { hint: 'Build labwarden with the maintenance module.' });
-      });
       const repo = repoDir(options.repo);
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
       });
-      await startBot(config, { repo, appender, git: simpleGitOps(repo), now: () => Date.now(), log: (line) => io.err(`${new Date().toISOString()} ${line}`), stopped });
+      await startBot(config, { repo, appender: defaultAppender, git: repoGitOps(repo), now: () => Date.now(), log: (line) => io.err(`${new Date().toISOString()} ${line}`), stopped });
     });
 }
