@@ -35,46 +35,53 @@ export function sortUnique<T extends { id: string; at: string; fingerprint: stri
 
 export function foldIncidents(lines: readonly IncidentLine[]): Map<string, IncidentState> {
   const states = new Map<string, IncidentState>();
-  for (const line of sortUnique(lines)) {
-    const at = parseTime(line.at);
-    const state: IncidentState = states.get(line.fingerprint) ?? {
-      fingerprint: line.fingerprint,
-      open: false,
-      openedAt: null,
-      flapping: false,
-      severity: line.severity,
-      recommendation: line.recommendation,
-      last: line,
-      lastLifecycleAt: -Infinity,
-      lastAt: -Infinity,
-    };
-    switch (line.event) {
-      case 'opened':
-        state.open = true;
-        state.openedAt = at;
-        break;
-      case 'resolved':
-        state.open = false;
-        break;
-      case 'flapping':
-        state.flapping = true;
-        break;
-      case 'stable':
-        state.flapping = false;
-        break;
-      default:
-        break;
-    }
-    if (line.event !== 'flapping' && line.event !== 'stable') {
-      state.severity = line.severity;
-      state.recommendation = line.recommendation;
-      state.lastLifecycleAt = Math.max(state.lastLifecycleAt, at);
-    }
-    state.last = line;
-    state.lastAt = Math.max(state.lastAt, at);
-    states.set(line.fingerprint, state);
-  }
+  for (const line of sortUnique(lines)) states.set(line.fingerprint, stepIncident(states.get(line.fingerprint), line));
   return states;
+}
+
+/**
+ * One line of the fold: the state after `line`, given the state before it (updated in place).
+ * Exported so readers that keep more memory per fingerprint (NotifyGate's episodes) build on
+ * this fold instead of folding the file a second time.
+ */
+export function stepIncident(previous: IncidentState | undefined, line: IncidentLine): IncidentState {
+  const at = parseTime(line.at);
+  const state: IncidentState = previous ?? {
+    fingerprint: line.fingerprint,
+    open: false,
+    openedAt: null,
+    flapping: false,
+    severity: line.severity,
+    recommendation: line.recommendation,
+    last: line,
+    lastLifecycleAt: -Infinity,
+    lastAt: -Infinity,
+  };
+  switch (line.event) {
+    case 'opened':
+      state.open = true;
+      state.openedAt = at;
+      break;
+    case 'resolved':
+      state.open = false;
+      break;
+    case 'flapping':
+      state.flapping = true;
+      break;
+    case 'stable':
+      state.flapping = false;
+      break;
+    default:
+      break;
+  }
+  if (line.event !== 'flapping' && line.event !== 'stable') {
+    state.severity = line.severity;
+    state.recommendation = line.recommendation;
+    state.lastLifecycleAt = Math.max(state.lastLifecycleAt, at);
+  }
+  state.last = line;
+  state.lastAt = Math.max(state.lastAt, at);
+  return state;
 }
 
 export interface Transition {

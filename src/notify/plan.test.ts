@@ -14,7 +14,7 @@ function line(at: number, event: IncidentLine['event'], fingerprint: string, sev
   const service = third ? second : undefined;
   const drift = third ?? second;
   seq += 1;
-  return { id: `i${seq}`, at: iso(at), event, fingerprint, node: node!, ...(service ? { service } : {}), drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed', ...extra };
+  return { id: `i${seq}`, at: iso(at), event, fingerprint, node: node!, ...(service ? { service } : {}), drift: drift!, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed', ...extra };
 }
 function admin(at: number, action: AdminEvent['action'], extra: Partial<AdminEvent> = {}): AdminEvent {
   return { seq: at, at: iso(at), actor: 'ops', action, node: null, reason: null, prev: '0'.repeat(64), ...extra };
