@@ -22,6 +22,12 @@ describe('readAdminLog', () => {
     const view = readAdminLog(log({ at, action: 'silence', node: 'n1', until: '2026-11-23T00:00:00Z' }, { at, action: 'silence', node: 'n2', until: '2026-11-22T00:00:00Z' }), NOW);
     expect(view.silences.map((s) => s.node)).toEqual(['n1']);
   });
+
+  it('keeps a silence until: resolved while its incident is open', () => {
+    const events = log({ at, action: 'silence', node: 'n1', until: 'resolved', matcher: { fingerprint: 'n1/web/unhealthy_service' } });
+    expect(readAdminLog(events, NOW, (fp) => fp === 'n1/web/unhealthy_service').silences.map((s) => s.until)).toEqual(['resolved']);
+    expect(readAdminLog(events, NOW, () => false).silences).toEqual([]);
+  });
 });
 
 describe('parseJsonLines', () => {

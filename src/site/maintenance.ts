@@ -34,12 +34,18 @@ export function normalizeState(value: unknown): MaintenanceState | null {
   return (STATES.find((state) => state.toLowerCase() === compact) as MaintenanceState | undefined) ?? null;
 }
 
+function matcherFingerprint(matcher: unknown): string | undefined {
+  const fingerprint = typeof matcher === 'object' && matcher !== null ? (matcher as { fingerprint?: unknown }).fingerprint : undefined;
+  return typeof fingerprint === 'string' ? fingerprint : undefined;
+}
+
 /**
  * A display-only reading of the admin log: the last state-changing action per node, and
- * silences still in force at `now`. The authoritative fold (with drain observations) lives
- * with the maintenance code; when status/ carries its result the site shows that instead.
+ * silences still in force at `now` (a silence `until: resolved` while `isOpen` says its incident
+ * is open). The authoritative fold (with drain observations) lives with the maintenance code;
+ * when status/ carries its result the site shows that instead.
  */
-export function readAdminLog(events: readonly AdminEvent[], now: number): MaintenanceView {
+export function readAdminLog(events: readonly AdminEvent[], now: number, isOpen: (fingerprint: string) => boolean = () => true): MaintenanceView {
   const states: MaintenanceView['states'] = new Map();
   const silences: Silence[] = [];
   for (const event of events) {
@@ -53,7 +59,9 @@ export function readAdminLog(events: readonly AdminEvent[], now: number): Mainte
     if (action.includes('silence')) {
       const until = typeof event.until === 'string' ? event.until : null;
       if (action.includes('unsilence') || action.includes('expire')) continue;
-      if (until === null || Date.parse(until) > now) {
+      const fingerprint = typeof event.fingerprint === 'string' ? event.fingerprint : matcherFingerprint(event.matcher);
+      const inForce = until === null || (until === 'resolved' ? fingerprint === undefined || isOpen(fingerprint) : Date.parse(until) > now);
+      if (inForce) {
         silences.push({ actor: event.actor, at: event.at, until, node: node ?? null, matcher: event.matcher === undefined ? null : typeof event.matcher === 'string' ? event.matcher : JSON.stringify(event.matcher), reason: event.reason });
       }
     } else if (action.includes('uncordon')) record('Active');

@@ -142,7 +142,8 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
   const bars = (filter: (i: { node: string; service?: string; drift?: string }) => boolean) =>
     withBars ? dailyBars(intervals.filter(filter), now, chronicleStart) : null;
 
-  const admin = readAdminLog(inputs.admin?.entries ?? [], now ?? 0);
+  const openIncidents = new Set(spans.filter((span) => span.resolved === null).map((span) => span.id));
+  const admin = readAdminLog(inputs.admin?.entries ?? [], now ?? 0, (fingerprint) => openIncidents.has(fingerprint));
   const nodes: NodeView[] = [];
   for (const node of [...inputs.repo.inventory.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, admin.states.get(node.name), bars));
