@@ -189,6 +189,17 @@ describe('labwarden observe: commit, push, and the dead-man switch', () => {
     expect(discord.unexpected).toEqual([]);
   });
 
+  it('a plain reconcile leaves the reconciler heartbeat locally (git-ignored), a dry run does not', async () => {
+    const remote = await makeRemote(SMALL);
+    const dir = await remote.clone();
+    const file = path.join(dir, '.labwarden/heartbeats/_reconciler.json');
+    expect((await runCli(['reconcile', '--repo', dir, '--now', NOW, '--dry-run'])).code).toBe(0);
+    await expect(readFile(file, 'utf8')).rejects.toThrow();
+    expect((await runCli(['reconcile', '--repo', dir, '--now', NOW])).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(`{"node":"_reconciler","seen_at":"${NOW}"}\n`);
+    expect(await git(dir, 'status', '--porcelain', '--ignored', '.labwarden')).toBe('!! .labwarden/');
+  });
+
   it('observe --commit refuses unrelated tracked changes before probing', async () => {
     const remote = await makeRemote({ ...SMALL, 'notes.md': 'x\n' });
     const dir = await remote.clone();

@@ -3,7 +3,7 @@ import { renderProblem, UserError } from '../../errors/problem.js';
 import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
 import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
-import { describeStaleObservers, readPolicy, staleObservers } from '../../watchdog/index.js';
+import { describeStaleObservers, readPolicy, staleObservers, writeLocalReconcilerHeartbeat } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -42,7 +42,11 @@ export function reconcileCommand(io: Io): Command {
         if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
         return;
       }
-      const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+      const now = parseNow(options.now);
+      const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+      // The last successful reconcile, for the site and the observers' dead-man's switch. Git
+      // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
+      if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);
       for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (options.json) io.out(run.text);
       else {
