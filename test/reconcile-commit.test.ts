@@ -27,7 +27,7 @@ describe('reconcile --commit --push', () => {
     await git(dir, 'commit', '-qam', 'observe: media');
     const result = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^unstable: \d+ recommendations; committed [0-9a-f]{7} "reconcile: media\/sonarr unhealthy_service opened; summary unstable"; pushed \(1 attempt\)\n$/);
+    expect(result.stdout).toMatch(/^unstable: \d+ recommendations; committed [0-9a-f]{7} "reconcile: media\/sonarr unhealthy_service opened; summary unstable"; pushed \(1 attempt\); stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/);
     expect(result.code).toBe(0);
     expect(await git(remote.url, 'log', '--format=%s', '-1', 'main')).toBe('reconcile: media/sonarr unhealthy_service opened; summary unstable');
     expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe('chronicle/incidents.jsonl\nchronicle/transitions.jsonl\nstatus/insights.json\nstatus/recommendations.json');
@@ -36,7 +36,7 @@ describe('reconcile --commit --push', () => {
     expect(await git(dir, 'status', '--porcelain')).toBe('');
 
     const again = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
-    expect(again.stdout).toMatch(/; nothing to commit; nothing to push\n$/);
+    expect(again.stdout).toMatch(/; nothing to commit; nothing to push; stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/);
   });
 
   it('refuses --dry-run with --commit, and a dirty tree before writing anything', async () => {
@@ -65,7 +65,7 @@ describe('reconcile --commit --push', () => {
     expect(failed.stderr).toMatch(/^error: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.\nhint: Your commit is kept locally; the next run pushes it once the remote is back\.\n$/);
     await rename(`${remote.url}.gone`, remote.url);
     const next = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
-    expect(next.stdout).toMatch(/nothing to commit; pushed \(1 attempt\)\n$/);
+    expect(next.stdout).toMatch(/nothing to commit; pushed \(1 attempt\); stale observers: pi \(never seen\)\n$/);
     expect(await git(remote.url, 'log', '--format=%s', '-2', 'main')).toBe(`${local}\npi gone`);
   });
 });
@@ -113,7 +113,7 @@ describe('runner', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk));
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/\n$/);
-    expect(out).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z (unstable|degraded|nominal|reconciling), \d+ recommendations; (no change|committed [0-9a-f]{7} "reconcile: [^"]+"); (nothing to push|pushed after 1 attempt)\n$/);
+    expect(out).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z (unstable|degraded|nominal|reconciling), \d+ recommendations; (no change|committed [0-9a-f]{7} "reconcile: [^"]+"); (nothing to push|pushed after 1 attempt)(; stale observers: [^;]+)?(; watchdog alerted \(console\): failing observer of [\w, -]+)?\n$/);
     const second = await runCli(['run', '--repo', dir, '--once']);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`error: another labwarden run holds ${path.join(dir, '.labwarden/run.lock')} (pid ${child.pid})`);
@@ -132,7 +132,7 @@ describe('runner', () => {
     await rename(remote.url, `${remote.url}.gone`);
     const result = await runCli(['run', '--repo', dir, '--once']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^\S+Z error remote_unreachable: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.\n$/);
+    expect(result.stdout).toMatch(/^\S+Z error remote_unreachable: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.; watchdog alerted \(console\): failing labwarden run cycle\n$/);
   });
 });
 

@@ -82,6 +82,9 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
   beforeAll(async () => {
     const repo = await copyDemo();
     await rm(path.join(repo, 'chronicle'), { recursive: true, force: true });
+    // The reconciler's heartbeat, as a remote-less runner leaves it (git-ignored, never committed).
+    await mkdir(path.join(repo, '.labwarden/heartbeats'), { recursive: true });
+    await writeFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), '{"node":"_reconciler","seen_at":"2026-11-22T10:04:00Z"}\n');
     status = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
     out = await build(repo, '/homelab');
     site = await serveStatic(out, '/homelab/');
@@ -110,6 +113,7 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
       expect(await row.innerText()).toContain(rec.reason);
     }
     expect(await page.locator('main').innerText()).toContain('No chronicle yet');
+    expect(await page.locator('#last-reconcile').innerText()).toBe('last reconcile 2026-11-22 10:04 UTC');
     await mkdir(ARTIFACTS, { recursive: true });
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
@@ -138,6 +142,7 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
 
     const json = JSON.parse(await readFile(path.join(out, 'status.json'), 'utf8'));
     expect(json.summary).toBe(status.summary);
+    expect(json.last_reconcile).toBe('2026-11-22T10:04:00Z');
     expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
     expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
     expect(await readFile(path.join(out, 'badge.svg'), 'utf8')).toContain(`homelab: ${status.summary}`);
@@ -256,6 +261,7 @@ describe('site: unusual homelabs still build', () => {
     expect(text).toContain('No nodes yet');
     expect(text).toContain('No status/recommendations.json yet');
     expect(await page.locator('#summary').getAttribute('data-summary')).toBe('unknown');
+    expect(await page.locator('#last-reconcile').innerText()).toBe('no reconcile recorded');
   }, BUILD_TIMEOUT);
 
   it('1,000 nodes', async () => {

@@ -14,9 +14,11 @@ const run = promisify(execFile);
 const VALIDATOR = path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator');
 const WORKFLOWS = ['reconcile.yml', 'validate.yml', 'pages.yml'];
 /** The CLI of PRODUCT.md; workflows may only call these. */
-const PRODUCT_COMMANDS = ['validate', 'reconcile', 'plan', 'status', 'maintenance', 'observe', 'notify', 'bot', 'run', 'site', 'schema', 'init', 'keepalive'];
+const PRODUCT_COMMANDS = ['validate', 'reconcile', 'plan', 'status', 'maintenance', 'observe', 'notify', 'bot', 'run', 'site', 'schema', 'init', 'keepalive', 'watchdog'];
 
 interface Step {
+  id?: string;
+  if?: string;
   run?: string;
   uses?: string;
   with?: Record<string, unknown>;
@@ -81,6 +83,25 @@ describe('.github/workflows', () => {
     expect(workflow.jobs.site!.uses).toBe('./.github/workflows/pages.yml');
   });
 
+  it('reconcile.yml: notify commits its log; a final watchdog step always runs, fed by env only', async () => {
+    const reconcile = (await load('reconcile.yml')).jobs.reconcile!.steps!;
+    const runs = reconcile.map((s) => s.run).filter(Boolean);
+    // notifications.jsonl must reach the remote, or the next (fresh) checkout resends everything.
+    expect(runs).toContain('npx labwarden notify --push');
+    const last = reconcile.at(-1)!;
+    expect(last.run).toBe('npx labwarden watchdog');
+    expect(last.if).toBe('${{ always() }}');
+    expect(last.env).toMatchObject({ LABWARDEN_JOB_STATUS: '${{ job.status }}', DISCORD_WEBHOOK_URL: '${{ secrets.DISCORD_WEBHOOK_URL }}' });
+    // Every step the watchdog names has the id it refers to.
+    const ids = new Set(reconcile.map((s) => s.id).filter(Boolean));
+    for (const [, id] of last.env!.LABWARDEN_STEPS!.matchAll(/steps\.([\w-]+)\.outcome/g)) expect(ids).toContain(id);
+    expect([...last.env!.LABWARDEN_STEPS!.matchAll(/steps\./g)]).toHaveLength(3);
+  });
+
+  it('pages.yml: the site shows the last reconcile, fetched from the heartbeat branch', async () => {
+    expect(steps(await load('pages.yml')).map((s) => s.run)).toContain('npx labwarden site build --out site/dist --heartbeat-remote origin');
+  });
+
   it('every labwarden command a workflow runs is in the product CLI, and the ones built here run', async () => {
     const registered = new Set(buildProgram(processIo()).commands.map((c) => c.name()));
     const used = new Set<string>();
@@ -89,6 +110,6 @@ describe('.github/workflows', () => {
       expect(PRODUCT_COMMANDS).toContain(command);
       if (registered.has(command)) expect((await runCli([command, '--help'])).code).toBe(0);
     }
-    expect([...used].filter((c) => registered.has(c)).sort()).toEqual(['keepalive', 'notify', 'plan', 'reconcile', 'site', 'validate']);
+    expect([...used].filter((c) => registered.has(c)).sort()).toEqual(['keepalive', 'notify', 'plan', 'reconcile', 'site', 'validate', 'watchdog']);
   });
 });

@@ -20,6 +20,7 @@ import { keepaliveCommand } from './commands/keepalive.js';
 import { siteCommand } from './commands/site.js';
 import { notifyCommand } from './commands/notify.js';
 import { botCommand } from './commands/bot.js';
+import { watchdogCommand } from './commands/watchdog.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -36,7 +37,7 @@ export function buildProgram(io: Io): Command {
     initCommand(io), discoverCommand(io),
     maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
     chronicleCommand(io),
-    planCommand(io), runCommand(io), keepaliveCommand(io),
+    planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),
     siteCommand(io),
     notifyCommand(io), botCommand(io),
   ]) {

@@ -1,5 +1,6 @@
 import { Git } from './client.js';
-import { classifyRemoteError, GitFailure } from './errors.js';
+import { GitFailure } from './errors.js';
+import { pushFileBranch } from './file-branch.js';
 
 export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
 
@@ -17,33 +18,19 @@ export const heartbeatFile = (name: string) => `${name}.json`;
  * same beat is the same commit.
  */
 export async function pushHeartbeat(repo: string, options: { name: string; seenAt: string; remote?: string }): Promise<string> {
-  const git = new Git(repo);
-  const remote = options.remote ?? 'origin';
   const body = `${JSON.stringify({ node: options.name, seen_at: options.seenAt } satisfies BranchHeartbeat)}\n`;
-  const blob = (await git.exec(['hash-object', '-w', '--stdin'], { input: body })).trim();
-  const tree = (await git.exec(['mktree'], { input: `100644 blob ${blob}\t${heartbeatFile(options.name)}\n` })).trim();
-  const date = `${options.seenAt.replace(/Z$/, '')} +0000`;
-  const env = {
-    GIT_AUTHOR_NAME: 'labwarden',
-    GIT_AUTHOR_EMAIL: 'labwarden@users.noreply.localhost',
-    GIT_COMMITTER_NAME: 'labwarden',
-    GIT_COMMITTER_EMAIL: 'labwarden@users.noreply.localhost',
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_DATE: date,
-  };
-  const commit = (await git.exec(['commit-tree', tree, '-m', `heartbeat ${options.name} ${options.seenAt}`], { env })).trim();
-  const ref = `refs/heads/${HEARTBEAT_PREFIX}${options.name}`;
-  // Two reconcilers beating at the same moment (Gitea ignores `concurrency`) race on the ref
-  // lock; the loser simply tries again.
-  for (let attempt = 1; ; attempt++) {
-    const pushed = await git.attempt(['push', '--porcelain', '--force', remote, `${commit}:${ref}`]);
-    if (pushed.ok) return commit;
-    const outcome = classifyRemoteError(pushed.stderr);
-    if (outcome !== 'rejected' || attempt >= 5) {
-      const code = outcome === 'auth_failed' ? 'auth_failed' : outcome === 'rejected' ? 'push_rejected' : 'remote_unreachable';
-      throw new GitFailure(code, `heartbeat push of ${ref} to ${remote} failed`, pushed.stderr);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
+  try {
+    return await pushFileBranch(repo, {
+      branch: `${HEARTBEAT_PREFIX}${options.name}`,
+      file: heartbeatFile(options.name),
+      body,
+      date: options.seenAt,
+      message: `heartbeat ${options.name} ${options.seenAt}`,
+      remote: options.remote,
+    });
+  } catch (error) {
+    if (error instanceof GitFailure) throw new GitFailure(error.code, `heartbeat ${error.message}`, error.detail);
+    throw error;
   }
 }
 

@@ -1,7 +1,15 @@
 import { UserError } from '../errors/problem.js';
 import { GitFailure } from '../git/errors.js';
-import type { PullResult } from '../git/pull.js';
-import { formatTime } from '../model/index.js';
+import { pullFastForward, type PullResult } from '../git/pull.js';
+import { formatTime, type NodeStatus } from '../model/index.js';
+import { runNotify } from '../notify/run.js';
+import type { Sink } from '../notify/sinks/sink.js';
+import { runObserve, spawnRunner, type CommandRunner } from '../observer/index.js';
+import { buildSite } from '../site/build.js';
+import { describeStaleObservers, staleObservers } from '../watchdog/checks.js';
+import { readPolicy } from '../watchdog/policy.js';
+import { commitNotifications } from './notify-commit.js';
+import { commitWorld, WORLD_DIR } from './observe-commit.js';
 import { reconcileAndCommit, type ReconcileCommitOptions } from './reconcile-commit.js';
 
 function describePull(pull: PullResult | undefined): string {
@@ -12,20 +20,81 @@ function describePull(pull: PullResult | undefined): string {
   return '';
 }
 
+export interface CycleOptions extends ReconcileCommitOptions {
+  /** Opt-in: probe first (all nodes, or `node`) and commit the world files that changed. */
+  observe?: { node?: string; runner?: CommandRunner };
+  /** Opt-in: run NotifyGate and commit chronicle/notifications.jsonl. */
+  notify?: { sink: Sink; maxAttempts?: number };
+  /** Opt-in: build the status site into `out`. */
+  site?: { out: string };
+}
+
+export interface CycleReport {
+  /** The one log line. */
+  line: string;
+  /** Node liveness as reconciled (for the watchdog's stale-observer checks). */
+  nodes: Record<string, NodeStatus>;
+  staleAfter: number;
+}
+
 /**
- * One runner cycle: pull (fast-forward), reconcile, commit, push, heartbeat. Returns the one log
- * line; failures throw (see describeCycleError), so a refused push is never silent.
+ * One runner cycle, in PRODUCT.md's order: (pull, observe, commit world), pull, reconcile,
+ * commit, push, heartbeat, (notify, commit its log), (site). Returns the one log line; failures
+ * throw (see describeCycleError), so a refused push is never silent.
  */
-export async function runCycle(options: ReconcileCommitOptions): Promise<string> {
+export async function runCycleReport(options: CycleOptions): Promise<CycleReport> {
+  const parts: string[] = [];
+  if (options.observe) {
+    // Observe the latest inventory; the world files it writes are committed before reconcile
+    // pulls again (which refuses uncommitted changes outside status/).
+    if (options.push) await pullFastForward(options.repo, [WORLD_DIR]);
+    const results = await runObserve({ repo: options.repo, node: options.observe.node, now: options.now, runner: options.observe.runner ?? spawnRunner });
+    const world = await commitWorld(options.repo, results, { push: options.push, git: options.git });
+    parts.push(`observed ${results.length} node${results.length === 1 ? '' : 's'}, ${world.line}`);
+  }
   const { run, outcome, pull } = await reconcileAndCommit(options);
   const recs = `${run.result.summary}, ${run.result.recommendations.length} recommendations`;
   const commit = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'no change';
   const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
-  return `${formatTime(options.now)} ${describePull(pull)}${recs}; ${commit}${pushed}`;
+  const staleAfter = (await readPolicy(options.repo)).stale_after;
+  const stale = staleObservers(run.result.nodes, staleAfter, options.now);
+  let line = `${formatTime(options.now)} ${parts.map((part) => `${part}; `).join('')}${describePull(pull)}${recs}; ${commit}${pushed}`;
+  if (stale.length > 0) line += `; stale observers: ${describeStaleObservers(stale)}`;
+  if (options.notify) {
+    const notified = await runNotify({ repo: options.repo, now: options.now, sink: options.notify.sink, maxAttempts: options.notify.maxAttempts });
+    const report = notified.report!;
+    const committed = await commitNotifications(options.repo, report, { push: options.push, git: options.git });
+    line += `; notify (${options.notify.sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused, ${committed.line}`;
+    // An undelivered alert fails the cycle, so the watchdog reports it.
+    const undelivered = [...report.failed, ...report.deferred];
+    if (undelivered.length > 0) throw new CycleFailure(`${line}`, `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`);
+  }
+  if (options.site) {
+    await buildSite({ repo: options.repo, out: options.site.out, base: '/' });
+    line += `; site built`;
+  }
+  return { line, nodes: run.result.nodes, staleAfter };
+}
+
+/** runCycleReport's log line. */
+export async function runCycle(options: CycleOptions): Promise<string> {
+  return (await runCycleReport(options)).line;
+}
+
+/** A cycle whose main work was done but whose tail failed: the line so far, and why. */
+export class CycleFailure extends Error {
+  constructor(
+    readonly line: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CycleFailure';
+  }
 }
 
 /** The log line of a failed cycle: `<time> error <code>: <message>`. */
 export function describeCycleError(error: unknown, now: number): string {
+  if (error instanceof CycleFailure) return `${error.line}; error: ${error.message}`;
   const code = error instanceof GitFailure ? error.code : error instanceof UserError ? 'invalid_input' : 'internal';
   return `${formatTime(now)} error ${code}: ${error instanceof Error ? error.message : String(error)}`;
 }

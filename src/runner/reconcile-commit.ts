@@ -8,11 +8,11 @@ import { pullFastForward, type PullResult } from '../git/pull.js';
 import { formatTime } from '../model/index.js';
 import { diffRecommendations, reconcileCommitMessage, type RecommendationsView } from '../reconciler/diff.js';
 import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.js';
+import { RECONCILER_HEARTBEAT, writeLocalReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 
 /** What a reconcile writes, and so the only paths its commits may contain. */
 export const RECONCILE_FILES = ['status/', 'chronicle/incidents.jsonl', 'chronicle/transitions.jsonl'];
-/** The reconciler's own heartbeat branch: labwarden/heartbeat/_reconciler. */
-export const RECONCILER_HEARTBEAT = '_reconciler';
+export { RECONCILER_HEARTBEAT };
 
 export interface ReconcileCommitOptions {
   repo: string;
@@ -72,6 +72,9 @@ export async function reconcileAndCommit(options: ReconcileCommitOptions): Promi
     },
     ...options.git,
   });
+  // The time of the last successful reconcile is never committed: a git-ignored file locally,
+  // the force-pushed heartbeat branch on the remote.
+  await writeLocalReconcilerHeartbeat(repo, now);
   if (!options.push) return { run, outcome };
   const heartbeat = await pushHeartbeat(repo, { name: RECONCILER_HEARTBEAT, seenAt: formatTime(now), remote: outcome.remote });
   return { run, outcome, heartbeat, pull };

@@ -17,6 +17,8 @@ export interface SiteBuildOptions {
   site?: string;
   /** Reference time (ISO) for availability windows; default: the newest time in the data. */
   now?: string;
+  /** The last successful reconcile (ISO); default: the reconciler heartbeat as known locally. */
+  lastReconcile?: string;
 }
 
 export interface SiteBuildResult {
@@ -51,6 +53,8 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX']) delete env[name];
   if (options.now) env.LABWARDEN_NOW = options.now;
   else delete env.LABWARDEN_NOW;
+  if (options.lastReconcile) env.LABWARDEN_LAST_RECONCILE = options.lastReconcile;
+  else delete env.LABWARDEN_LAST_RECONCILE;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: SITE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readIfExists } from '../fs/atomic.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 import { AdminEvent, IncidentEvent, parseJsonLines } from './chronicle.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
@@ -14,8 +15,12 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-/** Reads what the site shows from a homelab repo. Every file but inventory/ may be absent. */
-export async function readSiteInputs(repo: string, now?: number): Promise<SiteInputs> {
+/**
+ * Reads what the site shows from a homelab repo. Every file but inventory/ may be absent.
+ * `lastReconcile` defaults to the reconciler heartbeat as known locally (its git-ignored file, or
+ * the heartbeat branch as last fetched); `site build --heartbeat-remote` fetches it first.
+ */
+export async function readSiteInputs(repo: string, now?: number, lastReconcile?: string): Promise<SiteInputs> {
   const model = buildRepoModel(await readRepoSources(repo));
   const incidents = await readIfExists(path.join(repo, 'chronicle/incidents.jsonl'));
   const admin = await readIfExists(path.join(repo, 'chronicle/admin.jsonl'));
@@ -26,9 +31,10 @@ export async function readSiteInputs(repo: string, now?: number): Promise<SiteIn
     admin: admin === undefined ? undefined : parseJsonLines(admin, AdminEvent),
     insights: await readJson(path.join(repo, 'status/insights.json')),
     now,
+    lastReconcile: lastReconcile ?? (await readReconcilerHeartbeat(repo).catch(() => undefined)),
   };
 }
 
-export async function loadSiteModel(repo: string, now?: number): Promise<SiteModel> {
-  return buildSiteModel(await readSiteInputs(repo, now));
+export async function loadSiteModel(repo: string, now?: number, lastReconcile?: string): Promise<SiteModel> {
+  return buildSiteModel(await readSiteInputs(repo, now, lastReconcile));
 }

@@ -17,6 +17,8 @@ export interface SiteInputs {
   insights: unknown;
   /** Reference time for availability windows and silences; default: the latest time in the data. */
   now?: number;
+  /** When the last successful reconcile ran (the reconciler heartbeat; never committed). */
+  lastReconcile?: string;
 }
 
 export type SummaryState = Summary | 'unknown';
@@ -70,6 +72,8 @@ export interface SiteModel {
   summarySince: string | null;
   /** The reference time: newest observation or chronicle entry unless given. */
   asOf: string | null;
+  /** The last successful reconcile, from the reconciler heartbeat; null when unknown. */
+  lastReconcile: string | null;
   nodes: NodeView[];
   recommendations: Recommendation[];
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
@@ -164,6 +168,7 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     summary: status?.summary ?? 'unknown',
     summarySince,
     asOf: now === null ? null : iso(now),
+    lastReconcile: inputs.lastReconcile ?? null,
     nodes,
     recommendations,
     groups,

@@ -8,6 +8,7 @@ let model: Promise<SiteModel> | undefined;
 export function siteModel(): Promise<SiteModel> {
   const repo = process.env.LABWARDEN_REPO ?? process.cwd();
   const now = process.env.LABWARDEN_NOW ? Date.parse(process.env.LABWARDEN_NOW) : undefined;
-  model ??= loadSiteModel(repo, now);
+  // Set by `site build --heartbeat-remote`, which fetched the reconciler heartbeat branch.
+  model ??= loadSiteModel(repo, now, process.env.LABWARDEN_LAST_RECONCILE || undefined);
   return model;
 }

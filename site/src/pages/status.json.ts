@@ -8,6 +8,7 @@ export const GET: APIRoute = async () => {
     summary: model.summary,
     since: model.summarySince,
     as_of: model.asOf,
+    last_reconcile: model.lastReconcile,
     nodes: Object.fromEntries(
       model.nodes.map((node) => [node.name, { health: node.health, last_seen: node.lastSeen, maintenance: node.maintenance, services: node.counts }]),
     ),

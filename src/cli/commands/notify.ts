@@ -3,6 +3,9 @@ import { UserError } from '../../errors/problem.js';
 import { renderText } from '../../notify/message.js';
 import { runNotify } from '../../notify/run.js';
 import { selectSink } from '../../notify/sinks/registry.js';
+import { commitNotifications, NOTIFY_FILES } from '../../runner/notify-commit.js';
+import { Git } from '../../git/client.js';
+import { preflight } from '../../git/preflight.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -17,8 +20,13 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
     .option('--dry-run', 'show exactly what would be sent; write and send nothing')
     .option('--attempts <n>', 'delivery attempts per message in this run before leaving it to the next run', '5')
     .option('--json', 'print the decisions and the message payload as JSON')
+    .option('--commit', 'commit chronicle/notifications.jsonl when it changed (nothing else)')
+    .option('--push', 'commit, then push (fetch + rebase + retry on rejection): an ephemeral CI checkout must, or the next run resends')
     .addHelpText('after', '\nEnvironment: DISCORD_WEBHOOK_URL, or DISCORD_TOKEN + DISCORD_CHANNEL_ID; DISCORD_API_URL redirects Discord requests.\nExample:\n  labwarden notify --repo ~/homelab --dry-run')
-    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; attempts: string }) => {
+    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; attempts: string; commit?: boolean; push?: boolean }) => {
+      if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
+      // Refuse a detached HEAD or a dirty tree before anything is sent.
+      if (options.commit || options.push) await preflight(new Git(repoDir(options.repo)), NOTIFY_FILES);
       const maxAttempts = Number(options.attempts);
       if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new UserError(`--attempts: expected a positive integer, found "${options.attempts}"`);
       const sink = await selectSink({ env, write: io.out });
@@ -34,6 +42,10 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
         } else {
           const report = run.report!;
           io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
+        }
+        if ((options.commit || options.push) && run.report) {
+          const committed = await commitNotifications(repoDir(options.repo), run.report, { push: Boolean(options.push) });
+          io.out(committed.line);
         }
         for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
         for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);

@@ -3,6 +3,7 @@ import { renderProblem, UserError } from '../../errors/problem.js';
 import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
 import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
+import { describeStaleObservers, readPolicy, staleObservers, writeLocalReconcilerHeartbeat } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -26,18 +27,26 @@ export function reconcileCommand(io: Io): Command {
     .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; commit?: boolean; push?: boolean; heartbeatRemote?: string }) => {
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
       if (options.commit || options.push) {
-        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now: parseNow(options.now), push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
+        const now = parseNow(options.now);
+        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
         for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
         if (options.json) io.out(run.text);
         else {
           const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'nothing to commit';
           const pushed = options.push ? (outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`) : '';
-          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${pushed}`);
+          // The reconciler's half of the dead-man's switch: observers that stopped reporting.
+          const stale = staleObservers(run.result.nodes, (await readPolicy(repoDir(options.repo))).stale_after, now);
+          const observers = stale.length > 0 ? `; stale observers: ${describeStaleObservers(stale)}` : '';
+          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${pushed}${observers}`);
         }
         if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
         return;
       }
-      const run = await runReconcile({ repo: repoDir(options.repo), now: parseNow(options.now), dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+      const now = parseNow(options.now);
+      const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+      // The last successful reconcile, for the site and the observers' dead-man's switch. Git
+      // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
+      if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);
       for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (options.json) io.out(run.text);
       else {

@@ -1,29 +1,62 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { formatTime, parseDuration } from '../../model/index.js';
+import { formatTime, isName, parseDuration } from '../../model/index.js';
+import { selectSink } from '../../notify/sinks/registry.js';
 import { acquireLock } from '../../runner/lock.js';
 import { runLoop } from '../../runner/loop.js';
-import { describeCycleError, runCycle } from '../../runner/cycle.js';
+import { describeCycleError, runCycleReport, type CycleOptions } from '../../runner/cycle.js';
+import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
 export const LOCK_FILE = '.labwarden/run.lock';
 
-export function runCommand(io: Io): Command {
+/** A failed cycle, its line already including what the watchdog did about it. */
+class ReportedFailure extends Error {
+  constructor(readonly line: string) {
+    super(line);
+  }
+}
+
+interface RunOptions {
+  repo: string;
+  every: string;
+  once?: boolean;
+  cycles?: string;
+  push: boolean;
+  observe?: string | boolean;
+  notify?: boolean;
+  site?: string | boolean;
+}
+
+export function runCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
   return new Command('run')
-    .description('local runner: every period pull, reconcile, commit and push; one log line per cycle (cron/systemd friendly)')
+    .description('local runner: every period pull, observe?, reconcile, commit, push, notify?, site?; one log line per cycle (cron/systemd friendly)')
     .option('--repo <dir>', 'homelab repo (a clone)', '.')
     .option('--every <duration>', 'period between cycles, e.g. 5m', '5m')
     .option('--once', 'run one cycle and exit')
     .option('--cycles <n>', 'stop after n cycles')
     .option('--no-push', 'commit locally only')
-    .addHelpText('after', '\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=')
-    .action(async (options: { repo: string; every: string; once?: boolean; cycles?: string; push: boolean }) => {
+    .option('--observe [node]', 'probe first (every node, or this one) and commit world/nodes/ changes')
+    .option('--notify', 'run NotifyGate and commit chronicle/notifications.jsonl (default: on when DISCORD_WEBHOOK_URL or DISCORD_TOKEN + DISCORD_CHANNEL_ID is set)')
+    .option('--no-notify', 'never notify, even with Discord configured')
+    .option('--site [dir]', 'build the status site after each cycle (default dir: <repo>/site/dist)')
+    .addHelpText('after', '\nA failing cycle (reconcile, push, notify) and stale observers are alerted once per episode,\nand once more on recovery (DISCORD_WEBHOOK_URL, else stderr); state in .labwarden/watchdog/.\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=')
+    .action(async (options: RunOptions) => {
       const every = /^(\d+(ms|s|m|h|d|w))+$|^\d+$/.test(options.every) ? parseDuration(/^\d+$/.test(options.every) ? Number(options.every) : options.every) : Number.NaN;
       if (!(every >= 0)) throw new UserError(`--every: expected a duration such as 30s, 5m or 1h, found "${options.every}"`);
+      if (typeof options.observe === 'string' && !isName(options.observe)) throw new UserError(`--observe: "${options.observe}" is not a node name`);
       const repo = repoDir(options.repo);
+      const discord = Boolean(env.DISCORD_WEBHOOK_URL || (env.DISCORD_TOKEN && env.DISCORD_CHANNEL_ID));
+      const notify = options.notify ?? discord;
+      // One sink for the whole run: the watchdog's alerts and notify's. On the console they go to
+      // stderr, so stdout keeps one line per cycle.
       const lock = await acquireLock(path.join(repo, LOCK_FILE));
+      const sink = await selectSink({ env, write: io.err }).catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
       const stop = new AbortController();
       const onSignal = (signal: string) => {
         io.err(`${signal}: stopping after the current cycle`);
@@ -33,14 +66,44 @@ export function runCommand(io: Io): Command {
       const onInt = () => onSignal('SIGINT');
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
+      const cycle = async () => {
+        const now = Date.now();
+        const cycleOptions: CycleOptions = {
+          repo,
+          now,
+          push: options.push,
+          ...(options.observe !== undefined && options.observe !== false ? { observe: { node: typeof options.observe === 'string' ? options.observe : undefined } } : {}),
+          ...(notify ? { notify: { sink } } : {}),
+          ...(options.site !== undefined && options.site !== false ? { site: { out: typeof options.site === 'string' ? path.resolve(options.site) : path.join(repo, 'site/dist') } } : {}),
+        };
+        let line: string;
+        const checks: Check[] = [];
+        let failed = false;
+        try {
+          const report = await runCycleReport(cycleOptions);
+          line = report.line;
+          checks.push(cycleCheck('labwarden run cycle', undefined), ...observerChecks(report.nodes, report.staleAfter, now));
+        } catch (error) {
+          failed = true;
+          line = describeCycleError(error, now);
+          checks.push(cycleCheck('labwarden run cycle', line.replace(/^\S+ /, '')));
+        }
+        // The supervisor watches itself: one alert per failure episode, one on recovery.
+        const watched = await runWatchdog({ repo, watcher: 'runner', checks, now, sink });
+        for (const warning of watched.warnings) io.err(`warning: ${warning}`);
+        const suffix = describeWatchdog(watched, sink.name);
+        if (suffix) line += `; ${suffix}`;
+        if (failed || !watched.delivered) throw new ReportedFailure(line);
+        return line;
+      };
       try {
         const { cycles, lastFailed } = await runLoop({
           every,
           maxCycles: options.once ? 1 : options.cycles ? Number(options.cycles) : undefined,
           signal: stop.signal,
-          cycle: () => runCycle({ repo, now: Date.now(), push: options.push }),
+          cycle,
           log: (line) => io.out(line),
-          describeError: (error) => describeCycleError(error, Date.now()),
+          describeError: (error) => (error instanceof ReportedFailure ? error.line : describeCycleError(error, Date.now())),
         });
         // Under cron (--once) a failed cycle must fail the job; a long-running loop keeps going.
         if (lastFailed && (options.once || options.cycles)) io.exitCode = 1;
@@ -49,6 +112,7 @@ export function runCommand(io: Io): Command {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
         await lock.release();
+        await sink.close();
       }
     });
 }

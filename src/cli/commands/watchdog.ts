@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { readIfExists } from '../../fs/atomic.js';
+import { isName, type NodeStatus } from '../../model/index.js';
+import { UserError } from '../../errors/problem.js';
+import { selectSink } from '../../notify/sinks/registry.js';
+import { STATUS_FILE } from '../../reconciler/run.js';
+import { readPolicy } from '../../watchdog/policy.js';
+import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
+import type { Io } from '../io.js';
+import { parseNow, repoDir } from '../options.js';
+import { EXIT_UNDELIVERED } from './notify.js';
+
+/** `validate=success reconcile=failure` → the steps that failed. */
+function failedSteps(list: string | undefined): string[] {
+  return (list ?? '').split(/[\s,]+/).filter(Boolean).flatMap((entry) => {
+    const [step, outcome] = entry.split('=');
+    return outcome === 'failure' && step ? [step] : [];
+  });
+}
+
+/** The nodes of the last status written, or undefined when there is none to read. */
+async function statusNodes(repo: string): Promise<Record<string, NodeStatus> | undefined> {
+  try {
+    const status = JSON.parse((await readIfExists(path.join(repo, STATUS_FILE))) ?? 'null') as { nodes?: Record<string, NodeStatus> } | null;
+    return status?.nodes;
+  } catch {
+    return undefined;
+  }
+}
+
+export function watchdogCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
+  return new Command('watchdog')
+    .description("the supervisor watching itself: one alert when a workflow run fails or observers go stale, one when it recovers (never one per run)")
+    .option('--repo <dir>', 'homelab repo (a clone)', '.')
+    .option('--now <iso>', 'time of this run (default: the wall clock)')
+    .addOption(new Option('--job-status <status>', "how this run went (in Actions: job.status)").choices(['success', 'failure', 'cancelled']).env('LABWARDEN_JOB_STATUS').makeOptionMandatory())
+    .addOption(new Option('--steps <list>', 'step outcomes named in the alert, e.g. "reconcile=failure notify=skipped"').env('LABWARDEN_STEPS'))
+    .addOption(new Option('--link <url>', 'linked from the alert (the run log)').env('LABWARDEN_RUN_URL'))
+    .option('--watcher <name>', 'whose episodes these are (state file and branch name)', 'reconciler')
+    .option('--remote <name>', 'keep the episode state on branch labwarden/watchdog/<watcher> of this remote (CI checkouts do not keep .labwarden/)', 'origin')
+    .option('--no-remote', 'keep the episode state in .labwarden/ only')
+    .addHelpText('after', '\nEnvironment: DISCORD_WEBHOOK_URL (else the console), DISCORD_API_URL; LABWARDEN_JOB_STATUS, LABWARDEN_STEPS, LABWARDEN_RUN_URL.\nExample:\n  labwarden watchdog --job-status failure --steps "reconcile=failure"   # last step of reconcile.yml, if: always()')
+    .action(async (options: { repo: string; now?: string; jobStatus: 'success' | 'failure' | 'cancelled'; steps?: string; link?: string; watcher: string; remote: string | false }) => {
+      // The watcher names a file and a branch.
+      if (!isName(options.watcher)) throw new UserError(`--watcher: "${options.watcher}" is not a name (lowercase letters, digits and inner dashes)`);
+      const repo = repoDir(options.repo);
+      const now = parseNow(options.now);
+      const checks: Check[] = [];
+      if (options.jobStatus !== 'cancelled') {
+        const failed = failedSteps(options.steps);
+        checks.push(cycleCheck('reconcile workflow', options.jobStatus === 'success' ? undefined : failed.length > 0 ? `step${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}` : 'the run failed'));
+      }
+      // The reconciler's report of stale observers, from the status this run (or the last) wrote.
+      const nodes = await statusNodes(repo);
+      if (nodes) {
+        checks.push(...observerChecks(nodes, (await readPolicy(repo)).stale_after, now));
+      }
+      const sink = await selectSink({ env, write: io.out });
+      try {
+        const result = await runWatchdog({ repo, watcher: options.watcher, checks, now, sink, remote: options.remote || undefined, link: options.link });
+        for (const warning of result.warnings) io.err(`warning: ${warning}`);
+        io.out(describeWatchdog(result, sink.name) || `watchdog (${options.watcher}): all well`);
+        if (!result.delivered) io.exitCode = EXIT_UNDELIVERED;
+      } finally {
+        await sink.close();
+      }
+    });
+}

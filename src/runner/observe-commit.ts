@@ -1,0 +1,34 @@
+import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
+import type { NodeObserveResult } from '../observer/index.js';
+
+/** Checked before probing: an observer may only ever commit world snapshots. */
+export const WORLD_DIR = 'world/nodes/';
+
+export function observeCommitMessage(results: readonly NodeObserveResult[]): string {
+  const changed = results.filter((result) => result.changed);
+  const describe = (result: NodeObserveResult) => {
+    const bad = Object.entries(result.counts).filter(([status]) => status !== 'ok').map(([status, n]) => `${n} ${status}`);
+    return bad.length > 0 ? `${result.node} (${bad.join(', ')})` : result.node;
+  };
+  return `observe: ${changed.map(describe).join(', ')}`;
+}
+
+/**
+ * Commits (and pushes) the snapshots an observe run rewrote: world/nodes/<node>.* of the
+ * observed nodes only. One file per node, so concurrent observers never conflict; a rejected
+ * push rebases onto the other writers' commits.
+ */
+export async function commitWorld(
+  repo: string,
+  results: readonly NodeObserveResult[],
+  options: { push: boolean; git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'> },
+): Promise<CommitAndPushResult & { line: string }> {
+  const files = results.filter((result) => result.changed).map((result) => result.file);
+  if (results.length === 0 || (files.length === 0 && !options.push)) return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
+  const message = files.length > 0 ? observeCommitMessage(results) : 'observe';
+  // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
+  const outcome = await commitAndPush(repo, { files: files.length > 0 ? files : results.map((result) => result.file), message, push: options.push, ...options.git });
+  const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${message}"` : 'world unchanged';
+  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
+  return { ...outcome, line: `${committed}${pushed}` };
+}
