@@ -2,7 +2,7 @@ import { formatTime, parseTime, SEVERITY_RANK, EVENT_RANK, type Recommendation, 
 import type { ReconcileInput } from '../reconciler/reconcile.js';
 import { flappingPercent, stableAt } from './flapping.js';
 import { lineId, type IncidentEvent, type IncidentLine, type TransitionLine } from './line.js';
-import { foldIncidents, foldTransitions, type IncidentState, type Transition } from './state.js';
+import { foldSortedIncidents, foldTransitions, sortUnique, type IncidentState, type Transition } from './state.js';
 import { activeWindow, firstOutside, windowsFor } from './windows.js';
 
 export interface ChronicleHistory {
@@ -16,6 +16,8 @@ export interface ChronicleAdvance {
   transitions: TransitionLine[];
   /** The fold of all incident lines after this run. */
   state: Map<string, IncidentState>;
+  /** All incident lines after this run, in reading order without duplicates (`sortUnique`). */
+  lines: IncidentLine[];
   /**
    * The first instant after `now` at which a later `now` alone could change these lines (an
    * offline node's incident escalating or settling), or Infinity: the run shortcut's limit.
@@ -42,7 +44,8 @@ function isTracked(rec: Recommendation): boolean {
  * snapshot) keeps its state: no evidence is not evidence of recovery.
  */
 export function advanceChronicle(previous: ChronicleHistory, result: ReconcileResult, input: ReconcileInput): ChronicleAdvance {
-  const incidents = foldIncidents(previous.incidents);
+  const sorted = sortUnique(previous.incidents);
+  const incidents = foldSortedIncidents(sorted);
   const transitions = foldTransitions(previous.transitions);
   const recs = new Map(result.recommendations.filter(isTracked).map((rec) => [rec.id, rec]));
   const delayed = new Set(result.recommendations.filter((rec) => rec.drift === 'dependency_unavailable').map((rec) => `${rec.node}/${rec.service}`));
@@ -59,7 +62,10 @@ export function advanceChronicle(previous: ChronicleHistory, result: ReconcileRe
     if (step.transition) newTransitions.push(step.transition);
     changesAt = Math.min(changesAt, step.changesAt);
   }
-  return { incidents: newIncidents, transitions: newTransitions, state: foldIncidents([...previous.incidents, ...newIncidents]), changesAt };
+  // Most runs add no incident line: then the fold and the order of the history are the answer.
+  if (newIncidents.length === 0) return { incidents: newIncidents, transitions: newTransitions, state: incidents, lines: sorted, changesAt };
+  const lines = sortUnique([...previous.incidents, ...newIncidents]);
+  return { incidents: newIncidents, transitions: newTransitions, state: foldSortedIncidents(lines), lines, changesAt };
 }
 
 interface Step {

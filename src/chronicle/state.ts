@@ -34,8 +34,13 @@ export function sortUnique<T extends { id: string; at: string; fingerprint: stri
 }
 
 export function foldIncidents(lines: readonly IncidentLine[]): Map<string, IncidentState> {
+  return foldSortedIncidents(sortUnique(lines));
+}
+
+/** `foldIncidents` of lines already in reading order without duplicates (`sortUnique`). */
+export function foldSortedIncidents(sorted: readonly IncidentLine[]): Map<string, IncidentState> {
   const states = new Map<string, IncidentState>();
-  for (const line of sortUnique(lines)) {
+  for (const line of sorted) {
     const at = parseTime(line.at);
     const state: IncidentState = states.get(line.fingerprint) ?? {
       fingerprint: line.fingerprint,

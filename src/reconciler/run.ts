@@ -9,7 +9,7 @@ import {
   advanceChronicle,
   appendLines,
   applyChronicle,
-  distill,
+  distillSorted,
   INCIDENTS_FILE,
   INSIGHTS_FILE,
   loadChronicle,
@@ -77,7 +77,7 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   }
   for (const [node, seen] of remote?.beats ?? []) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
   const adminChain = adminChainReport(model);
-  const chronicle = loadChronicle(sources.files);
+  const chronicle = loadChronicle(sources.files, model.chronicle);
   const input: ReconcileInput = {
     inventory: model.inventory,
     world: model.world,
@@ -93,12 +93,10 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const text = serializeResult(result);
   // Insights are as of the newest evidence, not the wall clock: a quiet homelab (heartbeats
   // only) must not rewrite them, or every day would bring commits with nothing new.
-  const lines = [...chronicle.history.incidents, ...advance.incidents];
-  const evidence = Math.max(
-    ...[...model.world.values()].map((o) => (o.kind === 'snapshot' ? Date.parse(o.snapshot.observed_at) : -Infinity)),
-    ...lines.map((line) => Date.parse(line.at)),
-  );
-  const insights = serializeInsights(distill(lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
+  let evidence = -Infinity;
+  for (const observation of model.world.values()) if (observation.kind === 'snapshot') evidence = Math.max(evidence, Date.parse(observation.snapshot.observed_at));
+  for (const lines of [chronicle.history.incidents, advance.incidents]) for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
+  const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
   const warnings = model.problems.filter((problem) => !new Set(model.fatal).has(problem));
 
   const file = path.join(options.repo, STATUS_FILE);

@@ -18,6 +18,7 @@ import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
 import { checkChronicleFile } from '../chronicle/check.js';
+import type { ParsedJsonLines } from '../chronicle/parse.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
@@ -38,6 +39,8 @@ export interface RepoModel {
   problems: Problem[];
   /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
   fatal: Problem[];
+  /** chronicle/*.jsonl (but admin.jsonl) as checked, by path: `loadChronicle` reuses them. */
+  chronicle: Map<string, ParsedJsonLines<unknown>>;
 }
 
 const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
@@ -131,6 +134,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     if (beat?.success && beat.data.node === match[1]) heartbeats.set(beat.data.node, parseTime(beat.data.seen_at));
   }
 
+  const chronicle = new Map<string, ParsedJsonLines<unknown>>();
   for (const file of sources.files) {
     if (file.path === ADMIN_FILE) continue;
     if (!(file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl'))) continue;
@@ -138,6 +142,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     const checked = checkChronicleFile(file);
     problems.push(...checked.fatal);
     worldProblems.push(...checked.repairable);
+    chronicle.set(file.path, checked.parsed);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
   const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
@@ -159,6 +164,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     admin,
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
+    chronicle,
   };
 }
 
