@@ -210,6 +210,11 @@ function sortProblemsList(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
 }
 
+/**
+ * Cross-file checks of services.yaml: duplicate names, depends_on and failover targets, and
+ * dependency cycles. Services are numbered (one number per `node/service`), so the graph
+ * walk compares numbers; the `node/service` text is built only for messages.
+ */
 function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>): Problem[] {
   const problems: Problem[] = [];
   const locators = new Map<string, Locator>();
@@ -220,38 +225,57 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
     problems.push(locator.problemAt(path, code, message));
   };
 
-  const known = new Set<string>();
+  // Numbers in the order of `node/service` text, which the walk below follows: nodes by
+  // `name/` (so "a-b/x" comes before "a/x"), then services by name.
+  const numbers = new Map<string, Map<string, number>>();
+  const nodeOf: string[] = [];
+  const serviceOf: string[] = [];
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const name of [...nodes.keys()].sort((a, b) => byText(`${a}/`, `${b}/`))) {
+    const node = nodes.get(name)!;
+    const own = new Map<string, number>();
+    numbers.set(name, own);
+    for (const service of [...new Set(node.services.map((s) => s.name))].sort(byText)) {
+      own.set(service, nodeOf.length);
+      nodeOf.push(name);
+      serviceOf.push(service);
+    }
+  }
+  const idOf = (n: number) => `${nodeOf[n]}/${serviceOf[n]}`;
+
   for (const node of nodes.values()) {
     const seen = new Set<string>();
     node.services.forEach((service, index) => {
       if (seen.has(service.name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice on ${node.name}`);
       seen.add(service.name);
-      known.add(`${node.name}/${service.name}`);
     });
   }
 
-  const edges = new Map<string, { target: string; index: number; dep: number }[]>();
+  // A service listed twice keeps the edges of its last entry.
+  const edges: { target: number; index: number; dep: number }[][] = Array.from({ length: nodeOf.length }, () => []);
   for (const node of nodes.values()) {
+    const own = numbers.get(node.name)!;
     node.services.forEach((service, index) => {
-      const id = `${node.name}/${service.name}`;
-      const out: { target: string; index: number; dep: number }[] = [];
+      const id = own.get(service.name)!;
+      const out: { target: number; index: number; dep: number }[] = [];
       service.depends_on.forEach((ref, dep) => {
         const target = resolveServiceRef(node.name, ref);
-        const full = `${target.node}/${target.service}`;
-        if (!nodes.has(target.node)) {
+        const services = numbers.get(target.node);
+        const number = services?.get(target.service);
+        if (!services) {
           const hint = closest(target.node, nodes.keys());
           at(node.name, ['services', index, 'depends_on', dep], 'unknown_node', `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-        } else if (!known.has(full)) {
+        } else if (number === undefined) {
           const names = nodes.get(target.node)!.services.map((s) => s.name);
           const hint = closest(target.service, names);
-          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${full}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-        } else if (full === id) {
-          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${id} depends on itself`);
+          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${target.node}/${target.service}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        } else if (number === id) {
+          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${idOf(id)} depends on itself`);
         } else {
-          out.push({ target: full, index, dep });
+          out.push({ target: number, index, dep });
         }
       });
-      edges.set(id, out);
+      edges[id] = out;
       service.failover.forEach((target, f) => {
         if (target === node.name) {
           at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: "${target}" is the service's own node; list other nodes`);
@@ -264,24 +288,25 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
   }
 
   // Depth-first search; each cycle is reported once, at the depends_on entry that closes it.
-  const state = new Map<string, 'active' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string) => {
-    state.set(id, 'active');
+  const ACTIVE = 1;
+  const DONE = 2;
+  const state = new Uint8Array(nodeOf.length);
+  const stack: number[] = [];
+  const visit = (id: number) => {
+    state[id] = ACTIVE;
     stack.push(id);
-    for (const edge of edges.get(id) ?? []) {
-      const seen = state.get(edge.target);
-      if (seen === 'active') {
-        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target];
-        const [node] = id.split('/');
-        at(node!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
-      } else if (seen === undefined) {
+    for (const edge of edges[id]!) {
+      const seen = state[edge.target];
+      if (seen === ACTIVE) {
+        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target].map(idOf);
+        at(nodeOf[id]!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
+      } else if (seen === 0) {
         visit(edge.target);
       }
     }
     stack.pop();
-    state.set(id, 'done');
+    state[id] = DONE;
   };
-  for (const id of [...edges.keys()].sort()) if (!state.has(id)) visit(id);
+  for (let id = 0; id < nodeOf.length; id++) if (state[id] === 0) visit(id);
   return problems;
 }
