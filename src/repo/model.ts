@@ -6,6 +6,7 @@ import {
   Policy,
   ServicesFile,
   WorldSnapshot,
+  fastParser,
   isName,
   parseTime,
   resolveServiceRef,
@@ -49,7 +50,13 @@ const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
 export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache } = {}): RepoModel {
   const cache = options.cache ?? new ParseCache();
-  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => parseCached(cache, file, schema);
+  // Compiled once per model: thousands of files share four schemas.
+  const validators = new Map<z.ZodType, (value: unknown) => z.ZodSafeParseResult<unknown>>();
+  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => {
+    let validate = validators.get(schema);
+    if (!validate) validators.set(schema, (validate = fastParser(schema)));
+    return parseCached(cache, file, schema, validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>);
+  };
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   const worldProblems: Problem[] = [];
@@ -176,7 +183,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
  */
 const SAME_AS_JSON = '=json';
 
-function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S): Parsed<z.output<S>> {
+function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S, validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>): Parsed<z.output<S>> {
   const digest = ParseCache.digest(file.text);
   const hit = cache.get(file.path, digest);
   if (hit === SAME_AS_JSON) {
@@ -187,13 +194,13 @@ function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, s
   }
   if (file.path.endsWith('.json')) {
     const data = parseData(file);
-    const result = data.ok ? schema.safeParse(data.value) : undefined;
+    const result = data.ok ? validate(data.value) : undefined;
     if (data.ok && result?.success) {
       cache.set(file.path, digest, sameData(data.value, result.data) ? SAME_AS_JSON : result.data);
       return { ok: true, value: result.data };
     }
   }
-  const parsed = parseSource(file, schema);
+  const parsed = parseSource(file, schema, validate);
   if (parsed.ok) cache.set(file.path, digest, parsed.value);
   return parsed;
 }
