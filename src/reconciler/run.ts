@@ -97,7 +97,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   for (const observation of model.world.values()) if (observation.kind === 'snapshot') evidence = Math.max(evidence, Date.parse(observation.snapshot.observed_at));
   for (const lines of [chronicle.history.incidents, advance.incidents]) for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
   const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
-  const warnings = model.problems.filter((problem) => !new Set(model.fatal).has(problem));
+  const fatal = new Set(model.fatal);
+  const warnings = model.problems.filter((problem) => !fatal.has(problem));
 
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;
