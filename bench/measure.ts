@@ -1,11 +1,12 @@
 /**
  * One benchmark worker: in a single process, interleaves `repeats` rounds of the floor
- * (read + parse only), a cold reconcile (no status, no cache) and a no-change reconcile,
+ * (read + parse only), a cold reconcile (no status, no caches) and a no-change reconcile,
  * so their ratios come from the same conditions. Prints one JSON line of timings (ms).
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runReconcile, STATUS_FILE } from '../src/reconciler/run.js';
+import { RUN_CACHE_FILE } from '../src/reconciler/run-cache.js';
 import { PARSE_CACHE_FILE } from '../src/repo/parse-cache-store.js';
 import { GENERATED_NOW } from './generate.js';
 import { floor } from './floor.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const cold = async () => {
     await rm(path.join(repo, STATUS_FILE), { force: true });
     await rm(path.join(repo, PARSE_CACHE_FILE), { force: true });
+    await rm(path.join(repo, RUN_CACHE_FILE), { force: true });
   };
   const samples = { floor: [] as number[], full: [] as number[], noChange: [] as number[] };
   // One untimed round warms the JIT for all three, as a long-running runner would be.

@@ -2,7 +2,7 @@ import { formatTime, parseTime, SEVERITY_RANK, EVENT_RANK, type Recommendation, 
 import type { ReconcileInput } from '../reconciler/reconcile.js';
 import { flappingPercent, stableAt } from './flapping.js';
 import { lineId, type IncidentEvent, type IncidentLine, type TransitionLine } from './line.js';
-import { foldIncidents, foldTransitions, type IncidentState, type Transition } from './state.js';
+import { foldSortedIncidents, foldTransitions, sortUnique, type IncidentState, type Transition } from './state.js';
 import { activeWindow, firstOutside, windowsFor } from './windows.js';
 
 export interface ChronicleHistory {
@@ -16,6 +16,13 @@ export interface ChronicleAdvance {
   transitions: TransitionLine[];
   /** The fold of all incident lines after this run. */
   state: Map<string, IncidentState>;
+  /** All incident lines after this run, in reading order without duplicates (`sortUnique`). */
+  lines: IncidentLine[];
+  /**
+   * The first instant after `now` at which a later `now` alone could change these lines (an
+   * offline node's incident escalating or settling), or Infinity: the run shortcut's limit.
+   */
+  changesAt: number;
 }
 
 const SEVERITIES: Severity[] = ['info', 'warning', 'critical'];
@@ -37,7 +44,8 @@ function isTracked(rec: Recommendation): boolean {
  * snapshot) keeps its state: no evidence is not evidence of recovery.
  */
 export function advanceChronicle(previous: ChronicleHistory, result: ReconcileResult, input: ReconcileInput): ChronicleAdvance {
-  const incidents = foldIncidents(previous.incidents);
+  const sorted = sortUnique(previous.incidents);
+  const incidents = foldSortedIncidents(sorted);
   const transitions = foldTransitions(previous.transitions);
   const recs = new Map(result.recommendations.filter(isTracked).map((rec) => [rec.id, rec]));
   const delayed = new Set(result.recommendations.filter((rec) => rec.drift === 'dependency_unavailable').map((rec) => `${rec.node}/${rec.service}`));
@@ -47,17 +55,23 @@ export function advanceChronicle(previous: ChronicleHistory, result: ReconcileRe
 
   const newIncidents: IncidentLine[] = [];
   const newTransitions: TransitionLine[] = [];
+  let changesAt = Infinity;
   for (const fingerprint of [...fingerprints].sort()) {
     const step = advanceFingerprint(fingerprint, recs.get(fingerprint), incidents.get(fingerprint), transitions.get(fingerprint) ?? [], input, result, delayed);
     newIncidents.push(...step.incidents);
     if (step.transition) newTransitions.push(step.transition);
+    changesAt = Math.min(changesAt, step.changesAt);
   }
-  return { incidents: newIncidents, transitions: newTransitions, state: foldIncidents([...previous.incidents, ...newIncidents]) };
+  // Most runs add no incident line: then the fold and the order of the history are the answer.
+  if (newIncidents.length === 0) return { incidents: newIncidents, transitions: newTransitions, state: incidents, lines: sorted, changesAt };
+  const lines = sortUnique([...previous.incidents, ...newIncidents]);
+  return { incidents: newIncidents, transitions: newTransitions, state: foldSortedIncidents(lines), lines, changesAt };
 }
 
 interface Step {
   incidents: IncidentLine[];
   transition?: TransitionLine;
+  changesAt: number;
 }
 
 function advanceFingerprint(
@@ -71,7 +85,7 @@ function advanceFingerprint(
 ): Step {
   const { policy, now } = input;
   const template = rec ?? incident?.last;
-  if (!template) return { incidents: [] };
+  if (!template) return { incidents: [], changesAt: Infinity };
   const node = template.node;
   const health = result.nodes[node]?.health;
   const observation = input.world.get(node);
@@ -112,7 +126,14 @@ function advanceFingerprint(
   }
 
   // How far this run's evidence reaches: offline is judged against --now, like staleness.
-  const evidence = raw === undefined ? null : raw === 'present' && isOfflineDrift ? now : (lastSeen ?? observedAt ?? null);
+  const evidenceIsNow = raw === 'present' && isOfflineDrift;
+  const evidence = raw === undefined ? null : evidenceIsNow ? now : (lastSeen ?? observedAt ?? null);
+  // Every comparison `threshold <= evidence` below reports its threshold when evidence is `now`.
+  let changesAt = Infinity;
+  const reached = (threshold: number) => {
+    if (evidenceIsNow && threshold > now) changesAt = Math.min(changesAt, threshold);
+    return evidence !== null && threshold <= evidence;
+  };
 
   const out: IncidentLine[] = [];
   const sim = {
@@ -154,7 +175,7 @@ function advanceFingerprint(
   const settle = (list: Transition[], horizon: number | null) => {
     if (!sim.flapping || list.length === 0 || horizon === null) return;
     const at = stableAt(times(list), policy.flapping_sample, policy.flapping_threshold_low);
-    if (at <= horizon) emit('stable', at, { state: list.at(-1)!.state });
+    if (horizon === evidence ? reached(at) : at <= horizon) emit('stable', at, { state: list.at(-1)!.state });
   };
 
   // Flapping: first let an earlier episode settle, then judge the new change.
@@ -167,7 +188,7 @@ function advanceFingerprint(
     }
     settle(changes, evidence);
   }
-  if (sim.flapping) return { incidents: out, ...(transition ? { transition } : {}) };
+  if (sim.flapping) return { incidents: out, ...(transition ? { transition } : {}), changesAt };
 
   const current = changes.at(-1);
   if (current?.state === 'present' && rec && evidence !== null) {
@@ -175,7 +196,7 @@ function advanceFingerprint(
     if (!sim.open) emit('opened', after(Math.max(current.at, sim.lastStableAt + SECOND), sim.lastLifecycleAt), { severity: rec.severity, recommendation: rec.event });
     // Escalation: one step up once open past escalate_after, never inside a maintenance window.
     const due = firstOutside(windows, (sim.openedAt ?? current.at) + policy.escalate_after);
-    const stepped = evidence >= due;
+    const stepped = reached(due);
     const severity = stepped ? SEVERITIES[Math.min(SEVERITY_RANK[rec.severity] + 1, 2)]! : rec.severity;
     const up = SEVERITY_RANK[severity] - SEVERITY_RANK[sim.severity];
     const eventUp = EVENT_RANK[sim.recommendation] - EVENT_RANK[rec.event];
@@ -184,10 +205,10 @@ function advanceFingerprint(
       const at = after(timeOnly ? due : (observedAt ?? parseTime(rec.since!)), sim.lastLifecycleAt);
       emit(up > 0 || (up === 0 && eventUp > 0) ? 'escalated' : 'deescalated', at, { severity, recommendation: rec.event });
     }
-  } else if (current?.state === 'clear' && sim.open && evidence !== null && evidence >= current.at + policy.stabilize_for) {
+  } else if (current?.state === 'clear' && sim.open && evidence !== null && reached(current.at + policy.stabilize_for)) {
     // Stabilization: resolved only after staying clear stabilize_for; the time is when it cleared.
     // After a flapping episode, the resolve follows the stable line so readers see it outside the episode.
     emit('resolved', after(Math.max(current.at, sim.lastStableAt + SECOND), sim.lastLifecycleAt));
   }
-  return { incidents: out, ...(transition ? { transition } : {}) };
+  return { incidents: out, ...(transition ? { transition } : {}), changesAt };
 }

@@ -29,40 +29,67 @@ export interface Insights {
 interface Tally {
   incidents: number;
   open: number;
-  repairs: number[];
+  /** Sum and count of repair times (ms), for MTTR. */
+  repairTotal: number;
+  repairs: number;
   longest: number;
-  outages: [number, number][];
+  outages?: [number, number][];
 }
 
-const tally = (): Tally => ({ incidents: 0, open: 0, repairs: [], longest: 0, outages: [] });
+/** One node's tallies: its own (when it is a target), its services', and services seen only in lines. */
+interface NodeTallies {
+  tally: Tally | undefined;
+  services: Map<string, Tally>;
+  unseen: Set<string> | undefined;
+}
+
+const tally = (): Tally => ({ incidents: 0, open: 0, repairTotal: 0, repairs: 0, longest: 0 });
 
 /**
  * status/insights.json from the chronicle: one sort and one pass, O(n log n) in lines.
  * `as_of` is --now floored to the hour, so a quiet homelab rewrites it at most hourly.
  */
 export function distill(lines: readonly IncidentLine[], now: number, inventory?: Inventory): Insights {
+  return distillSorted(sortUnique(lines), now, inventory);
+}
+
+/**
+ * `distill` of lines already in reading order without duplicates (`sortUnique`), for a caller
+ * that sorted them for its own fold. Targets are kept per node, so no `node/service` key is
+ * built until rendering, and a target without outages allocates none: at 20,000 services
+ * most are quiet.
+ */
+export function distillSorted(sortedLines: readonly IncidentLine[], now: number, inventory?: Inventory): Insights {
   const asOf = Math.floor(now / HOUR) * HOUR;
-  const services = new Map<string, Tally>();
-  const nodes = new Map<string, Tally>();
-  const servicesOf = new Map<string, Set<string>>();
-  const get = (map: Map<string, Tally>, key: string) => map.get(key) ?? (map.set(key, tally()), map.get(key)!);
+  const nodes = new Map<string, NodeTallies>();
+  const nodeOf = (name: string) => {
+    let entry = nodes.get(name);
+    if (!entry) nodes.set(name, (entry = { tally: undefined, services: new Map(), unseen: undefined }));
+    return entry;
+  };
+  const nodeTally = (entry: NodeTallies) => (entry.tally ??= tally());
+  const serviceTally = (entry: NodeTallies, service: string) => {
+    let target = entry.services.get(service);
+    if (!target) entry.services.set(service, (target = tally()));
+    return target;
+  };
   for (const node of inventory?.nodes.values() ?? []) {
-    get(nodes, node.name);
-    servicesOf.set(node.name, new Set(node.services.map((s) => s.name)));
-    for (const service of node.services) get(services, `${node.name}/${service.name}`);
+    const entry = nodeOf(node.name);
+    nodeTally(entry);
+    for (const service of node.services) serviceTally(entry, service.name);
   }
 
-  const sorted = sortUnique(lines).filter((line) => parseTime(line.at) <= now);
+  const sorted = sortedLines.filter((line) => parseTime(line.at) <= now);
   const opened = new Map<string, number>();
   const last = new Map<string, IncidentLine>();
   const flappingNow = new Set<string>();
   const episodes: { line: IncidentLine; start: number; end: number | null }[] = [];
   for (const line of sorted) {
     last.set(line.fingerprint, line);
-    if (line.service && !servicesOf.get(line.node)?.has(line.service)) {
-      const set = servicesOf.get(line.node) ?? new Set<string>();
-      set.add(line.service);
-      servicesOf.set(line.node, set);
+    // Services seen only in the chronicle still go down with their node (below).
+    if (line.service) {
+      const entry = nodeOf(line.node);
+      if (!entry.services.has(line.service)) (entry.unseen ??= new Set()).add(line.service);
     }
     if (line.event === 'opened' && !opened.has(line.fingerprint)) opened.set(line.fingerprint, parseTime(line.at));
     else if (line.event === 'resolved' && opened.has(line.fingerprint)) {
@@ -74,60 +101,70 @@ export function distill(lines: readonly IncidentLine[], now: number, inventory?:
   for (const [fingerprint, start] of opened) episodes.push({ line: last.get(fingerprint)!, start, end: null });
 
   for (const { line, start, end } of episodes) {
-    const targets = line.service ? [get(services, `${line.node}/${line.service}`), get(nodes, line.node)] : [get(nodes, line.node)];
+    const entry = nodeOf(line.node);
+    const node = nodeTally(entry);
+    const service = line.service ? serviceTally(entry, line.service) : undefined;
     const duration = (end ?? asOf) - start;
-    for (const target of targets) {
+    for (const target of service ? [service, node] : [node]) {
       target.incidents++;
       if (end === null) target.open++;
-      else target.repairs.push(end - start);
+      else {
+        target.repairTotal += end - start;
+        target.repairs++;
+      }
     }
     if (!OUTAGE_DRIFTS.has(line.drift)) continue;
     const down: [number, number] = [start, end ?? Math.max(asOf, start)];
-    if (line.service) {
-      const target = get(services, `${line.node}/${line.service}`);
-      target.outages.push(down);
+    if (!service) {
+      // An offline node takes its services down with it, including those only the chronicle names.
+      for (const name of entry.unseen ?? []) serviceTally(entry, name);
+      entry.unseen = undefined;
+    }
+    const targets = service ? [service] : [node, ...entry.services.values()];
+    for (const target of targets) {
+      (target.outages ??= []).push(down);
       target.longest = Math.max(target.longest, duration);
-    } else {
-      const node = get(nodes, line.node);
-      node.outages.push(down);
-      node.longest = Math.max(node.longest, duration);
-      // An offline node takes its services down with it.
-      for (const service of servicesOf.get(line.node) ?? []) {
-        const target = get(services, `${line.node}/${service}`);
-        target.outages.push(down);
-        target.longest = Math.max(target.longest, duration);
-      }
     }
   }
 
-  const render = (map: Map<string, Tally>) =>
-    Object.fromEntries(
-      [...map.keys()].sort().map((key) => {
-        const t = map.get(key)!;
-        const merged = merge(t.outages);
-        return [
-          key,
-          {
-            incidents: t.incidents,
-            open: t.open,
-            mttr_seconds: t.repairs.length ? Math.round(t.repairs.reduce((a, b) => a + b, 0) / t.repairs.length / 1000) : null,
-            longest_outage_seconds: Math.round(t.longest / 1000),
-            availability: Object.fromEntries(
-              Object.entries(WINDOWS).map(([name, size]) => [name, availability(merged, asOf - size, asOf)]),
-            ) as TargetInsights['availability'],
-          } satisfies TargetInsights,
-        ];
-      }),
-    );
+  const summarize = (t: Tally): TargetInsights => {
+    const merged = t.outages ? merge(t.outages) : undefined;
+    return {
+      incidents: t.incidents,
+      open: t.open,
+      mttr_seconds: t.repairs ? Math.round(t.repairTotal / t.repairs / 1000) : null,
+      longest_outage_seconds: Math.round(t.longest / 1000),
+      availability: merged
+        ? { '24h': availability(merged, asOf - WINDOWS['24h'], asOf), '7d': availability(merged, asOf - WINDOWS['7d'], asOf), '30d': availability(merged, asOf - WINDOWS['30d'], asOf) }
+        : { '24h': 100, '7d': 100, '30d': 100 },
+    };
+  };
+  // Keys in the order of their `node/service` text: nodes by `name/` ("a-b/" sorts before "a/").
+  const services: Record<string, TargetInsights> = {};
+  const offenders: Insights['top_offenders'] = [];
+  for (const name of [...nodes.keys()].sort(bySlashed)) {
+    const entry = nodes.get(name)!;
+    for (const service of [...entry.services.keys()].sort()) {
+      const t = entry.services.get(service)!;
+      const target = `${name}/${service}`;
+      services[target] = summarize(t);
+      if (t.incidents > 0) offenders.push({ target, incidents: t.incidents, outage_seconds: t.outages ? Math.round(downtime(merge(t.outages), -Infinity, asOf) / 1000) : 0 });
+    }
+  }
+  const nodeInsights: Record<string, TargetInsights> = {};
+  for (const name of [...nodes.keys()].sort()) {
+    const t = nodes.get(name)!.tally;
+    if (t) nodeInsights[name] = summarize(t);
+  }
 
   const flapping = [...flappingNow].sort();
-  const top = [...services]
-    .map(([target, t]) => ({ target, incidents: t.incidents, outage_seconds: Math.round(downtime(merge(t.outages), -Infinity, asOf) / 1000) }))
-    .filter((entry) => entry.incidents > 0)
+  const top = offenders
     .sort((a, b) => b.incidents - a.incidents || b.outage_seconds - a.outage_seconds || (a.target < b.target ? -1 : 1))
     .slice(0, 10);
-  return { as_of: formatTime(asOf), lines: sorted.length, services: render(services), nodes: render(nodes), flapping, top_offenders: top };
+  return { as_of: formatTime(asOf), lines: sorted.length, services, nodes: nodeInsights, flapping, top_offenders: top };
 }
+
+const bySlashed = (a: string, b: string) => (`${a}/` < `${b}/` ? -1 : 1);
 
 function merge(intervals: [number, number][]): [number, number][] {
   const sorted = [...intervals].sort((a, b) => a[0] - b[0]);

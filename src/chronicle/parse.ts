@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
+import { fastParser } from '../model/fast-parse.js';
 
 export interface ParsedJsonLines<T> {
   lines: T[];
@@ -17,6 +18,7 @@ export interface ParsedJsonLines<T> {
  * which is safe to drop because appends are whole lines and nothing else follows it.
  */
 export function parseJsonLines<S extends z.ZodType>(file: string, text: string, schema: S): ParsedJsonLines<z.output<S>> {
+  const validate = fastParser(schema);
   const lines: z.output<S>[] = [];
   const problems: Problem[] = [];
   const segments = text.split('\n');
@@ -34,7 +36,7 @@ export function parseJsonLines<S extends z.ZodType>(file: string, text: string, 
       error = 'not JSON';
     }
     if (error === undefined) {
-      const result = schema.safeParse(value);
+      const result = validate(value);
       if (result.success) {
         lines.push(result.data);
         if (last) missingNewline = true;

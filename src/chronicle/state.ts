@@ -34,8 +34,13 @@ export function sortUnique<T extends { id: string; at: string; fingerprint: stri
 }
 
 export function foldIncidents(lines: readonly IncidentLine[]): Map<string, IncidentState> {
+  return foldSortedIncidents(sortUnique(lines));
+}
+
+/** `foldIncidents` of lines already in reading order without duplicates (`sortUnique`). */
+export function foldSortedIncidents(sorted: readonly IncidentLine[]): Map<string, IncidentState> {
   const states = new Map<string, IncidentState>();
-  for (const line of sortUnique(lines)) states.set(line.fingerprint, stepIncident(states.get(line.fingerprint), line));
+  for (const line of sorted) states.set(line.fingerprint, stepIncident(states.get(line.fingerprint), line));
   return states;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Problem } from '../errors/problem.js';
 import type { ChronicleHistory } from './advance.js';
 import { IncidentLine, INCIDENTS_FILE, serializeLine, TransitionLine, TRANSITIONS_FILE } from './line.js';
-import { parseJsonLines } from './parse.js';
+import { parseJsonLines, type ParsedJsonLines } from './parse.js';
 
 export interface LoadedChronicle {
   history: ChronicleHistory;
@@ -16,11 +16,14 @@ export interface LoadedChronicle {
   missingNewline: Set<string>;
 }
 
-/** Interprets the chronicle files read with the repo (pure). */
-export function loadChronicle(files: readonly { path: string; text: string }[]): LoadedChronicle {
+/**
+ * Interprets the chronicle files read with the repo (pure). `parsed` holds files already
+ * parsed with their line schemas (`RepoModel.chronicle`), by path.
+ */
+export function loadChronicle(files: readonly { path: string; text: string }[], parsed: ReadonlyMap<string, ParsedJsonLines<unknown>> = new Map()): LoadedChronicle {
   const text = (name: string) => files.find((file) => file.path === name)?.text ?? '';
-  const incidents = parseJsonLines(INCIDENTS_FILE, text(INCIDENTS_FILE), IncidentLine);
-  const transitions = parseJsonLines(TRANSITIONS_FILE, text(TRANSITIONS_FILE), TransitionLine);
+  const incidents = (parsed.get(INCIDENTS_FILE) as ParsedJsonLines<IncidentLine> | undefined) ?? parseJsonLines(INCIDENTS_FILE, text(INCIDENTS_FILE), IncidentLine);
+  const transitions = (parsed.get(TRANSITIONS_FILE) as ParsedJsonLines<TransitionLine> | undefined) ?? parseJsonLines(TRANSITIONS_FILE, text(TRANSITIONS_FILE), TransitionLine);
   const repairs: LoadedChronicle['repairs'] = [];
   const missingNewline = new Set<string>();
   for (const [file, parsed] of [[INCIDENTS_FILE, incidents], [TRANSITIONS_FILE, transitions]] as const) {

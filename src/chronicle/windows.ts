@@ -29,3 +29,17 @@ export function firstOutside(windows: readonly MaintenanceWindow[], at: number):
   }
   return time;
 }
+
+/**
+ * The first instant after `at` at which `activeWindow` of any of these windows can change:
+ * the next scheduled start, or the end of the window started last. Infinity without windows.
+ */
+export function nextWindowChange(windows: readonly MaintenanceWindow[], at: number): number {
+  let next = Infinity;
+  for (const window of windows) {
+    next = Math.min(next, CronExpressionParser.parse(window.cron, { currentDate: new Date(at), tz: 'UTC' }).next().getTime());
+    const start = CronExpressionParser.parse(window.cron, { currentDate: new Date(at + 1), tz: 'UTC' }).prev().getTime();
+    if (start + window.duration > at) next = Math.min(next, start + window.duration);
+  }
+  return next;
+}

@@ -238,3 +238,26 @@ function waysOut(node: string, blockers: readonly DrainBlocker[]): string[] {
   out.push(`labwarden maintenance uncordon ${node} (cancel the drain; the node takes placements again)`);
   return out;
 }
+
+/**
+ * The first instant after `now` at which `deriveNodeStates` could change with `now` alone:
+ * a drain or exit reaching drain_timeout, a Recovery reaching recovery_window. Conservative
+ * (a candidate that turns out not to matter only ends a shortcut early); Infinity when no
+ * node is in or leaving maintenance. Liveness changes are the caller's (`livenessChangesAt`).
+ */
+export function maintenanceChangesAt(events: readonly AdminEvent[], views: ReadonlyMap<string, MaintenanceView>, policy: Policy, now: number): number {
+  let next = Infinity;
+  const consider = (at: number) => {
+    if (at > now) next = Math.min(next, at);
+  };
+  for (const [name, intent] of foldIntents(events)) {
+    if (intent.mode === 'none' || intent.at === null) continue;
+    consider(intent.at + policy.drain_timeout);
+    if (intent.mode === 'exiting') {
+      consider(intent.at + policy.recovery_window);
+      const observed = views.get(name)?.snapshot?.observed_at;
+      if (observed) consider(parseTime(observed) + policy.recovery_window);
+    }
+  }
+  return next;
+}

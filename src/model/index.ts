@@ -6,3 +6,4 @@ export * from './policy.js';
 export * from './recommendation.js';
 export * from './admin.js';
 export * from './maintenance-window.js';
+export * from './fast-parse.js';

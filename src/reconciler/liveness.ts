@@ -43,3 +43,11 @@ export function assessNode(
   }
   return { node, health: 'online', snapshot, lastSeen, reason: 'online', since: null };
 }
+
+/**
+ * The first instant at which `assessNode` could judge this node differently as `now` moves
+ * on (an online node goes stale), or Infinity. Only staleness depends on `now`.
+ */
+export function livenessChangesAt(view: NodeView, policy: Policy): number {
+  return view.health === 'online' && view.lastSeen !== null ? view.lastSeen + policy.stale_after : Infinity;
+}

@@ -9,7 +9,7 @@ import {
   advanceChronicle,
   appendLines,
   applyChronicle,
-  distill,
+  distillSorted,
   INCIDENTS_FILE,
   INSIGHTS_FILE,
   loadChronicle,
@@ -18,7 +18,9 @@ import {
   TRANSITIONS_FILE,
   type IncidentLine,
 } from '../chronicle/index.js';
+import { resultChangesAt } from './changes-at.js';
 import { reconcile, type ReconcileInput } from './reconcile.js';
+import { loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
 import { serializeResult } from './serialize.js';
 
 export const STATUS_FILE = 'status/recommendations.json';
@@ -44,6 +46,21 @@ export interface ReconcileRun {
  */
 export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
   const sources = await readRepoSources(options.repo);
+  // The heartbeat branches are an input like the files: fetched first, so that the run
+  // shortcut sees them. A fetch failure is reported after the problems in the files.
+  const remote: { beats?: Map<string, number>; error?: GitError } | undefined = options.heartbeatRemote
+    ? await readHeartbeatBranches(options.repo, options.heartbeatRemote).then(
+        (beats) => ({ beats }),
+        (error: unknown) => {
+          if (!(error instanceof GitError)) throw error;
+          return { error };
+        },
+      )
+    : undefined;
+  const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats);
+  const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now);
+  if (shortcut) return shortcut;
+
   const { cache, fingerprint } = loadParseCache(options.repo);
   const model = buildRepoModel(sources, { cache });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
@@ -55,15 +72,12 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   }
   const heartbeats = new Map(model.heartbeats);
   // The heartbeat branches (labwarden/heartbeat/<node>) only ever add liveness: take the later time.
-  if (options.heartbeatRemote) {
-    const remote = await readHeartbeatBranches(options.repo, options.heartbeatRemote).catch((error: unknown) => {
-      if (!(error instanceof GitError)) throw error;
-      throw new UserError(`could not fetch the heartbeat branches from "${options.heartbeatRemote}": ${error.message}`, { hint: 'Check the remote name and that it is reachable, or run without --heartbeat-remote.' });
-    });
-    for (const [node, seen] of remote) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
+  if (remote?.error) {
+    throw new UserError(`could not fetch the heartbeat branches from "${options.heartbeatRemote}": ${remote.error.message}`, { hint: 'Check the remote name and that it is reachable, or run without --heartbeat-remote.' });
   }
+  for (const [node, seen] of remote?.beats ?? []) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
   const adminChain = adminChainReport(model);
-  const chronicle = loadChronicle(sources.files);
+  const chronicle = loadChronicle(sources.files, model.chronicle);
   const input: ReconcileInput = {
     inventory: model.inventory,
     world: model.world,
@@ -79,12 +93,12 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const text = serializeResult(result);
   // Insights are as of the newest evidence, not the wall clock: a quiet homelab (heartbeats
   // only) must not rewrite them, or every day would bring commits with nothing new.
-  const lines = [...chronicle.history.incidents, ...advance.incidents];
-  const evidence = Math.max(
-    ...[...model.world.values()].map((o) => (o.kind === 'snapshot' ? Date.parse(o.snapshot.observed_at) : -Infinity)),
-    ...lines.map((line) => Date.parse(line.at)),
-  );
-  const insights = serializeInsights(distill(lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
+  let evidence = -Infinity;
+  for (const observation of model.world.values()) if (observation.kind === 'snapshot') evidence = Math.max(evidence, Date.parse(observation.snapshot.observed_at));
+  for (const lines of [chronicle.history.incidents, advance.incidents]) for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
+  const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
+  const fatal = new Set(model.fatal);
+  const warnings = model.problems.filter((problem) => !fatal.has(problem));
 
   const file = path.join(options.repo, STATUS_FILE);
   const changed = (await readIfExists(file)) !== text;
@@ -95,15 +109,35 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     await appendLines(options.repo, INCIDENTS_FILE, advance.incidents, chronicle.missingNewline.has(INCIDENTS_FILE));
     written = changed ? await writeIfChanged(file, text) : false;
     await writeIfChanged(path.join(options.repo, INSIGHTS_FILE), insights);
+    // Only a fixed point is stored: a run that appended or repaired changed its own inputs.
+    const fixedPoint = advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
+    const until = resultChangesAt(input, model.admin.events, advance, evidence);
+    if (runKey !== undefined && fixedPoint && until > options.now) {
+      await saveRunRecord(options.repo, { fingerprint: runKey, from: options.now, until, status: textDigest(text), insights: textDigest(insights), warnings });
+    }
   }
-  const fatal = new Set(model.fatal);
   return {
     result,
     text,
     changed,
     written,
-    warnings: model.problems.filter((problem) => !fatal.has(problem)),
+    warnings,
     incidents: advance.incidents,
     repaired: chronicle.repairs.map((repair) => repair.problem),
   };
+}
+
+/**
+ * The no-change path: the inputs are byte for byte those of a stored fixed-point run, `now`
+ * is within the span over which its conclusion holds, and status/ still holds what it wrote.
+ * Then nothing is parsed, validated or written, and the result is the stored one.
+ */
+async function takeShortcut(repo: string, fingerprint: string, now: number): Promise<ReconcileRun | undefined> {
+  const record = loadRunRecord(repo, fingerprint, now);
+  if (!record) return undefined;
+  const text = await readIfExists(path.join(repo, STATUS_FILE));
+  if (text === undefined || textDigest(text) !== record.status) return undefined;
+  const insights = await readIfExists(path.join(repo, INSIGHTS_FILE));
+  if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
+  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [] };
 }

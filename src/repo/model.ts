@@ -6,6 +6,7 @@ import {
   Policy,
   ServicesFile,
   WorldSnapshot,
+  fastParser,
   isName,
   parseTime,
   resolveServiceRef,
@@ -18,6 +19,7 @@ import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
 import { checkChronicleFile } from '../chronicle/check.js';
+import type { ParsedJsonLines } from '../chronicle/parse.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
@@ -38,6 +40,8 @@ export interface RepoModel {
   problems: Problem[];
   /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
   fatal: Problem[];
+  /** chronicle/*.jsonl (but admin.jsonl) as checked, by path: `loadChronicle` reuses them. */
+  chronicle: Map<string, ParsedJsonLines<unknown>>;
 }
 
 const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
@@ -46,7 +50,13 @@ const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
 export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache } = {}): RepoModel {
   const cache = options.cache ?? new ParseCache();
-  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => parseCached(cache, file, schema);
+  // Compiled once per model: thousands of files share four schemas.
+  const validators = new Map<z.ZodType, (value: unknown) => z.ZodSafeParseResult<unknown>>();
+  const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => {
+    let validate = validators.get(schema);
+    if (!validate) validators.set(schema, (validate = fastParser(schema)));
+    return parseCached(cache, file, schema, validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>);
+  };
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   const worldProblems: Problem[] = [];
@@ -131,6 +141,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     if (beat?.success && beat.data.node === match[1]) heartbeats.set(beat.data.node, parseTime(beat.data.seen_at));
   }
 
+  const chronicle = new Map<string, ParsedJsonLines<unknown>>();
   for (const file of sources.files) {
     if (file.path === ADMIN_FILE) continue;
     if (!(file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl'))) continue;
@@ -138,6 +149,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     const checked = checkChronicleFile(file);
     problems.push(...checked.fatal);
     worldProblems.push(...checked.repairable);
+    chronicle.set(file.path, checked.parsed);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
   const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
@@ -159,6 +171,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     admin,
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
+    chronicle,
   };
 }
 
@@ -170,7 +183,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
  */
 const SAME_AS_JSON = '=json';
 
-function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S): Parsed<z.output<S>> {
+function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S, validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>): Parsed<z.output<S>> {
   const digest = ParseCache.digest(file.text);
   const hit = cache.get(file.path, digest);
   if (hit === SAME_AS_JSON) {
@@ -181,13 +194,13 @@ function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, s
   }
   if (file.path.endsWith('.json')) {
     const data = parseData(file);
-    const result = data.ok ? schema.safeParse(data.value) : undefined;
+    const result = data.ok ? validate(data.value) : undefined;
     if (data.ok && result?.success) {
       cache.set(file.path, digest, sameData(data.value, result.data) ? SAME_AS_JSON : result.data);
       return { ok: true, value: result.data };
     }
   }
-  const parsed = parseSource(file, schema);
+  const parsed = parseSource(file, schema, validate);
   if (parsed.ok) cache.set(file.path, digest, parsed.value);
   return parsed;
 }
@@ -204,6 +217,11 @@ function sortProblemsList(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
 }
 
+/**
+ * Cross-file checks of services.yaml: duplicate names, depends_on and failover targets, and
+ * dependency cycles. Services are numbered (one number per `node/service`), so the graph
+ * walk compares numbers; the `node/service` text is built only for messages.
+ */
 function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>): Problem[] {
   const problems: Problem[] = [];
   const locators = new Map<string, Locator>();
@@ -214,38 +232,57 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
     problems.push(locator.problemAt(path, code, message));
   };
 
-  const known = new Set<string>();
+  // Numbers in the order of `node/service` text, which the walk below follows: nodes by
+  // `name/` (so "a-b/x" comes before "a/x"), then services by name.
+  const numbers = new Map<string, Map<string, number>>();
+  const nodeOf: string[] = [];
+  const serviceOf: string[] = [];
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const name of [...nodes.keys()].sort((a, b) => byText(`${a}/`, `${b}/`))) {
+    const node = nodes.get(name)!;
+    const own = new Map<string, number>();
+    numbers.set(name, own);
+    for (const service of [...new Set(node.services.map((s) => s.name))].sort(byText)) {
+      own.set(service, nodeOf.length);
+      nodeOf.push(name);
+      serviceOf.push(service);
+    }
+  }
+  const idOf = (n: number) => `${nodeOf[n]}/${serviceOf[n]}`;
+
   for (const node of nodes.values()) {
     const seen = new Set<string>();
     node.services.forEach((service, index) => {
       if (seen.has(service.name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice on ${node.name}`);
       seen.add(service.name);
-      known.add(`${node.name}/${service.name}`);
     });
   }
 
-  const edges = new Map<string, { target: string; index: number; dep: number }[]>();
+  // A service listed twice keeps the edges of its last entry.
+  const edges: { target: number; index: number; dep: number }[][] = Array.from({ length: nodeOf.length }, () => []);
   for (const node of nodes.values()) {
+    const own = numbers.get(node.name)!;
     node.services.forEach((service, index) => {
-      const id = `${node.name}/${service.name}`;
-      const out: { target: string; index: number; dep: number }[] = [];
+      const id = own.get(service.name)!;
+      const out: { target: number; index: number; dep: number }[] = [];
       service.depends_on.forEach((ref, dep) => {
         const target = resolveServiceRef(node.name, ref);
-        const full = `${target.node}/${target.service}`;
-        if (!nodes.has(target.node)) {
+        const services = numbers.get(target.node);
+        const number = services?.get(target.service);
+        if (!services) {
           const hint = closest(target.node, nodes.keys());
           at(node.name, ['services', index, 'depends_on', dep], 'unknown_node', `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-        } else if (!known.has(full)) {
+        } else if (number === undefined) {
           const names = nodes.get(target.node)!.services.map((s) => s.name);
           const hint = closest(target.service, names);
-          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${full}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-        } else if (full === id) {
-          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${id} depends on itself`);
+          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${target.node}/${target.service}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        } else if (number === id) {
+          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${idOf(id)} depends on itself`);
         } else {
-          out.push({ target: full, index, dep });
+          out.push({ target: number, index, dep });
         }
       });
-      edges.set(id, out);
+      edges[id] = out;
       service.failover.forEach((target, f) => {
         if (target === node.name) {
           at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: "${target}" is the service's own node; list other nodes`);
@@ -258,24 +295,25 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
   }
 
   // Depth-first search; each cycle is reported once, at the depends_on entry that closes it.
-  const state = new Map<string, 'active' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string) => {
-    state.set(id, 'active');
+  const ACTIVE = 1;
+  const DONE = 2;
+  const state = new Uint8Array(nodeOf.length);
+  const stack: number[] = [];
+  const visit = (id: number) => {
+    state[id] = ACTIVE;
     stack.push(id);
-    for (const edge of edges.get(id) ?? []) {
-      const seen = state.get(edge.target);
-      if (seen === 'active') {
-        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target];
-        const [node] = id.split('/');
-        at(node!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
-      } else if (seen === undefined) {
+    for (const edge of edges[id]!) {
+      const seen = state[edge.target];
+      if (seen === ACTIVE) {
+        const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target].map(idOf);
+        at(nodeOf[id]!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
+      } else if (seen === 0) {
         visit(edge.target);
       }
     }
     stack.pop();
-    state.set(id, 'done');
+    state[id] = DONE;
   };
-  for (const id of [...edges.keys()].sort()) if (!state.has(id)) visit(id);
+  for (let id = 0; id < nodeOf.length; id++) if (state[id] === 0) visit(id);
   return problems;
 }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
+import { codeFingerprint } from './code-fingerprint.js';
 import { ParseCache } from './parse-cache.js';
 
 /** Git-ignored, like heartbeats: a local speed-up, never part of the repo's history. */
@@ -12,23 +11,14 @@ const FORMAT = 1;
 
 /**
  * What the cached values depend on besides the file bytes: the schemas and parsers (the
- * code of src/model and src/repo, hashed). Stored as JSON: schema outputs are plain data
- * (strings, numbers, booleans, arrays, objects), and JSON.parse is the fastest loader.
+ * code of src/model and src/repo). Stored as JSON: schema outputs are plain data (strings,
+ * numbers, booleans, arrays, objects), and JSON.parse is the fastest loader.
  */
-function codeFingerprint(): string {
-  const hash = createHash('sha1').update(`${FORMAT}\0`);
-  for (const part of ['../model/', './']) {
-    const dir = fileURLToPath(new URL(part, import.meta.url));
-    for (const name of readdirSync(dir).sort()) {
-      if (/\.(js|ts)$/.test(name) && !/\.test\.|\.d\.ts$/.test(name)) hash.update(name).update(readFileSync(path.join(dir, name)));
-    }
-  }
-  return hash.digest('base64');
-}
+const codeFingerprintOfParsers = () => codeFingerprint(FORMAT, ['model', 'repo']);
 
 /** The cache stored by the last run, or an empty one when it is missing, stale or unreadable. */
 export function loadParseCache(repo: string): { cache: ParseCache; fingerprint: string } {
-  const fingerprint = codeFingerprint();
+  const fingerprint = codeFingerprintOfParsers();
   try {
     const stored = JSON.parse(readFileSync(path.join(repo, PARSE_CACHE_FILE), 'utf8')) as { fingerprint?: unknown; entries?: unknown };
     if (stored?.fingerprint !== fingerprint || !Array.isArray(stored.entries)) return { cache: new ParseCache(), fingerprint };

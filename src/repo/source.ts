@@ -18,12 +18,17 @@ type Segment = string | number;
 /**
  * Parses and validates one file. The fast parser (js-yaml, or JSON.parse) handles the
  * common case; positions are needed only to report problems, so the position-keeping
- * `yaml` document is built only when something is wrong.
+ * `yaml` document is built only when something is wrong. `validate` is the schema's check
+ * (`fastParser(schema)` for many files), which must give what `schema.safeParse` gives.
  */
-export function parseSource<S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> {
+export function parseSource<S extends z.ZodType>(
+  file: SourceFile,
+  schema: S,
+  validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>> = (value) => schema.safeParse(value),
+): Parsed<z.output<S>> {
   const data = parseData(file);
   if (!data.ok) return data;
-  const result = schema.safeParse(data.value);
+  const result = validate(data.value);
   if (result.success) return { ok: true, value: result.data };
   const locator = new Locator(file);
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, data.value, schema, locator));

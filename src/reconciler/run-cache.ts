@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { Problem } from '../errors/problem.js';
+import { codeFingerprint } from '../repo/code-fingerprint.js';
+import type { RepoSources } from '../repo/index.js';
+
+/**
+ * The run shortcut: what the last reconcile concluded, keyed by a digest of everything it
+ * read, and the span of `now` over which that conclusion holds. Git-ignored, like the parse
+ * cache; correctness never depends on it (missing, corrupt or stale: a full run).
+ */
+export const RUN_CACHE_FILE = '.labwarden/cache/run.json';
+const FORMAT = 1;
+/** Every folder whose code decides the outputs of a run. */
+const CODE = ['model', 'repo', 'reconciler', 'chronicle', 'maintenance', 'errors'] as const;
+
+export interface RunRecord {
+  /** `runFingerprint` of the inputs. */
+  fingerprint: string;
+  /** The outputs are these for every `now` with from <= now < until (ms). */
+  from: number;
+  until: number;
+  /** Digests of status/recommendations.json and status/insights.json as written. */
+  status: string;
+  insights: string;
+  /** The run's warnings (world snapshot problems), as `runReconcile` returns them. */
+  warnings: Problem[];
+}
+
+export function textDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/**
+ * A digest of every input of a run: the code, the host folders, every file read (path and
+ * bytes) and the heartbeat branches fetched. Lengths are part of it, so no two different
+ * inputs run together into the same bytes.
+ */
+export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyMap<string, number> | undefined): string {
+  const hash = createHash('sha1').update(codeFingerprint(FORMAT, CODE)).update('\0');
+  hash.update(JSON.stringify([...sources.hostDirs].sort()));
+  for (const file of [...sources.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    hash.update(`\0${file.path}\0${file.text.length}\0`).update(file.text);
+  }
+  hash.update(`\0remote\0${JSON.stringify(remoteHeartbeats ? [...remoteHeartbeats].sort(([a], [b]) => (a < b ? -1 : 1)) : null)}`);
+  return hash.digest('base64');
+}
+
+/** The stored record when its inputs are these and `now` lies within its span. */
+export function loadRunRecord(repo: string, fingerprint: string, now: number): RunRecord | undefined {
+  try {
+    const stored = JSON.parse(readFileSync(path.join(repo, RUN_CACHE_FILE), 'utf8')) as Partial<RunRecord> | null;
+    if (stored?.fingerprint !== fingerprint || typeof stored.from !== 'number' || typeof stored.until !== 'number') return undefined;
+    if (!(stored.from <= now && now < stored.until)) return undefined;
+    if (typeof stored.status !== 'string' || typeof stored.insights !== 'string' || !Array.isArray(stored.warnings)) return undefined;
+    return stored as RunRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort, like the parse cache: a read-only or full disk only costs speed. */
+export async function saveRunRecord(repo: string, record: RunRecord): Promise<boolean> {
+  try {
+    const file = path.join(repo, RUN_CACHE_FILE);
+    await mkdir(path.dirname(file), { recursive: true });
+    // JSON has no Infinity: an unbounded span is stored as the largest safe time.
+    await writeFileAtomic(file, JSON.stringify({ ...record, until: Number.isFinite(record.until) ? record.until : Number.MAX_SAFE_INTEGER }), { fsync: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
