@@ -7,7 +7,7 @@ import { appendAdminEvent } from '../src/maintenance/append.js';
 import { runReconcile } from '../src/reconciler/run.js';
 import { RUN_CACHE_FILE } from '../src/reconciler/run-cache.js';
 import { PARSE_CACHE_FILE } from '../src/repo/parse-cache-store.js';
-import { cleanupRepos, makeRepo, tempDir } from './helpers/repo.js';
+import { cleanupRepos, copyDemo, makeRepo, runCli, tempDir } from './helpers/repo.js';
 
 afterAll(cleanupRepos);
 
@@ -56,6 +56,17 @@ const node = (observedAt: string, status = 'ok', detail = 'fine') =>
   stringify({ node: 'n0', observed_at: observedAt, status: 'online', services: [{ name: 'web', status, detail }] });
 
 describe('the run shortcut', () => {
+  it('survives the reconciler heartbeat the CLI leaves behind (a later `now`, same inputs)', async () => {
+    const repo = await copyDemo();
+    expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z'])).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe('2026-11-22T10:05:00Z');
+    await rm(path.join(repo, PARSE_CACHE_FILE));
+    expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:06:00Z'])).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe('2026-11-22T10:06:00Z');
+    // Nothing was parsed: the run took the shortcut although its own heartbeat had changed.
+    expect(await readFile(path.join(repo, PARSE_CACHE_FILE)).catch(() => undefined)).toBeUndefined();
+  });
+
   it('is taken for identical inputs and ends when a node goes stale by `now` alone', async () => {
     const [repo, twin] = await twins({
       'inventory/hosts/n0/services.yaml': stringify({ services: [{ name: 'web' }] }),

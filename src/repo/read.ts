@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors/problem.js';
+import { isName } from '../model/names.js';
 import type { SourceFile } from './source.js';
 import type { RepoSources } from './model.js';
 
@@ -43,8 +44,10 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   for (const entry of await list(path.join(root, 'chronicle'))) {
     if (entry.isFile() && entry.name.endsWith('.jsonl')) wanted.push(`chronicle/${entry.name}`);
   }
+  // Only node heartbeats are inputs: the reconciler's own (`_reconciler.json`, rewritten by every
+  // run) would otherwise change the inputs of the next run and defeat the run shortcut.
   for (const entry of await list(path.join(root, '.labwarden/heartbeats'))) {
-    if (entry.isFile() && entry.name.endsWith('.json')) wanted.push(`.labwarden/heartbeats/${entry.name}`);
+    if (entry.isFile() && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   const files = wanted.map((relative) => readOptional(root, relative)).filter((file): file is SourceFile => file !== undefined);
   return { hostDirs, files };
