@@ -20,7 +20,7 @@ import {
 } from '../chronicle/index.js';
 import { resultChangesAt } from './changes-at.js';
 import { reconcile, type ReconcileInput } from './reconcile.js';
-import { loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
+import { fileDigests, loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
 import { serializeResult } from './serialize.js';
 
 export const STATUS_FILE = 'status/recommendations.json';
@@ -57,12 +57,13 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
         },
       )
     : undefined;
-  const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats);
+  const digests = fileDigests(sources);
+  const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats, digests);
   const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now);
   if (shortcut) return shortcut;
 
   const { cache, fingerprint } = loadParseCache(options.repo);
-  const model = buildRepoModel(sources, { cache });
+  const model = buildRepoModel(sources, { cache, digests });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
   if (model.fatal.length > 0) {
     throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state or chronicle; nothing written`, {

@@ -48,14 +48,16 @@ const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
 const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
-export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache } = {}): RepoModel {
+export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache; digests?: ReadonlyMap<string, string> } = {}): RepoModel {
   const cache = options.cache ?? new ParseCache();
+  // `ParseCache.digest` of each file, when the caller has already hashed them (the run shortcut).
+  const digestOf = (file: SourceFile) => options.digests?.get(file.path) ?? ParseCache.digest(file.text);
   // Compiled once per model: thousands of files share four schemas.
   const validators = new Map<z.ZodType, (value: unknown) => z.ZodSafeParseResult<unknown>>();
   const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => {
     let validate = validators.get(schema);
     if (!validate) validators.set(schema, (validate = fastParser(schema)));
-    return parseCached(cache, file, schema, validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>);
+    return parseCached(cache, file, digestOf(file), schema, validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>);
   };
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
@@ -183,8 +185,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
  */
 const SAME_AS_JSON = '=json';
 
-function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, schema: S, validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>): Parsed<z.output<S>> {
-  const digest = ParseCache.digest(file.text);
+function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, digest: string, schema: S, validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>): Parsed<z.output<S>> {
   const hit = cache.get(file.path, digest);
   if (hit === SAME_AS_JSON) {
     const data = parseData(file);
