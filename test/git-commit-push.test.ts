@@ -171,6 +171,7 @@ describe('classifyRemoteError', () => {
   it.each([
     [' ! [rejected]        HEAD -> main (fetch first)\nerror: failed to push some refs', 'rejected'],
     [' ! [rejected]        HEAD -> main (non-fast-forward)', 'rejected'],
+    ["error: failed to push some refs to '/tmp/remote.git'\nhint: Updates were rejected because the remote contains work that you do\nhint: not have locally.", 'rejected'],
     ["remote: Permission to me/lab.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/me/lab.git/': The requested URL returned error: 403", 'auth_failed'],
     ["fatal: could not read Username for 'https://github.com': No such device or address", 'auth_failed'],
     ['git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'auth_failed'],

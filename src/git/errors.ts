@@ -40,8 +40,9 @@ export type PushOutcome = 'rejected' | 'auth_failed' | 'remote_unreachable' | 'u
  * and https remotes.
  */
 export function classifyRemoteError(stderr: string): PushOutcome {
+  // With --porcelain the `[rejected]` line goes to stdout: stderr may hold only "Updates were rejected".
   // "cannot lock ref … but expected": another push landed between our ref check and update.
-  if (/\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info/i.test(stderr)) return 'rejected';
+  if (/\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(stderr)) return 'rejected';
   if (
     /Authentication failed|could not read Username|could not read Password|Permission denied \(publickey|returned error: 40[13]|Permission to .* denied|HTTP Basic: Access denied|invalid credentials|terminal prompts disabled/i.test(
       stderr,
