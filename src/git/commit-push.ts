@@ -56,6 +56,16 @@ export interface CommitAndPushResult {
   remote?: string;
 }
 
+/**
+ * The log text of a commitAndPush outcome, one wording for every writer:
+ * `committed abc1234 "subject"; pushed (1 attempt)`, or `unchanged` when nothing was committed.
+ */
+export function describeCommitAndPush(outcome: CommitAndPushResult, options: { push: boolean; unchanged: string }): string {
+  const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : options.unchanged;
+  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
+  return `${committed}${pushed}`;
+}
+
 export const DEFAULT_AUTHOR: Author = { name: 'labwarden', email: 'labwarden@users.noreply.localhost' };
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

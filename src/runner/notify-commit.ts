@@ -1,4 +1,4 @@
-import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
+import { commitAndPush, describeCommitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { NOTIFICATIONS_FILE } from '../notify/log-line.js';
 import type { DeliveryReport } from '../notify/outbox.js';
 
@@ -24,7 +24,5 @@ export async function commitNotifications(
 ): Promise<CommitAndPushResult & { line: string }> {
   const message = notifyCommitMessage(report);
   const outcome = await commitAndPush(repo, { files: NOTIFY_FILES, message, push: options.push, ...options.git });
-  const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${message}"` : 'notifications unchanged';
-  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
-  return { ...outcome, line: `${committed}${pushed}` };
+  return { ...outcome, line: describeCommitAndPush(outcome, { push: options.push, unchanged: 'notifications unchanged' }) };
 }

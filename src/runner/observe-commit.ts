@@ -1,4 +1,4 @@
-import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
+import { commitAndPush, describeCommitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import type { NodeObserveResult } from '../observer/index.js';
 
 /** Checked before probing: an observer may only ever commit world snapshots. */
@@ -28,7 +28,5 @@ export async function commitWorld(
   const message = files.length > 0 ? observeCommitMessage(results) : 'observe';
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
   const outcome = await commitAndPush(repo, { files: files.length > 0 ? files : results.map((result) => result.file), message, push: options.push, ...options.git });
-  const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${message}"` : 'world unchanged';
-  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
-  return { ...outcome, line: `${committed}${pushed}` };
+  return { ...outcome, line: describeCommitAndPush(outcome, { push: options.push, unchanged: 'world unchanged' }) };
 }

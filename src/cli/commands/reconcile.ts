@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { renderProblem, UserError } from '../../errors/problem.js';
+import { describeCommitAndPush } from '../../git/commit-push.js';
 import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
 import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
@@ -32,12 +33,11 @@ export function reconcileCommand(io: Io): Command {
         for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
         if (options.json) io.out(run.text);
         else {
-          const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'nothing to commit';
-          const pushed = options.push ? (outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`) : '';
+          const committed = describeCommitAndPush(outcome, { push: Boolean(options.push), unchanged: 'nothing to commit' });
           // The reconciler's half of the dead-man's switch: observers that stopped reporting.
           const stale = staleObservers(run.result.nodes, (await readPolicy(repoDir(options.repo))).stale_after, now);
           const observers = stale.length > 0 ? `; stale observers: ${describeStaleObservers(stale)}` : '';
-          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${pushed}${observers}`);
+          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${observers}`);
         }
         if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
         return;
