@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distill } from './distill.js';
+import { distill, serializeInsights } from './distill.js';
 import { lineId, type IncidentLine } from './line.js';
 import { syntheticChronicle } from './synthetic.js';
 
@@ -67,5 +67,40 @@ describe('distill', () => {
     const out = distill(year, NOW);
     expect(Object.keys(out.services)).toHaveLength(100);
     expect(out.lines).toBe(year.filter((entry) => Date.parse(entry.at) <= NOW).length);
+  });
+});
+
+describe('insights of a fleet with quiet services', () => {
+  const inventory = {
+    nodes: new Map(
+      (['media', 'nas'] as const).map((name) => [name, { name, host: {}, services: ['jellyfin', 'sonarr', 'samba'].map((service) => ({ name: service })) }]),
+    ),
+  } as unknown as Parameters<typeof distill>[2];
+  const lines = [
+    line('2026-11-22T06:00:00Z', 'opened', 'media', 'jellyfin', 'unhealthy_service'),
+    line('2026-11-22T07:00:00Z', 'resolved', 'media', 'jellyfin', 'unhealthy_service'),
+    line('2026-11-22T04:00:00Z', 'opened', 'nas', undefined, 'offline_node'),
+    line('2026-11-22T05:00:00Z', 'resolved', 'nas', undefined, 'offline_node'),
+    line('2026-11-22T05:00:00Z', 'opened', 'nas', 'plex', 'unmanaged_service'),
+  ];
+  const insights = distill(lines, NOW, inventory);
+
+  it('lists every node, and only the services the chronicle touches', () => {
+    expect(Object.keys(insights.nodes)).toEqual(['media', 'nas']);
+    // media/sonarr and media/samba had nothing: absent. Every nas service was down with its node,
+    // including plex, which only the chronicle names.
+    expect(Object.keys(insights.services)).toEqual(['media/jellyfin', 'nas/jellyfin', 'nas/plex', 'nas/samba', 'nas/sonarr']);
+    expect(insights.services['nas/samba']).toEqual({ incidents: 0, open: 0, mttr_seconds: null, longest_outage_seconds: 3600, availability: { '24h': 95.833, '7d': 99.405, '30d': 99.861 } });
+    expect(insights.nodes.media).toMatchObject({ incidents: 1, longest_outage_seconds: 0 });
+  });
+
+  it('serializes as JSON with one line per target', () => {
+    const text = serializeInsights(insights);
+    expect(JSON.parse(text)).toEqual(insights);
+    expect(text.endsWith('}\n')).toBe(true);
+    const targetLines = text.split('\n').filter((row) => /^ {4}"[a-z/-]+": \{/.test(row));
+    expect(targetLines).toHaveLength(Object.keys(insights.services).length + Object.keys(insights.nodes).length);
+    expect(text).toContain('    "media/jellyfin": {"incidents":1,"open":0,"mttr_seconds":3600,');
+    expect(serializeInsights({ ...insights, flapping: [], top_offenders: [] })).toContain('  "flapping": [],\n  "top_offenders": []\n}\n');
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeIfChanged } from './atomic.js';
+import { sameBytes, writeIfChanged } from './atomic.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -21,5 +21,20 @@ describe('writeIfChanged', () => {
 
     expect(await writeIfChanged(file, '{}\n')).toBe(true);
     expect((await readdir(dir)).sort()).toEqual(['other.json.789', 'recommendations.json', 'recommendations.json.456']);
+  });
+
+  it('writes only when the bytes differ, also at the same length', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'labwarden-atomic-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'nested', 'status.json');
+    expect(sameBytes(file, Buffer.from('x'))).toBe(false);
+    expect(await writeIfChanged(file, '{"a":"é"}\n')).toBe(true);
+    const written = (await stat(file)).mtimeMs;
+    expect(await writeIfChanged(file, Buffer.from('{"a":"é"}\n'))).toBe(false);
+    expect((await stat(file)).mtimeMs).toBe(written);
+    // Same byte length, one byte different: compared, not just sized.
+    expect(sameBytes(file, Buffer.from('{"a":"è"}\n'))).toBe(false);
+    expect(await writeIfChanged(file, '{"a":"è"}\n')).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe('{"a":"è"}\n');
   });
 });

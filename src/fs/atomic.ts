@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { WriteError } from '../errors/problem.js';
@@ -14,15 +15,28 @@ export async function readIfExists(file: string): Promise<string | undefined> {
 }
 
 /**
+ * Whether `file` holds exactly `bytes`. A size that differs answers without reading, and the
+ * bytes are compared undecoded: status files are megabytes at a few thousand nodes.
+ */
+export function sameBytes(file: string, bytes: Buffer): boolean {
+  try {
+    return statSync(file).size === bytes.length && readFileSync(file).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Replaces `file` with `content` atomically (temp file + fsync + rename), and only when the
  * bytes differ: an unchanged result touches nothing, so git sees nothing to commit.
  * Returns whether the file was written.
  */
-export async function writeIfChanged(file: string, content: string): Promise<boolean> {
-  if ((await readIfExists(file)) === content) return false;
+export async function writeIfChanged(file: string, content: string | Buffer): Promise<boolean> {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (sameBytes(file, bytes)) return false;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, content, { encoding: 'utf8' });
+    await writeFileAtomic(file, bytes);
   } catch (error) {
     throw WriteError.from(file, error);
   }

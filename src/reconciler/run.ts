@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
-import { readIfExists, writeIfChanged } from '../fs/atomic.js';
+import { readIfExists, sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
@@ -102,13 +102,14 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const warnings = model.problems.filter((problem) => !fatal.has(problem));
 
   const file = path.join(options.repo, STATUS_FILE);
-  const changed = (await readIfExists(file)) !== text;
+  const bytes = Buffer.from(text, 'utf8');
+  const changed = !sameBytes(file, bytes);
   let written = false;
   if (!options.dryRun) {
     await repairChronicle(options.repo, chronicle.repairs);
     await appendLines(options.repo, TRANSITIONS_FILE, advance.transitions, chronicle.missingNewline.has(TRANSITIONS_FILE));
     await appendLines(options.repo, INCIDENTS_FILE, advance.incidents, chronicle.missingNewline.has(INCIDENTS_FILE));
-    written = changed ? await writeIfChanged(file, text) : false;
+    written = changed ? await writeIfChanged(file, bytes) : false;
     await writeIfChanged(path.join(options.repo, INSIGHTS_FILE), insights);
     // Only a fixed point is stored: a run that appended or repaired changed its own inputs.
     const fixedPoint = advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
