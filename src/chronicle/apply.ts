@@ -4,7 +4,7 @@ import {
   type Recommendation,
   type ReconcileResult,
 } from '../model/index.js';
-import { compareRecommendations, summarize, type ReconcileInput } from '../reconciler/reconcile.js';
+import { compareRecommendations, type ReconcileInput } from '../reconciler/reconcile.js';
 import { redeployBackoff } from './backoff.js';
 import type { IncidentState } from './state.js';
 import { activeWindow, windowsFor } from './windows.js';
@@ -44,5 +44,8 @@ export function applyChronicle(result: ReconcileResult, state: Map<string, Incid
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || Number(b.critical ?? false) - Number(a.critical ?? false) || compareRecommendations(a, b));
   for (const rec of actionable.slice(policy.max_required_per_run)) rec.deferred = true;
 
-  return { ...result, summary: summarize(recommendations, result.summary === 'reconciling'), recommendations };
+  // The summary stays the reconciler's: escalation raises a drift's urgency for alerts and the
+  // site, not its criticality. PRODUCT.md: only critical drift, an offline node hosting a critical
+  // service, or anything blocked is `unstable`; a non-critical drift left open is still `degraded`.
+  return { ...result, recommendations };
 }
