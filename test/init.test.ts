@@ -68,6 +68,20 @@ describe('labwarden init', () => {
     ]);
   });
 
+  it('takes --repo like every command: the folder to scaffold, or the base of a relative DIR; neither is a usage error', async () => {
+    const base = await tempDir();
+    const byRepo = await runCli(['init', '--repo', path.join(base, 'a'), '--nodes', 'nas']);
+    expect(byRepo).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(path.join(base, 'a/inventory/hosts/nas/services.yaml'))).toBe(true);
+    const relative = await runCli(['init', 'b', '--repo', base, '--nodes', 'pi']);
+    expect(relative).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(path.join(base, 'b/inventory/hosts/pi/services.yaml'))).toBe(true);
+    const neither = await runCli(['init'], { cwd: base });
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain("missing required argument 'dir'");
+    expect((await readdir(base)).sort()).toEqual(['a', 'b']);
+  });
+
   it("copies this package's three workflows, byte for byte", async () => {
     const dir = await tempDir();
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
