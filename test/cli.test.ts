@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli } from './helpers/repo.js';
+import { CLI, cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli } from './helpers/repo.js';
 
 const NOW = '2026-11-22T10:05:00Z';
 
@@ -106,6 +107,17 @@ describe('labwarden CLI (child processes)', () => {
     expect(badNow.stderr).toContain('--now');
     const noRepo = await runCli(['validate', '--repo', '/nonexistent/labwarden']);
     expect(noRepo.code).toBe(2);
+  });
+
+  it('a reader that closes the pipe early (`labwarden status | head`) ends the run quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [CLI, 'status', '--repo', PROJECT_ROOT], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // Closed before the CLI has started: its first write meets a closed pipe (EPIPE).
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('schema writes JSON Schema files the demo refers to', async () => {
