@@ -77,6 +77,17 @@ describe('validation reports every problem with file:line:col', () => {
       ],
     ],
     [
+      'YAML in a .json snapshot: one line, the quoted text escaped',
+      { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': 'nod: x\nobserved_at: 2026-11-22T10:00:00Z\n' },
+      // The quoted excerpt's length is Node's choice; what matters is one line, newline escaped.
+      [expect.stringMatching(/^world\/nodes\/node1\.json:1:1 Unexpected token 'o', "nod: x\\nob[^\n]*is not valid JSON$/)],
+    ],
+    [
+      'a trailing comma (fine in YAML, not in JSON): the position JSON.parse names',
+      { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': '{\n  "node": "node1",\n}\n' },
+      ['world/nodes/node1.json:3:1 Expected double-quoted property name in JSON'],
+    ],
+    [
       'policy duration',
       { 'inventory/policy.yaml': 'stale_after: 15 minutes\n' },
       ['inventory/policy.yaml:1:14 stale_after: expected a duration such as 30s, 15m, 1h30m or 2d, found "15 minutes"'],

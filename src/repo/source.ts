@@ -61,7 +61,14 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
   if (fromYaml.length > 0) return fromYaml;
   const mark = (error as { mark?: { line: number; column: number } }).mark;
   const reason = (error as { reason?: string }).reason ?? (error as Error).message ?? String(error);
-  const code: ProblemCode = file.path.endsWith('.json') ? 'json_syntax' : /duplicat/.test(reason) ? 'duplicate_key' : 'yaml_syntax';
+  if (file.path.endsWith('.json')) {
+    // Valid YAML, invalid JSON (e.g. YAML written to a .json file): only JSON.parse objects, and
+    // its message may quote the text, newlines included; keep the problem on one line.
+    const at = /at position (\d+)/.exec(reason);
+    const [line, col] = at ? locator.position(Number(at[1])) : [1, 1];
+    return [{ code: 'json_syntax', file: file.path, line, col, message: reason.replace(/ in JSON at position \d+.*$/, ' in JSON').replace(/\r?\n/g, '\\n') }];
+  }
+  const code: ProblemCode = /duplicat/.test(reason) ? 'duplicate_key' : 'yaml_syntax';
   return [{ code, file: file.path, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, message: reason.split('\n')[0]! }];
 }
 
