@@ -1,5 +1,5 @@
-// `npm run bench`: site build time and output size for the demo homelab and a synthetic
-// 1,000-node one. Each homelab is reconciled first, then built once with the CLI.
+// `npm run bench`: site build time and output size for the demo homelab and synthetic
+// 100- and 1,000-node ones. Each homelab is reconciled first, then built once with the CLI.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,9 +40,11 @@ try {
   const demo = path.join(work, 'demo');
   for (const part of ['inventory', 'world', 'chronicle', 'status']) await cp(path.join(root, part), path.join(demo, part), { recursive: true }).catch(() => undefined);
   await bench('demo', demo);
-  const large = path.join(work, 'large');
-  await writeSyntheticHomelab(large, { nodes: 1000, servicesPerNode: 4, incidentsPerNode: 2 });
-  await bench('1000 nodes x 4 services', large);
+  for (const nodes of [100, 1000]) {
+    const repo = path.join(work, `synthetic-${nodes}`);
+    await writeSyntheticHomelab(repo, { nodes, servicesPerNode: 4, incidentsPerNode: 2 });
+    await bench(`${nodes} nodes x 4 services`, repo);
+  }
 } finally {
   await rm(work, { recursive: true, force: true });
 }
