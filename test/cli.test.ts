@@ -8,6 +8,22 @@ const NOW = '2026-11-22T10:05:00Z';
 afterAll(cleanupRepos);
 
 describe('labwarden CLI (child processes)', () => {
+  it('a reader that went away (`| head`) does not crash the command: it finishes and exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/repo.js');
+    const repo = await copyDemo();
+    const child = spawn(process.execPath, [CLI, 'reconcile', '--repo', repo, '--now', '2026-11-22T10:40:00Z', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the child has even loaded: its first write meets EPIPE.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // The work was done even though nobody read about it.
+    expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toContain('"since": "2026-11-22T10:15:00Z"');
+  });
+
   it('validates the demo homelab', async () => {
     const result = await runCli(['validate', '--repo', PROJECT_ROOT]);
     expect(result).toMatchObject({ code: 0 });
