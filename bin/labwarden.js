@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
-// `labwarden status | head` closes the pipe early: finish the command quietly, as other CLIs do,
-// rather than dying on an unhandled EPIPE with a stack trace.
+// `labwarden status | head -1`: the reader left, the rest of the output has nowhere to go.
+// Finish the command (writes are atomic anyway) instead of crashing on an unhandled EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
     if (error.code !== 'EPIPE') throw error;

@@ -236,4 +236,20 @@ describe('labwarden bot (CLI)', () => {
     );
     expect(result.stdout + result.stderr).not.toContain('very-secret-token');
   });
+
+  it('takes ids of any length, and an unreachable Discord is exit 1 with a hint, not a bug report', async () => {
+    const { runCli } = await import('./helpers/repo.js');
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: nothing listens there now.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const result = await runCli(['bot'], { env: { DISCORD_TOKEN: 'very-secret-token', DISCORD_APPLICATION_ID: '1', DISCORD_GUILD_ID: '2', DISCORD_API_URL: `http://127.0.0.1:${port}/api` } });
+    expect(result.stderr).toBe(`error: cannot reach the Discord API: connect ECONNREFUSED 127.0.0.1:${port}\nhint: Check the network, or DISCORD_API_URL if it is set; then start the bot again.\n`);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('very-secret-token');
+  });
 });

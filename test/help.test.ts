@@ -85,4 +85,20 @@ describe('help and suggestions for every command', () => {
       expect(result.stderr).toContain(`Did you mean ${name}?`);
     },
   );
+
+  it.each(COMMANDS.filter((entry) => entry.command.commands.length > 0 && entry.path[0] !== 'help').map((entry) => [entry.path.join(' ')] as const))(
+    '"%s" without its subcommand is a usage error: help on stderr, exit 2',
+    async (name) => {
+      const result = await run(name.split(' '));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`Usage: labwarden ${name} [options] [command]`);
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it.each([['help'], ['help', 'maintenance'], ['maintenance', 'help'], ['site', 'help', 'build']].map((argv) => [argv.join(' '), argv] as const))('"%s" asks for help: exit 0', async (_name, argv) => {
+    const result = await run([...argv]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: labwarden');
+  });
 });

@@ -40,7 +40,7 @@ afterEach(async () => {
 afterAll(cleanupRepos);
 
 function webhook(): Sink {
-  const sink = discordWebhookSink({ url: WEBHOOK_URL, api: discord.api });
+  const sink = discordWebhookSink({ id: WEBHOOK_ID, token: WEBHOOK_TOKEN, api: discord.api });
   sinks.push(sink);
   return sink;
 }
@@ -151,5 +151,26 @@ describe('labwarden notify (CLI)', () => {
     expect(up.stdout.trim()).toBe('notify (discord-webhook): 1 delivered, 0 pending, 0 refused; 0 decisions logged');
     expect(up.code).toBe(0);
     expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([`POST ${WEBHOOK_PATH} 200`]);
+  });
+
+  it.each([
+    ['a discord.com URL with a short id and token, redirected by DISCORD_API_URL', (api: string) => ({ DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/42/test-token', DISCORD_API_URL: api })],
+    ['a webhook URL on the stand-in itself, no DISCORD_API_URL', (api: string) => ({ DISCORD_WEBHOOK_URL: `${api}/webhooks/42/test-token`, DISCORD_API_URL: '' })],
+  ])('delivers through %s', async (_name, env) => {
+    const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
+    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z'], { env: env(discord.api) });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('notify (discord-webhook): 1 delivered, 0 pending, 0 refused; 1 decision logged');
+    expect(result.code).toBe(0);
+    expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(['POST /api/v10/webhooks/42/test-token 200']);
+  });
+
+  it('refuses a DISCORD_WEBHOOK_URL that is no webhook URL with exit 2, without printing it', async () => {
+    const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
+    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z'], { env: { DISCORD_WEBHOOK_URL: 'https://discord.com/api/channels/42/secret-token', DISCORD_API_URL: discord.api } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: DISCORD_WEBHOOK_URL is not a Discord webhook URL');
+    expect(result.stdout + result.stderr).not.toContain('secret-token');
+    expect(discord.requests).toEqual([]);
   });
 });

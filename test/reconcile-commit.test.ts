@@ -124,6 +124,18 @@ describe('runner', () => {
     await expect(readFile(path.join(dir, '.labwarden/run.lock'))).rejects.toThrow();
   });
 
+  it('--once --now runs the cycle at that time, as reconcile --now would', async () => {
+    const remote = await demoRemote();
+    const dir = await remote.clone();
+    const result = await runCli(['run', '--repo', dir, '--once', '--no-notify', '--now', '2026-11-22T10:05:00Z']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^2026-11-22T10:05:00Z unstable, 10 recommendations; /);
+    expect(result.stderr).toMatch(/(^|\n)2026-11-22T10:05:00(\.\d+)?Z runner stopped after 1 cycle\n$/);
+    const reconciled = await runCli(['reconcile', '--repo', dir, '--now', '2026-11-22T10:05:00Z']);
+    expect(reconciled.stdout).toContain('no chronicle change');
+    expect((await runCli(['run', '--repo', dir, '--once', '--now', 'tomorrow'])).code).toBe(2);
+  });
+
   it('--once reports a failed push as an error line and exits 1', async () => {
     const remote = await demoRemote();
     const dir = await remote.clone();

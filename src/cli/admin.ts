@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { appendAdminEvent, type AdminRequest } from '../maintenance/append.js';
 import { commitAndPush } from '../git/commit-push.js';
+import { Git } from '../git/client.js';
+import { preflight } from '../git/preflight.js';
 import { ADMIN_FILE } from '../maintenance/chain.js';
 import type { Io } from './io.js';
 import { parseNow, repoDir } from './options.js';
@@ -34,9 +36,13 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
   const repo = repoDir(options.repo);
   const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
   const now = parseNow(options.now);
+  const git = Boolean(options.commit || options.push);
+  // Refuse a non-repo, a detached HEAD or foreign changes before appending: an event appended
+  // but not committed would turn the retry into "nothing to do", leaving it uncommitted.
+  if (git) await preflight(new Git(repo), [ADMIN_FILE]);
   const outcome = await appendAdminEvent(repo, full, { now });
   io.out(outcome.message);
-  if (!outcome.changed || !(options.commit || options.push)) return;
+  if (!git) return;
   const subject = `admin: ${full.action}${full.node ? ` ${full.node}` : ''} by ${full.actor}`;
   const result = await commitAndPush(repo, {
     files: [ADMIN_FILE],
@@ -47,6 +53,8 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
       await appendAdminEvent(repo, full, { now });
     },
   });
+  // A no-op still commits and pushes what an interrupted earlier run left behind; else it stays quiet.
+  if (!outcome.changed && !result.commit && result.attempts === 0) return;
   io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}`);
 }
 

@@ -61,7 +61,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return io.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+      // `maintenance` or `site` without a subcommand also shows help, but as a usage error (exitCode 1).
+      return (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') && error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UserError) {
       for (const problem of error.problems) io.err(renderProblem(problem));

@@ -8,7 +8,7 @@ import { runLoop } from '../../runner/loop.js';
 import { describeCycleError, runCycleReport, type CycleOptions } from '../../runner/cycle.js';
 import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
-import { repoDir } from '../options.js';
+import { parseNow, repoDir } from '../options.js';
 
 export const LOCK_FILE = '.labwarden/run.lock';
 
@@ -28,6 +28,7 @@ interface RunOptions {
   observe?: string | boolean;
   notify?: boolean;
   site?: string | boolean;
+  now?: string;
 }
 
 export function runCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
@@ -42,12 +43,18 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
     .option('--notify', 'run NotifyGate and commit chronicle/notifications.jsonl (default: on when DISCORD_WEBHOOK_URL or DISCORD_TOKEN + DISCORD_CHANNEL_ID is set)')
     .option('--no-notify', 'never notify, even with Discord configured')
     .option('--site [dir]', 'build the status site after each cycle (default dir: <repo>/site/dist)')
+    .option('--now <iso>', 'time of the first cycle; later cycles add the time elapsed since (default: the wall clock)')
     .addHelpText('after', '\nA failing cycle (reconcile, push, notify) and stale observers are alerted once per episode,\nand once more on recovery (DISCORD_WEBHOOK_URL, else stderr); state in .labwarden/watchdog/.\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=')
     .action(async (options: RunOptions) => {
       const every = /^(\d+(ms|s|m|h|d|w))+$|^\d+$/.test(options.every) ? parseDuration(/^\d+$/.test(options.every) ? Number(options.every) : options.every) : Number.NaN;
       if (!(every >= 0)) throw new UserError(`--every: expected a duration such as 30s, 5m or 1h, found "${options.every}"`);
       if (typeof options.observe === 'string' && !isName(options.observe)) throw new UserError(`--observe: "${options.observe}" is not a node name`);
       const repo = repoDir(options.repo);
+      // The first cycle runs at exactly --now (so --once --now is deterministic); later ones add
+      // the wall-clock time elapsed since.
+      const pinned = options.now === undefined ? undefined : parseNow(options.now);
+      const started = Date.now();
+      const clock = () => (pinned === undefined ? Date.now() : pinned + Date.now() - started);
       const discord = Boolean(env.DISCORD_WEBHOOK_URL || (env.DISCORD_TOKEN && env.DISCORD_CHANNEL_ID));
       const notify = options.notify ?? discord;
       // One sink for the whole run: the watchdog's alerts and notify's. On the console they go to
@@ -66,8 +73,8 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
       const onInt = () => onSignal('SIGINT');
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
-      const cycle = async () => {
-        const now = Date.now();
+      const cycle = async (index: number) => {
+        const now = index === 0 && pinned !== undefined ? pinned : clock();
         const cycleOptions: CycleOptions = {
           repo,
           now,
@@ -103,11 +110,11 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
           signal: stop.signal,
           cycle,
           log: (line) => io.out(line),
-          describeError: (error) => (error instanceof ReportedFailure ? error.line : describeCycleError(error, Date.now())),
+          describeError: (error) => (error instanceof ReportedFailure ? error.line : describeCycleError(error, clock())),
         });
         // Under cron (--once) a failed cycle must fail the job; a long-running loop keeps going.
         if (lastFailed && (options.once || options.cycles)) io.exitCode = 1;
-        io.err(`${formatTime(Date.now())} runner stopped after ${cycles} cycle${cycles === 1 ? '' : 's'}`);
+        io.err(`${formatTime(clock())} runner stopped after ${cycles} cycle${cycles === 1 ? '' : 's'}`);
       } finally {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);

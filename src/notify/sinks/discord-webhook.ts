@@ -7,8 +7,9 @@ import { DEFAULT_DISCORD_API, type SendResult, type Sink } from './sink.js';
  * Posts to a Discord webhook (what a CI job uses). Rate limits reject instead of blocking
  * (`rejectOnRateLimit`) and REST retries are off, so the outbox schedules every retry.
  */
-export function discordWebhookSink(options: { url: string; api?: string }): Sink {
-  const client = new WebhookClient({ url: options.url }, { rest: { api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 } });
+export function discordWebhookSink(options: { id: string; token: string; api?: string }): Sink {
+  // id + token, not the URL: discord.js only parses discord.com URLs with today's id and token lengths.
+  const client = new WebhookClient({ id: options.id, token: options.token }, { rest: { api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 } });
   return {
     name: 'discord-webhook',
     channel: `webhook:${client.id}`,
