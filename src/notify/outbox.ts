@@ -30,8 +30,8 @@ export interface DeliveryReport {
  */
 export async function deliverOutbox(pending: readonly OutboxLine[], options: DeliveryOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: [], failed: [], deferred: [] };
-  const maxAttempts = options.maxAttempts ?? 5;
-  const backoffMs = options.backoffMs ?? 1000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const backoffMs = options.backoffMs ?? 500;
   for (const [index, queued] of pending.entries()) {
     let attempt = 0;
     let lastReason = '';

@@ -18,7 +18,7 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
     .option('--repo <dir>', 'homelab repo', '.')
     .option('--now <iso>', 'time that decides reminders, silences and quiet hours (default: the wall clock)')
     .option('--dry-run', 'show exactly what would be sent; write and send nothing')
-    .option('--attempts <n>', 'delivery attempts per message in this run before leaving it to the next run', '5')
+    .option('--attempts <n>', 'delivery attempts per message in this run before leaving it to the next run', '3')
     .option('--json', 'print the decisions and the message payload as JSON')
     .option('--commit', 'commit chronicle/notifications.jsonl when it changed (nothing else)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection): an ephemeral CI checkout must, or the next run resends')
