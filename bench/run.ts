@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: generates synthetic homelabs, times reconcile against the floor (read +
  * parse only) and the no-change path, measures peak RSS of a cold CLI run, prints a table
- * and writes bench/results.json. Options: --sizes 100,1000,5000 --repeats 5.
+ * and writes bench/results.json. Options: --sizes 100,1000,5000 --repeats 7 (at least 5).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -86,7 +86,7 @@ function table(cases: Case[]): string {
 
 async function main(): Promise<void> {
   const sizes = option('sizes', '100,1000,5000').split(',').map(Number);
-  const repeats = Math.max(5, Number(option('repeats', '5')));
+  const repeats = Math.max(5, Number(option('repeats', '7')));
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,

@@ -95,11 +95,13 @@ export function distillSorted(sortedLines: readonly IncidentLine[], now: number,
       opened.delete(line.fingerprint);
     } else if (line.event === 'flapping') flappingNow.add(line.fingerprint);
     else if (line.event === 'stable') flappingNow.delete(line.fingerprint);
-    // Services seen only in the chronicle still go down with their node (below).
-    if (line.service) {
-      const entry = nodeOf(line.node);
-      if (!entry.listed.includes(line.service)) (entry.unseen ??= new Set()).add(line.service);
-    }
+  }
+  // Services seen only in the chronicle still go down with their node (below). A fingerprint
+  // names one node/service, so its last line stands for all of its lines.
+  for (const line of last.values()) {
+    if (!line.service) continue;
+    const entry = nodeOf(line.node);
+    if (!entry.listed.includes(line.service)) (entry.unseen ??= new Set()).add(line.service);
   }
   for (const [fingerprint, start] of opened) episodes.push({ line: last.get(fingerprint)!, start, end: null });
 
