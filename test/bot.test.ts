@@ -145,9 +145,9 @@ describe('labwarden bot against the Discord stand-in', () => {
       // Alice and Bob race for media: exactly one wins, the other is told nothing changed.
       const media = [edit('3000000000000000002')[2].content, edit('3000000000000000004')[2].content].sort();
       expect(media[0]).toBe('media is already in maintenance; nothing changed.');
-      expect(media[1]).toMatch(/^media: enter_maintenance recorded as seq [12]; Active -> DrainFailed [^\n]*\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
+      expect(media[1]).toMatch(/^media: enter_maintenance recorded as seq [12]; Active -> Maintenance \(nothing to move: 1 stops with the node\)\nCommitted [0-9a-f]{12} as (alice|bob)\.$/);
       const winner = media[1].endsWith('as alice.') ? `alice <${ALICE}@discord.invalid>` : `bob <${BOB}@discord.invalid>`;
-      expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance recorded as seq [12]; Active -> DrainFailed [^\n]*\nCommitted [0-9a-f]{12} as bob\.$/);
+      expect(edit('3000000000000000003')[2].content).toMatch(/^pi: enter_maintenance recorded as seq [12]; Active -> Maintenance \(nothing to move: 1 stops with the node\)\nCommitted [0-9a-f]{12} as bob\.$/);
       const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main');
       expect(stdout.trim().split('\n').sort()).toEqual([
         `${winner}|admin: enter maintenance media`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { foldAdminEvents } from '../src/maintenance/chain.js';
 import { appendAdminEvent } from '../src/maintenance/append.js';
-import { cleanupRepos, copyDemo, PROJECT_ROOT, runCli } from './helpers/repo.js';
+import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli } from './helpers/repo.js';
 
 const NOW = '2026-11-22T10:05:00Z';
 const admin = (repo: string) => readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8');
@@ -34,16 +34,44 @@ describe('labwarden maintenance', () => {
     expect(await admin(repo)).toBe(once);
   });
 
+  it('a node whose services have no failover enters Maintenance at once and stops raising drift (the /maintenance enter story)', async () => {
+    const repo = await makeRepo({
+      'inventory/hosts/node3/services.yaml': 'services:\n  - name: jellyfin\n  - name: pihole\n    critical: true\n',
+      'world/nodes/node3.yaml': 'node: node3\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: jellyfin, status: failed, detail: "HTTP 503" }\n  - { name: pihole, status: ok }\n',
+    });
+    const before = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
+    expect(before.stdout).toMatch(/^degraded: 1 recommendation/);
+    const enter = await runCli(['maintenance', 'enter', 'node3', '--repo', repo, '--now', NOW, '--reason', 'reboot']);
+    expect(enter).toMatchObject({ code: 0, stdout: 'node3: enter_maintenance recorded as seq 1; Active -> Maintenance (nothing to move: 2 stop with the node)\n' });
+    expect((await runCli(['reconcile', '--repo', repo, '--now', NOW])).code).toBe(0);
+    const json = await status(repo);
+    expect(json.summary).toBe('nominal');
+    expect(json.recommendations).toEqual([]);
+    expect(json.nodes.node3.maintenance).toMatchObject({ state: 'Maintenance', since: NOW, suppressed: ['node3/jellyfin/unhealthy_service'] });
+  });
+
   it('status shows each node\'s maintenance state, since when and drain progress', async () => {
     const repo = await copyDemo();
     await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     const json = await status(repo);
-    expect(json.nodes.gateway.maintenance).toMatchObject({ state: 'DrainFailed', since: '2026-11-22T09:55:00Z', drain: { moved: 0, total: 4 } });
+    // traefik can move to apps; pihole, wireguard and unbound have no failover: they stop with the node.
+    expect(json.nodes.gateway.maintenance).toMatchObject({ state: 'EnteringMaintenance', since: '2026-11-22T09:55:00Z', until: '2026-11-22T10:55:00Z', drain: { moved: 0, total: 4, blockers: [] } });
+    expect(json.nodes.gateway.maintenance.drain.services).toEqual({
+      pihole: { target: null, moved: false, no_failover: true },
+      traefik: { target: 'apps', moved: false },
+      unbound: { target: null, moved: false, no_failover: true },
+      wireguard: { target: null, moved: false, no_failover: true },
+    });
     expect(json.nodes.backup.maintenance).toMatchObject({ state: 'Cordoned', cordoned: true });
     expect(json.nodes.storage.maintenance).toEqual({ state: 'Active', since: null, cordoned: false });
     const text = await runCli(['status', '--repo', repo]);
-    expect(text.stdout).toContain('gateway  online   4/4 ok  [DrainFailed since 2026-11-22T09:55:00Z, drain 0/4 moved]');
-    expect(text.stdout).toContain('way out: labwarden maintenance exit gateway');
+    expect(text.stdout).toContain('gateway  online   4/4 ok  [EnteringMaintenance since 2026-11-22T09:55:00Z, drain 0/1 moved (3 stop with the node), until 2026-11-22T10:55:00Z]');
+    // drain_timeout (1h) later traefik still has not moved: the drain failed, and status says the ways out.
+    await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:56:00Z']);
+    expect((await status(repo)).nodes.gateway.maintenance).toMatchObject({ state: 'DrainFailed', since: '2026-11-22T10:55:00Z' });
+    const later = await runCli(['status', '--repo', repo]);
+    expect(later.stdout).toContain('[DrainFailed since 2026-11-22T10:55:00Z, drain 0/1 moved (3 stop with the node)]');
+    expect(later.stdout).toContain('way out: labwarden maintenance exit gateway');
   });
 
   it('silence, unsilence and ack go through the same chain', async () => {

@@ -2,6 +2,7 @@ import { readFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runNotify } from '../src/notify/run.js';
+import { appendAdminEvent } from '../src/maintenance/append.js';
 import { discordWebhookSink } from '../src/notify/sinks/discord-webhook.js';
 import { discordBotSink } from '../src/notify/sinks/discord-bot.js';
 import type { Sink } from '../src/notify/sinks/sink.js';
@@ -69,6 +70,23 @@ describe('notify through the Discord webhook stand-in', () => {
       `outbox queued ${first.plan.messageKey}`,
       `outbox delivered ${first.plan.messageKey}`,
     ]);
+  });
+
+  it('holds a node in maintenance while it drains, and announces its incidents once the drain failed (drain_timeout)', async () => {
+    const repo = await makeRepo({
+      'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n    failover: [pi]\n',
+      'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
+      'chronicle/incidents.jsonl': incident('a1', '2026-11-22T10:01:00Z', 'opened', J),
+    });
+    await appendAdminEvent(repo, { actor: 'alice', action: 'enter_maintenance', node: 'media', reason: 'disk' }, { now: Date.parse('2026-11-22T10:00:00Z') });
+    const draining = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
+    expect(draining.plan.messageKey).toBeNull();
+    expect(discord.requests).toEqual([]);
+    // jellyfin never showed up on pi: at 11:00 (drain_timeout 1h) the drain failed; media alerts again.
+    const failed = await runNotify({ repo, now: Date.parse('2026-11-22T11:05:00Z'), sink: webhook(), ...noSleep });
+    expect(failed.report?.delivered).toEqual([failed.plan.messageKey]);
+    expect(discord.requests).toHaveLength(1);
+    expect(discord.requests[0]!.body.embeds[0].title).toBe('media: 1 alert');
   });
 
   it('honours 429 Retry-After through the outbox, not a blocked REST queue', async () => {

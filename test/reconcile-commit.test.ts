@@ -77,7 +77,7 @@ describe('runner', () => {
     const start = Date.parse(NOW);
     // The demo's pi is stale; its observer's first heartbeat is news (one commit), then quiet.
     await beat(dir, NODES, formatTime(start - 60_000));
-    expect(await runCycle({ repo: dir, now: start - 30_000, push: true })).toContain('"reconcile: pi offline_node cleared; summary unstable"; pushed after 1 attempt');
+    expect(await runCycle({ repo: dir, now: start - 30_000, push: true })).toContain('"reconcile: pi offline_node cleared; summary unstable → degraded"; pushed after 1 attempt');
     // Open drift escalates after escalate_after (twice at most): real news, committed once.
     await beat(dir, NODES, formatTime(start + 2 * 3_600_000 - 30_000));
     expect(await runCycle({ repo: dir, now: start + 2 * 3_600_000, push: true })).toMatch(/committed [0-9a-f]{7} "reconcile: .* changed/);
@@ -129,7 +129,7 @@ describe('runner', () => {
     const dir = await remote.clone();
     const result = await runCli(['run', '--repo', dir, '--once', '--no-notify', '--now', '2026-11-22T10:05:00Z']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^2026-11-22T10:05:00Z unstable, 10 recommendations; /);
+    expect(result.stdout).toMatch(/^2026-11-22T10:05:00Z unstable, 9 recommendations; /);
     expect(result.stderr).toMatch(/(^|\n)2026-11-22T10:05:00(\.\d+)?Z runner stopped after 1 cycle\n$/);
     const reconciled = await runCli(['reconcile', '--repo', dir, '--now', '2026-11-22T10:05:00Z']);
     expect(reconciled.stdout).toContain('no chronicle change');

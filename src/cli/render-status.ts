@@ -1,5 +1,6 @@
 import { EVENTS, type NodeStatus, type ReconcileResult, type Summary } from '../model/index.js';
 import { paint, type Io } from './io.js';
+import { describeDrain } from '../maintenance/state.js';
 
 const SUMMARY_STYLE: Record<Summary, 'green' | 'yellow' | 'red' | 'cyan'> = {
   nominal: 'green',
@@ -67,7 +68,7 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
 function maintenanceLabel(node: NodeStatus): string {
   const m = node.maintenance;
   if (!m || (m.state === 'Active' && !m.cordoned)) return '';
-  const drain = m.drain && m.state !== 'Maintenance' ? `, drain ${m.drain.moved}/${m.drain.total} moved` : '';
+  const drain = m.drain && m.state !== 'Maintenance' ? `, ${describeDrain(m.drain)}` : '';
   const cordon = m.cordoned && m.state !== 'Cordoned' ? ', cordoned' : '';
   return `  [${m.state}${m.since ? ` since ${m.since}` : ''}${drain}${cordon}${m.until ? `, until ${m.until}` : ''}]`;
 }
@@ -78,7 +79,7 @@ function maintenanceDetail(node: NodeStatus): string[] {
   const out: string[] = [];
   if (m.reason || m.actor) out.push(`      ${m.actor ? `by ${m.actor}` : ''}${m.reason ? `: ${m.reason}` : ''}`);
   if (m.state === 'DrainFailed' && m.drain) {
-    for (const blocker of m.drain.blockers) out.push(`      blocked (${blocker.kind}): ${blocker.reason}`);
+    for (const blocker of m.drain.blockers) out.push(`      blocked: ${blocker.reason}`);
     for (const way of m.drain.ways_out ?? []) out.push(`      way out: ${way}`);
   }
   if (m.suppressed?.length) out.push(`      drift recorded, not raised: ${m.suppressed.join(', ')}`);

@@ -19,7 +19,7 @@ import { ADMIN_FILE, formatAdminLine } from './chain.js';
 import { maintenanceViews } from './from-model.js';
 import { withLock } from './lock.js';
 import { activeSilences, acknowledgements, sameMatcher } from './silences.js';
-import { deriveNodeStates } from './state.js';
+import { deriveNodeStates, describeDrain } from './state.js';
 
 export interface AdminRequest {
   actor: string;
@@ -194,7 +194,7 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
   }
   const from = before.get(event.node)!;
   const to = after.get(event.node)!;
-  const drain = to.drain ? ` (drain ${to.drain.moved}/${to.drain.total} moved${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => `${b.reason} [${b.kind}]`).join('; ')}` : ''})` : '';
+  const drain = to.drain ? ` (${describeDrain(to.drain)}${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => b.reason).join('; ')}` : ''})` : '';
   return `${event.node}: ${recorded}; ${from.state}${from.cordoned && from.state !== 'Cordoned' ? ' (cordoned)' : ''} -> ${to.state}${to.cordoned && to.state !== 'Cordoned' ? ' (cordoned)' : ''}${drain}`;
 }
 

@@ -58,21 +58,23 @@ describe('reconcile with node maintenance', () => {
     expect(result.nodes.a!.maintenance).toMatchObject({ state: 'Maintenance', suppressed: ['a/offline_node'] });
   });
 
-  it('a failed drain is blocked with guidance, never a silent pass; the node keeps alerting', () => {
+  it('a failed drain (drain_timeout passed) is required with guidance, never a silent pass; the node keeps alerting', () => {
     const result = run(
       {
         inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } },
-        world: { a: { at: T('10:05'), services: { web: 'failed', db: 'ok' } }, b: { at: T('10:05'), services: { cache: 'ok' } } },
+        world: { a: { at: T('11:05'), services: { web: 'failed', db: 'ok' } }, b: { at: T('11:05'), services: { cache: 'ok' } } },
         admin: [enterA],
       },
-      '10:05',
+      '11:05',
     );
-    expect(result.summary).toBe('unstable');
+    expect(result.summary).toBe('degraded');
     const failed = result.recommendations.find((r) => r.drift === 'drain_failed')!;
-    expect(failed).toMatchObject({ id: 'a/drain_failed', event: 'reconcile_blocked', action: 'resolve_drain', blocked_by: ['a/db'] });
-    expect(failed.reason).toContain('db has no failover target [hard]');
+    expect(failed).toMatchObject({ id: 'a/drain_failed', event: 'reconcile_required', action: 'resolve_drain', blocked_by: ['a/web'], since: T('11:00') });
+    expect(failed.reason).toContain('web not yet observed running healthy on b');
+    expect(failed.reason).not.toContain('db');
     expect(failed.reason).toContain('labwarden maintenance uncordon a');
     expect(result.recommendations.map((r) => r.id)).toContain('a/web/unhealthy_service');
+    expect(result.recommendations.map((r) => r.id)).toContain('a/web/node_maintenance');
   });
 
   it('exiting counts as reconciling even with no drift left', () => {

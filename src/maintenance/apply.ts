@@ -80,11 +80,10 @@ function describe(state: NodeMaintenance): string {
 
 function drainFailed(name: string, state: NodeMaintenance): Recommendation {
   const drain = state.drain!;
-  const hard = drain.blockers.some((blocker) => blocker.kind === 'hard');
-  const blockers = drain.blockers.map((blocker) => `${blocker.reason} [${blocker.kind}]`);
+  const blockers = drain.blockers.map((blocker) => blocker.reason);
   return {
     id: `${name}/drain_failed`,
-    event: hard ? 'reconcile_blocked' : 'reconcile_required',
+    event: 'reconcile_required',
     drift: 'drain_failed',
     action: 'resolve_drain',
     node: name,

@@ -48,20 +48,36 @@ const timeline: Case[] = [
     expect: { state: 'DrainFailed', since: T('11:00'), moved: 0, blockers: ['temporary: db not yet observed running healthy on b', 'temporary: web not yet observed running healthy on b'] },
   },
   {
-    name: 'DrainFailed (no target): a service without failover fails the drain at once, hard',
+    name: 'a service without failover stops with the node and does not hold the drain back',
     inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } },
     admin: [enterA],
     world: { a: { ...aHome, at: T('10:01') }, b: { ...bIdle, at: T('10:01') } },
     at: '10:01',
-    expect: { state: 'DrainFailed', since: T('10:00'), blockers: ['hard: db has no failover target'] },
+    expect: { state: 'EnteringMaintenance', since: T('10:00'), moved: 0, blockers: [] },
   },
   {
-    name: 'DrainFailed (every target down): hard',
+    name: 'Maintenance at once: no service has a failover list, nothing to move',
+    inventory: { a: { web: [], db: [] }, b: { cache: [] } },
+    admin: [enterA],
+    world: { a: { ...aHome, at: T('10:01') }, b: { ...bIdle, at: T('10:01') } },
+    at: '10:01',
+    expect: { state: 'Maintenance', since: T('10:00'), moved: 0, blockers: [] },
+  },
+  {
+    name: 'every failover target down: still entering (retrying) until the deadline',
     inventory: { a: { web: ['b'] }, b: { cache: [] } },
     admin: [enterA],
     world: { a: { ...aHome, at: T('10:01'), services: { web: 'ok' } }, b: { ...bIdle, at: T('10:01'), status: 'offline' } },
     at: '10:01',
-    expect: { state: 'DrainFailed', blockers: ['hard: every failover target of web is down (b offline)'] },
+    expect: { state: 'EnteringMaintenance', blockers: ['temporary: every failover target of web is down (b offline)'] },
+  },
+  {
+    name: 'DrainFailed (timeout): every failover target still down at drain_timeout',
+    inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } },
+    admin: [enterA],
+    world: { a: { ...aHome, at: T('11:01'), services: { web: 'ok', db: 'ok' } }, b: { ...bIdle, at: T('11:01'), status: 'offline' } },
+    at: '11:01',
+    expect: { state: 'DrainFailed', since: T('11:00'), blockers: ['temporary: every failover target of web is down (b offline)'] },
   },
   {
     name: 'target cordoned: temporary blocker, still entering (retrying) until the deadline',
@@ -179,12 +195,15 @@ describe('deriveNodeStates: timeline', () => {
   });
 
   it('a failed drain names its ways out', () => {
-    const states = maintenanceStates(homelab({ inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } }, world: { a: { ...aHome, at: T('10:01') }, b: { ...bIdle, at: T('10:01') } }, admin: [enterA] }), now('10:01'));
+    const world = { a: { ...aHome, at: T('11:01'), services: { web: 'ok' } }, b: { ...bIdle, at: T('11:01'), status: 'offline' } } as const;
+    const states = maintenanceStates(homelab({ inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } }, world, admin: [enterA] }), now('11:01'));
     expect(states.get('a')!.drain!.ways_out).toEqual([
-      'add a failover target for db in inventory/hosts/a/services.yaml',
+      'bring a failover target back online',
+      'wait: the blockers may clear by themselves, and the drain retries every run',
       'labwarden maintenance exit a (keep its services where they are)',
       'labwarden maintenance uncordon a (cancel the drain; the node takes placements again)',
     ]);
+    expect(states.get('a')!.drain!.services.db).toEqual({ target: null, moved: false, no_failover: true });
   });
 
   it('two replicas folding the same chain reach the same states, whatever the order files are read in', () => {

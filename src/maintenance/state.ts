@@ -3,6 +3,7 @@ import {
   parseTime,
   type AdminEvent,
   type DrainBlocker,
+  type DrainProgress,
   type DrainService,
   type InventoryNode,
   type NodeHealth,
@@ -182,7 +183,16 @@ function drainState(
     if (state === 'maintenance') return 'in maintenance';
     return state.why;
   };
+  let staying = 0;
   for (const service of [...view.node.services].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (service.failover.length === 0) {
+      // Nowhere to move it: it stops with the node, which is what maintenance of a one-copy
+      // service means. It does not hold the drain back (PRODUCT.md: a drain fails only by
+      // exceeding drain_timeout), so a node without failover targets goes straight to Maintenance.
+      services[service.name] = { target: null, moved: false, no_failover: true };
+      staying++;
+      continue;
+    }
     const runningOn = service.failover.find((target) => target !== name && runsHealthy(views.get(target), service.name));
     if (runningOn) {
       moved++;
@@ -196,16 +206,14 @@ function drainState(
       return state !== undefined && state !== 'maintenance' && state.eligible;
     });
     services[service.name] = { target: target ?? null, moved: false };
-    if (service.failover.length === 0) {
-      blockers.push({ service: service.name, kind: 'hard', reason: `${service.name} has no failover target` });
-    } else if (!target) {
+    if (!target) {
       const down = service.failover.every((candidate) => views.get(candidate)?.health !== 'online');
       const detail = service.failover.map((candidate) => `${candidate} ${whyNot(candidate)}`).join(', ');
-      blockers.push(
-        down
-          ? { service: service.name, kind: 'hard', reason: `every failover target of ${service.name} is down (${detail})` }
-          : { service: service.name, kind: 'temporary', reason: `no failover target for ${service.name} available right now (${detail}); retrying` },
-      );
+      blockers.push({
+        service: service.name,
+        kind: 'temporary',
+        reason: down ? `every failover target of ${service.name} is down (${detail})` : `no failover target for ${service.name} available right now (${detail}); retrying`,
+      });
     } else if (now >= deadline) {
       blockers.push({ service: service.name, kind: 'temporary', reason: `${service.name} not yet observed running healthy on ${target}` });
     }
@@ -213,27 +221,28 @@ function drainState(
   const total = view.node.services.length;
   const drain = { moved, total, deadline: formatTime(deadline), services, blockers };
   const base = { cordoned: intent.cordon !== undefined, ...about(intent.event) };
-  if (moved === total) {
+  if (moved + staying === total) {
     return { state: 'Maintenance', since: formatTime(completedAt), ...base, drain: { ...drain, blockers: [] } };
   }
-  const hard = blockers.some((blocker) => blocker.kind === 'hard');
-  if (hard || now >= deadline) {
-    return {
-      state: 'DrainFailed',
-      since: formatTime(hard ? start : deadline),
-      ...base,
-      drain: { ...drain, ways_out: waysOut(name, blockers) },
-    };
+  if (now >= deadline) {
+    return { state: 'DrainFailed', since: formatTime(deadline), ...base, drain: { ...drain, ways_out: waysOut(name, blockers) } };
   }
   return { state: 'EnteringMaintenance', since: formatTime(start), ...base, until: formatTime(deadline), drain };
 }
 
+/** `drain 1/2 moved (3 stop with the node)`: progress over the services that have somewhere to go. */
+export function describeDrain(drain: DrainProgress): string {
+  const staying = Object.values(drain.services).filter((service) => service.no_failover).length;
+  const movable = drain.total - staying;
+  const stop = staying ? `${staying} stop${staying === 1 ? 's' : ''} with the node` : '';
+  if (movable === 0) return `nothing to move${stop ? `: ${stop}` : ''}`;
+  return `drain ${drain.moved}/${movable} moved${stop ? ` (${stop})` : ''}`;
+}
+
 function waysOut(node: string, blockers: readonly DrainBlocker[]): string[] {
   const out: string[] = [];
-  const noTarget = blockers.filter((b) => b.kind === 'hard' && b.reason.endsWith('has no failover target')).map((b) => b.service);
-  if (noTarget.length > 0) out.push(`add a failover target for ${noTarget.join(', ')} in inventory/hosts/${node}/services.yaml`);
   if (blockers.some((b) => b.reason.startsWith('every failover target'))) out.push('bring a failover target back online');
-  if (blockers.some((b) => b.kind === 'temporary')) out.push('wait: temporary blockers clear by themselves and the drain retries every run');
+  out.push('wait: the blockers may clear by themselves, and the drain retries every run');
   out.push(`labwarden maintenance exit ${node} (keep its services where they are)`);
   out.push(`labwarden maintenance uncordon ${node} (cancel the drain; the node takes placements again)`);
   return out;

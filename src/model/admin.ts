@@ -60,10 +60,10 @@ export const MAINTENANCE_STATES = [
 ] as const;
 export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 
-/** Why a drain does not complete: `temporary` clears by itself (retrying), `hard` needs an operator. */
+/** Why a drain does not complete yet; past drain_timeout it is DrainFailed. */
 export interface DrainBlocker {
   service: string;
-  kind: 'temporary' | 'hard';
+  kind: 'temporary';
   reason: string;
 }
 
@@ -71,6 +71,8 @@ export interface DrainService {
   /** Where the service should go (first valid failover target), or where it already runs healthy. */
   target: string | null;
   moved: boolean;
+  /** No failover list: the service stops with the node and does not hold the drain back. */
+  no_failover?: true;
 }
 
 export interface DrainProgress {

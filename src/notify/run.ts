@@ -3,7 +3,8 @@ import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
 import { readIfExists } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';
-import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { maintenanceStates } from '../maintenance/from-model.js';
 import { adminView } from './admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
 import { parseJsonLines } from './jsonl.js';
@@ -60,7 +61,7 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const plan = planNotifications({
     incidents,
     memory,
-    admin: adminView(model.admin.events, options.now),
+    admin: adminView(model.admin.events, options.now, failedDrains(model, options.now)),
     policy: model.policy,
     nodes: [...model.inventory.nodes.keys()].sort(),
     topology: notifyTopology(model.inventory, model.policy),
@@ -91,4 +92,9 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     backoffMs: options.backoffMs,
   });
   return { plan, payload, backlog, report };
+}
+
+/** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */
+function failedDrains(model: RepoModel, now: number): Set<string> {
+  return new Set([...maintenanceStates(model, now)].filter(([, state]) => state.state === 'DrainFailed').map(([node]) => node));
 }
