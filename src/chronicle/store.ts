@@ -1,5 +1,6 @@
 import { WriteError } from '../errors/problem.js';
-import { mkdir, open, truncate } from 'node:fs/promises';
+import { truncate } from 'node:fs/promises';
+import { appendWhole } from '../fs/atomic.js';
 import path from 'node:path';
 import type { Problem } from '../errors/problem.js';
 import type { ChronicleHistory } from './advance.js';
@@ -47,22 +48,10 @@ export async function repairChronicle(repo: string, repairs: LoadedChronicle['re
   }
 }
 
-/** Appends whole lines in one write, then fsync: a crash leaves at most one partial last line. */
+/** Appends whole lines: a crash or kill -9 leaves all of them or none (`appendWhole`). */
 export async function appendLines(repo: string, file: string, lines: readonly (IncidentLine | TransitionLine)[], missingNewline: boolean): Promise<void> {
   if (lines.length === 0) return;
-  await appendWhole(repo, file, lines, missingNewline).catch((error: unknown) => {
+  await appendWhole(repo, file, `${missingNewline ? '\n' : ''}${lines.map(serializeLine).join('')}`).catch((error: unknown) => {
     throw WriteError.from(file, error);
   });
-}
-
-async function appendWhole(repo: string, file: string, lines: readonly (IncidentLine | TransitionLine)[], missingNewline: boolean): Promise<void> {
-  const target = path.join(repo, file);
-  await mkdir(path.dirname(target), { recursive: true });
-  const handle = await open(target, 'a');
-  try {
-    await handle.write(`${missingNewline ? '\n' : ''}${lines.map(serializeLine).join('')}`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

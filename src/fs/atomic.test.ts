@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sameBytes, writeIfChanged } from './atomic.js';
+import { appendWhole, sameBytes, writeIfChanged } from './atomic.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -36,5 +36,32 @@ describe('writeIfChanged', () => {
     expect(sameBytes(file, Buffer.from('{"a":"è"}\n'))).toBe(false);
     expect(await writeIfChanged(file, '{"a":"è"}\n')).toBe(true);
     expect(await readFile(file, 'utf8')).toBe('{"a":"è"}\n');
+  });
+
+});
+
+describe('appendWhole', () => {
+  it('gives the bytes of an append, creates the file, and leaves no temp beside it or behind it', async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), 'labwarden-append-'));
+    dirs.push(repo);
+    await appendWhole(repo, 'chronicle/incidents.jsonl', '{"a":1}\n');
+    await appendWhole(repo, 'chronicle/incidents.jsonl', '{"b":"é"}\n{"c":3}\n');
+    expect(await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8')).toBe('{"a":1}\n{"b":"é"}\n{"c":3}\n');
+    expect(await readdir(path.join(repo, 'chronicle'))).toEqual(['incidents.jsonl']);
+    expect(await readdir(path.join(repo, '.labwarden/tmp'))).toEqual([]);
+  });
+
+  it('removes the temp a killed earlier run left, not another file', async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), 'labwarden-append-'));
+    dirs.push(repo);
+    const tmp = path.join(repo, '.labwarden/tmp');
+    await appendWhole(repo, 'chronicle/incidents.jsonl', '{"a":1}\n');
+    await writeFile(path.join(tmp, 'incidents.jsonl.123.456'), '{"half');
+    await writeFile(path.join(tmp, 'other.jsonl.123.456'), 'x');
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(path.join(tmp, 'incidents.jsonl.123.456'), old, old);
+    await appendWhole(repo, 'chronicle/incidents.jsonl', '{"b":2}\n');
+    expect((await readdir(tmp)).sort()).toEqual(['other.jsonl.123.456']);
+    expect(await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8')).toBe('{"a":1}\n{"b":2}\n');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -58,5 +58,47 @@ async function removeStaleTemps(file: string): Promise<void> {
   for (const name of names.filter((n) => pattern.test(n))) {
     const info = await stat(path.join(dir, name)).catch(() => undefined);
     if (info && info.mtimeMs < started) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+}
+
+/** Where `appendWhole` builds its files: in the repo (same file system), git-ignored, outside chronicle/. */
+const APPEND_TEMP_DIR = '.labwarden/tmp';
+
+/**
+ * Appends `text` (whole lines) to `repo/file` so that a crash, kill -9 included, leaves the
+ * file with all of it or none of it. A plain append cannot promise that: Linux ends a write
+ * early at a page boundary when SIGKILL arrives, which leaves half a line. So the file's
+ * bytes and `text` are written to a temp file, fsynced and renamed over the file, whose
+ * bytes are then exactly those of an append. The temp lives under `.labwarden/tmp/`, so a
+ * killed run leaves nothing in chronicle/ (the next append removes it).
+ */
+export async function appendWhole(repo: string, file: string, text: string): Promise<void> {
+  const target = path.join(repo, file);
+  const existing = await readFile(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  });
+  const dir = path.join(repo, APPEND_TEMP_DIR);
+  await mkdir(dir, { recursive: true });
+  await mkdir(path.dirname(target), { recursive: true });
+  const prefix = `${path.basename(file)}.`;
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info && info.mtimeMs < performance.timeOrigin) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+  const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(Buffer.concat([existing, Buffer.from(text, 'utf8')]));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
 }

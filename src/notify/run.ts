@@ -1,7 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
-import { readIfExists } from '../fs/atomic.js';
+import { appendWhole, readIfExists } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';
 import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
 import { maintenanceStates } from '../maintenance/from-model.js';
@@ -71,12 +70,9 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const backlog = memory.pending.map((line) => line.message);
   if (options.dryRun) return { plan, payload, backlog, report: null };
 
-  const file = path.join(options.repo, NOTIFICATIONS_FILE);
   const append = async (lines: readonly NotificationLine[]) => {
-    if (lines.length === 0) return;
-    await mkdir(path.dirname(file), { recursive: true });
-    // One write per batch: a crash leaves whole lines or none of this batch.
-    await appendFile(file, serializeLines(lines), 'utf8');
+    // A crash, kill -9 included, leaves all lines of this batch or none.
+    if (lines.length > 0) await appendWhole(options.repo, NOTIFICATIONS_FILE, serializeLines(lines));
   };
   const queued: OutboxLine[] = [];
   if (plan.messageKey && payload && !memory.delivered.has(plan.messageKey) && !backlog.includes(plan.messageKey)) {
