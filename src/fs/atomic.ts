@@ -51,11 +51,15 @@ export async function writeIfChanged(file: string, content: string | Buffer): Pr
  * is always newer.
  */
 async function removeStaleTemps(file: string): Promise<void> {
-  const dir = path.dirname(file);
   const pattern = new RegExp(`^${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
+  await removeLeftovers(path.dirname(file), (name) => pattern.test(name));
+}
+
+/** Removes the files in `dir` that `matches` and that are older than this process: a live writer's are newer. */
+async function removeLeftovers(dir: string, matches: (name: string) => boolean): Promise<void> {
   const started = performance.timeOrigin;
   const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => pattern.test(n))) {
+  for (const name of names.filter(matches)) {
     const info = await stat(path.join(dir, name)).catch(() => undefined);
     if (info && info.mtimeMs < started) await unlink(path.join(dir, name)).catch(() => undefined);
   }
@@ -82,11 +86,7 @@ export async function appendWhole(repo: string, file: string, text: string): Pro
   await mkdir(dir, { recursive: true });
   await mkdir(path.dirname(target), { recursive: true });
   const prefix = `${path.basename(file)}.`;
-  for (const name of await readdir(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const info = await stat(path.join(dir, name)).catch(() => undefined);
-    if (info && info.mtimeMs < performance.timeOrigin) await unlink(path.join(dir, name)).catch(() => undefined);
-  }
+  await removeLeftovers(dir, (name) => name.startsWith(prefix));
   const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
   try {
     const handle = await open(temp, 'w');
