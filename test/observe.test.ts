@@ -107,6 +107,31 @@ describe('labwarden observe', () => {
     expect(await offline('--heartbeat-remote', 'origin')).toBe(false);
     expect(await runCli(['reconcile', '--repo', repo, '--heartbeat-remote', 'nowhere', '--dry-run'])).toMatchObject({ code: 2, stderr: expect.stringContaining('could not fetch the heartbeat branches from "nowhere"') });
   });
+
+  it('--heartbeat without a clone, without origin or with origin gone: one line and the fix, never a stack trace', async () => {
+    const repo = await labRepo();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    const observe = () => runCli(['observe', '--repo', repo, '--heartbeat', '--timeout', '1s', '--now', '2026-11-22T10:00:00Z']);
+    const notClone = await observe();
+    expect(notClone).toMatchObject({ code: 2, stdout: '' });
+    expect(notClone.stderr).toBe(`error: --heartbeat: ${repo} is not a git clone\nhint: Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.\n`);
+    git('init', '--quiet', '-b', 'main');
+    const noOrigin = await observe();
+    expect(noOrigin.code).toBe(2);
+    expect(noOrigin.stderr).toBe(
+      'error: --heartbeat: this clone has no remote "origin" to push labwarden/heartbeat/<node> to\n' +
+        'hint: Add it (`git remote add origin URL`), pick another with --remote NAME, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.\n',
+    );
+    const gone = path.join(await tempDir('labwarden-gone-'), 'homelab.git');
+    git('remote', 'add', 'origin', gone);
+    const unreachable = await observe();
+    expect(unreachable.code).toBe(1);
+    expect(await world(repo)).toContain('node: lab'); // the snapshot is written before the push fails
+    expect(unreachable.stderr).toBe(
+      `error: cannot push the heartbeat branch labwarden/heartbeat/lab to origin: '${gone}' does not appear to be a git repository\n` +
+        'hint: Check that origin exists and is reachable (`git ls-remote origin`); the next observe pushes the heartbeat again.\n',
+    );
+  });
 });
 
 describe('labwarden report-deployment / report-incident / resolve-incident', () => {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
+import { classifyRemoteError, GitFailure } from '../git/errors.js';
 import { Heartbeat, formatTime, isName, parseTime } from '../model/index.js';
 
 export const HEARTBEAT_BRANCH_PREFIX = 'labwarden/heartbeat/';
@@ -27,8 +29,39 @@ export async function pushHeartbeat(repo: string, node: string, now: number, rem
   const tree = (await git(repo, ['mktree'], `100644 blob ${blob}\t${node}.json\n`)).trim();
   const identity = { GIT_AUTHOR_NAME: 'labwarden', GIT_AUTHOR_EMAIL: 'labwarden@localhost', GIT_COMMITTER_NAME: 'labwarden', GIT_COMMITTER_EMAIL: 'labwarden@localhost', GIT_AUTHOR_DATE: seenAt, GIT_COMMITTER_DATE: seenAt };
   const commit = (await git(repo, ['commit-tree', tree, '-m', `heartbeat ${node} ${seenAt}`], undefined, identity)).trim();
-  await git(repo, ['push', '--quiet', '--force', remote, `${commit}:refs/heads/${HEARTBEAT_BRANCH_PREFIX}${node}`]);
+  try {
+    await git(repo, ['push', '--quiet', '--force', remote, `${commit}:refs/heads/${HEARTBEAT_BRANCH_PREFIX}${node}`]);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const outcome = classifyRemoteError(error.message);
+    const what = `cannot push the heartbeat branch ${HEARTBEAT_BRANCH_PREFIX}${node} to ${remote}`;
+    if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `${what}: authentication failed`, error.message);
+    throw new UserError(`${what}: ${gitReason(error.message)}`, {
+      exitCode: 1,
+      hint: outcome === 'remote_unreachable' ? `Check that ${remote} exists and is reachable (\`git ls-remote ${remote}\`); the next observe pushes the heartbeat again.` : 'See the git output above.',
+    });
+  }
   return commit;
+}
+
+/** A heartbeat is only worth something on a remote: without one, say how to add it or what to run instead. */
+export async function requireRemote(repo: string, remote: string): Promise<void> {
+  const inside = await git(repo, ['rev-parse', '--is-inside-work-tree']).catch(() => '');
+  if (inside.trim() !== 'true') {
+    throw new UserError(`--heartbeat: ${repo} is not a git clone`, { hint: 'Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.' });
+  }
+  const url = await git(repo, ['config', '--get', `remote.${remote}.url`]).catch(() => '');
+  if (url.trim() === '') {
+    throw new UserError(`--heartbeat: this clone has no remote "${remote}" to push labwarden/heartbeat/<node> to`, {
+      hint: `Add it (\`git remote add ${remote} URL\`), pick another with --remote NAME, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.`,
+    });
+  }
+}
+
+/** git's own first complaint ("fatal: 'origin' does not appear to be a git repository"), without the prefix. */
+function gitReason(text: string): string {
+  const fatal = text.split('\n').find((line) => /^\s*(fatal|error):/.test(line.replace(/^.*?failed \(exit \d+\): /, '')));
+  return (fatal ?? text.split('\n')[0]!).replace(/^.*?failed \(exit \d+\): /, '').replace(/^\s*(fatal|error):\s*/, '').trim();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ServiceStatus } from '../model/index.js';
-import { pushHeartbeat, writeLocalHeartbeat } from './heartbeat.js';
+import { pushHeartbeat, requireRemote, writeLocalHeartbeat } from './heartbeat.js';
 import { runProbes, type ProbeJob, type ProbeRunOptions } from './run-probes.js';
 import { observeSnapshot } from './snapshot.js';
 import { loadRepo, nodeWorld, writeNodeWorld } from './world-file.js';
@@ -32,6 +32,8 @@ export async function runObserve(options: ObserveOptions): Promise<NodeObserveRe
       if (service.probe) jobs.push({ id: `${name}/${service.name}`, probe: service.probe });
     }
   }
+  // Before probing: a heartbeat that cannot be pushed should not cost a round of probes first.
+  if (options.pushHeartbeatTo) await requireRemote(options.repo, options.pushHeartbeatTo);
   const outcomes = await runProbes(jobs, options);
   const results: NodeObserveResult[] = [];
   for (const world of worlds) {
