@@ -33,7 +33,7 @@ describe('foldAdminEvents', () => {
   });
 
   it('an empty or missing file is an empty chain', () => {
-    expect(foldAdminEvents('')).toEqual({ events: [], ignored: 0, head: GENESIS });
+    expect(foldAdminEvents('')).toEqual({ events: [], ignored: 0, head: GENESIS, hashes: [], lines: [] });
   });
 
   it('writes each event back to the exact bytes it was read from', () => {

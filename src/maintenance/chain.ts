@@ -27,6 +27,16 @@ export interface AdminChain {
   ignored: number;
   /** hash of the last trusted line: the `prev` of the next append. */
   head: string;
+  /** hash of each trusted line, by seq - 1. */
+  hashes: string[];
+  /** 1-based line number of each trusted line, by seq - 1. */
+  lines: number[];
+}
+
+/** The newest line reconcile folded, as status/recommendations.json records it (`admin_head`). */
+export interface AdminHead {
+  seq: number;
+  hash: string;
 }
 
 /**
@@ -47,6 +57,7 @@ export function foldAdminEvents(input: string | readonly string[]): AdminChain {
   const lines = parts.map((text, index) => ({ text, line: index + 1 }));
   const events: AdminEvent[] = [];
   const hashes: string[] = [];
+  const numbers: number[] = [];
   let head = GENESIS;
   const present = lines.filter((entry) => entry.text.trim() !== '');
   for (let index = 0; index < present.length; index++) {
@@ -59,6 +70,8 @@ export function foldAdminEvents(input: string | readonly string[]): AdminChain {
         break: { seq, line: at, reason },
         ignored: present.length - keep,
         head: keep === 0 ? GENESIS : hashes[keep - 1]!,
+        hashes: hashes.slice(0, keep),
+        lines: numbers.slice(0, keep),
       };
     };
     if (line === torn) {
@@ -92,8 +105,46 @@ export function foldAdminEvents(input: string | readonly string[]): AdminChain {
     events.push(event);
     head = hashLine(text);
     hashes.push(head);
+    numbers.push(line);
   }
-  return { events, ignored: 0, head };
+  return { events, ignored: 0, head, hashes, lines: numbers };
+}
+
+/** What status/ should record as folded: the chain's last trusted line, if any. */
+export function adminHeadOf(chain: AdminChain): AdminHead | undefined {
+  return chain.events.length === 0 ? undefined : { seq: chain.events.length, hash: chain.head };
+}
+
+/**
+ * The chain alone cannot tell that its newest line was edited or removed: nothing after it
+ * records its hash. status/recommendations.json does (`admin_head`, written by the reconcile
+ * that folded it), so the chain is checked against that witness too. A mismatch is a break
+ * like any other: the fold keeps only what precedes the untrusted line.
+ */
+export function checkAdminWitness(chain: AdminChain, witness: AdminHead | undefined): AdminChain {
+  if (!witness || chain.break) return chain;
+  const count = chain.events.length;
+  if (witness.seq > count) {
+    const lastLine = count === 0 ? 0 : chain.lines[count - 1]!;
+    return {
+      ...chain,
+      break: {
+        seq: count + 1,
+        line: lastLine + 1,
+        reason: `seq ${witness.seq} was folded by reconcile (status/recommendations.json records it) but the file ${count === 0 ? 'is empty' : `ends at seq ${count}`}: lines were removed`,
+      },
+    };
+  }
+  if (chain.hashes[witness.seq - 1] === witness.hash) return chain;
+  const keep = witness.seq - 1;
+  return {
+    events: chain.events.slice(0, keep),
+    break: { seq: witness.seq, line: chain.lines[keep]!, reason: `seq ${witness.seq} was edited after reconcile folded it: status/recommendations.json records a different hash for it` },
+    ignored: count - keep,
+    head: keep === 0 ? GENESIS : chain.hashes[keep - 1]!,
+    hashes: chain.hashes.slice(0, keep),
+    lines: chain.lines.slice(0, keep),
+  };
 }
 
 const ORDER = ['seq', 'at', 'actor', 'action', 'node', 'reason', 'prev', 'until', 'matcher', 'fingerprint'] as const;

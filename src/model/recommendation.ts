@@ -81,6 +81,8 @@ export interface ReconcileResult {
   nodes: Record<string, NodeStatus>;
   /** Set when chronicle/admin.jsonl is broken: the fold stopped there. */
   admin_chain?: { break: { seq: number; line: number; reason: string }; ignored: number };
+  /** The newest chronicle/admin.jsonl line this result folded: lets validate notice an edited or removed tail. */
+  admin_head?: { seq: number; hash: string };
 }
 
 export const EVENT_RANK: Record<RecommendationEvent, number> = {

@@ -25,6 +25,8 @@ export interface ReconcileInput {
   maintenance?: ReadonlyMap<string, NodeMaintenance>;
   /** Where the admin chain broke, reported in status/ (the fold stopped there). */
   adminChain?: ReconcileResult['admin_chain'];
+  /** The admin head to record in status/ (see RepoModel.adminHead). */
+  adminHead?: ReconcileResult['admin_head'];
 }
 
 /** The supervisor's conclusion: a pure function of its inputs. */
@@ -59,6 +61,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     recommendations: maintained.recommendations,
     nodes: Object.fromEntries([...views].map(([name, view]) => [name, nodeEntry(name, view)])),
     ...(input.adminChain ? { admin_chain: input.adminChain } : {}),
+    ...(input.adminHead ? { admin_head: input.adminHead } : {}),
   };
 }
 

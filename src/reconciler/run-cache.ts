@@ -7,6 +7,7 @@ import type { Problem } from '../errors/problem.js';
 import { codeFingerprint } from '../repo/code-fingerprint.js';
 import { ParseCache } from '../repo/parse-cache.js';
 import type { RepoSources } from '../repo/index.js';
+import { STATUS_SOURCE } from '../repo/model.js';
 
 /**
  * The run shortcut: what the last reconcile concluded, keyed by a digest of everything it
@@ -40,7 +41,7 @@ export function textDigest(text: string): string {
  * the parse cache, so a cold run hashes each file's text once.
  */
 export function fileDigests(sources: RepoSources): Map<string, string> {
-  return new Map(sources.files.map((file) => [file.path, ParseCache.digest(file.text)]));
+  return new Map(sources.files.filter((file) => file.path !== STATUS_SOURCE).map((file) => [file.path, ParseCache.digest(file.text)]));
 }
 
 /**
@@ -52,7 +53,10 @@ export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyM
   const hash = createHash('sha1').update(codeFingerprint(FORMAT, CODE)).update('\0');
   hash.update(JSON.stringify([...sources.hostDirs].sort()));
   // One update for all files: thousands of small updates cost more than the hashing.
-  const paths = sources.files.map((file) => file.path).sort();
+  // status/ is read only for its admin_head witness, and it is not a key: the shortcut is taken
+  // only while status/ still holds the stored result, whose admin_head a full run would find
+  // and keep. Keyed on it, every run that rewrote status/ would make the next one a full run.
+  const paths = sources.files.map((file) => file.path).filter((path) => path !== STATUS_SOURCE).sort();
   hash.update(paths.map((path) => `\0${path}\0${digests.get(path) ?? ''}`).join(''));
   hash.update(`\0remote\0${JSON.stringify(remoteHeartbeats ? [...remoteHeartbeats].sort(([a], [b]) => (a < b ? -1 : 1)) : null)}`);
   return hash.digest('base64');

@@ -87,6 +87,7 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     now: options.now,
     maintenance: maintenanceStates({ ...model, heartbeats }, options.now),
     ...(adminChain ? { adminChain } : {}),
+    ...(model.adminHead ? { adminHead: model.adminHead } : {}),
   };
   const raw = reconcile(input);
   const advance = advanceChronicle(chronicle.history, raw, input);

@@ -35,6 +35,7 @@ export function serializeResult(result: ReconcileResult): string {
       ...(node.maintenance ? { maintenance: node.maintenance } : {}),
     })),
     ...(result.admin_chain ? { admin_chain: result.admin_chain } : {}),
+    ...(result.admin_head ? { admin_head: { seq: result.admin_head.seq, hash: result.admin_head.hash } } : {}),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

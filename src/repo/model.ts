@@ -17,7 +17,7 @@ import {
 import { Locator, parseData, parseSource, type Parsed, type SourceFile } from './source.js';
 import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
-import { ADMIN_FILE, foldAdminEvents, type AdminChain } from '../maintenance/chain.js';
+import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../maintenance/chain.js';
 import { checkChronicleFile } from '../chronicle/check.js';
 import type { ParsedJsonLines } from '../chronicle/parse.js';
 
@@ -36,12 +36,35 @@ export interface RepoModel {
   heartbeats: Map<string, number>;
   /** chronicle/admin.jsonl verified and parsed up to its first break. */
   admin: AdminChain;
+  /**
+   * What the next status/ records as the folded head: the chain's, or, while the chain
+   * contradicts what status/ recorded, that record unchanged, so the break stays reported
+   * until the line is restored.
+   */
+  adminHead?: AdminHead;
   /** Every problem found, sorted: what `validate` prints. */
   problems: Problem[];
   /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
   fatal: Problem[];
   /** chronicle/*.jsonl (but admin.jsonl) as checked, by path: `loadChronicle` reuses them. */
   chronicle: Map<string, ParsedJsonLines<unknown>>;
+}
+
+/** status/recommendations.json, read only for the admin head it witnesses. */
+export const STATUS_SOURCE = 'status/recommendations.json';
+
+/** `admin_head` of the last status/, if it holds a well-formed one. status/ is derived: anything else is no witness. */
+function recordedAdminHead(text: string | undefined): AdminHead | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const head = (JSON.parse(text) as { admin_head?: { seq?: unknown; hash?: unknown } }).admin_head;
+    if (head && Number.isSafeInteger(head.seq) && (head.seq as number) > 0 && typeof head.hash === 'string' && /^[0-9a-f]{64}$/.test(head.hash)) {
+      return { seq: head.seq as number, hash: head.hash };
+    }
+  } catch {
+    // a status/ that is not JSON witnesses nothing; reconcile rewrites it
+  }
+  return undefined;
 }
 
 const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
@@ -154,14 +177,17 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     chronicle.set(file.path, checked.parsed);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
-  const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
+  const folded = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
+  const witness = recordedAdminHead(files.get(STATUS_SOURCE)?.text);
+  const admin = checkAdminWitness(folded, witness);
+  const adminHead = admin !== folded && admin.break ? witness : adminHeadOf(admin);
   if (admin.break) {
     worldProblems.push({
       code: 'admin_chain',
       file: ADMIN_FILE,
       line: admin.break.line,
       col: 1,
-      message: `hash chain broken at seq ${admin.break.seq}: ${admin.break.reason}; ${admin.ignored} event${admin.ignored === 1 ? '' : 's'} from there on are ignored`,
+      message: `hash chain broken at seq ${admin.break.seq}: ${admin.break.reason}${admin.ignored === 0 ? '' : `; ${admin.ignored} event${admin.ignored === 1 ? '' : 's'} from there on ${admin.ignored === 1 ? 'is' : 'are'} ignored`}`,
     });
   }
 
@@ -171,6 +197,7 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     world,
     heartbeats,
     admin,
+    ...(adminHead ? { adminHead } : {}),
     problems: sortProblemsList([...problems, ...worldProblems]),
     fatal: sortProblemsList(problems),
     chronicle,

@@ -49,6 +49,8 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   for (const entry of await list(path.join(root, '.labwarden/heartbeats'))) {
     if (entry.isFile() && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
+  // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
+  wanted.push('status/recommendations.json');
   const files = wanted.map((relative) => readOptional(root, relative)).filter((file): file is SourceFile => file !== undefined);
   return { hostDirs, files };
 }
