@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticHomelab } from '../bench/generate.mjs';
+import { describeDrain } from '../src/maintenance/state.js';
+import type { DrainProgress } from '../src/model/index.js';
 import { launchChromium, serveStatic, type StaticSite } from './helpers/browser.js';
 import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli, tempDir } from './helpers/repo.js';
 
@@ -159,21 +161,24 @@ const INCIDENTS = [
   { id: 'pi/offline_node/1', at: '2026-11-22T08:27:00Z', event: 'opened', fingerprint: 'pi/offline_node', node: 'pi', drift: 'offline_node', severity: 'critical', recommendation: 'reconcile_required', action: 'failover_review', reason: 'not seen since 08:12' },
   { id: 'backup/loki/1', at: '2026-11-21T10:00:00Z', event: 'opened', fingerprint: 'backup/loki/unhealthy_service', node: 'backup', service: 'loki', drift: 'unhealthy_service', severity: 'info', recommendation: 'reconcile_recommended', action: 'redeploy', reason: 'ingester ring not ready' },
 ];
-const ADMIN = [
-  { seq: 1, at: '2026-11-21T12:00:00Z', actor: 'alice', action: 'enter', node: 'media', reason: `${XSS_IMG} disk swap`, prev: '0' },
-  { seq: 2, at: '2026-11-21T12:05:00Z', actor: '"><svg onload=alert(4)>', action: 'cordon', node: 'storage', reason: 'flaky NIC', prev: 'a' },
-  { seq: 3, at: '2026-11-21T12:10:00Z', actor: 'bob', action: 'silence', node: 'backup', until: '2026-11-30T00:00:00Z', reason: 'UPS tests', prev: 'b' },
-];
-
 describe('site: a chronicle, maintenance, and hostile text', () => {
   let out: string;
   let site: StaticSite;
+  let reconciled: { nodes: Record<string, { maintenance?: { state: string; drain?: DrainProgress } }> };
   beforeAll(async () => {
     const repo = await copyDemo();
+    // A fresh history: no chronicle, and no status/ that witnessed the old admin chain.
     await rm(path.join(repo, 'chronicle'), { recursive: true, force: true });
+    await rm(path.join(repo, 'status'), { recursive: true, force: true });
     await mkdir(path.join(repo, 'chronicle'));
+    // Operator events through the CLI, folded by a real reconcile: the site shows what status/ holds.
+    const admin = async (...args: string[]) => expect((await runCli([...args, '--repo', repo])).code).toBe(0);
+    await admin('maintenance', 'enter', 'media', '--actor', 'alice', '--reason', `${XSS_IMG} disk swap`, '--now', '2026-11-22T09:50:00Z');
+    await admin('maintenance', 'cordon', 'storage', '--actor', '"><svg onload=alert(4)>', '--reason', 'flaky NIC', '--now', '2026-11-22T09:55:00Z');
+    await admin('silence', '--node', 'backup', '--until', '2026-11-30T00:00:00Z', '--actor', 'bob', '--reason', 'UPS tests', '--now', '2026-11-22T10:00:00Z');
+    expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z'])).code).toBe(0);
+    reconciled = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
     await writeFile(path.join(repo, 'chronicle/incidents.jsonl'), `${INCIDENTS.map((line) => JSON.stringify(line)).join('\n')}\nnot json\n`);
-    await writeFile(path.join(repo, 'chronicle/admin.jsonl'), ADMIN.map((line) => `${JSON.stringify(line)}\n`).join(''));
     await appendFile(path.join(repo, 'inventory/hosts/media/host.yaml'), `description: "${XSS_IMG}"\n`);
     const world = path.join(repo, 'world/nodes/media.yaml');
     await writeFile(world, (await readFile(world, 'utf8')).replace('HTTP 503 from /health', XSS_IMG));
@@ -231,9 +236,16 @@ describe('site: a chronicle, maintenance, and hostile text', () => {
   it('shows maintenance states, silences and the admin log', async () => {
     const { page } = await visit(browser, `${site.url}maintenance/`);
     const now = await page.locator('#maintenance-now').innerText();
-    expect(now).toMatch(/media\s+EnteringMaintenance/);
-    expect(now).toContain('1 of 4 moved');
-    expect(now).toMatch(/storage\s+Cordoned/);
+    // Exactly what status/ says, in the CLI's words: state, since and drain for every node not Active.
+    const away = Object.entries(reconciled.nodes).filter(([, node]) => node.maintenance && node.maintenance.state !== 'Active');
+    expect(away.map(([name, node]) => [name, node.maintenance!.state])).toEqual([
+      ['media', 'EnteringMaintenance'],
+      ['storage', 'Cordoned'],
+    ]);
+    expect(await page.locator('#maintenance-now tbody tr').count()).toBe(away.length);
+    expect(now).toMatch(/media\s+EnteringMaintenance\s+2026-11-22 09:50 UTC/);
+    expect(now).toContain(describeDrain(reconciled.nodes.media!.maintenance!.drain!));
+    expect(now).toMatch(/storage\s+Cordoned\s+2026-11-22 09:55 UTC/);
     expect(await page.locator('main').innerText()).toContain('backup until 2026-11-30 00:00 UTC, by bob: UPS tests');
     expect(await page.locator('#admin-log tbody tr').count()).toBe(3);
   });

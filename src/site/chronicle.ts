@@ -20,19 +20,6 @@ export const IncidentEvent = z.looseObject({
 });
 export type IncidentEvent = z.infer<typeof IncidentEvent>;
 
-export const AdminEvent = z.looseObject({
-  seq: z.number().optional(),
-  at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'a timestamp'),
-  actor: z.string().default('unknown'),
-  action: z.string().min(1),
-  node: z.string().optional(),
-  reason: z.string().default(''),
-  prev: z.string().optional(),
-  until: z.string().optional(),
-  matcher: z.unknown().optional(),
-});
-export type AdminEvent = z.infer<typeof AdminEvent>;
-
 export interface JsonLines<T> {
   entries: T[];
   /** Lines that were not JSON or lacked a field the site needs. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readIfExists } from '../fs/atomic.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
-import { AdminEvent, IncidentEvent, parseJsonLines } from './chronicle.js';
+import { IncidentEvent, parseJsonLines } from './chronicle.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
 async function readJson(file: string): Promise<unknown> {
@@ -23,12 +23,10 @@ async function readJson(file: string): Promise<unknown> {
 export async function readSiteInputs(repo: string, now?: number, lastReconcile?: string): Promise<SiteInputs> {
   const model = buildRepoModel(await readRepoSources(repo));
   const incidents = await readIfExists(path.join(repo, 'chronicle/incidents.jsonl'));
-  const admin = await readIfExists(path.join(repo, 'chronicle/admin.jsonl'));
   return {
     repo: model,
     status: await readJson(path.join(repo, 'status/recommendations.json')),
     incidents: incidents === undefined ? undefined : parseJsonLines(incidents, IncidentEvent),
-    admin: admin === undefined ? undefined : parseJsonLines(admin, AdminEvent),
     insights: await readJson(path.join(repo, 'status/insights.json')),
     now,
     lastReconcile: lastReconcile ?? (await readReconcilerHeartbeat(repo).catch(() => undefined)),

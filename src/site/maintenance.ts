@@ -1,76 +1,63 @@
-import type { AdminEvent } from './chronicle.js';
+import { activeSilences } from '../maintenance/silences.js';
+import { describeDrain } from '../maintenance/state.js';
+import { MAINTENANCE_STATES, type AdminEvent, type DrainProgress, type MaintenanceState } from '../model/index.js';
 
-/** What the site shows of a node's maintenance state (PRODUCT.md names). */
-export type MaintenanceState =
-  | 'Active'
-  | 'EnteringMaintenance'
-  | 'Maintenance'
-  | 'ExitingMaintenance'
-  | 'Recovery'
-  | 'DrainFailed'
-  | 'Cordoned';
+export type { MaintenanceState };
 
-const STATES: readonly string[] = ['Active', 'EnteringMaintenance', 'Maintenance', 'ExitingMaintenance', 'Recovery', 'DrainFailed', 'Cordoned'];
+/** A node's maintenance as status/ records it: the site folds nothing itself. */
+export interface NodeMaintenanceView {
+  state: MaintenanceState;
+  since: string | null;
+  actor: string | null;
+  reason: string | null;
+  /** Recovery / ExitingMaintenance: when the state ends. */
+  until: string | null;
+  /** While draining (or failed to): services moved of those that can move, in the CLI's words. */
+  drain: { moved: number; movable: number; text: string } | null;
+}
 
-export interface Silence {
+export interface SilenceView {
   actor: string;
   at: string;
-  until: string | null;
+  /** A time, or `resolved`. */
+  until: string;
   node: string | null;
+  /** The service or incident it covers, when narrower than a node. */
   matcher: string | null;
   reason: string;
 }
 
-export interface MaintenanceView {
-  /** Node → state, for nodes not Active. */
-  states: Map<string, { state: MaintenanceState; since: string; actor: string; reason: string }>;
-  silences: Silence[];
-}
-
-/** Accepts a state as another part of labwarden may write it (`maintenance`, `entering_maintenance`...). */
-export function normalizeState(value: unknown): MaintenanceState | null {
-  if (typeof value !== 'string') return null;
-  const compact = value.replace(/[-_\s]/g, '').toLowerCase();
-  return (STATES.find((state) => state.toLowerCase() === compact) as MaintenanceState | undefined) ?? null;
-}
-
-function matcherFingerprint(matcher: unknown): string | undefined {
-  const fingerprint = typeof matcher === 'object' && matcher !== null ? (matcher as { fingerprint?: unknown }).fingerprint : undefined;
-  return typeof fingerprint === 'string' ? fingerprint : undefined;
-}
+const ACTIVE: NodeMaintenanceView = { state: 'Active', since: null, actor: null, reason: null, until: null, drain: null };
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
- * A display-only reading of the admin log: the last state-changing action per node, and
- * silences still in force at `now` (a silence `until: resolved` while `isOpen` says its incident
- * is open). The authoritative fold (with drain observations) lives with the maintenance code;
- * when status/ carries its result the site shows that instead.
+ * Reads `nodes.<node>.maintenance` of status/recommendations.json, which reconcile wrote from
+ * the verified admin chain and the world. Anything unreadable is Active: status/ is derived,
+ * and the site never guesses a state from admin.jsonl on its own.
  */
-export function readAdminLog(events: readonly AdminEvent[], now: number, isOpen: (fingerprint: string) => boolean = () => true): MaintenanceView {
-  const states: MaintenanceView['states'] = new Map();
-  const silences: Silence[] = [];
-  for (const event of events) {
-    const action = event.action.toLowerCase();
-    const node = event.node;
-    const record = (state: MaintenanceState) => {
-      if (!node) return;
-      if (state === 'Active') states.delete(node);
-      else if (states.get(node)?.state !== state) states.set(node, { state, since: event.at, actor: event.actor, reason: event.reason });
-    };
-    if (action.includes('silence')) {
-      const until = typeof event.until === 'string' ? event.until : null;
-      if (action.includes('unsilence') || action.includes('expire')) continue;
-      const fingerprint = typeof event.fingerprint === 'string' ? event.fingerprint : matcherFingerprint(event.matcher);
-      const inForce = until === null || (until === 'resolved' ? fingerprint === undefined || isOpen(fingerprint) : Date.parse(until) > now);
-      if (inForce) {
-        silences.push({ actor: event.actor, at: event.at, until, node: node ?? null, matcher: event.matcher === undefined ? null : typeof event.matcher === 'string' ? event.matcher : JSON.stringify(event.matcher), reason: event.reason });
-      }
-    } else if (action.includes('uncordon')) record('Active');
-    else if (action.includes('cordon')) record('Cordoned');
-    else if (action.includes('drain_failed') || action.includes('drainfailed')) record('DrainFailed');
-    else if (action.includes('drain') || action === 'enter' || action.includes('enter')) record(action.includes('complete') ? 'Maintenance' : 'EnteringMaintenance');
-    else if (action.includes('exit')) record('ExitingMaintenance');
-    else if (action.includes('recover')) record('Recovery');
-    else if (action.includes('active') || action.includes('done')) record('Active');
+export function maintenanceFromStatus(value: unknown): NodeMaintenanceView {
+  if (value === null || typeof value !== 'object') return ACTIVE;
+  const m = value as Record<string, unknown>;
+  const state = (MAINTENANCE_STATES as readonly unknown[]).includes(m.state) ? (m.state as MaintenanceState) : 'Active';
+  const drainValue = m.drain as DrainProgress | undefined;
+  const draining = (state === 'EnteringMaintenance' || state === 'DrainFailed') && drainValue && typeof drainValue === 'object' && typeof drainValue.moved === 'number';
+  let drain: NodeMaintenanceView['drain'] = null;
+  if (draining) {
+    const progress = { ...drainValue, services: drainValue.services ?? {}, blockers: drainValue.blockers ?? [] };
+    const staying = Object.values(progress.services).filter((service) => service?.no_failover).length;
+    drain = { moved: progress.moved, movable: Math.max(0, progress.total - staying), text: describeDrain(progress) };
   }
-  return { states, silences };
+  return { state, since: text(m.since), actor: text(m.actor), reason: text(m.reason), until: text(m.until), drain };
+}
+
+/** Silences in force at `now`, from the verified admin chain (the notify code's own rule). */
+export function silencesInForce(events: readonly AdminEvent[], now: number, isOpen: (fingerprint: string) => boolean): SilenceView[] {
+  return activeSilences(events, now, isOpen).map((silence) => ({
+    actor: silence.actor,
+    at: silence.at,
+    until: silence.until,
+    node: silence.matcher.node ?? null,
+    matcher: silence.matcher.fingerprint ?? silence.matcher.service ?? null,
+    reason: silence.reason ?? '',
+  }));
 }

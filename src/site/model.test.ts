@@ -21,7 +21,7 @@ const status = {
   ],
   nodes: { n1: { health: 'online', last_seen: '2026-11-22T10:00:00Z', services: { total: 2, ok: 0, degraded: 0, failed: 1, missing: 1 } } },
 };
-const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, incidents: undefined, admin: undefined, insights: undefined, ...overrides });
+const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, incidents: undefined, insights: undefined, ...overrides });
 
 describe('buildSiteModel', () => {
   it('joins inventory, world and status per node and service', () => {
@@ -37,7 +37,7 @@ describe('buildSiteModel', () => {
       ['extra', 'ok', false, 1],
     ]);
     expect(n1!.bars).toBeNull();
-    expect(n2).toMatchObject({ name: 'n2', health: 'unknown', maintenance: 'Active', counts: { total: 0 } });
+    expect(n2).toMatchObject({ name: 'n2', health: 'unknown', maintenance: { state: 'Active', drain: null }, counts: { total: 0 } });
     expect(model.notes).toEqual(['No chronicle yet: incident history and availability appear once reconcile has recorded incidents.']);
   });
 

@@ -3,16 +3,17 @@ import type { Deployment, InventoryNode, NodeStatus, Recommendation, Recommendat
 import { EVENTS, parseTime } from '../model/index.js';
 import type { RepoModel } from '../repo/index.js';
 import { dailyBars, describeBars, foldIncidents, meanTimeToResolve, type DayBar, type IncidentSpan } from './availability.js';
-import type { AdminEvent, IncidentEvent } from './chronicle.js';
-import { normalizeState, readAdminLog, type MaintenanceState, type Silence } from './maintenance.js';
+import type { IncidentEvent } from './chronicle.js';
+import type { AdminEvent } from '../model/index.js';
+import { maintenanceFromStatus, silencesInForce, type NodeMaintenanceView, type SilenceView } from './maintenance.js';
 
 /** Everything the site is built from, already read from disk: pure data. */
 export interface SiteInputs {
-  repo: Pick<RepoModel, 'inventory' | 'world' | 'problems'>;
+  /** The repo as read once; admin events are its verified fold of chronicle/admin.jsonl. */
+  repo: Pick<RepoModel, 'inventory' | 'world' | 'problems' | 'admin'>;
   /** status/recommendations.json as parsed JSON, or undefined when absent/unreadable. */
   status: unknown;
   incidents: { entries: IncidentEvent[]; skipped: number } | undefined;
-  admin: { entries: AdminEvent[]; skipped: number } | undefined;
   /** status/insights.json, shown as-is when present. */
   insights: unknown;
   /** Reference time for availability windows and silences; default: the latest time in the data. */
@@ -50,10 +51,8 @@ export interface NodeView {
   critical: boolean;
   health: string;
   lastSeen: string | null;
-  maintenance: MaintenanceState;
-  maintenanceSince: string | null;
-  /** While entering maintenance: services still running on the node. */
-  drain: { remaining: number; total: number } | null;
+  /** As status/ records it (state, since, who, why, drain progress). */
+  maintenance: NodeMaintenanceView;
   counts: NodeStatus['services'];
   snapshotProblem: string | null;
   services: ServiceView[];
@@ -79,8 +78,9 @@ export interface SiteModel {
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
   /** Chronicle incident events, newest first. */
   timeline: IncidentEvent[];
+  /** Verified admin events, newest first. */
   admin: AdminEvent[];
-  silences: Silence[];
+  silences: SilenceView[];
   insights: unknown;
   hasChronicle: boolean;
   /** Things the reader should know about missing or partial data. */
@@ -117,7 +117,7 @@ function latestTime(inputs: SiteInputs): number | null {
   };
   for (const observation of inputs.repo.world.values()) if (observation.kind === 'snapshot') see(observation.snapshot.observed_at);
   for (const event of inputs.incidents?.entries ?? []) see(event.at);
-  for (const event of inputs.admin?.entries ?? []) see(event.at);
+  for (const event of inputs.repo.admin.events) see(event.at);
   return latest;
 }
 
@@ -132,9 +132,11 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
   const now = inputs.now ?? latestTime(inputs);
 
   const timelineEvents = inputs.incidents?.entries ?? [];
-  const hasChronicle = inputs.incidents !== undefined || inputs.admin !== undefined;
+  const adminEvents = inputs.repo.admin.events;
+  const hasChronicle = inputs.incidents !== undefined || adminEvents.length > 0;
   if (!hasChronicle) notes.push('No chronicle yet: incident history and availability appear once reconcile has recorded incidents.');
-  const skipped = (inputs.incidents?.skipped ?? 0) + (inputs.admin?.skipped ?? 0);
+  if (inputs.repo.admin.break) notes.push(`chronicle/admin.jsonl is broken at seq ${inputs.repo.admin.break.seq}: operator events from there on are not shown (\`labwarden validate\` says more).`);
+  const skipped = inputs.incidents?.skipped ?? 0;
   if (skipped > 0) notes.push(`${skipped} chronicle line${skipped === 1 ? '' : 's'} could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
 
   const { intervals, spans } = foldIncidents(timelineEvents);
@@ -147,10 +149,9 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     withBars ? dailyBars(intervals.filter(filter), now, chronicleStart) : null;
 
   const openIncidents = new Set(spans.filter((span) => span.resolved === null).map((span) => span.id));
-  const admin = readAdminLog(inputs.admin?.entries ?? [], now ?? 0, (fingerprint) => openIncidents.has(fingerprint));
   const nodes: NodeView[] = [];
   for (const node of [...inputs.repo.inventory.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, admin.states.get(node.name), bars));
+    nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, bars));
   }
 
   const groups = EVENTS.map((event) => ({ event, recommendations: recommendations.filter((rec) => rec.event === event) })).filter((group) => group.recommendations.length > 0);
@@ -173,8 +174,8 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     recommendations,
     groups,
     timeline: [...timelineEvents].map((event, index) => ({ event, index })).sort((a, b) => parseTime(b.event.at) - parseTime(a.event.at) || b.index - a.index).map(({ event }) => event),
-    admin: [...(inputs.admin?.entries ?? [])].reverse(),
-    silences: admin.silences,
+    admin: [...adminEvents].reverse(),
+    silences: silencesInForce(adminEvents, now ?? 0, (fingerprint) => openIncidents.has(fingerprint)),
     insights: inputs.insights,
     hasChronicle,
     notes,
@@ -188,7 +189,6 @@ function buildNodeView(
   status: (Partial<NodeStatus> & Record<string, unknown>) | undefined,
   recommendations: Recommendation[],
   spans: IncidentSpan[],
-  adminState: { state: MaintenanceState; since: string } | undefined,
   bars: (filter: (i: { node: string; service?: string; drift?: string }) => boolean) => DayBar[] | null,
 ): NodeView {
   const observation = inputs.repo.world.get(node.name);
@@ -224,13 +224,6 @@ function buildNodeView(
   const services = node.services.map((s) => service(s.name, true));
   for (const seen of snapshot?.services ?? []) if (!node.services.some((s) => s.name === seen.name)) services.push(service(seen.name, false));
 
-  const fromStatus = normalizeState(status?.maintenance ?? status?.state);
-  let maintenance: MaintenanceState = fromStatus ?? adminState?.state ?? 'Active';
-  const running = node.services.filter((s) => {
-    const st = observed.get(s.name)?.status;
-    return st === 'ok' || st === 'degraded';
-  }).length;
-  if (!fromStatus && maintenance === 'EnteringMaintenance' && snapshot && running === 0) maintenance = 'Maintenance';
   const nodeBars = bars(offlineDrift);
 
   return {
@@ -242,9 +235,7 @@ function buildNodeView(
     critical: node.host.critical,
     health: typeof status?.health === 'string' ? status.health : snapshot ? snapshot.status : 'unknown',
     lastSeen: typeof status?.last_seen === 'string' ? status.last_seen : (snapshot?.observed_at ?? null),
-    maintenance,
-    maintenanceSince: fromStatus ? null : (adminState?.since ?? null),
-    drain: maintenance === 'EnteringMaintenance' || maintenance === 'DrainFailed' ? { remaining: running, total: node.services.length } : null,
+    maintenance: maintenanceFromStatus(status?.maintenance),
     counts: status?.services && typeof status.services === 'object' ? { ...EMPTY_COUNTS, ...status.services } : countServices(services),
     snapshotProblem: observation?.kind === 'invalid' ? observation.reason : null,
     services,

@@ -10,7 +10,7 @@ export const GET: APIRoute = async () => {
     as_of: model.asOf,
     last_reconcile: model.lastReconcile,
     nodes: Object.fromEntries(
-      model.nodes.map((node) => [node.name, { health: node.health, last_seen: node.lastSeen, maintenance: node.maintenance, services: node.counts }]),
+      model.nodes.map((node) => [node.name, { health: node.health, last_seen: node.lastSeen, maintenance: node.maintenance.state, services: node.counts }]),
     ),
     recommendations: model.recommendations,
   };
