@@ -118,33 +118,21 @@ export function adminHeadOf(chain: AdminChain): AdminHead | undefined {
 /**
  * The chain alone cannot tell that its newest line was edited or removed: nothing after it
  * records its hash. status/recommendations.json does (`admin_head`, written by the reconcile
- * that folded it), so the chain is checked against that witness too. A mismatch is a break
- * like any other: the fold keeps only what precedes the untrusted line.
+ * that folded it). Returns what is wrong, located in admin.jsonl, or undefined.
+ *
+ * Only a report: the fold is not changed. status/ is derived and travels through rebases
+ * separately from admin.jsonl, so a witness from another line of history must cost a warning
+ * at most, never trusted events or a wedged chain.
  */
-export function checkAdminWitness(chain: AdminChain, witness: AdminHead | undefined): AdminChain {
-  if (!witness || chain.break) return chain;
+export function checkAdminWitness(chain: AdminChain, witness: AdminHead | undefined): { line: number; message: string } | undefined {
+  if (!witness || chain.break) return undefined;
   const count = chain.events.length;
+  const recorded = `status/recommendations.json records seq ${witness.seq} as folded`;
   if (witness.seq > count) {
-    const lastLine = count === 0 ? 0 : chain.lines[count - 1]!;
-    return {
-      ...chain,
-      break: {
-        seq: count + 1,
-        line: lastLine + 1,
-        reason: `seq ${witness.seq} was folded by reconcile (status/recommendations.json records it) but the file ${count === 0 ? 'is empty' : `ends at seq ${count}`}: lines were removed`,
-      },
-    };
+    return { line: count === 0 ? 1 : chain.lines[count - 1]! + 1, message: `seq ${witness.seq} was removed: ${recorded}, the file ${count === 0 ? 'is empty' : `ends at seq ${count}`}` };
   }
-  if (chain.hashes[witness.seq - 1] === witness.hash) return chain;
-  const keep = witness.seq - 1;
-  return {
-    events: chain.events.slice(0, keep),
-    break: { seq: witness.seq, line: chain.lines[keep]!, reason: `seq ${witness.seq} was edited after reconcile folded it: status/recommendations.json records a different hash for it` },
-    ignored: count - keep,
-    head: keep === 0 ? GENESIS : chain.hashes[keep - 1]!,
-    hashes: chain.hashes.slice(0, keep),
-    lines: chain.lines.slice(0, keep),
-  };
+  if (chain.hashes[witness.seq - 1] === witness.hash) return undefined;
+  return { line: chain.lines[witness.seq - 1]!, message: `seq ${witness.seq} was edited: ${recorded} with a different hash` };
 }
 
 const ORDER = ['seq', 'at', 'actor', 'action', 'node', 'reason', 'prev', 'until', 'matcher', 'fingerprint'] as const;

@@ -36,11 +36,7 @@ export interface RepoModel {
   heartbeats: Map<string, number>;
   /** chronicle/admin.jsonl verified and parsed up to its first break. */
   admin: AdminChain;
-  /**
-   * What the next status/ records as the folded head: the chain's, or, while the chain
-   * contradicts what status/ recorded, that record unchanged, so the break stays reported
-   * until the line is restored.
-   */
+  /** What the next status/ records as the folded head (`admin_head`): the chain's last trusted line. */
   adminHead?: AdminHead;
   /** Every problem found, sorted: what `validate` prints. */
   problems: Problem[];
@@ -177,19 +173,19 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     chronicle.set(file.path, checked.parsed);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
-  const folded = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
-  const witness = recordedAdminHead(files.get(STATUS_SOURCE)?.text);
-  const admin = checkAdminWitness(folded, witness);
-  const adminHead = admin !== folded && admin.break ? witness : adminHeadOf(admin);
+  const admin = foldAdminEvents(files.get(ADMIN_FILE)?.text ?? '');
   if (admin.break) {
     worldProblems.push({
       code: 'admin_chain',
       file: ADMIN_FILE,
       line: admin.break.line,
       col: 1,
-      message: `hash chain broken at seq ${admin.break.seq}: ${admin.break.reason}${admin.ignored === 0 ? '' : `; ${admin.ignored} event${admin.ignored === 1 ? '' : 's'} from there on ${admin.ignored === 1 ? 'is' : 'are'} ignored`}`,
+      message: `hash chain broken at seq ${admin.break.seq}: ${admin.break.reason}; ${admin.ignored} event${admin.ignored === 1 ? '' : 's'} from there on ${admin.ignored === 1 ? 'is' : 'are'} ignored`,
     });
   }
+  const tampered = checkAdminWitness(admin, recordedAdminHead(files.get(STATUS_SOURCE)?.text));
+  if (tampered) worldProblems.push({ code: 'admin_chain', file: ADMIN_FILE, line: tampered.line, col: 1, message: `newest lines changed after reconcile: ${tampered.message}` });
+  const adminHead = adminHeadOf(admin);
 
   return {
     inventory: { nodes },
