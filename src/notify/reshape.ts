@@ -25,7 +25,7 @@ function plain(payload: MessagePayload): MessagePayload {
     const description = truncate(text(embed?.description), Math.max(50, share - title.length - footer.text.length));
     return { title, description, color: typeof embed?.color === 'number' ? embed.color : 0, footer };
   });
-  return { content: truncate(`${text(payload.content)} ${NOTE}`, 1000), embeds: reshaped, allowed_mentions: { parse: [] } };
+  return { content: `${truncate(text(payload.content), 1000 - NOTE.length - 1)} ${NOTE}`, embeds: reshaped, allowed_mentions: { parse: [] } };
 }
 
 function textOnly(payload: MessagePayload): MessagePayload {
