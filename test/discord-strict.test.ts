@@ -75,6 +75,7 @@ describe('the strict stand-in refuses what Discord refuses', () => {
       errors: { components: { '0': { components: { '0': { custom_id: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' }] } } } } } },
     });
     expect(discord.refusals).toHaveLength(1);
+    discord.refusals.splice(0);
   });
 
   it.each([
@@ -88,6 +89,8 @@ describe('the strict stand-in refuses what Discord refuses', () => {
     const response = await fetch(`${discord.api}/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(400);
     expect(Object.keys(((await response.json()) as { errors: object }).errors)).toEqual([key]);
+    expect(discord.refusals).toHaveLength(1);
+    discord.refusals.splice(0);
   });
 });
 

@@ -66,9 +66,16 @@ export class DiscordStandIn {
     return this;
   }
 
+  /**
+   * Stops the server, and fails the test that refused a body it did not expect: a test that
+   * provokes refusals on purpose empties `refusals` once it has checked them.
+   */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    if (this.refusals.length > 0) {
+      throw new Error(`Discord would have refused ${this.refusals.length} request(s): ${this.refusals.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.errors)}`).join('; ')}`);
+    }
   }
 
   /** Next responses for a route, before its default (e.g. a 429 then a 500). */
