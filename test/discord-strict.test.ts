@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFingerprint } from '../src/notify/fingerprint-ref.js';
 import { runNotify } from '../src/notify/run.js';
+import { cycleCheck } from '../src/watchdog/checks.js';
+import { runWatchdog } from '../src/watchdog/watch.js';
 import { discordBotSink } from '../src/notify/sinks/discord-bot.js';
 import { discordWebhookSink } from '../src/notify/sinks/discord-webhook.js';
 import type { Sink } from '../src/notify/sinks/sink.js';
@@ -175,5 +177,20 @@ describe('zero lost alerts against the strict stand-in', () => {
     const failed = await runCli(['notify', '--repo', other.repo, '--now', '2026-11-22T10:05:00Z'], { env });
     expect(failed.stderr).toMatch(/^error: message \S+ not delivered: refused in every form/);
     expect(failed.code).toBe(4);
+  });
+
+  it("the watchdog's alert is reshaped too when Discord refuses its body, and remembered once delivered", async () => {
+    const repo = await makeRepo({ 'inventory/policy.yaml': '' });
+    discord.script('POST', /\/webhooks\//, refusal({ embeds: { _errors: [{ code: 'X', message: 'no' }] } }));
+    const result = await runWatchdog({ repo, watcher: 'runner', checks: [cycleCheck('reconcile cycle', 'git push: rejected')], now: NOW, sink: webhook() });
+    expect(result.delivered).toBe(true);
+    expect(discord.requests.map((request) => [request.status, request.body.embeds.length > 0])).toEqual([
+      [400, true],
+      [200, true],
+    ]);
+    expect(discord.requests[1]!.body.content).toContain('shortened: Discord refused the full message');
+    const again = await runWatchdog({ repo, watcher: 'runner', checks: [cycleCheck('reconcile cycle', 'git push: rejected')], now: NOW + 300_000, sink: webhook() });
+    expect(again.alerts).toEqual([]);
+    expect(discord.requests).toHaveLength(2);
   });
 });

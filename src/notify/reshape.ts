@@ -1,4 +1,5 @@
 import { LIMITS, truncate, type EmbedPayload, type MessagePayload } from './message.js';
+import type { SendResult, Sink } from './sinks/sink.js';
 
 /**
  * The forms a message is tried in when Discord refuses its body (400 Invalid Form Body, or any
@@ -42,4 +43,17 @@ export function reshapePayload(payload: MessagePayload, step: ReshapeStep): Mess
   if (step === 'plain') return plain(payload);
   if (step === 'text') return textOnly(payload);
   return payload;
+}
+
+/**
+ * One delivery that does not go through the outbox (the watchdog's alert): the same ladder
+ * of forms, tried at once while Discord refuses the body. Returns the last result.
+ */
+export async function sendReshaped(sink: Sink, payload: MessagePayload, key: string): Promise<SendResult & { step: ReshapeStep }> {
+  let last: SendResult & { step: ReshapeStep } = { status: 'rejected', reason: 'not sent', step: 'full' };
+  for (const step of RESHAPE_STEPS) {
+    last = { ...(await sink.send(reshapePayload(payload, step), key)), step };
+    if (last.status !== 'rejected' || !last.payload) return last;
+  }
+  return last;
 }
