@@ -4,6 +4,7 @@ import { escapeText, truncate } from '../notify/message.js';
 import type { AdminEventInput } from './admin-appender.js';
 import { isOperator, type Actor } from './authorize.js';
 import { MUTATING } from './commands.js';
+import { fitReply } from './reply.js';
 
 export interface CommandRequest {
   command: string;
@@ -100,12 +101,12 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
         const open = view.incidents.filter((incident) => incident.node === node).length;
         return `• **${safe(node, 63)}**${view.maintenance.includes(node) ? ' (maintenance)' : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
       });
-      return { kind: 'reply', ephemeral: false, content: truncate([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n'), 2000) };
+      return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n')) };
     }
     case 'incidents': {
       if (view.incidents.length === 0) return { kind: 'reply', ephemeral: false, content: 'No open incidents.' };
       const lines = view.incidents.map((incident) => `• \`${incident.fingerprint}\` ${incident.severity}${incident.reason ? ` — ${safe(incident.reason, 150)}` : ''}`);
-      return { kind: 'reply', ephemeral: false, content: truncate(lines.join('\n'), 2000) };
+      return { kind: 'reply', ephemeral: false, content: fitReply(lines.join('\n')) };
     }
     default:
       return { kind: 'reply', ephemeral: true, content: `Unknown command /${safe(command, 32)}.` };
