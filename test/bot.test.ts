@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { appendFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultAppender as appender } from '../src/bot/admin-appender.js';
@@ -10,16 +8,9 @@ import { repoGitOps } from '../src/bot/persist.js';
 import { foldAdminEvents } from '../src/maintenance/chain.js';
 import { appendAdminEvent } from '../src/maintenance/append.js';
 import { botConfig, createBotClient, registerCommands } from '../src/bot/run.js';
-import { cleanupRepos, makeRepo, tempDir } from './helpers/repo.js';
+import { cleanupRepos, tempDir } from './helpers/repo.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
-
-const run = promisify(execFile);
-const APP = '500000000000000001';
-const GUILD = '600000000000000001';
-const ALICE = '111111111111111111';
-const BOB = '222222222222222222';
-const EVE = '333333333333333333';
-const OPS_ROLE = '999999999999999999';
+import { ALICE, APP, BOB, button, chatInput, clonedHomelab, enter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
 
 let discord: DiscordStandIn;
 beforeEach(async () => {
@@ -27,70 +18,11 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   expect(discord.unexpected).toEqual([]);
+  expect(discord.refusals).toEqual([]);
   await discord.stop();
 });
 afterAll(cleanupRepos);
 
-const git = (cwd: string, ...args: string[]) => run('git', args, { cwd });
-
-/** A homelab clone with a bare origin, as the bot runs against. */
-async function clonedHomelab(): Promise<string> {
-  const work = await makeRepo({
-    'inventory/policy.yaml': `operators:\n  users: ["${ALICE}"]\n  roles: ["${OPS_ROLE}"]\n`,
-    'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n',
-    'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
-    'chronicle/admin.jsonl': '',
-    'chronicle/incidents.jsonl': `${JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' })}\n`,
-  });
-  const origin = await tempDir('labwarden-origin-');
-  await git(origin, 'init', '--bare', '-q', '-b', 'main');
-  await git(work, 'init', '-q', '-b', 'main');
-  await git(work, 'config', 'user.name', 'labwarden-bot');
-  await git(work, 'config', 'user.email', 'bot@example.invalid');
-  await git(work, 'add', '-A');
-  await git(work, 'commit', '-qm', 'init');
-  await git(work, 'remote', 'add', 'origin', origin);
-  await git(work, 'push', '-q', '-u', 'origin', 'main');
-  return work;
-}
-
-function chatInput(id: string, user: { id: string; name: string; roles?: string[] }, name: string, options: unknown[]) {
-  return {
-    id,
-    application_id: APP,
-    type: 2,
-    token: `tok-${id}`,
-    version: 1,
-    guild_id: GUILD,
-    member: { user: { id: user.id, username: user.name, discriminator: '0', avatar: null, global_name: user.name }, roles: user.roles ?? [], permissions: '0', joined_at: '2026-01-01T00:00:00Z', deaf: false, mute: false, flags: 0 },
-    data: { id: '900', name, type: 1, options },
-    app_permissions: '0',
-    locale: 'en-US',
-    guild_locale: 'en-US',
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
-  };
-}
-function button(id: string, user: { id: string; name: string }, customId: string) {
-  const base = chatInput(id, user, 'unused', []);
-  return {
-    ...base,
-    type: 3,
-    channel_id: '700000000000000001',
-    data: { custom_id: customId, component_type: 2 },
-    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components: [] },
-  };
-}
-const enter = (node: string) => [{ type: 1, name: 'enter', options: [{ type: 3, name: 'node', value: node }] }];
-
-async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the stand-in');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 const config = () => botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
 
 describe('labwarden bot against the Discord stand-in', () => {

@@ -2,7 +2,9 @@ import { MessageFlags, type Interaction } from 'discord.js';
 import type { Actor } from './authorize.js';
 import { isOperator } from './authorize.js';
 import { MUTATING } from './commands.js';
+import { truncate } from '../notify/message.js';
 import type { CommandOutcome } from './persist.js';
+import { fitReply } from './reply.js';
 import { autocompleteChoices, requestFromButton, type BotView, type CommandRequest } from './plan-command.js';
 
 export interface InteractionDeps {
@@ -21,7 +23,23 @@ function actorOf(interaction: Interaction): Actor {
   return { id: interaction.user.id, name: interaction.user.username, roles };
 }
 
-async function execute(interaction: Interaction & { deferReply: Function; editReply: Function; reply: Function }, request: CommandRequest, deps: InteractionDeps): Promise<void> {
+type Replying = Interaction & { deferReply: Function; editReply: Function; reply: Function; followUp: Function; deleteReply: Function };
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Answers only the person who asked (refusals, usage problems, errors). The deferral was
+ * public, so that state changes show in the channel; its placeholder is removed and the answer
+ * goes out as an ephemeral follow-up.
+ */
+async function answerPrivately(interaction: Replying, content: string, deps: InteractionDeps): Promise<void> {
+  await interaction.followUp({ content: fitReply(content), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => deps.log(`private answer not delivered: ${describe(error)}`));
+  await interaction.deleteReply().catch((error: unknown) => deps.log(`public placeholder not removed: ${describe(error)}`));
+}
+
+async function execute(interaction: Replying, request: CommandRequest, deps: InteractionDeps): Promise<void> {
   if (MUTATING.has(request.command) && !isOperator((await deps.view()).policy.operators, request.actor)) {
     deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
     await interaction.reply({ content: `You are not an operator of this homelab, so /${request.command} was refused.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
@@ -29,14 +47,29 @@ async function execute(interaction: Interaction & { deferReply: Function; editRe
   }
   // Pull, append, commit and push can take longer than Discord's 3 seconds: defer first.
   await interaction.deferReply();
+  let outcome: CommandOutcome;
   try {
-    const outcome = await deps.run(request);
-    if (outcome.refused) deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
-    else deps.log(`/${request.command} by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`);
-    await interaction.editReply({ content: outcome.content, allowedMentions: NO_MENTIONS });
+    outcome = await deps.run(request);
   } catch (error) {
-    deps.log(`/${request.command} failed: ${error instanceof Error ? error.message : String(error)}`);
-    await interaction.editReply({ content: `/${request.command} failed: ${error instanceof Error ? error.message.slice(0, 1500) : 'unknown error'}. Nothing was pushed.`, allowedMentions: NO_MENTIONS });
+    deps.log(`/${request.command} failed: ${describe(error)}`);
+    await answerPrivately(interaction, `/${request.command} failed: ${truncate(describe(error), 1500)}. Nothing was pushed.`, deps);
+    return;
+  }
+  if (outcome.refused) deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
+  else deps.log(`/${request.command} by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`);
+  if (outcome.ephemeral) {
+    await answerPrivately(interaction, outcome.content, deps);
+    return;
+  }
+  try {
+    await interaction.editReply({ content: fitReply(outcome.content, { keepLast: Boolean(outcome.commit) }), allowedMentions: NO_MENTIONS });
+  } catch (error) {
+    // The command itself succeeded: say so, whatever became of the full reply.
+    deps.log(`/${request.command}: the reply was not shown: ${describe(error)}`);
+    const done = outcome.commit ? `/${request.command} succeeded and was pushed as ${outcome.commit.slice(0, 12)}` : `/${request.command} succeeded`;
+    await interaction
+      .editReply({ content: `${done}, but Discord did not take the full reply. /status shows the result.`, allowedMentions: NO_MENTIONS })
+      .catch((again: unknown) => deps.log(`/${request.command}: no reply could be shown: ${describe(again)}`));
   }
 }
 
@@ -60,7 +93,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   if (interaction.isButton()) {
     const request = requestFromButton(interaction.customId, actorOf(interaction));
     if (!request) {
-      await interaction.reply({ content: 'This button is no longer supported.', flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: 'This button is no longer supported.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
     await execute(interaction, request, deps);

@@ -49,4 +49,15 @@ describe('planCommand', () => {
     expect(autocompleteChoices('incident', 'jelly', view)).toEqual([{ name: 'media/jellyfin/unhealthy_service', value: 'media/jellyfin/unhealthy_service' }]);
     expect(autocompleteChoices('target', 'med', view).map((choice) => choice.value)).toEqual(['media', 'media/jellyfin/unhealthy_service']);
   });
+
+  it('/status and /incidents over 2,000 characters keep whole lines and say where the rest is', () => {
+    const nodes = Array.from({ length: 60 }, (_, index) => `node-${index}-`.padEnd(63, 'x'));
+    const incidents = nodes.map((node) => ({ fingerprint: `${node}/offline_node`, node, severity: 'critical' }));
+    for (const command of ['status', 'incidents']) {
+      const plan = planCommand(req(command, {}), { ...view, nodes, incidents }, NOW);
+      if (plan.kind !== 'reply') throw new Error('expected a reply');
+      expect(plan.content.length).toBeLessThanOrEqual(2000);
+      expect(plan.content).toMatch(/(incident|critical) … \(shortened to fit Discord; \/status and the dashboard show the rest\)$/);
+    }
+  });
 });

@@ -1,8 +1,10 @@
 import { formatTime, isName, parseDuration, type Policy } from '../model/index.js';
+import { fingerprintRef, resolveFingerprint } from '../notify/fingerprint-ref.js';
 import { escapeText, truncate } from '../notify/message.js';
 import type { AdminEventInput } from './admin-appender.js';
 import { isOperator, type Actor } from './authorize.js';
 import { MUTATING } from './commands.js';
+import { fitReply } from './reply.js';
 
 export interface CommandRequest {
   command: string;
@@ -78,18 +80,18 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
       const target = options.target ?? '';
       const duration = options.duration ?? '';
       if (duration !== 'resolved' && !DURATION.test(duration)) return { kind: 'reply', ephemeral: true, content: `Duration "${safe(duration, 20)}" is not valid: use 30m, 2h, 1d, or "resolved".` };
-      const incident = view.incidents.find((entry) => entry.fingerprint === target);
+      const incident = view.nodes.includes(target) ? undefined : resolveFingerprint(target, view.incidents);
       if (!incident && !view.nodes.includes(target)) return { kind: 'reply', ephemeral: true, content: `Unknown target "${safe(target)}": name a node or an open incident.` };
       if (duration === 'resolved' && !incident) return { kind: 'reply', ephemeral: true, content: '"resolved" only applies to an open incident.' };
       const until = duration === 'resolved' ? 'resolved' : formatTime(now + parseDuration(duration));
-      const matcher = incident ? { fingerprint: target } : { node: target };
-      return { kind: 'append', input: { actor: actorText, action: 'silence', ...(incident ? { node: incident.node } : { node: target }), matcher, until, ...(reason ? { reason } : {}) }, summary: `silenced ${target} until ${until}` };
+      const matcher = incident ? { fingerprint: incident.fingerprint } : { node: target };
+      return { kind: 'append', input: { actor: actorText, action: 'silence', ...(incident ? { node: incident.node } : { node: target }), matcher, until, ...(reason ? { reason } : {}) }, summary: `silenced ${incident?.fingerprint ?? target} until ${until}` };
     }
     case 'ack': {
       const target = options.incident ?? '';
-      const incident = view.incidents.find((entry) => entry.fingerprint === target);
+      const incident = resolveFingerprint(target, view.incidents);
       if (!incident) return { kind: 'reply', ephemeral: true, content: `No open incident "${safe(target)}". /incidents lists them.` };
-      return { kind: 'append', input: { actor: actorText, action: 'ack', node: incident.node, fingerprint: target }, summary: `acknowledged ${target}` };
+      return { kind: 'append', input: { actor: actorText, action: 'ack', node: incident.node, fingerprint: incident.fingerprint }, summary: `acknowledged ${incident.fingerprint}` };
     }
     case 'status': {
       const only = options.node;
@@ -99,12 +101,12 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
         const open = view.incidents.filter((incident) => incident.node === node).length;
         return `• **${safe(node, 63)}**${view.maintenance.includes(node) ? ' (maintenance)' : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
       });
-      return { kind: 'reply', ephemeral: false, content: truncate([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n'), 2000) };
+      return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n')) };
     }
     case 'incidents': {
       if (view.incidents.length === 0) return { kind: 'reply', ephemeral: false, content: 'No open incidents.' };
       const lines = view.incidents.map((incident) => `• \`${incident.fingerprint}\` ${incident.severity}${incident.reason ? ` — ${safe(incident.reason, 150)}` : ''}`);
-      return { kind: 'reply', ephemeral: false, content: truncate(lines.join('\n'), 2000) };
+      return { kind: 'reply', ephemeral: false, content: fitReply(lines.join('\n')) };
     }
     default:
       return { kind: 'reply', ephemeral: true, content: `Unknown command /${safe(command, 32)}.` };
@@ -120,11 +122,21 @@ export function requestFromButton(customId: string, actor: Actor): CommandReques
   return undefined;
 }
 
-/** Autocomplete choices: nodes, or open incidents, filtered by what was typed. */
+/** Discord: at most 25 choices, name and value at most 100 characters each. */
+const CHOICES = 25;
+const CHOICE_LENGTH = 100;
+
+/**
+ * Autocomplete choices: nodes, or open incidents, filtered by what was typed. A fingerprint
+ * longer than a choice value may be travels as its reference (`#…`), which ack and silence
+ * resolve back; the name shows its start and end, where node and drift are.
+ */
 export function autocompleteChoices(option: string, typed: string, view: BotView): { name: string; value: string }[] {
   const values = option === 'node' ? view.nodes : option === 'incident' ? view.incidents.map((incident) => incident.fingerprint) : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
   return values
     .filter((value) => value.includes(typed.toLowerCase()))
-    .slice(0, 25)
-    .map((value) => ({ name: value.slice(0, 100), value: value.slice(0, 100) }));
+    .slice(0, CHOICES)
+    .map((value) =>
+      value.length <= CHOICE_LENGTH ? { name: value, value } : { name: `${value.slice(0, 60)}…${value.slice(-(CHOICE_LENGTH - 61))}`, value: fingerprintRef(value) },
+    );
 }

@@ -68,6 +68,10 @@ export const OutboxLine = z.looseObject({
   channel: z.string().optional(),
   payload: z.unknown().optional(),
   error: z.string().optional(),
+  /** delivered: the form Discord finally took, when not the full message (`error` says why). */
+  reshaped: z.enum(['plain', 'text']).optional(),
+  /** delivered: Discord's message id (what a later edit of the message needs). */
+  discord_id: z.string().optional(),
 });
 export type OutboxLine = z.infer<typeof OutboxLine>;
 

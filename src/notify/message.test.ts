@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, Policy } from '../model/index.js';
+import { fingerprintRef, resolveFingerprint } from './fingerprint-ref.js';
 import { escapeText, LIMITS, renderMessage } from './message.js';
 import type { NotifyItem } from './plan.js';
 
@@ -54,5 +55,14 @@ describe('renderMessage', () => {
       ['pi: 1 alert', 0x2ecc71],
     ]);
     expect(payload.content).toBe('labwarden: 2 active, 1 cleared');
+  });
+
+  it.each([60, 90, 92, 145])('buttons for a %i-character fingerprint fit in 100 characters and name it (or its reference)', (length) => {
+    const fingerprint = `${'n'.repeat(length - 'svc/unhealthy_service'.length - 1)}/svc/unhealthy_service`;
+    const payload = renderMessage([item({ fingerprint })], { key: 'n1', policy: defaultPolicy(), buttons: true });
+    const ids = payload.components![0]!.components.map((button) => button.custom_id!);
+    expect(ids.map((id) => id.length <= LIMITS.customId)).toEqual([true, true]);
+    expect(ids.map((id) => resolveFingerprint(id.slice(id.indexOf(':') + 1), [{ fingerprint }])?.fingerprint)).toEqual([fingerprint, fingerprint]);
+    expect(ids[0]).toBe(length + 4 <= LIMITS.customId ? `ack:${fingerprint}` : `ack:${fingerprintRef(fingerprint)}`);
   });
 });

@@ -1,8 +1,13 @@
 import type { Policy, Severity } from '../model/index.js';
+import { fingerprintRef } from './fingerprint-ref.js';
 import type { NotifyItem } from './plan.js';
 
-/** Discord limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
-export const LIMITS = { embeds: 10, title: 256, description: 4096, footer: 2048, total: 6000, content: 2000, customId: 100 } as const;
+/**
+ * Discord limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits;
+ * button label and custom_id from discord-api-types / @discordjs/builders). `total` counts every
+ * embed's title, description, footer, field and author text of one message, not `content`.
+ */
+export const LIMITS = { embeds: 10, title: 256, description: 4096, footer: 2048, total: 6000, content: 2000, customId: 100, buttonLabel: 80, rows: 5 } as const;
 
 export interface EmbedPayload {
   title: string;
@@ -136,13 +141,14 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
   const payload: MessagePayload = { content, embeds, allowed_mentions: { parse: [] } };
   if (options.buttons) {
     const rows: { type: 1; components: ButtonPayload[] }[] = [];
-    for (const item of items.filter((entry) => (entry.kind === 'opened' || entry.kind === 'escalated' || entry.kind === 'reminder' || entry.kind === 'flapping') && entry.fingerprint.length <= LIMITS.customId - 8).slice(0, 4)) {
-      const label = truncate(item.fingerprint, 60);
+    // Four alerts get buttons; the fifth row is the dashboard link (Discord allows 5 rows).
+    for (const item of items.filter((entry) => entry.kind === 'opened' || entry.kind === 'escalated' || entry.kind === 'reminder' || entry.kind === 'flapping').slice(0, LIMITS.rows - 1)) {
+      const label = truncate(item.fingerprint, LIMITS.buttonLabel - 4);
       rows.push({
         type: 1,
         components: [
-          { type: 2, style: 1, label: `Ack ${label}`, custom_id: `ack:${item.fingerprint}` },
-          { type: 2, style: 2, label: 'Silence 1h', custom_id: `silence1h:${item.fingerprint}` },
+          { type: 2, style: 1, label: `Ack ${label}`, custom_id: buttonId('ack', item.fingerprint) },
+          { type: 2, style: 2, label: 'Silence 1h', custom_id: buttonId('silence1h', item.fingerprint) },
         ],
       });
     }
@@ -150,6 +156,15 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
     if (rows.length > 0) payload.components = rows;
   }
   return payload;
+}
+
+/**
+ * A button's custom_id: `verb:<fingerprint>` when that fits Discord's 100 characters, else
+ * `verb:<ref>` (a short hash the bot resolves through the open incidents). Always fits.
+ */
+export function buttonId(verb: 'ack' | 'silence1h', fingerprint: string): string {
+  const plain = `${verb}:${fingerprint}`;
+  return plain.length <= LIMITS.customId ? plain : `${verb}:${fingerprintRef(fingerprint)}`;
 }
 
 /** Plain-text rendering for the console sink and `notify --dry-run`. */

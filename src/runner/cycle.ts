@@ -64,7 +64,8 @@ export async function runCycleReport(options: CycleOptions): Promise<CycleReport
     const notified = await runNotify({ repo: options.repo, now: options.now, sink: options.notify.sink, maxAttempts: options.notify.maxAttempts });
     const report = notified.report!;
     const committed = await commitNotifications(options.repo, report, { push: options.push, git: options.git });
-    line += `; notify (${options.notify.sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused, ${committed.line}`;
+    const shortened = report.reshaped?.length ? ` (${report.reshaped.length} only in a shortened form: ${report.reshaped[0]!.reason})` : '';
+    line += `; notify (${options.notify.sink.name}): ${report.delivered.length} delivered${shortened}, ${report.deferred.length} pending, ${report.failed.length} refused, ${committed.line}`;
     // An undelivered alert fails the cycle, so the watchdog reports it.
     const undelivered = [...report.failed, ...report.deferred];
     if (undelivered.length > 0) throw new CycleFailure(`${line}`, `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`);

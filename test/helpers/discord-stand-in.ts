@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { callbackErrors, commandErrors, invalidFormBody, messageErrors, type ErrorTree, type Errors } from './discord-limits.js';
 
 export interface RecordedRequest {
   method: string;
@@ -9,6 +10,8 @@ export interface RecordedRequest {
   body: any;
   /** The status the stand-in answered with. */
   status?: number;
+  /** Why the stand-in refused it (400 Invalid Form Body), as Discord nests it. */
+  errors?: ErrorTree;
 }
 
 export interface ScriptedResponse {
@@ -19,14 +22,35 @@ export interface ScriptedResponse {
 
 type Route = { method: string; pattern: RegExp; respond: (request: RecordedRequest) => ScriptedResponse };
 
+/** Which limits apply to a request, by route (see discord-limits.ts). */
+const VALIDATORS: { method: string; pattern: RegExp; check: (body: unknown) => Errors }[] = [
+  { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, check: (body) => messageErrors(body) },
+  { method: 'POST', pattern: /^\/api\/v10\/channels\/\d+\/messages$/, check: (body) => messageErrors(body) },
+  { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/[@\w]+$/, check: (body) => messageErrors(body) },
+  { method: 'PATCH', pattern: /^\/api\/v10\/channels\/\d+\/messages\/\d+$/, check: (body) => messageErrors(body) },
+  { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, check: (body) => callbackErrors(body) },
+  { method: 'PUT', pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/, check: (body) => commandErrors(body) },
+];
+
+/** A scripted 400 exactly as Discord words a refused body. */
+export function refusal(errors: ErrorTree): ScriptedResponse {
+  return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors } };
+}
+
 /**
  * A local HTTP server standing in for the Discord REST API (discord.js takes it through the
  * REST `api` option; the base ends in /api). Every request is recorded; a request no route
  * expects is answered 599 and listed in `unexpected`, so tests fail on surprises.
+ *
+ * It is strict as Discord is: a body over a documented limit (discord-limits.ts) is refused
+ * with 400 Invalid Form Body and listed in `refusals`, before any route answers. Scripted
+ * responses are answered as scripted.
  */
 export class DiscordStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly unexpected: RecordedRequest[] = [];
+  /** Requests refused for a body over Discord's limits (400 50035). */
+  readonly refusals: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly scripts: { method: string; pattern: RegExp; queue: ScriptedResponse[] }[] = [];
   private readonly nonces = new Map<string, unknown>();
@@ -42,9 +66,16 @@ export class DiscordStandIn {
     return this;
   }
 
+  /**
+   * Stops the server, and fails the test that refused a body it did not expect: a test that
+   * provokes refusals on purpose empties `refusals` once it has checked them.
+   */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    if (this.refusals.length > 0) {
+      throw new Error(`Discord would have refused ${this.refusals.length} request(s): ${this.refusals.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.errors)}`).join('; ')}`);
+    }
   }
 
   /** Next responses for a route, before its default (e.g. a 429 then a 500). */
@@ -79,6 +110,7 @@ export class DiscordStandIn {
       { method: 'PUT', pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/, respond: (request) => ({ status: 200, body: (request.body as unknown[]).map((command, index) => ({ id: String(900 + index), ...(command as object) })) }) },
       { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, respond: () => ({ status: 204 }) },
       { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
+      { method: 'DELETE', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: () => ({ status: 204 }) },
     );
   }
 
@@ -98,9 +130,15 @@ export class DiscordStandIn {
     this.requests.push(request);
     const script = this.scripts.find((entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0);
     const route = this.routes.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
+    const validator = VALIDATORS.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
+    const errors = !script && validator ? validator.check(request.body) : undefined;
     let response: ScriptedResponse;
     if (script) response = script.queue.shift()!;
-    else if (route) response = route.respond(request);
+    else if (errors && Object.keys(errors.tree).length > 0) {
+      request.errors = errors.tree;
+      this.refusals.push(request);
+      response = { status: 400, body: invalidFormBody(errors) };
+    } else if (route) response = route.respond(request);
     else {
       this.unexpected.push(request);
       response = { status: 599, body: { message: 'unexpected request' } };

@@ -47,6 +47,7 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
           const committed = await commitNotifications(repoDir(options.repo), run.report, { push: Boolean(options.push) });
           io.out(committed.line);
         }
+        for (const reshaped of run.report?.reshaped ?? []) io.err(`warning: message ${reshaped.message} delivered only in a shortened form (${reshaped.step}): ${reshaped.reason}`);
         for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
         for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);
         if ((run.report?.failed.length ?? 0) + (run.report?.deferred.length ?? 0) > 0) io.exitCode = EXIT_UNDELIVERED;

@@ -7,8 +7,11 @@ export function classifyDiscordError(error: unknown): SendResult {
   if (error instanceof DiscordAPIError || error instanceof HTTPError) {
     const status = error.status;
     if (status >= 500 || status === 408) return { status: 'retry', reason: `Discord answered ${status}` };
+    const destination = status === 401 || status === 403 || status === 404;
     const hint = status === 401 || status === 404 ? ' (is the webhook URL or token valid and not deleted?)' : '';
-    return { status: 'rejected', reason: `Discord refused the message: ${status} ${error.message}${hint}` };
+    // discord.js puts every refused field on its own line; the log wants one line.
+    const message = error.message.replace(/\s*\n\s*/g, '; ');
+    return { status: 'rejected', reason: `Discord refused the message: ${status} ${message}${hint}`, ...(destination ? {} : { payload: true }) };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 'retry', reason: `network error: ${message}` };

@@ -68,9 +68,12 @@ export function discordApi(env: Record<string, string | undefined>): string {
   return api;
 }
 
-/** The webhook when configured (what CI uses), else the bot's channel, else the console. */
+/**
+ * The bot's channel when a token and channel are configured (only a bot's own messages can
+ * carry the Ack / Silence buttons), else the webhook (what CI uses), else the console.
+ */
 export function selectSink(context: SinkContext): Promise<Sink> {
-  if (context.env.DISCORD_WEBHOOK_URL) return SINKS['discord-webhook'](context);
   if (context.env.DISCORD_TOKEN && context.env.DISCORD_CHANNEL_ID) return SINKS['discord-bot'](context);
+  if (context.env.DISCORD_WEBHOOK_URL) return SINKS['discord-webhook'](context);
   return SINKS.console(context);
 }

@@ -7,7 +7,8 @@ export type SinkName = (typeof SINK_NAMES)[number];
 export type SendResult =
   | { status: 'delivered'; id?: string }
   | { status: 'retry'; afterMs?: number; reason: string }
-  | { status: 'rejected'; reason: string };
+  /** `payload`: Discord refused this body (400, 413, ...), so a reshaped one may pass; else the destination refused (401, 403, 404). */
+  | { status: 'rejected'; reason: string; payload?: boolean };
 
 /** One place alerts go. `key` is the message's idempotency key. */
 export interface Sink {
