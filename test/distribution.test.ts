@@ -28,7 +28,9 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
   }, 60_000);
 
   it('schedule: the first run pushes one commit; a second, idle run is one job that pushes nothing and builds no site', async () => {
-    const { remote, work } = await scaffoldRemote(['nas'], { nas: world('nas', new Date().toISOString()) });
+    const { remote, work, init } = await scaffoldRemote(['nas'], { nas: world('nas', new Date().toISOString()) });
+    expect(init).toContain('Git: a new repository on branch main');
+    expect(init).toContain('every 30 minutes ≈ 1,470 billed Actions minutes a month');
     const workflow = path.join(work, '.github/workflows/reconcile.yml');
     const before = await commits(remote);
     const first = await runWorkflow(workflow, { remote, event: schedule, actions: { [ACTION]: action } });
