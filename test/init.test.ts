@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discoverCommand } from '../src/cli/commands/discover.js';
 import type { Io } from '../src/cli/io.js';
-import { readPackageWorkflows, SCAFFOLD_WORKFLOWS } from '../src/init/index.js';
+import { defaultActionRef, idleMinutesPerMonth, packageVersion, renderWorkflows } from '../src/init/index.js';
+import { git } from './helpers/git.js';
 import { recordedOutputs, replayRunner } from './helpers/discover.js';
 import { cleanupRepos, PROJECT_ROOT, runCli, tempDir } from './helpers/repo.js';
 
@@ -52,7 +53,8 @@ describe('labwarden init', () => {
     expect(await readFile(path.join(dir, 'inventory/hosts/pi/services.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/services\.schema\.json\n/);
     expect(await readFile(path.join(dir, 'inventory/hosts/pi/host.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/host\.schema\.json\n/);
     expect(await readFile(path.join(dir, 'inventory/policy.yaml'), 'utf8')).toContain('# stale_after: 15m');
-    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toMatch(/discover[\s\S]*DISCORD_WEBHOOK_URL[\s\S]*Pages/);
+    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toMatch(/discover[\s\S]*main[\s\S]*DISCORD_WEBHOOK_URL[\s\S]*Pages/);
+    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toContain('≈ **1,470 billed minutes a month**');
     // The schema files are those `labwarden schema` writes.
     for (const name of ['services', 'host', 'world', 'policy']) {
       expect(await readFile(path.join(dir, `schema/${name}.schema.json`), 'utf8')).toBe(await readFile(path.join(PROJECT_ROOT, `schema/${name}.schema.json`), 'utf8'));
@@ -82,37 +84,66 @@ describe('labwarden init', () => {
     expect((await readdir(base)).sort()).toEqual(['a', 'b']);
   });
 
-  it("copies this package's three workflows, byte for byte", async () => {
+  const SCAFFOLD_WORKFLOWS = ['pages.yml', 'reconcile.yml', 'validate.yml'];
+
+  it('writes workflows that pin the action at the version that ran init; --action and --every change them', async () => {
+    const version = await packageVersion(PROJECT_ROOT);
+    expect(version).toBe(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version);
     const dir = await tempDir();
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
-    expect([...(await readPackageWorkflows(PROJECT_ROOT)).keys()].sort()).toEqual([...SCAFFOLD_WORKFLOWS].sort());
+    const expected = renderWorkflows({ action: defaultActionRef(version), every: 30, version });
     for (const name of SCAFFOLD_WORKFLOWS) {
-      const source = path.join(PROJECT_ROOT, '.github/workflows', name);
-      expect(await readFile(path.join(dir, '.github/workflows', name), 'utf8')).toBe(await readFile(source, 'utf8'));
+      const text = await readFile(path.join(dir, '.github/workflows', name), 'utf8');
+      expect(text, name).toBe(expected.get(name));
+      // Upgrading is one line per workflow: the version appears on the uses: lines only.
+      expect(text.split('\n').filter((line) => line.includes(`@v${version}`)).every((line) => /^\s+(- )?uses: labwarden\/labwarden@v/.test(line)), name).toBe(true);
     }
+    const other = await tempDir();
+    const custom = await runCli(['init', other, '--nodes', 'nas', '--action', 'https://github.com/me/labwarden@v9.9.9', '--every', '60']);
+    expect(custom.code, custom.stderr).toBe(0);
+    expect(custom.stdout).toContain(`every 60 minutes ≈ ${idleMinutesPerMonth(60).toLocaleString('en-US')} billed Actions minutes a month`);
+    const reconcile = await readFile(path.join(other, '.github/workflows/reconcile.yml'), 'utf8');
+    expect(reconcile).toContain('uses: https://github.com/me/labwarden@v9.9.9');
+    expect(reconcile).toContain('- cron: "0 * * * *"');
+    expect(reconcile).not.toContain('labwarden/labwarden@');
   });
 
-  it('the scaffolded workflows pass action-validator', async () => {
+  it.each([
+    [['--every', '7'], '--every: expected one of 5, 10, 15, 20, 30, 60'],
+    [['--action', 'labwarden'], '--action: "labwarden" is not a uses: value'],
+  ])('rejects %j before writing anything', async (args, message) => {
+    const dir = await tempDir();
+    const result = await runCli(['init', dir, '--nodes', 'nas', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('makes the folder a git repository on main, and tells a repo on master how to rename', async () => {
+    const dir = path.join(await tempDir(), 'fresh');
+    const init = await runCli(['init', dir, '--nodes', 'nas']);
+    expect(init.stdout).toContain('Git: a new repository on branch main');
+    expect(await git(dir, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+    const old = await tempDir();
+    await git(old, 'init', '--quiet', '--initial-branch=master');
+    const onMaster = await runCli(['init', old, '--nodes', 'nas']);
+    expect(onMaster.code).toBe(0);
+    expect(onMaster.stdout).toContain('Git: this repository is on branch master, but the workflows run on main: rename it with `git branch -m master main`.');
+  });
+
+  it('the scaffolded workflows and action.yml pass action-validator', async () => {
     const dir = await tempDir();
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
     const workflows = await readdir(path.join(dir, '.github/workflows'));
-    expect(workflows.sort()).toEqual([...SCAFFOLD_WORKFLOWS].sort());
-    for (const name of workflows) {
+    expect(workflows.sort()).toEqual(SCAFFOLD_WORKFLOWS);
+    for (const file of [...workflows.map((name) => path.join(dir, '.github/workflows', name)), path.join(PROJECT_ROOT, 'action.yml')]) {
       const result = await new Promise<{ code: number; output: string }>((resolve) => {
-        execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator'), [path.join(dir, '.github/workflows', name)], (error, stdout, stderr) => {
+        execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator'), [file], (error, stdout, stderr) => {
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
         });
       });
-      expect(result, name).toMatchObject({ code: 0 });
+      expect(result, file).toMatchObject({ code: 0 });
     }
-  });
-
-  it('reads the workflows from a package root', async () => {
-    const root = await tempDir();
-    await mkdir(path.join(root, '.github/workflows'), { recursive: true });
-    await writeFile(path.join(root, '.github/workflows/reconcile.yml'), 'name: reconcile\n');
-    await writeFile(path.join(root, '.github/workflows/ci.yml'), 'name: ci (this project only)\n');
-    expect([...(await readPackageWorkflows(root))]).toEqual([['reconcile.yml', 'name: reconcile\n']]);
   });
 
   it('refuses to overwrite, listing the files, unless --force', async () => {

@@ -1,5 +1,6 @@
 import { SCHEMA_FILES, jsonSchemaOf } from '../model/json-schema.js';
 import { renderPolicyTemplate } from './policy-template.js';
+import { ACTION_REPOSITORY, FREE_MINUTES, idleMinutesPerMonth } from './workflows.js';
 
 export const HOST_SCHEMA_LINE = '# yaml-language-server: $schema=../../../schema/host.schema.json';
 export const SERVICES_SCHEMA_LINE = '# yaml-language-server: $schema=../../../schema/services.schema.json';
@@ -39,25 +40,48 @@ site/.astro/
 node_modules/
 `;
 
-function readme(nodes: readonly string[]): string {
+function readme(nodes: readonly string[], every: number): string {
+  const minutes = idleMinutesPerMonth(every).toLocaleString('en-US');
   return `# Homelab
 
-Supervised by [labwarden](https://www.npmjs.com/package/labwarden): desired state in
+Supervised by [labwarden](https://github.com/${ACTION_REPOSITORY}): desired state in
 \`inventory/\`, observed state in \`world/\`, conclusions in \`status/\` and \`chronicle/\`.
 
 Nodes: ${nodes.map((node) => `\`${node}\``).join(', ')}.
 
-## Next three steps
+## Next steps
 
-1. **Add services.** On each node run \`npx labwarden discover --node <node>\` to see what
+1. **Add services.** On each node run \`labwarden discover --node <node>\` to see what
    already runs there, then \`--write\` to add it to \`inventory/hosts/<node>/services.yaml\`
-   (or edit that file by hand). Check with \`npx labwarden validate\`.
-2. **Set the Discord webhook secret.** In the repository settings, add the secret
+   (or edit that file by hand). Check with \`labwarden validate\`.
+2. **Push to \`main\`.** The workflows run on the branch \`main\` (\`labwarden init\` made it):
+   \`git add -A && git commit -m "labwarden init" && git remote add origin URL && git push -u origin main\`.
+   If your repo is on \`master\`: \`git branch -m master main\`.
+3. **Set the Discord webhook secret** (optional). Settings → Secrets and variables → Actions →
    \`DISCORD_WEBHOOK_URL\` (Discord: channel → Edit → Integrations → Webhooks → New → Copy URL).
-3. **Enable Pages.** Settings → Pages → Source: GitHub Actions. The \`pages\` workflow
-   publishes the status dashboard after every reconcile.
+   Without it, alerts are written to the run's log only.
+4. **Enable Pages.** Settings → Pages → Build and deployment → Source: GitHub Actions. The
+   site is rebuilt only when the status or the chronicle changed.
 
-Then commit and push: \`git init && git add -A && git commit -m "labwarden init"\`.
+## Workflows and what they cost
+
+The workflows call the labwarden action, pinned to the version that ran \`init\`; a
+scheduled run installs nothing. **Upgrade:** change the version on the
+\`uses: ${ACTION_REPOSITORY}@...\` line of each file in \`.github/workflows/\`.
+
+- \`reconcile.yml\` — every ${every} minutes: reconcile, notify and watchdog in **one job**;
+  commits only what changed. ≈ **${minutes} billed minutes a month** for an idle homelab (each
+  job is rounded up to a minute; a daily keepalive keeps the schedule enabled). A private
+  repository includes ${FREE_MINUTES.toLocaleString('en-US')} minutes a month; public repositories are not billed. To
+  change the schedule, edit its cron line (\`*/60\` halves the cost; \`*/10\` needs a public repo).
+- \`pages.yml\` — builds and deploys the site (2 jobs) when status/ or chronicle/ changed.
+- \`validate.yml\` — on pull requests: validate, and the plan in the job summary.
+
+**Forgejo / Gitea Actions** read the same \`.github/workflows/\`. Forgejo resolves
+\`uses: OWNER/REPO\` against its own action mirror: scaffold with
+\`labwarden init --action https://github.com/${ACTION_REPOSITORY}@vVERSION\` (or edit the
+\`uses:\` lines). There is no Pages there: the site job is skipped; build the site with
+\`labwarden site build\`.
 
 ## Layout
 
@@ -75,12 +99,12 @@ schema/*.schema.json                  JSON Schema for editor completion
 }
 
 /**
- * Every file of a new homelab repo, by path. Pure: the workflows are passed in (they are
- * read from this package, so there is one copy of them).
+ * Every file of a new homelab repo, by path. Pure: the workflows are passed in (rendered
+ * by workflows.ts for the version and action ref that run `init`).
  */
-export function scaffoldFiles(options: { nodes: readonly string[]; workflows: ReadonlyMap<string, string> }): Map<string, string> {
+export function scaffoldFiles(options: { nodes: readonly string[]; workflows: ReadonlyMap<string, string>; every: number }): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('README.md', readme(options.nodes));
+  files.set('README.md', readme(options.nodes, options.every));
   files.set('.gitattributes', GITATTRIBUTES);
   files.set('.gitignore', GITIGNORE);
   files.set('inventory/policy.yaml', renderPolicyTemplate());

@@ -1,3 +1,4 @@
-export { initRepo, parseNodes, readPackageWorkflows, PACKAGE_ROOT, SCAFFOLD_WORKFLOWS, type InitResult } from './init.js';
+export { initRepo, parseActionRef, parseEvery, parseNodes, packageVersion, PACKAGE_ROOT, type InitResult } from './init.js';
 export { scaffoldFiles, HOST_SCHEMA_LINE, SERVICES_SCHEMA_LINE } from './files.js';
 export { policySettings, renderPolicyTemplate } from './policy-template.js';
+export { defaultActionRef, idleMinutesPerMonth, renderWorkflows, scheduleCron, DEFAULT_EVERY, FREE_MINUTES, KEEPALIVE_CRON, PINNED_ACTIONS, SCHEDULE_CHOICES, type WorkflowOptions } from './workflows.js';

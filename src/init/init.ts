@@ -1,28 +1,35 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
 import { isName } from '../model/index.js';
 import { scaffoldFiles } from './files.js';
+import { DEFAULT_EVERY, defaultActionRef, renderWorkflows, SCHEDULE_CHOICES } from './workflows.js';
 
-/** This package's root (dist/init/ or src/init/ → two levels up), where its own workflows live. */
+/** This package's root (dist/init/, src/init/ or the bundle's dist/action/ → two levels up). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/**
- * The workflows a homelab repo needs are this project's own user-facing ones: read at
- * runtime so there is a single copy. Only the three a homelab uses are taken.
- */
-export const SCAFFOLD_WORKFLOWS = ['reconcile.yml', 'validate.yml', 'pages.yml'] as const;
+/** The version that runs `init`, which the scaffold's workflows pin. */
+export async function packageVersion(root = PACKAGE_ROOT): Promise<string> {
+  return (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
-export async function readPackageWorkflows(root = PACKAGE_ROOT): Promise<Map<string, string>> {
-  const dir = path.join(root, '.github/workflows');
-  const present = new Set(await readdir(dir).catch(() => [] as string[]));
-  const workflows = new Map<string, string>();
-  for (const name of SCAFFOLD_WORKFLOWS) {
-    if (present.has(name)) workflows.set(name, await readFile(path.join(dir, name), 'utf8'));
+/** `--every 30` → 30; only schedules that divide an hour evenly (cron cannot do the rest). */
+export function parseEvery(value: string): number {
+  const every = Number(value);
+  if (!(SCHEDULE_CHOICES as readonly number[]).includes(every)) {
+    throw new UserError(`--every: expected one of ${SCHEDULE_CHOICES.join(', ')} (minutes between scheduled runs), found "${value}"`, { hint: `Every ${DEFAULT_EVERY} minutes fits a private repository's free Actions minutes; public repositories may run every 5.` });
   }
-  return workflows;
+  return every;
+}
+
+/** `--action` is a `uses:` value: OWNER/REPO@REF, a URL@REF (Forgejo), or a local ./path. */
+export function parseActionRef(value: string): string {
+  if (!/^(\.\/[^\s]*|[\w.-]+\/[\w.-]+(\/[^\s@]+)?@[^\s]+|https?:\/\/[^\s@]+@[^\s]+)$/.test(value)) {
+    throw new UserError(`--action: "${value}" is not a uses: value`, { hint: 'Write OWNER/REPO@REF (labwarden/labwarden@v0.1.0), https://HOST/OWNER/REPO@REF for Forgejo, or ./ for an action in the repo itself.' });
+  }
+  return value;
 }
 
 export function parseNodes(value: string): string[] {
@@ -45,10 +52,13 @@ export interface InitResult {
  * Writes a new homelab repo into `dir`. Refuses, before writing anything, when any file it
  * would write already exists, unless `force`.
  */
-export async function initRepo(options: { dir: string; nodes: readonly string[]; force: boolean; workflows?: ReadonlyMap<string, string> }): Promise<InitResult> {
+export async function initRepo(options: { dir: string; nodes: readonly string[]; force: boolean; action?: string; every?: number }): Promise<InitResult> {
   const info = await stat(options.dir).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UserError(`${options.dir} exists and is not a directory`);
-  const files = scaffoldFiles({ nodes: options.nodes, workflows: options.workflows ?? (await readPackageWorkflows()) });
+  const version = await packageVersion();
+  const every = options.every ?? DEFAULT_EVERY;
+  const workflows = renderWorkflows({ action: options.action ?? defaultActionRef(version), every, version });
+  const files = scaffoldFiles({ nodes: options.nodes, workflows, every });
   const existing: string[] = [];
   for (const relative of files.keys()) {
     if (await stat(path.join(options.dir, relative)).catch(() => undefined)) existing.push(relative);

@@ -2,7 +2,10 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { nodeNameFromHostname } from '../../discover/index.js';
-import { initRepo, parseNodes } from '../../init/index.js';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { DEFAULT_EVERY, FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } from '../../init/index.js';
 import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 
@@ -15,17 +18,45 @@ export function initCommand(io: Io): Command {
     .option('--repo <dir>', 'the folder to scaffold when DIR is left out, else the folder DIR is relative to')
     .option('--nodes <list>', 'comma-separated node names', here)
     .option('--force', 'overwrite files that already exist')
+    .option('--every <minutes>', 'minutes between scheduled reconciles (5, 10, 15, 20, 30 or 60)', String(DEFAULT_EVERY))
+    .option('--action <ref>', 'the uses: value of the labwarden action in the workflows (default: labwarden/labwarden@v<this version>; Forgejo: https://github.com/labwarden/labwarden@v<version>)')
     .addHelpText('after', '\nExample:\n  labwarden init ~/homelab --nodes nas,pi,media')
-    .action(async (dir: string | undefined, options: { repo?: string; nodes: string; force?: boolean }) => {
+    .action(async (dir: string | undefined, options: { repo?: string; nodes: string; force?: boolean; every: string; action?: string }) => {
       if (dir === undefined && options.repo === undefined) {
         throw new UserError("missing required argument 'dir'", { hint: 'Name the folder for the new repo: labwarden init ~/homelab' });
       }
       const target = path.resolve(options.repo ?? '.', dir ?? '.');
       const nodes = parseNodes(options.nodes);
-      const result = await initRepo({ dir: target, nodes, force: Boolean(options.force) });
+      const every = parseEvery(options.every);
+      const action = options.action === undefined ? undefined : parseActionRef(options.action);
+      const result = await initRepo({ dir: target, nodes, force: Boolean(options.force), every, action });
       for (const file of result.written) io.out(`written   ${file}`);
       for (const file of result.unchanged) io.out(`unchanged ${file}`);
+      const branch = await ensureMainBranch(target);
       io.out(`\nCreated a labwarden repo in ${target} with node${nodes.length === 1 ? '' : 's'} ${nodes.join(', ')}.`);
-      io.out('Next: add services (labwarden discover --write), set the DISCORD_WEBHOOK_URL secret, enable Pages. See README.md there.');
+      io.out(branch);
+      io.out(`Schedule: every ${every} minutes ≈ ${idleMinutesPerMonth(every).toLocaleString('en-US')} billed Actions minutes a month when idle (private repos include ${FREE_MINUTES.toLocaleString('en-US')}; public repos are free). Change it with --every or the cron line in .github/workflows/reconcile.yml.`);
+      io.out('Next: add services (labwarden discover --write), push to main, set the DISCORD_WEBHOOK_URL secret, enable Pages. See README.md there.');
     });
+}
+
+const git = promisify(execFile);
+
+/**
+ * The workflows run on `main`, and many gits still make `master`: a new folder becomes a repo
+ * on main; an existing repo on another branch is told the one command that fixes it.
+ */
+async function ensureMainBranch(dir: string): Promise<string> {
+  if (!existsSync(path.join(dir, '.git'))) {
+    try {
+      await git('git', ['init', '--quiet', '--initial-branch=main'], { cwd: dir });
+      return 'Git: a new repository on branch main (the branch the workflows run on).';
+    } catch {
+      return 'Git: not found (or older than 2.28); make the repository with `git init -b main`: the workflows run on main.';
+    }
+  }
+  const branch = await git('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir }).then((result) => result.stdout.trim(), () => '');
+  return branch === 'main' || branch === ''
+    ? 'Git: existing repository, branch main.'
+    : `Git: this repository is on branch ${branch}, but the workflows run on main: rename it with \`git branch -m ${branch} main\`.`;
 }

@@ -29,6 +29,11 @@ async function statusNodes(repo: string): Promise<Record<string, NodeStatus> | u
   }
 }
 
+/** One episode for everything a run reported without failing; it ends when a run reports none. */
+export function problemsCheck(problems: readonly string[]): Check {
+  return { key: 'problems', ok: problems.length === 0, title: 'problems in the repo', detail: problems.length === 0 ? 'none left' : problems.join('; ') };
+}
+
 export function watchdogCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
   return new Command('watchdog')
     .description("the supervisor watching itself: one alert when a workflow run fails or observers go stale, one when it recovers (never one per run)")
@@ -37,11 +42,14 @@ export function watchdogCommand(io: Io, env: Record<string, string | undefined> 
     .addOption(new Option('--job-status <status>', "how this run went (in Actions: job.status)").choices(['success', 'failure', 'cancelled']).env('LABWARDEN_JOB_STATUS').makeOptionMandatory())
     .addOption(new Option('--steps <list>', 'step outcomes named in the alert, e.g. "reconcile=failure notify=skipped"').env('LABWARDEN_STEPS'))
     .addOption(new Option('--link <url>', 'linked from the alert (the run log)').env('LABWARDEN_RUN_URL'))
+    // A run that succeeded can still have found something the owner must fix (an unreadable
+    // world snapshot makes that node unknown): one alert while it lasts, one when it is gone.
+    .option('--problem <text>', 'a problem this run found without failing (repeatable); alerts once while any remains', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--watcher <name>', 'whose episodes these are (state file and branch name)', 'reconciler')
     .option('--remote <name>', 'keep the episode state on branch labwarden/watchdog/<watcher> of this remote (CI checkouts do not keep .labwarden/)', 'origin')
     .option('--no-remote', 'keep the episode state in .labwarden/ only')
     .addHelpText('after', '\nEnvironment: DISCORD_WEBHOOK_URL (else the console), DISCORD_API_URL; LABWARDEN_JOB_STATUS, LABWARDEN_STEPS, LABWARDEN_RUN_URL.\nExample:\n  labwarden watchdog --job-status failure --steps "reconcile=failure"   # last step of reconcile.yml, if: always()')
-    .action(async (options: { repo: string; now?: string; jobStatus: 'success' | 'failure' | 'cancelled'; steps?: string; link?: string; watcher: string; remote: string | false }) => {
+    .action(async (options: { repo: string; now?: string; jobStatus: 'success' | 'failure' | 'cancelled'; steps?: string; link?: string; problem: string[]; watcher: string; remote: string | false }) => {
       // The watcher names a file and a branch.
       if (!isName(options.watcher)) throw new UserError(`--watcher: "${options.watcher}" is not a name (lowercase letters, digits and inner dashes)`);
       const repo = repoDir(options.repo);
@@ -51,6 +59,7 @@ export function watchdogCommand(io: Io, env: Record<string, string | undefined> 
         const failed = failedSteps(options.steps);
         checks.push(cycleCheck('reconcile workflow', options.jobStatus === 'success' ? undefined : failed.length > 0 ? `step${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}` : 'the run failed'));
       }
+      checks.push(problemsCheck(options.problem));
       // The reconciler's report of stale observers, from the status this run (or the last) wrote.
       const nodes = await statusNodes(repo);
       if (nodes) {
