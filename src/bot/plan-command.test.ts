@@ -8,6 +8,7 @@ const view: BotView = {
   policy: Policy.parse({ operators: { users: ['111111111111111111'], roles: ['999999999999999999'] } }),
   nodes: ['media', 'pi'],
   maintenance: ['pi'],
+  states: { pi: 'EnteringMaintenance, drain 0/1 moved (3 stop with the node)' },
   incidents: [{ fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', severity: 'warning' }],
   summary: 'degraded',
 };
@@ -40,8 +41,8 @@ describe('planCommand', () => {
     expect(planCommand(requestFromButton('silence1h:media/jellyfin/unhealthy_service', alice)!, view, NOW)).toMatchObject({ kind: 'append', input: { until: '2026-11-22T11:00:00Z' } });
   });
 
-  it('status lists nodes with maintenance and open incidents', () => {
-    expect(planCommand(req('status', {}), view, NOW)).toEqual({ kind: 'reply', ephemeral: false, content: 'Summary: **degraded**\n• **media**: 1 open incident\n• **pi** (maintenance): no open incidents' });
+  it('status lists nodes with the maintenance state status/ holds and open incidents', () => {
+    expect(planCommand(req('status', {}), view, NOW)).toEqual({ kind: 'reply', ephemeral: false, content: 'Summary: **degraded**\n• **media**: 1 open incident\n• **pi** (EnteringMaintenance, drain 0/1 moved (3 stop with the node)): no open incidents' });
   });
 
   it('autocompletes nodes and open incidents from the repo', () => {

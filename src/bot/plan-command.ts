@@ -26,7 +26,10 @@ export interface OpenIncident {
 export interface BotView {
   policy: Policy;
   nodes: string[];
+  /** Nodes an operator put in maintenance (the chain's intent): decides whether enter/exit changes anything. */
   maintenance: string[];
+  /** Node → its state as status/ holds it, for nodes not Active (with the drain in the CLI's words): what /status shows. */
+  states?: Record<string, string>;
   incidents: OpenIncident[];
   summary?: string;
 }
@@ -99,7 +102,8 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
       const nodes = only ? [only] : view.nodes;
       const lines = nodes.map((node) => {
         const open = view.incidents.filter((incident) => incident.node === node).length;
-        return `• **${safe(node, 63)}**${view.maintenance.includes(node) ? ' (maintenance)' : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
+        const state = view.states?.[node];
+        return `• **${safe(node, 63)}**${state ? ` (${state})` : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
       });
       return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n')) };
     }

@@ -5,6 +5,7 @@ import { adminView } from '../notify/admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from '../notify/incident-line.js';
 import { foldIncidents } from '../notify/incident-state.js';
 import { parseJsonLines } from '../notify/jsonl.js';
+import { maintenanceFromStatus } from '../maintenance/status-view.js';
 import type { BotView } from './plan-command.js';
 
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
@@ -12,8 +13,15 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
   const model = buildRepoModel(await readRepoSources(repo));
   const incidents = parseJsonLines((await readIfExists(path.join(repo, INCIDENTS_FILE))) ?? '', INCIDENTS_FILE, IncidentLine).lines;
   let summary: string | undefined;
+  const states: Record<string, string> = {};
   try {
-    summary = (JSON.parse((await readIfExists(path.join(repo, 'status/recommendations.json'))) ?? '{}') as { summary?: string }).summary;
+    const status = JSON.parse((await readIfExists(path.join(repo, 'status/recommendations.json'))) ?? '{}') as { summary?: string; nodes?: Record<string, { maintenance?: unknown }> };
+    summary = status.summary;
+    // The states status/ holds (reconcile's fold of the chain and the world): nothing is folded a second way here.
+    for (const [node, entry] of Object.entries(status.nodes ?? {})) {
+      const view = maintenanceFromStatus(entry?.maintenance);
+      if (view.state !== 'Active') states[node] = `${view.state}${view.drain ? `, ${view.drain.text}` : ''}`;
+    }
   } catch {
     summary = undefined;
   }
@@ -21,5 +29,5 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     .filter((state) => state.open)
     .map(({ fingerprint, node, service, severity, drift, reason }) => ({ fingerprint, node, severity, ...(service ? { service } : {}), ...(drift ? { drift } : {}), ...(reason ? { reason } : {}) }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: adminView(model.admin.events, now).maintenance, incidents: open, ...(summary ? { summary } : {}) };
+  return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: adminView(model.admin.events, now).maintenance, states, incidents: open, ...(summary ? { summary } : {}) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maintenanceFromStatus, silencesInForce } from './maintenance.js';
+import { maintenanceFromStatus } from '../maintenance/status-view.js';
+import { silencesInForce } from './maintenance.js';
 import type { AdminEvent } from '../model/index.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');

@@ -5,7 +5,8 @@ import type { RepoModel } from '../repo/index.js';
 import { dailyBars, describeBars, foldIncidents, meanTimeToResolve, type DayBar, type IncidentSpan } from './availability.js';
 import type { IncidentEvent } from './chronicle.js';
 import type { AdminEvent } from '../model/index.js';
-import { maintenanceFromStatus, silencesInForce, type NodeMaintenanceView, type SilenceView } from './maintenance.js';
+import { maintenanceFromStatus, type NodeMaintenanceView } from '../maintenance/status-view.js';
+import { silencesInForce, type SilenceView } from './maintenance.js';
 
 /** Everything the site is built from, already read from disk: pure data. */
 export interface SiteInputs {
