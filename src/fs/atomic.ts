@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { WriteError } from '../errors/problem.js';
+import { RepoRoot } from './safe-path.js';
 
 /** Reads a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<string | undefined> {
@@ -27,11 +28,13 @@ export function sameBytes(file: string, bytes: Buffer): boolean {
 }
 
 /**
- * Replaces `file` with `content` atomically (temp file + fsync + rename), and only when the
- * bytes differ: an unchanged result touches nothing, so git sees nothing to commit.
- * Returns whether the file was written.
+ * Replaces `root/relative` with `content` atomically (temp file + fsync + rename), and only
+ * when the bytes differ: an unchanged result touches nothing, so git sees nothing to commit.
+ * The path is checked first (src/fs/safe-path.ts): never through a symlink out of `root` or
+ * into .git/. Returns whether the file was written.
  */
-export async function writeIfChanged(file: string, content: string | Buffer): Promise<boolean> {
+export async function writeIfChanged(root: string, relative: string, content: string | Buffer): Promise<boolean> {
+  const file = new RepoRoot(root).resolve(relative);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   if (sameBytes(file, bytes)) return false;
   try {
@@ -77,28 +80,32 @@ const APPEND_TEMP_DIR = '.labwarden/tmp';
  * killed run leaves nothing in chronicle/ (the next append removes it).
  */
 export async function appendWhole(repo: string, file: string, text: string): Promise<void> {
-  const target = path.join(repo, file);
-  const existing = await readFile(target).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return Buffer.alloc(0);
-    throw error;
-  });
-  const dir = path.join(repo, APPEND_TEMP_DIR);
-  await mkdir(dir, { recursive: true });
-  await mkdir(path.dirname(target), { recursive: true });
-  const prefix = `${path.basename(file)}.`;
-  await removeLeftovers(dir, (name) => name.startsWith(prefix));
-  const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
+  // Checked before anything is read: a link out of the repo (or into .git/) is refused, so
+  // no outside byte can reach the chronicle and nothing outside is replaced.
+  const checked = new RepoRoot(repo);
+  const target = checked.resolve(file);
+  const dir = checked.resolve(APPEND_TEMP_DIR, 'dir');
   try {
-    const handle = await open(temp, 'w');
+    const existing = checked.readBytes(file) ?? Buffer.alloc(0);
+    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    const prefix = `${path.basename(file)}.`;
+    await removeLeftovers(dir, (name) => name.startsWith(prefix));
+    const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
     try {
-      await handle.writeFile(Buffer.concat([existing, Buffer.from(text, 'utf8')]));
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(Buffer.concat([existing, Buffer.from(text, 'utf8')]));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
     }
-    await rename(temp, target);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
+    throw WriteError.from(file, error);
   }
 }

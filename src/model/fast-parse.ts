@@ -192,6 +192,11 @@ function compileCheck(check: Schema): (value: unknown) => boolean {
     const minimum = def.minimum;
     return (value) => (typeof value === 'string' && value.length >= 2 * minimum) || generic(value);
   }
+  // At most the maximum in UTF-16 units is at most the maximum in code points; arrays are exact.
+  if (def.check === 'max_length' && typeof (def as unknown as { maximum?: number }).maximum === 'number') {
+    const maximum = (def as unknown as { maximum: number }).maximum;
+    return (value) => ((typeof value === 'string' || Array.isArray(value)) && value.length <= maximum) || generic(value);
+  }
   if (def.check === 'number_format' && def.format === 'safeint') return (value) => Number.isSafeInteger(value);
   if (def.check === 'greater_than' && typeof def.value === 'number') {
     const bound = def.value;

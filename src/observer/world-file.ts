@@ -42,5 +42,5 @@ export function nodeWorld(model: RepoModel, files: string[], node: string): Node
 }
 
 export async function writeNodeWorld(repo: string, world: NodeWorld, snapshot: WorldSnapshot): Promise<boolean> {
-  return writeIfChanged(path.join(repo, world.file), serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml'));
+  return writeIfChanged(repo, world.file, serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml'));
 }
