@@ -87,7 +87,9 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
       if (text !== undefined) files.push({ path: relative, text });
     } catch (error) {
       if (!(error instanceof RepoPathError)) throw error;
-      if (!relative.startsWith('.labwarden/')) problems.push(problemOf(error));
+      // host.yaml and services.yaml behind one refused folder: report the folder once.
+      const problem = problemOf(error);
+      if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
     }
   }
   return { hostDirs, files, problems };
