@@ -1,7 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { WriteError } from '../errors/problem.js';
 import { RepoRoot } from './safe-path.js';
 
@@ -39,16 +38,17 @@ export async function writeIfChanged(root: string, relative: string, content: st
   if (sameBytes(file, bytes)) return false;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, bytes);
+    // Digits only (see removeStaleTemps); the random part keeps two writes in one millisecond apart.
+    await replaceFile(file, `${file}.${process.pid}${Date.now()}${Math.floor(Math.random() * 1e6)}`, bytes);
   } catch (error) {
-    throw WriteError.from(file, error);
+    throw WriteError.from(relative, error);
   }
   await removeStaleTemps(file);
   return true;
 }
 
 /**
- * A process killed (kill -9, power loss) between write-file-atomic's temp write and its
+ * A process killed (kill -9, power loss) between the temp write and its
  * rename leaves `<file>.<number>` beside the file, which `git add` would commit. After a
  * successful write, remove such leftovers older than this process: a live writer's temp
  * is always newer.
@@ -65,6 +65,31 @@ async function removeLeftovers(dir: string, matches: (name: string) => boolean):
   for (const name of names.filter(matches)) {
     const info = await stat(path.join(dir, name)).catch(() => undefined);
     if (info && info.mtimeMs < started) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `bytes` to `temp`, fsyncs and renames it over `target`; removes the temp on failure.
+ * Not write-file-atomic: it makes one write() call and does not check how much was written,
+ * so on a nearly full disk a short write (4096 of 6831 bytes) was fsynced and renamed into
+ * place, a torn status file (the full-disk reliability test caught it). FileHandle.writeFile
+ * loops until every byte is written, so a full disk is an ENOSPC error, never a short file.
+ * The temp is `<file>.<digits>`, which `removeStaleTemps` recognises after a kill -9.
+ */
+async function replaceFile(target: string, temp: string, bytes: Buffer): Promise<void> {
+  const mode = await stat(target).then((info) => info.mode & 0o7777, () => 0o666);
+  try {
+    const handle = await open(temp, 'w', mode);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -91,20 +116,7 @@ export async function appendWhole(repo: string, file: string, text: string): Pro
     await mkdir(path.dirname(target), { recursive: true });
     const prefix = `${path.basename(file)}.`;
     await removeLeftovers(dir, (name) => name.startsWith(prefix));
-    const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
-    try {
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(Buffer.concat([existing, Buffer.from(text, 'utf8')]));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, target);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
+    await replaceFile(target, path.join(dir, `${prefix}${process.pid}.${Date.now()}`), Buffer.concat([existing, Buffer.from(text, 'utf8')]));
   } catch (error) {
     throw WriteError.from(file, error);
   }
