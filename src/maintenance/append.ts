@@ -7,6 +7,7 @@ import {
   SilenceMatcher,
   formatTime,
   isName,
+  LIMITS,
   parseTime,
   type AdminAction,
   type NodeMaintenance,
@@ -99,8 +100,8 @@ function checkRequest(request: AdminRequest, now: number): void {
   const fail = (message: string, hint?: string) => {
     throw new UserError(message, hint ? { hint } : {});
   };
-  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > 200) fail('actor: a name on one line (at most 200 characters) is required', 'Pass --actor NAME.');
-  if (request.reason !== undefined && request.reason.length > 2000) fail('reason: at most 2000 characters');
+  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > LIMITS.actorChars) fail(`actor: a name on one line (at most ${LIMITS.actorChars} characters) is required`, 'Pass --actor NAME.');
+  if (request.reason !== undefined && request.reason.length > LIMITS.adminReasonChars) fail(`reason: at most ${LIMITS.adminReasonChars} characters`);
   if (NODE_ACTIONS.includes(request.action) && request.node === undefined) fail(`${request.action} needs a node`);
   if (request.node !== undefined && !isName(request.node)) fail(`"${request.node}" is not a node name: lowercase letters, digits and inner dashes`);
   if (request.action === 'silence' || request.action === 'unsilence') {
