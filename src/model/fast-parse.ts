@@ -53,6 +53,14 @@ function compile(schema: Schema): Check {
   if (!base) return viaZod(schema);
   if (checks.length === 0) return base;
   const tests = checks.map(compileCheck);
+  // Most checked values carry one check (a pattern, a length limit): no loop for them.
+  if (tests.length === 1) {
+    const test = tests[0]!;
+    return (value) => {
+      const out = base(value);
+      return out === REJECT || !test(out) ? REJECT : out;
+    };
+  }
   return (value) => {
     const out = base(value);
     if (out === REJECT) return REJECT;
