@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { adminView } from '../notify/admin-view.js';

@@ -1,5 +1,5 @@
-import { LIMITS } from '../model/limits.js';
 import { z } from 'zod';
+import { LIMITS } from '../model/limits.js';
 import { SCHEMA_FILES } from '../model/json-schema.js';
 import { NAME_PATTERN } from '../model/names.js';
 

@@ -1,5 +1,4 @@
 import { readRepoFile } from '../fs/safe-path.js';
-import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
 import { appendWhole } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
 import { WorldSnapshot } from '../model/index.js';

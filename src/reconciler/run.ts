@@ -1,5 +1,4 @@
 import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
-import path from 'node:path';
 import { UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';

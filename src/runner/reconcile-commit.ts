@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { readRepoFile } from '../fs/safe-path.js';
 import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { Git } from '../git/client.js';

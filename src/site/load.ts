@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';

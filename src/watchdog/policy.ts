@@ -1,5 +1,4 @@
 import { LIMITS } from '../model/limits.js';
-import path from 'node:path';
 import { readRepoFile } from '../fs/safe-path.js';
 import { defaultPolicy, Policy } from '../model/index.js';
 import { parseSource } from '../repo/source.js';

@@ -1,6 +1,6 @@
-import { readRepoFile } from '../fs/safe-path.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readRepoFile } from '../fs/safe-path.js';
 import { writeIfChanged } from '../fs/atomic.js';
 import { readFileBranch, readTrackedFile } from '../git/file-branch.js';
 import { HEARTBEAT_PREFIX, heartbeatFile } from '../git/heartbeat.js';

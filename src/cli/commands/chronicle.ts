@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { readRepoFile } from '../../fs/safe-path.js';

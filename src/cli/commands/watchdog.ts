@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { readRepoFile } from '../../fs/safe-path.js';
 import { isName, type NodeStatus } from '../../model/index.js';
