@@ -116,6 +116,7 @@ function renderLimits(): string {
     ['`deployments[].version`', `${LIMITS.versionChars} characters`],
     ['free text in inventory (`description`, `role`, `address`, probe targets)', `${LIMITS.inventoryTextChars} characters`],
     ['admin event `actor` / `reason` (chronicle/admin.jsonl)', `${LIMITS.actorChars} / ${LIMITS.adminReasonChars} characters`],
+    ['one line of `chronicle/*.jsonl`', `${LIMITS.chronicleLineChars} characters (a longer one is a corrupt line)`],
     ['a recommendation\'s `reason` (status/, chronicle lines)', `${LIMITS.recommendationReasonChars} characters; longer is cut, ending in \`...\``],
   ];
   return `## Limits

@@ -36,6 +36,11 @@ export const LIMITS = {
   /** An admin event's actor and reason (chronicle/admin.jsonl). */
   actorChars: 200,
   adminReasonChars: 2000,
+  /**
+   * One line of chronicle/*.jsonl. labwarden's own lines are a few KB at most (every text in
+   * them is bounded above); a longer one was written by someone else and is not parsed.
+   */
+  chronicleLineChars: 64 * 1024,
   /** A recommendation's reason (status/ and every chronicle line that carries it); longer is cut. */
   recommendationReasonChars: 2000,
 } as const;
