@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, makeRepo, PROJECT_ROOT, runCli, tempDir } from './helpers/repo.js';
@@ -19,6 +19,7 @@ const CASES: { name: string; files: Record<string, string>; args: string[]; line
   { name: 'wrong node', files: { ...TWO_NODES, 'world/nodes/nas.yaml': 'node: pi\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\n' }, args: ['validate'], line: 'world/nodes/nas.yaml:1:7 node: "pi" does not match the file name (expected "nas")' },
   { name: 'unknown node', files: { ...TWO_NODES, 'world/nodes/nass.yaml': 'node: nass\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\n' }, args: ['validate'], line: 'world/nodes/nass.yaml:1:1 snapshot for "nass", which is not a node in inventory/hosts/ (did you mean "nas"?)' },
   { name: 'chronicle', files: { ...TWO_NODES, 'chronicle/incidents.jsonl': '{"b":' }, args: ['validate'], line: 'chronicle/incidents.jsonl:1:1 incomplete last line (an interrupted append?): not JSON; reconcile truncates it' },
+  { name: 'aliases', files: { ...TWO_NODES, 'inventory/policy.yaml': ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array.from({ length: 10 }, () => `*a${i}`).join(', ')}]`)].join('\n') }, args: ['validate'], line: 'inventory/policy.yaml:2:10 YAML aliases expand this file beyond 1 MiB of data; write the values out or use fewer aliases' },
   { name: 'no status', files: TWO_NODES, args: ['status'], line: 'error: no status/recommendations.json yet' },
   { name: 'bad --now', files: TWO_NODES, args: ['reconcile', '--now', 'tomorrow'], line: 'error: --now: expected an ISO timestamp such as 2026-11-22T10:00:00Z, found "tomorrow"' },
 ];
@@ -30,6 +31,21 @@ describe('docs/troubleshooting.md quotes the real messages', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(entry.line);
     expect(await readFile(path.join(PROJECT_ROOT, 'docs/troubleshooting.md'), 'utf8')).toContain(entry.line);
+  });
+
+  it('a symlink into .git/, and a directory where a file belongs', async () => {
+    const doc = await readFile(path.join(PROJECT_ROOT, 'docs/troubleshooting.md'), 'utf8');
+    const linked = await makeRepo(TWO_NODES);
+    await mkdir(path.join(linked, 'chronicle'));
+    await symlink('../.git/config', path.join(linked, 'chronicle/incidents.jsonl'));
+    const link = await runCli(['validate', '--repo', linked]);
+    expect(link.code).toBe(2);
+    for (const line of link.stderr.split('\n').filter((text) => !text.startsWith('error:') && text)) expect(doc).toContain(line);
+    const dir = await makeRepo(TWO_NODES);
+    await mkdir(path.join(dir, 'chronicle/admin.jsonl'), { recursive: true });
+    const problem = (await runCli(['validate', '--repo', dir])).stderr.split('\n')[0]!;
+    expect(problem).toBe('chronicle/admin.jsonl:1:1 is a directory; expected a file');
+    expect(doc).toContain(problem);
   });
 
   it('not a labwarden repo', async () => {

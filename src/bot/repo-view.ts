@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { readIfExists } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { adminView } from '../notify/admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from '../notify/incident-line.js';
@@ -11,11 +10,11 @@ import type { BotView } from './plan-command.js';
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
 export async function readBotView(repo: string, now: number): Promise<BotView> {
   const model = buildRepoModel(await readRepoSources(repo));
-  const incidents = parseJsonLines((await readIfExists(path.join(repo, INCIDENTS_FILE))) ?? '', INCIDENTS_FILE, IncidentLine).lines;
+  const incidents = parseJsonLines((await readRepoFile(repo, INCIDENTS_FILE)) ?? '', INCIDENTS_FILE, IncidentLine).lines;
   let summary: string | undefined;
   const states: Record<string, string> = {};
   try {
-    const status = JSON.parse((await readIfExists(path.join(repo, 'status/recommendations.json'))) ?? '{}') as { summary?: string; nodes?: Record<string, { maintenance?: unknown }> };
+    const status = JSON.parse((await readRepoFile(repo, 'status/recommendations.json')) ?? '{}') as { summary?: string; nodes?: Record<string, { maintenance?: unknown }> };
     summary = status.summary;
     // The states status/ holds (reconcile's fold of the chain and the world): nothing is folded a second way here.
     for (const [node, entry] of Object.entries(status.nodes ?? {})) {

@@ -58,7 +58,7 @@ export function advanceChronicle(previous: ChronicleHistory, result: ReconcileRe
   let changesAt = Infinity;
   for (const fingerprint of [...fingerprints].sort()) {
     const step = advanceFingerprint(fingerprint, recs.get(fingerprint), incidents.get(fingerprint), transitions.get(fingerprint) ?? [], input, result, delayed);
-    newIncidents.push(...step.incidents);
+    for (const line of step.incidents) newIncidents.push(line);
     if (step.transition) newTransitions.push(step.transition);
     changesAt = Math.min(changesAt, step.changesAt);
   }

@@ -26,7 +26,7 @@ export function flappingPercent(changes: readonly number[], at: number, sample: 
 
 /** The first sample boundary after the last change at which the percentage drops below `low`. */
 export function stableAt(changes: readonly number[], sample: number, low: number): number {
-  const last = Math.max(...changes);
+  const last = changes.reduce((max, at) => Math.max(max, at), -Infinity);
   const start = Math.floor(last / sample) + 1;
   for (let slot = start; slot <= start + FLAPPING_SAMPLES; slot++) {
     const at = slot * sample;

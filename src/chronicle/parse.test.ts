@@ -37,6 +37,15 @@ describe('parseJsonLines', () => {
     });
   });
 
+  it('a line over the limit is not parsed: a corrupt line, reported with its length', () => {
+    const huge = serializeLine({ ...line(4), reason: 'x'.repeat(70_000) });
+    const parsed = parseJsonLines('chronicle/incidents.jsonl', `${huge}${good}`, IncidentLine);
+    expect(parsed.lines).toHaveLength(3);
+    expect(parsed.problems).toEqual([
+      { code: 'chronicle_line', file: 'chronicle/incidents.jsonl', line: 1, col: 1, message: `corrupt line: a line of ${huge.length - 1} characters; at most 65536` },
+    ]);
+  });
+
   it('a complete last line without its newline is kept', () => {
     const parsed = parseJsonLines('chronicle/incidents.jsonl', good.slice(0, -1), IncidentLine);
     expect(parsed.lines).toHaveLength(3);

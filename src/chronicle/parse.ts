@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
 import { fastParser } from '../model/fast-parse.js';
+import { LIMITS } from '../model/limits.js';
 
 export interface ParsedJsonLines<T> {
   lines: T[];
@@ -30,10 +31,14 @@ export function parseJsonLines<S extends z.ZodType>(file: string, text: string, 
     const last = index === segments.length - 1 && !terminated;
     let value: unknown;
     let error: string | undefined;
-    try {
-      value = JSON.parse(segment);
-    } catch {
-      error = 'not JSON';
+    if (segment.length > LIMITS.chronicleLineChars) {
+      error = `a line of ${segment.length} characters; at most ${LIMITS.chronicleLineChars}`;
+    } else {
+      try {
+        value = JSON.parse(segment);
+      } catch {
+        error = 'not JSON';
+      }
     }
     if (error === undefined) {
       const result = validate(value);

@@ -35,8 +35,9 @@ const EVENT_STYLE = {
 export function renderChronicle(lines: readonly IncidentLine[], io: Io): string {
   if (lines.length === 0) return 'No incidents recorded for this selection.';
   const targets = lines.map((line) => (line.service ? `${line.node}/${line.service}` : line.node));
-  const width = Math.max(...targets.map((t) => t.length));
-  const drift = Math.max(...lines.map((line) => line.drift.length));
+  // A reduce, not Math.max(...): a long chronicle has more lines than the stack has room for arguments.
+  const width = targets.reduce((max, t) => Math.max(max, t.length), 0);
+  const drift = lines.reduce((max, line) => Math.max(max, line.drift.length), 0);
   return lines
     .map((line, index) => {
       const window = line.maintenance_window ? `  [maintenance: ${line.maintenance_window}]` : '';

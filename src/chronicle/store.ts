@@ -1,7 +1,7 @@
 import { WriteError } from '../errors/problem.js';
 import { truncate } from 'node:fs/promises';
 import { appendWhole } from '../fs/atomic.js';
-import path from 'node:path';
+import { RepoRoot } from '../fs/safe-path.js';
 import type { Problem } from '../errors/problem.js';
 import type { ChronicleHistory } from './advance.js';
 import { IncidentLine, INCIDENTS_FILE, serializeLine, TransitionLine, TRANSITIONS_FILE } from './line.js';
@@ -41,8 +41,9 @@ export function loadChronicle(files: readonly { path: string; text: string }[], 
 
 /** Cuts an interrupted append back to the last complete line, and nothing more. */
 export async function repairChronicle(repo: string, repairs: LoadedChronicle['repairs']): Promise<void> {
+  const checked = new RepoRoot(repo);
   for (const repair of repairs) {
-    await truncate(path.join(repo, repair.file), repair.keepBytes).catch((error: unknown) => {
+    await truncate(checked.resolve(repair.file), repair.keepBytes).catch((error: unknown) => {
       throw WriteError.from(repair.file, error);
     });
   }

@@ -70,9 +70,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       if (error.hint) io.err(`hint: ${error.hint}`);
       return error.exitCode;
     }
-    if (error instanceof WriteError) {
-      io.err(`error: ${error.message}`);
-      io.err(`hint: ${error.hint}`);
+    // The machine refused a write somewhere no writer wrapped it (a lock file, an outbox, a
+    // temp): still one line and a hint, not a stack trace and a bug report.
+    const write = error instanceof WriteError ? error : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
+    if (write instanceof WriteError) {
+      io.err(`error: ${write.message}`);
+      io.err(`hint: ${write.hint}`);
       return 1;
     }
     io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

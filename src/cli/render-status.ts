@@ -24,7 +24,7 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
   );
   if (nodes.length > 0) {
     lines.push(paint(io, 'bold', 'Nodes'));
-    const width = Math.max(...nodes.map(([name]) => name.length));
+    const width = nodes.reduce((max, [name]) => Math.max(max, name.length), 0);
     for (const [name, node] of nodes) {
       const counts = node.services;
       const parts = [`${counts.ok}/${counts.total} ok`];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../model/limits.js';
 import { SCHEMA_FILES } from '../model/json-schema.js';
 import { NAME_PATTERN } from '../model/names.js';
 
@@ -95,7 +96,52 @@ seconds; timestamps are RFC 3339 with a zone (\`2026-11-22T10:00:00Z\`). A \`[]\
 means "each entry of the list". For editor completion, start a YAML file with
 \`# yaml-language-server: $schema=<relative path to schema/…>\` (as \`labwarden init\` does).
 
-${sections.join('\n')}`;
+${sections.join('\n')}
+${renderLimits()}`;
+}
+
+const kib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
+
+/** The repo is untrusted input: the rule on symlinks and every limit, from src/model/limits.ts itself. */
+function renderLimits(): string {
+  const rows: [string, string][] = [
+    ['`world/nodes/<node>.yaml` (or `.json`) file size', kib(LIMITS.worldFileBytes)],
+    ['`inventory/**` file size (policy, host, services)', kib(LIMITS.inventoryFileBytes)],
+    ['YAML file with every alias written out', `${kib(LIMITS.expandedYamlChars)} of data (characters of strings and keys, plus one per value)`],
+    ['services per node (services.yaml, world snapshot)', String(LIMITS.servicesPerNode)],
+    ['deployments per world snapshot', `${LIMITS.deploymentsPerNode} (the observer keeps the last 20)`],
+    ['incidents per world snapshot', String(LIMITS.incidentsPerNode)],
+    ['`services[].detail`', `${LIMITS.detailChars} characters (the observer cuts longer probe output)`],
+    ['`incidents[].summary`', `${LIMITS.summaryChars} characters`],
+    ['`deployments[].version`', `${LIMITS.versionChars} characters`],
+    ['free text in inventory (`description`, `role`, `address`, probe targets)', `${LIMITS.inventoryTextChars} characters`],
+    ['admin event `actor` / `reason` (chronicle/admin.jsonl)', `${LIMITS.actorChars} / ${LIMITS.adminReasonChars} characters`],
+    ['one line of `chronicle/*.jsonl`', `${LIMITS.chronicleLineChars} characters (a longer one is a corrupt line)`],
+    ['a recommendation\'s `reason` (status/, chronicle lines)', `${LIMITS.recommendationReasonChars} characters; longer is cut, ending in \`...\``],
+  ];
+  return `## Limits
+
+The repository is untrusted input: a pull request, an observer or a compromised node can write
+it. So every size has a limit, and nothing committed can make a run crash, run out of memory or
+write unbounded output. Over a limit, \`validate\` reports a \`file:line:col\` problem (exit 2);
+\`reconcile\` stops for inventory and policy, and for a world file marks that node \`unknown\`
+with the reason and reconciles the rest. The values live in \`src/model/limits.ts\`.
+
+| what | limit |
+|---|---|
+${rows.map(([what, limit]) => `| ${what} | ${limit} |`).join('\n')}
+
+## Symlinks
+
+labwarden never reads or writes through a symlink that leaves the repository, nor through one
+into \`.git/\`: every path is checked component by component against the real path of the repo
+root (\`src/fs/safe-path.ts\`, one rule for every reader and writer). Such a file is not read;
+\`validate\` reports it (\`chronicle/incidents.jsonl:1:1 is a symlink to "../.git/config", which
+points into .git/\`) and a writer refuses before writing anything (exit 2). A symlink whose
+target stays inside the repository (and outside \`.git/\`) is followed, for reads and writes
+alike: a write goes to the target and the link stays. A directory where a file belongs (or a
+file where a directory belongs, e.g. \`chronicle\` a file) is a problem too, never skipped.
+`;
 }
 
 /** docs/policy.md: each policy setting, its default and its meaning. */

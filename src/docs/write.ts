@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { writeIfChanged } from '../fs/atomic.js';
 import { generatedDocs } from './reference.js';
 
@@ -6,7 +5,7 @@ import { generatedDocs } from './reference.js';
 export async function writeGeneratedDocs(root: string): Promise<string[]> {
   const written: string[] = [];
   for (const [relative, text] of generatedDocs()) {
-    if (await writeIfChanged(path.join(root, relative), text)) written.push(relative);
+    if (await writeIfChanged(root, relative, text)) written.push(relative);
   }
   return written;
 }

@@ -15,6 +15,17 @@ export const PROBLEMS = {
   unknown_service: { title: 'Unknown service', hint: 'Refer to a service listed in the services.yaml of that node.' },
   dependency_cycle: { title: 'Dependency cycle', hint: 'Services cannot depend on each other in a circle; remove one depends_on entry.' },
   duplicate_snapshot: { title: 'Two snapshots for one node', hint: 'Keep either world/nodes/<node>.yaml or .json, not both.' },
+  symlink_escape: {
+    title: 'Symlink leaves the repository',
+    hint: 'labwarden reads and writes only files inside the repository and outside .git/: replace the symlink with the file itself.',
+  },
+  not_a_file: { title: 'Not a file', hint: 'Remove or rename the entry so the path is a regular file (inside a directory).' },
+  file_too_large: { title: 'File too large', hint: 'See the limits in docs/formats.md; a world file holds one node and stays small.' },
+  alias_expansion: {
+    title: 'YAML aliases expand too far',
+    hint: 'Anchors and aliases may save typing, but the file with every alias written out must stay within the file size limit (docs/formats.md).',
+  },
+  too_many_entries: { title: 'Too many entries', hint: 'See the limits in docs/formats.md; split the node or remove stale entries.' },
   unreadable_file: { title: 'Unreadable file', hint: 'Check the file exists and is readable.' },
   admin_chain: {
     title: 'Broken admin chain',

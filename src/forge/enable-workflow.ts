@@ -18,10 +18,21 @@ export interface EnableWorkflowOptions {
  */
 export async function enableWorkflow(options: EnableWorkflowOptions): Promise<number> {
   const url = `${options.apiUrl.replace(/\/+$/, '')}/repos/${options.repository}/actions/workflows/${encodeURIComponent(options.workflow)}/enable`;
-  const response = await (options.fetch ?? fetch)(url, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${options.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'labwarden' },
-  });
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(url, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${options.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'labwarden' },
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND, a TLS error) is what helps.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    throw new UserError(`enabling workflow ${options.workflow} failed: cannot reach ${new URL(url).origin} (${why})`, {
+      hint: 'Check GITHUB_API_URL and the network; the next scheduled run tries again.',
+      exitCode: 1,
+    });
+  }
   if (response.status === 204 || response.ok) return response.status;
   const body = (await response.text()).slice(0, 300);
   throw new UserError(`enabling workflow ${options.workflow} failed: HTTP ${response.status} ${body}`, {

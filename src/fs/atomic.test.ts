@@ -19,7 +19,7 @@ describe('writeIfChanged', () => {
     await writeFile(path.join(dir, 'other.json.789'), 'not ours');
     await utimes(path.join(dir, 'other.json.789'), old, old);
 
-    expect(await writeIfChanged(file, '{}\n')).toBe(true);
+    expect(await writeIfChanged(dir, 'recommendations.json', '{}\n')).toBe(true);
     expect((await readdir(dir)).sort()).toEqual(['other.json.789', 'recommendations.json', 'recommendations.json.456']);
   });
 
@@ -28,13 +28,13 @@ describe('writeIfChanged', () => {
     dirs.push(dir);
     const file = path.join(dir, 'nested', 'status.json');
     expect(sameBytes(file, Buffer.from('x'))).toBe(false);
-    expect(await writeIfChanged(file, '{"a":"é"}\n')).toBe(true);
+    expect(await writeIfChanged(dir, 'nested/status.json', '{"a":"é"}\n')).toBe(true);
     const written = (await stat(file)).mtimeMs;
-    expect(await writeIfChanged(file, Buffer.from('{"a":"é"}\n'))).toBe(false);
+    expect(await writeIfChanged(dir, 'nested/status.json', Buffer.from('{"a":"é"}\n'))).toBe(false);
     expect((await stat(file)).mtimeMs).toBe(written);
     // Same byte length, one byte different: compared, not just sized.
     expect(sameBytes(file, Buffer.from('{"a":"è"}\n'))).toBe(false);
-    expect(await writeIfChanged(file, '{"a":"è"}\n')).toBe(true);
+    expect(await writeIfChanged(dir, 'nested/status.json', '{"a":"è"}\n')).toBe(true);
     expect(await readFile(file, 'utf8')).toBe('{"a":"è"}\n');
   });
 

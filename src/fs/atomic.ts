@@ -1,8 +1,8 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { WriteError } from '../errors/problem.js';
+import { RepoRoot } from './safe-path.js';
 
 /** Reads a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<string | undefined> {
@@ -27,25 +27,28 @@ export function sameBytes(file: string, bytes: Buffer): boolean {
 }
 
 /**
- * Replaces `file` with `content` atomically (temp file + fsync + rename), and only when the
- * bytes differ: an unchanged result touches nothing, so git sees nothing to commit.
- * Returns whether the file was written.
+ * Replaces `root/relative` with `content` atomically (temp file + fsync + rename), and only
+ * when the bytes differ: an unchanged result touches nothing, so git sees nothing to commit.
+ * The path is checked first (src/fs/safe-path.ts): never through a symlink out of `root` or
+ * into .git/. Returns whether the file was written.
  */
-export async function writeIfChanged(file: string, content: string | Buffer): Promise<boolean> {
+export async function writeIfChanged(root: string, relative: string, content: string | Buffer): Promise<boolean> {
+  const file = new RepoRoot(root).resolve(relative);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   if (sameBytes(file, bytes)) return false;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, bytes);
+    // Digits only (see removeStaleTemps); the random part keeps two writes in one millisecond apart.
+    await replaceFile(file, `${file}.${process.pid}${Date.now()}${Math.floor(Math.random() * 1e6)}`, bytes);
   } catch (error) {
-    throw WriteError.from(file, error);
+    throw WriteError.from(relative, error);
   }
   await removeStaleTemps(file);
   return true;
 }
 
 /**
- * A process killed (kill -9, power loss) between write-file-atomic's temp write and its
+ * A process killed (kill -9, power loss) between the temp write and its
  * rename leaves `<file>.<number>` beside the file, which `git add` would commit. After a
  * successful write, remove such leftovers older than this process: a live writer's temp
  * is always newer.
@@ -65,6 +68,31 @@ async function removeLeftovers(dir: string, matches: (name: string) => boolean):
   }
 }
 
+/**
+ * Writes `bytes` to `temp`, fsyncs and renames it over `target`; removes the temp on failure.
+ * Not write-file-atomic: it makes one write() call and does not check how much was written,
+ * so on a nearly full disk a short write (4096 of 6831 bytes) was fsynced and renamed into
+ * place, a torn status file (the full-disk reliability test caught it). FileHandle.writeFile
+ * loops until every byte is written, so a full disk is an ENOSPC error, never a short file.
+ * The temp is `<file>.<digits>`, which `removeStaleTemps` recognises after a kill -9.
+ */
+async function replaceFile(target: string, temp: string, bytes: Buffer): Promise<void> {
+  const mode = await stat(target).then((info) => info.mode & 0o7777, () => 0o666);
+  try {
+    const handle = await open(temp, 'w', mode);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Where `appendWhole` builds its files: in the repo (same file system), git-ignored, outside chronicle/. */
 const APPEND_TEMP_DIR = '.labwarden/tmp';
 
@@ -77,28 +105,19 @@ const APPEND_TEMP_DIR = '.labwarden/tmp';
  * killed run leaves nothing in chronicle/ (the next append removes it).
  */
 export async function appendWhole(repo: string, file: string, text: string): Promise<void> {
-  const target = path.join(repo, file);
-  const existing = await readFile(target).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return Buffer.alloc(0);
-    throw error;
-  });
-  const dir = path.join(repo, APPEND_TEMP_DIR);
-  await mkdir(dir, { recursive: true });
-  await mkdir(path.dirname(target), { recursive: true });
-  const prefix = `${path.basename(file)}.`;
-  await removeLeftovers(dir, (name) => name.startsWith(prefix));
-  const temp = path.join(dir, `${prefix}${process.pid}.${Date.now()}`);
+  // Checked before anything is read: a link out of the repo (or into .git/) is refused, so
+  // no outside byte can reach the chronicle and nothing outside is replaced.
+  const checked = new RepoRoot(repo);
+  const target = checked.resolve(file);
+  const dir = checked.resolve(APPEND_TEMP_DIR, 'dir');
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(Buffer.concat([existing, Buffer.from(text, 'utf8')]));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    const existing = checked.readBytes(file) ?? Buffer.alloc(0);
+    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    const prefix = `${path.basename(file)}.`;
+    await removeLeftovers(dir, (name) => name.startsWith(prefix));
+    await replaceFile(target, path.join(dir, `${prefix}${process.pid}.${Date.now()}`), Buffer.concat([existing, Buffer.from(text, 'utf8')]));
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
+    throw WriteError.from(file, error);
   }
 }

@@ -70,7 +70,7 @@ export async function initRepo(options: { dir: string; nodes: readonly string[];
   }
   const result: InitResult = { written: [], unchanged: [] };
   for (const [relative, content] of files) {
-    (await writeIfChanged(path.join(options.dir, relative), content) ? result.written : result.unchanged).push(relative);
+    (await writeIfChanged(options.dir, relative, content) ? result.written : result.unchanged).push(relative);
   }
   return result;
 }

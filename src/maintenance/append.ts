@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { appendWhole } from '../fs/atomic.js';
 import path from 'node:path';
 import { UserError } from '../errors/problem.js';
 import {
@@ -7,6 +7,7 @@ import {
   SilenceMatcher,
   formatTime,
   isName,
+  LIMITS,
   parseTime,
   type AdminAction,
   type NodeMaintenance,
@@ -85,19 +86,11 @@ export async function appendAdminEvent(repo: string, request: AdminRequest, opti
     const noop = noChange(event, model, before, options.now, (fingerprint) => openIncidents.has(fingerprint));
     if (noop) return { event, changed: false, message: noop };
 
-    const file = path.join(repo, ADMIN_FILE);
-    await mkdir(path.dirname(file), { recursive: true });
-    const handle = await open(file, 'a');
-    try {
-      // One write of the whole line: a crash leaves either the line or nothing (or a torn
-      // last line, which the fold reports instead of trusting).
-      const bytes = Buffer.from(`${formatAdminLine(event)}\n`, 'utf8');
-      const { bytesWritten } = await handle.write(bytes);
-      if (bytesWritten !== bytes.length) throw new Error(`short write to ${ADMIN_FILE}: ${bytesWritten} of ${bytes.length} bytes`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // All or nothing, as every chronicle append: a plain append can stop mid-line on a full
+    // disk ("118 of 197 bytes") or under kill -9, and a torn line breaks the chain for every
+    // later command. appendWhole also refuses a symlink out of the repo and maps ENOSPC to a
+    // WriteError (exit 1, one line and a hint).
+    await appendWhole(repo, ADMIN_FILE, `${formatAdminLine(event)}\n`);
     const after = deriveNodeStates([...model.admin.events, event], views, model.policy, options.now);
     return { event, changed: true, message: describeChange(event, before, after) };
   });
@@ -107,8 +100,8 @@ function checkRequest(request: AdminRequest, now: number): void {
   const fail = (message: string, hint?: string) => {
     throw new UserError(message, hint ? { hint } : {});
   };
-  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > 200) fail('actor: a name on one line (at most 200 characters) is required', 'Pass --actor NAME.');
-  if (request.reason !== undefined && request.reason.length > 2000) fail('reason: at most 2000 characters');
+  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > LIMITS.actorChars) fail(`actor: a name on one line (at most ${LIMITS.actorChars} characters) is required`, 'Pass --actor NAME.');
+  if (request.reason !== undefined && request.reason.length > LIMITS.adminReasonChars) fail(`reason: at most ${LIMITS.adminReasonChars} characters`);
   if (NODE_ACTIONS.includes(request.action) && request.node === undefined) fail(`${request.action} needs a node`);
   if (request.node !== undefined && !isName(request.node)) fail(`"${request.node}" is not a node name: lowercase letters, digits and inner dashes`);
   if (request.action === 'silence' || request.action === 'unsilence') {

@@ -53,6 +53,14 @@ function compile(schema: Schema): Check {
   if (!base) return viaZod(schema);
   if (checks.length === 0) return base;
   const tests = checks.map(compileCheck);
+  // Most checked values carry one check (a pattern, a length limit): no loop for them.
+  if (tests.length === 1) {
+    const test = tests[0]!;
+    return (value) => {
+      const out = base(value);
+      return out === REJECT || !test(out) ? REJECT : out;
+    };
+  }
   return (value) => {
     const out = base(value);
     if (out === REJECT) return REJECT;
@@ -191,6 +199,11 @@ function compileCheck(check: Schema): (value: unknown) => boolean {
   if (def.check === 'min_length' && typeof def.minimum === 'number') {
     const minimum = def.minimum;
     return (value) => (typeof value === 'string' && value.length >= 2 * minimum) || generic(value);
+  }
+  // At most the maximum in UTF-16 units is at most the maximum in code points; arrays are exact.
+  if (def.check === 'max_length' && typeof (def as unknown as { maximum?: number }).maximum === 'number') {
+    const maximum = (def as unknown as { maximum: number }).maximum;
+    return (value) => ((typeof value === 'string' || Array.isArray(value)) && value.length <= maximum) || generic(value);
   }
   if (def.check === 'number_format' && def.format === 'safeint') return (value) => Number.isSafeInteger(value);
   if (def.check === 'greater_than' && typeof def.value === 'number') {

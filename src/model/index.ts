@@ -7,3 +7,4 @@ export * from './recommendation.js';
 export * from './admin.js';
 export * from './maintenance-window.js';
 export * from './fast-parse.js';
+export * from './limits.js';

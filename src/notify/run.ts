@@ -1,6 +1,6 @@
-import path from 'node:path';
+import { readRepoFile } from '../fs/safe-path.js';
 import { UserError, type Problem } from '../errors/problem.js';
-import { appendWhole, readIfExists } from '../fs/atomic.js';
+import { appendWhole } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';
 import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
 import { maintenanceStates } from '../maintenance/from-model.js';
@@ -34,10 +34,10 @@ export interface NotifyOptions {
 }
 
 async function readLines<T>(repo: string, file: string, schema: import('zod').ZodType<T>, problems: Problem[]): Promise<T[]> {
-  const text = await readIfExists(path.join(repo, file));
+  const text = await readRepoFile(repo, file);
   if (text === undefined) return [];
   const parsed = parseJsonLines(text, file, schema);
-  problems.push(...parsed.problems);
+  for (const problem of parsed.problems) problems.push(problem);
   return parsed.lines;
 }
 

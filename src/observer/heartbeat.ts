@@ -13,9 +13,9 @@ export function heartbeatText(node: string, now: number): string {
 
 /** Without a remote: `.labwarden/heartbeats/<node>.json`, which git ignores and reconcile reads. */
 export async function writeLocalHeartbeat(repo: string, node: string, now: number): Promise<string> {
-  const file = path.join(repo, '.labwarden/heartbeats', `${node}.json`);
-  await writeIfChanged(file, heartbeatText(node, now));
-  return file;
+  const relative = `.labwarden/heartbeats/${node}.json`;
+  await writeIfChanged(repo, relative, heartbeatText(node, now));
+  return path.join(repo, relative);
 }
 
 /**

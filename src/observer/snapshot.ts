@@ -1,4 +1,4 @@
-import { formatTime, parseTime, type InventoryNode, type ObservedService, type WorldSnapshot } from '../model/index.js';
+import { clipText, formatTime, LIMITS, parseTime, type InventoryNode, type ObservedService, type WorldSnapshot } from '../model/index.js';
 import type { ProbeOutcome } from './probes/index.js';
 import { sameContent } from './serialize.js';
 
@@ -6,7 +6,9 @@ import { sameContent } from './serialize.js';
 const LATENCY_SUFFIX = / in \d+ms$/;
 
 export function withLatency(outcome: ProbeOutcome): string {
-  return outcome.latencyMs === undefined ? outcome.detail : `${outcome.detail} in ${Math.round(outcome.latencyMs)}ms`;
+  // A probe's detail can quote an error or a response: cut to the world file's limit, keeping the latency.
+  const suffix = outcome.latencyMs === undefined ? '' : ` in ${Math.round(outcome.latencyMs)}ms`;
+  return `${clipText(outcome.detail, LIMITS.detailChars - suffix.length)}${suffix}`;
 }
 
 export function withoutLatency(detail: string | undefined): string | undefined {

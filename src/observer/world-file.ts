@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
-import type { WorldSnapshot } from '../model/index.js';
+import { WorldSnapshot } from '../model/index.js';
 import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
 import { closest } from '../repo/suggest.js';
 import { serializeSnapshot } from './serialize.js';
@@ -42,5 +41,13 @@ export function nodeWorld(model: RepoModel, files: string[], node: string): Node
 }
 
 export async function writeNodeWorld(repo: string, world: NodeWorld, snapshot: WorldSnapshot): Promise<boolean> {
-  return writeIfChanged(path.join(repo, world.file), serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml'));
+  // Never write a snapshot the next run would refuse (a summary over its limit, too many entries).
+  const checked = WorldSnapshot.safeParse(snapshot);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new UserError(`${world.file}: ${issue.path.map(String).join('.') || 'snapshot'}: ${issue.message}; nothing written`, {
+      hint: 'Shorten the text (the limits are in docs/formats.md) and run again.',
+    });
+  }
+  return writeIfChanged(repo, world.file, serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml'));
 }

@@ -62,7 +62,7 @@ export function detectOnlineDrift(view: NodeView, policy: Policy, available: Ava
     const latest = history.at(-1);
     if (latest?.result === 'in_progress') inProgress++;
     const recs = detectServiceDrift(node, service, observed.get(service.name), history, observedAt, policy);
-    out.push(...delayForDependencies(node, service, recs, available));
+    for (const rec of delayForDependencies(node, service, recs, available)) out.push(rec);
   }
 
   for (const service of snapshot.services) {
@@ -79,7 +79,7 @@ export function detectOnlineDrift(view: NodeView, policy: Policy, available: Ava
       since: observedAt,
     });
   }
-  out.push(...detectIncidents(view));
+  for (const rec of detectIncidents(view)) out.push(rec);
   return { recommendations: out, inProgress };
 }
 

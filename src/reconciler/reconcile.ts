@@ -1,4 +1,6 @@
 import {
+  clipText,
+  LIMITS,
   EVENT_RANK,
   formatTime,
   type Inventory,
@@ -42,13 +44,19 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   for (const view of views.values()) {
     if (view.health === 'online') {
       const found = detectOnlineDrift(view, input.policy, available);
-      recommendations.push(...found.recommendations);
+      // Not push(...spread): a node with thousands of services would overflow the stack.
+      for (const rec of found.recommendations) recommendations.push(rec);
       deploymentsInProgress += found.inProgress;
     } else if (view.health === 'offline') {
       recommendations.push(detectOfflineNode(view, views), ...detectIncidents(view));
     } else {
       recommendations.push(detectUnknownNode(view));
     }
+  }
+  // A reason names services, problems and details: bounded, since it is copied into every chronicle line about it.
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i]!;
+    if (rec.reason.length > LIMITS.recommendationReasonChars) recommendations[i] = { ...rec, reason: clipText(rec.reason, LIMITS.recommendationReasonChars) };
   }
   const maintained = applyMaintenance(recommendations, views, input.maintenance ?? new Map());
   maintained.recommendations.sort(compareRecommendations);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { RepoRoot } from '../fs/safe-path.js';
 import writeFileAtomic from 'write-file-atomic';
 import type { Problem } from '../errors/problem.js';
 import { codeFingerprint } from '../repo/code-fingerprint.js';
@@ -65,7 +65,7 @@ export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyM
 /** The stored record when its inputs are these and `now` lies within its span. */
 export function loadRunRecord(repo: string, fingerprint: string, now: number): RunRecord | undefined {
   try {
-    const stored = JSON.parse(readFileSync(path.join(repo, RUN_CACHE_FILE), 'utf8')) as Partial<RunRecord> | null;
+    const stored = JSON.parse(new RepoRoot(repo).read(RUN_CACHE_FILE) ?? 'null') as Partial<RunRecord> | null;
     if (stored?.fingerprint !== fingerprint || typeof stored.from !== 'number' || typeof stored.until !== 'number') return undefined;
     if (!(stored.from <= now && now < stored.until)) return undefined;
     if (typeof stored.status !== 'string' || typeof stored.insights !== 'string' || !Array.isArray(stored.warnings)) return undefined;
@@ -78,7 +78,8 @@ export function loadRunRecord(repo: string, fingerprint: string, now: number): R
 /** Best effort, like the parse cache: a read-only or full disk only costs speed. */
 export async function saveRunRecord(repo: string, record: RunRecord): Promise<boolean> {
   try {
-    const file = path.join(repo, RUN_CACHE_FILE);
+    // Through the one rule (src/fs/safe-path.ts): a committed .labwarden link must not send the cache outside.
+    const file = new RepoRoot(repo).resolve(RUN_CACHE_FILE);
     await mkdir(path.dirname(file), { recursive: true });
     // JSON has no Infinity: an unbounded span is stored as the largest safe time.
     await writeFileAtomic(file, JSON.stringify({ ...record, until: Number.isFinite(record.until) ? record.until : Number.MAX_SAFE_INTEGER }), { fsync: false });

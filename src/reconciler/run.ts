@@ -1,6 +1,6 @@
-import path from 'node:path';
+import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
 import { UserError, type Problem } from '../errors/problem.js';
-import { readIfExists, sameBytes, writeIfChanged } from '../fs/atomic.js';
+import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
 import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
@@ -102,7 +102,11 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const fatal = new Set(model.fatal);
   const warnings = model.problems.filter((problem) => !fatal.has(problem));
 
-  const file = path.join(options.repo, STATUS_FILE);
+  // Every target is checked before the first write (src/fs/safe-path.ts): a status/ or chronicle
+  // file linked out of the repo stops the run with nothing written, not half of it.
+  const checked = new RepoRoot(options.repo);
+  const file = checked.resolve(STATUS_FILE);
+  for (const target of [INSIGHTS_FILE, INCIDENTS_FILE, TRANSITIONS_FILE]) checked.resolve(target);
   const bytes = Buffer.from(text, 'utf8');
   const changed = !sameBytes(file, bytes);
   let written = false;
@@ -110,8 +114,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     await repairChronicle(options.repo, chronicle.repairs);
     await appendLines(options.repo, TRANSITIONS_FILE, advance.transitions, chronicle.missingNewline.has(TRANSITIONS_FILE));
     await appendLines(options.repo, INCIDENTS_FILE, advance.incidents, chronicle.missingNewline.has(INCIDENTS_FILE));
-    written = changed ? await writeIfChanged(file, bytes) : false;
-    await writeIfChanged(path.join(options.repo, INSIGHTS_FILE), insights);
+    written = changed ? await writeIfChanged(options.repo, STATUS_FILE, bytes) : false;
+    await writeIfChanged(options.repo, INSIGHTS_FILE, insights);
     // Only a fixed point is stored: a run that appended or repaired changed its own inputs.
     const fixedPoint = advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
     const until = resultChangesAt(input, model.admin.events, advance, evidence);
@@ -138,9 +142,9 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
 async function takeShortcut(repo: string, fingerprint: string, now: number): Promise<ReconcileRun | undefined> {
   const record = loadRunRecord(repo, fingerprint, now);
   if (!record) return undefined;
-  const text = await readIfExists(path.join(repo, STATUS_FILE));
+  const text = await readRepoFile(repo, STATUS_FILE);
   if (text === undefined || textDigest(text) !== record.status) return undefined;
-  const insights = await readIfExists(path.join(repo, INSIGHTS_FILE));
+  const insights = await readRepoFile(repo, INSIGHTS_FILE);
   if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
   return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [] };
 }

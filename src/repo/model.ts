@@ -26,6 +26,11 @@ export interface RepoSources {
   /** Folder names under inventory/hosts/ (a node exists when its folder does). */
   hostDirs: string[];
   files: SourceFile[];
+  /**
+   * Files found but not read: a symlink out of the repo, a directory where a file belongs, a
+   * file over its size limit (src/repo/read.ts). A world file's makes its node `unknown`.
+   */
+  problems?: Problem[];
 }
 
 export interface RepoModel {
@@ -81,13 +86,22 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   const worldProblems: Problem[] = [];
+  // Spread into push() would overflow the stack with a few hundred thousand problems.
+  const add = (to: Problem[], items: readonly Problem[]) => {
+    for (const item of items) to.push(item);
+  };
+  const unread = new Map<string, Problem>();
+  for (const problem of sources.problems ?? []) {
+    if (SNAPSHOT_FILE.test(problem.file)) unread.set(problem.file, problem);
+    else problems.push(problem);
+  }
 
   const policyFile = files.get('inventory/policy.yaml');
   let policy = Policy.parse({});
   if (policyFile) {
     const parsed = parseSource(policyFile, Policy);
     if (parsed.ok) policy = parsed.value;
-    else problems.push(...parsed.problems);
+    else add(problems, parsed.problems);
   }
 
   const nodes = new Map<string, InventoryNode>();
@@ -102,27 +116,34 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     if (hostFile) {
       const parsed = parseSource(hostFile, HostFile);
       if (parsed.ok) node.host = parsed.value;
-      else problems.push(...parsed.problems);
+      else add(problems, parsed.problems);
     }
     const servicesFile = files.get(`inventory/hosts/${dir}/services.yaml`);
     if (servicesFile) {
       serviceFiles.set(dir, servicesFile);
       const parsed = parseSource(servicesFile, ServicesFile);
       if (parsed.ok) node.services = parsed.value.services;
-      else problems.push(...parsed.problems);
+      else add(problems, parsed.problems);
     }
     nodes.set(dir, node);
   }
-  problems.push(...checkServices(nodes, serviceFiles));
+  add(problems, checkServices(nodes, serviceFiles));
 
   const world = new Map<string, NodeObservation>();
-  const snapshotFiles = sources.files.filter((file) => SNAPSHOT_FILE.test(file.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  // A world file that could not be read stands for its node like an invalid one.
+  const unreadFiles: SourceFile[] = [...unread.keys()].map((path) => ({ path, text: '' }));
+  const snapshotFiles = [...sources.files.filter((file) => SNAPSHOT_FILE.test(file.path)), ...unreadFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of snapshotFiles) {
     const name = SNAPSHOT_FILE.exec(file.path)![1]!;
     const fail = (issues: Problem[]) => {
-      worldProblems.push(...issues);
-      if (nodes.has(name)) world.set(name, { kind: 'invalid', file: file.path, reason: issues.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('; ') });
+      add(worldProblems, issues);
+      if (nodes.has(name)) world.set(name, { kind: 'invalid', file: file.path, reason: invalidReason(issues) });
     };
+    const refused = unread.get(file.path);
+    if (refused) {
+      fail([refused]);
+      continue;
+    }
     if (!nodes.has(name)) {
       const suggestion = closest(name, nodes.keys());
       worldProblems.push({ code: 'unknown_node', file: file.path, line: 1, col: 1, message: `snapshot for "${name}", which is not a node in inventory/hosts/${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` });
@@ -168,8 +189,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     if (!(file.path.startsWith('chronicle/') && file.path.endsWith('.jsonl'))) continue;
     // A partial last line is the trace of an interrupted append: reconcile repairs it, so it is not fatal.
     const checked = checkChronicleFile(file);
-    problems.push(...checked.fatal);
-    worldProblems.push(...checked.repairable);
+    add(problems, checked.fatal);
+    add(worldProblems, checked.repairable);
     chronicle.set(file.path, checked.parsed);
   }
   // A broken admin chain does not stop reconcile: the fold stops at the break and reports it.
@@ -198,6 +219,12 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     fatal: sortProblemsList(problems),
     chronicle,
   };
+}
+
+/** The first problems of an invalid snapshot, for its node's reason: bounded, however many there are. */
+function invalidReason(issues: readonly Problem[]): string {
+  const shown = issues.slice(0, 3).map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('; ');
+  return issues.length > 3 ? `${shown}; and ${issues.length - 3} more (labwarden validate lists them)` : shown;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { RepoRoot } from '../fs/safe-path.js';
 import writeFileAtomic from 'write-file-atomic';
 import { codeFingerprint } from './code-fingerprint.js';
 import { ParseCache } from './parse-cache.js';
@@ -20,7 +20,7 @@ const codeFingerprintOfParsers = () => codeFingerprint(FORMAT, ['model', 'repo']
 export function loadParseCache(repo: string): { cache: ParseCache; fingerprint: string } {
   const fingerprint = codeFingerprintOfParsers();
   try {
-    const stored = JSON.parse(readFileSync(path.join(repo, PARSE_CACHE_FILE), 'utf8')) as { fingerprint?: unknown; entries?: unknown };
+    const stored = JSON.parse(new RepoRoot(repo).read(PARSE_CACHE_FILE) ?? 'null') as { fingerprint?: unknown; entries?: unknown };
     if (stored?.fingerprint !== fingerprint || !Array.isArray(stored.entries)) return { cache: new ParseCache(), fingerprint };
     const valid = stored.entries.every((entry) => Array.isArray(entry) && entry.length === 3 && typeof entry[0] === 'string' && typeof entry[1] === 'string');
     return { cache: new ParseCache(valid ? (stored.entries as [string, string, unknown][]) : []), fingerprint };
@@ -33,7 +33,8 @@ export function loadParseCache(repo: string): { cache: ParseCache; fingerprint: 
 export async function saveParseCache(repo: string, cache: ParseCache, fingerprint: string): Promise<boolean> {
   if (!cache.dirty) return false;
   try {
-    const file = path.join(repo, PARSE_CACHE_FILE);
+    // Through the one rule (src/fs/safe-path.ts): a committed .labwarden link must not send the cache outside.
+    const file = new RepoRoot(repo).resolve(PARSE_CACHE_FILE);
     await mkdir(path.dirname(file), { recursive: true });
     // No fsync: after a power loss a torn cache is just unreadable, which means a full run.
     await writeFileAtomic(file, JSON.stringify({ fingerprint, entries: cache.toEntries() }), { fsync: false });

@@ -1,56 +1,98 @@
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { UserError } from '../errors/problem.js';
+import { readdirSync, type Dirent } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { UserError, type Problem } from '../errors/problem.js';
+import { RepoPathError, RepoRoot } from '../fs/safe-path.js';
 import { isName } from '../model/names.js';
+import { LIMITS } from '../model/limits.js';
 import type { SourceFile } from './source.js';
 import type { RepoSources } from './model.js';
 
-async function list(dir: string): Promise<import('node:fs').Dirent[]> {
+const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
+
+/** The entries of a repo directory (checked: never through a link out of the repo); none when it does not exist. */
+function list(repo: RepoRoot, dir: string, problems: Problem[]): Dirent[] {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    const real = repo.dir(dir);
+    return real === null ? [] : readdirSync(real, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    if (!(error instanceof RepoPathError)) throw error;
+    problems.push(problemOf(error));
+    return [];
   }
 }
 
-// Synchronous on purpose: for thousands of small files readFileSync is 5-10x faster than
-// fs.promises.readFile (one syscall batch instead of several thread-pool round trips).
-function readOptional(root: string, relative: string): SourceFile | undefined {
-  try {
-    return { path: relative, text: readFileSync(path.join(root, relative), 'utf8') };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+/** Plain files and links (a link is checked when read); anything else with this name is a problem. */
+function candidate(entry: Dirent, relative: string, problems: Problem[]): boolean {
+  if (entry.isFile() || entry.isSymbolicLink()) return true;
+  problems.push({ code: 'not_a_file', file: relative, line: 1, col: 1, message: `is ${entry.isDirectory() ? 'a directory' : 'not a regular file'}; expected a file` });
+  return false;
 }
 
-/** Reads every file labwarden interprets. Only I/O; interpretation is `buildRepoModel`. */
+function limitOf(relative: string): number {
+  if (relative.startsWith('world/')) return LIMITS.worldFileBytes;
+  if (relative.startsWith('inventory/')) return LIMITS.inventoryFileBytes;
+  if (relative.startsWith('.labwarden/')) return LIMITS.heartbeatFileBytes;
+  // The chronicle grows by design; what one run can add is bounded by the limits on its inputs.
+  return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Reads every file labwarden interprets. Only I/O; interpretation is `buildRepoModel`.
+ * Every path goes through the one rule of src/fs/safe-path.ts: a file behind a symlink that
+ * leaves the repo (or enters .git/) is not read; it becomes a problem in `problems`, as do a
+ * directory where a file belongs and a file over its size limit (src/model/limits.ts).
+ */
 export async function readRepoSources(root: string): Promise<RepoSources> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new UserError(`${root}: no such directory`, { hint: 'Pass the homelab repo with --repo DIR.' });
-  if (!(await stat(path.join(root, 'inventory')).catch(() => undefined))?.isDirectory()) {
+  const repo = new RepoRoot(root);
+  const problems: Problem[] = [];
+  let inventory: string | null = null;
+  try {
+    inventory = repo.dir('inventory');
+  } catch (error) {
+    if (!(error instanceof RepoPathError)) throw error;
+    throw new UserError(error.message, { hint: error.hint ?? '' });
+  }
+  if (inventory === null) {
     throw new UserError(`${root} is not a labwarden repo: inventory/ not found`, {
       hint: 'Run labwarden in a homelab repo, pass --repo DIR, or create one with `labwarden init DIR`.',
     });
   }
-  const hostDirs = (await list(path.join(root, 'inventory/hosts'))).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  // Synchronous on purpose: for thousands of small files readFileSync is 5-10x faster than
+  // fs.promises.readFile (one syscall batch instead of several thread-pool round trips).
+  const hostDirs = list(repo, 'inventory/hosts', problems)
+    .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
+    .map((entry) => entry.name);
   const wanted: string[] = ['inventory/policy.yaml'];
   for (const dir of hostDirs) wanted.push(`inventory/hosts/${dir}/host.yaml`, `inventory/hosts/${dir}/services.yaml`);
-  for (const entry of await list(path.join(root, 'world/nodes'))) {
-    if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) wanted.push(`world/nodes/${entry.name}`);
+  for (const entry of list(repo, 'world/nodes', problems)) {
+    if (/\.(ya?ml|json)$/.test(entry.name) && candidate(entry, `world/nodes/${entry.name}`, problems)) wanted.push(`world/nodes/${entry.name}`);
   }
-  for (const entry of await list(path.join(root, 'chronicle'))) {
-    if (entry.isFile() && entry.name.endsWith('.jsonl')) wanted.push(`chronicle/${entry.name}`);
+  for (const entry of list(repo, 'chronicle', problems)) {
+    // A directory named admin.jsonl would otherwise hide every maintenance, silence and ack.
+    if (entry.name.endsWith('.jsonl') && candidate(entry, `chronicle/${entry.name}`, problems)) wanted.push(`chronicle/${entry.name}`);
   }
   // Only node heartbeats are inputs: the reconciler's own (`_reconciler.json`, rewritten by every
   // run) would otherwise change the inputs of the next run and defeat the run shortcut.
-  for (const entry of await list(path.join(root, '.labwarden/heartbeats'))) {
-    if (entry.isFile() && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
+  // Git-ignored and advisory: a bad one is skipped, never a problem.
+  const beats: Problem[] = [];
+  for (const entry of list(repo, '.labwarden/heartbeats', beats)) {
+    if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
   wanted.push('status/recommendations.json');
-  const files = wanted.map((relative) => readOptional(root, relative)).filter((file): file is SourceFile => file !== undefined);
-  return { hostDirs, files };
+  const files: SourceFile[] = [];
+  for (const relative of wanted) {
+    try {
+      const text = repo.read(relative, { maxBytes: limitOf(relative) });
+      if (text !== undefined) files.push({ path: relative, text });
+    } catch (error) {
+      if (!(error instanceof RepoPathError)) throw error;
+      // host.yaml and services.yaml behind one refused folder: report the folder once.
+      const problem = problemOf(error);
+      if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
+    }
+  }
+  return { hostDirs, files, problems };
 }

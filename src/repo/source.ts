@@ -1,5 +1,6 @@
 import * as jsYaml from 'js-yaml';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
+import { LIMITS } from '../model/limits.js';
 import type { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
 import type { ProblemCode } from '../errors/catalogue.js';
@@ -44,10 +45,55 @@ export function parseData(file: SourceFile): Parsed<unknown> {
     if (documents.length > 1) {
       return { ok: false, problems: [new Locator(file).problemAt([], 'yaml_syntax', 'expected one YAML document, found several (remove the extra ---)')] };
     }
-    return { ok: true, value: documents[0] ?? {} };
+    const value = documents[0] ?? {};
+    // An alias needs a `*`; a file without one costs nothing more.
+    if (text.includes('*') && expandedSize(value) > LIMITS.expandedYamlChars) return { ok: false, problems: [aliasProblem(file)] };
+    return { ok: true, value };
   } catch (error) {
     return { ok: false, problems: syntaxProblems(file, error) };
   }
+}
+
+/**
+ * The size of `value` with every alias written out: characters of strings and keys plus one
+ * per value. js-yaml gives an alias the same object as its anchor, so parsing is cheap but
+ * anything that walks the value (the schema check, JSON.stringify into status/ and the
+ * chronicle) pays for every copy: a few anchors nested make billions. Counted once per
+ * distinct object, so this walk is linear in the file.
+ */
+function expandedSize(root: unknown): number {
+  const known = new Map<object, number>();
+  const size = (value: unknown): number => {
+    if (typeof value === 'string') return value.length + 1;
+    if (value === null || typeof value !== 'object') return 1;
+    const seen = known.get(value);
+    if (seen !== undefined) return seen;
+    let total = 1;
+    if (Array.isArray(value)) for (const item of value) total += size(item);
+    else for (const [key, item] of Object.entries(value)) total += key.length + size(item);
+    known.set(value, total);
+    return total;
+  };
+  return size(root);
+}
+
+function aliasProblem(file: SourceFile): Problem {
+  const locator = new Locator(file);
+  let offset = 0;
+  visit(locator.document, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  const [line, col] = locator.position(offset);
+  return {
+    code: 'alias_expansion',
+    file: file.path,
+    line,
+    col,
+    message: `YAML aliases expand this file beyond ${LIMITS.expandedYamlChars / (1024 * 1024)} MiB of data; write the values out or use fewer aliases`,
+  };
 }
 
 function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
@@ -178,6 +224,9 @@ function describeIssue(issue: Issue, data: unknown, schema: z.ZodType, locator: 
       const isName = /lowercase letters/.test(issue.message);
       return [locator.problemAt(path, isName ? 'bad_name' : 'invalid_value', `${prefix}expected ${issue.message}, found ${describeValue(found)}`)];
     }
+    case 'too_big':
+      if (Array.isArray(found)) return [locator.problemAt(path, 'too_many_entries', `${prefix}${found.length} entries; ${issue.message}`)];
+      return [locator.problemAt(path, 'invalid_value', `${prefix}${issue.message}${typeof found === 'string' ? ` (found ${found.length})` : ''}`)];
     case 'invalid_union': {
       const branch = issue.errors.find((issues) => issues.every((inner) => inner.code !== 'invalid_type')) ?? issue.errors[0] ?? [];
       const first = branch[0];

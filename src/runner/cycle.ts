@@ -1,4 +1,4 @@
-import { UserError } from '../errors/problem.js';
+import { UserError, WriteError } from '../errors/problem.js';
 import { GitFailure } from '../git/errors.js';
 import { pullFastForward, type PullResult } from '../git/pull.js';
 import { formatTime, type NodeStatus } from '../model/index.js';
@@ -96,6 +96,9 @@ export class CycleFailure extends Error {
 /** The log line of a failed cycle: `<time> error <code>: <message>`. */
 export function describeCycleError(error: unknown, now: number): string {
   if (error instanceof CycleFailure) return `${error.line}; error: ${error.message}`;
+  // The machine refused a write (a full disk): say so and what to do, on the cycle's one line.
+  const write = error instanceof WriteError ? error : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
+  if (write instanceof WriteError) return `${formatTime(now)} error write_failed: ${write.message}; hint: ${write.hint}`;
   const code = error instanceof GitFailure ? error.code : error instanceof UserError ? 'invalid_input' : 'internal';
   return `${formatTime(now)} error ${code}: ${error instanceof Error ? error.message : String(error)}`;
 }

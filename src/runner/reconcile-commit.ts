@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { readIfExists } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
 import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
@@ -37,7 +36,7 @@ export interface ReconcileCommit {
 }
 
 async function readStatus(repo: string): Promise<RecommendationsView | undefined> {
-  const text = await readIfExists(path.join(repo, STATUS_FILE));
+  const text = await readRepoFile(repo, STATUS_FILE);
   try {
     return text === undefined ? undefined : (JSON.parse(text) as RecommendationsView);
   } catch {

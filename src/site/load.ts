@@ -1,12 +1,11 @@
-import path from 'node:path';
-import { readIfExists } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 import { IncidentEvent, parseJsonLines } from './chronicle.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
-async function readJson(file: string): Promise<unknown> {
-  const text = await readIfExists(file);
+async function readJson(repo: string, file: string): Promise<unknown> {
+  const text = await readRepoFile(repo, file);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -22,12 +21,12 @@ async function readJson(file: string): Promise<unknown> {
  */
 export async function readSiteInputs(repo: string, now?: number, lastReconcile?: string): Promise<SiteInputs> {
   const model = buildRepoModel(await readRepoSources(repo));
-  const incidents = await readIfExists(path.join(repo, 'chronicle/incidents.jsonl'));
+  const incidents = await readRepoFile(repo, 'chronicle/incidents.jsonl');
   return {
     repo: model,
-    status: await readJson(path.join(repo, 'status/recommendations.json')),
+    status: await readJson(repo, 'status/recommendations.json'),
     incidents: incidents === undefined ? undefined : parseJsonLines(incidents, IncidentEvent),
-    insights: await readJson(path.join(repo, 'status/insights.json')),
+    insights: await readJson(repo, 'status/insights.json'),
     now,
     lastReconcile: lastReconcile ?? (await readReconcilerHeartbeat(repo).catch(() => undefined)),
   };

@@ -163,7 +163,7 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     summarySince = times[0] ?? null;
   } else {
     const resolved = spans.map((span) => span.resolved).filter((at): at is number => at !== null);
-    if (resolved.length > 0) summarySince = iso(Math.max(...resolved));
+    if (resolved.length > 0) summarySince = iso(resolved.reduce((max, at) => Math.max(max, at), -Infinity));
   }
 
   return {

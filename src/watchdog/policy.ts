@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { readIfExists } from '../fs/atomic.js';
+import { LIMITS } from '../model/limits.js';
+import { readRepoFile } from '../fs/safe-path.js';
 import { defaultPolicy, Policy } from '../model/index.js';
 import { parseSource } from '../repo/source.js';
 
@@ -9,7 +9,7 @@ import { parseSource } from '../repo/source.js';
  */
 export async function readPolicy(repo: string): Promise<Policy> {
   const file = 'inventory/policy.yaml';
-  const text = await readIfExists(path.join(repo, file));
+  const text = await readRepoFile(repo, file, { maxBytes: LIMITS.inventoryFileBytes });
   if (text === undefined) return defaultPolicy();
   const parsed = parseSource({ path: file, text }, Policy);
   return parsed.ok ? parsed.value : defaultPolicy();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readIfExists, writeIfChanged } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
+import { writeIfChanged } from '../fs/atomic.js';
 import { readFileBranch, readTrackedFile } from '../git/file-branch.js';
 import { HEARTBEAT_PREFIX, heartbeatFile } from '../git/heartbeat.js';
 import { formatTime, parseTime } from '../model/index.js';
@@ -24,7 +25,7 @@ function seenAt(text: string | undefined): number | undefined {
 
 /** After a successful reconcile: the local heartbeat (git ignores it), what a remote-less runner has. */
 export async function writeLocalReconcilerHeartbeat(repo: string, now: number): Promise<void> {
-  await writeIfChanged(path.join(repo, LOCAL_FILE), `${JSON.stringify({ node: RECONCILER_HEARTBEAT, seen_at: formatTime(now) })}\n`);
+  await writeIfChanged(repo, LOCAL_FILE, `${JSON.stringify({ node: RECONCILER_HEARTBEAT, seen_at: formatTime(now) })}\n`);
 }
 
 /**
@@ -33,7 +34,7 @@ export async function writeLocalReconcilerHeartbeat(repo: string, now: number): 
  * Throws GitFailure only when fetching was asked for and the remote cannot be reached.
  */
 export async function readReconcilerHeartbeat(repo: string, options: { remote?: string; fetch?: boolean } = {}): Promise<string | undefined> {
-  const local = seenAt(await readIfExists(path.join(repo, LOCAL_FILE)));
+  const local = seenAt(await readRepoFile(repo, LOCAL_FILE).catch(() => undefined));
   let branch: number | undefined;
   if (existsSync(path.join(repo, '.git'))) {
     const remote = options.remote ?? 'origin';

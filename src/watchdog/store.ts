@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { readIfExists, writeIfChanged } from '../fs/atomic.js';
+import { writeIfChanged } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
 import { GitFailure } from '../git/errors.js';
 import { pushFileBranch, readFileBranch, type FileBranch } from '../git/file-branch.js';
 import { WatchdogState } from './episodes.js';
@@ -15,7 +16,8 @@ import { WatchdogState } from './episodes.js';
  */
 export const WATCHDOG_PREFIX = 'labwarden/watchdog/';
 
-export const localStateFile = (repo: string, watcher: string) => path.join(repo, '.labwarden/watchdog', `${watcher}.json`);
+export const localStateFile = (repo: string, watcher: string) => path.join(repo, localStatePath(watcher));
+const localStatePath = (watcher: string) => `.labwarden/watchdog/${watcher}.json`;
 export const stateBranch = (watcher: string): FileBranch => ({ branch: `${WATCHDOG_PREFIX}${watcher}`, file: `${watcher}.json` });
 
 function parseState(text: string | undefined, watcher: string): WatchdogState | undefined {
@@ -32,7 +34,7 @@ function parseState(text: string | undefined, watcher: string): WatchdogState | 
 export const serializeState = (state: WatchdogState) => `${JSON.stringify(state, null, 2)}\n`;
 
 export async function readLocalState(repo: string, watcher: string): Promise<WatchdogState | undefined> {
-  return parseState(await readIfExists(localStateFile(repo, watcher)), watcher);
+  return parseState(await readRepoFile(repo, localStatePath(watcher)).catch(() => undefined), watcher);
 }
 
 /** Throws GitFailure when the remote cannot be reached. */
@@ -41,7 +43,7 @@ export async function readRemoteState(repo: string, watcher: string, remote: str
 }
 
 export async function writeLocalState(repo: string, state: WatchdogState): Promise<void> {
-  await writeIfChanged(localStateFile(repo, state.watcher), serializeState(state));
+  await writeIfChanged(repo, localStatePath(state.watcher), serializeState(state));
 }
 
 export async function pushRemoteState(repo: string, state: WatchdogState, remote: string): Promise<void> {

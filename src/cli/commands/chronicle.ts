@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { readIfExists } from '../../fs/atomic.js';
+import { readRepoFile } from '../../fs/safe-path.js';
 import { INCIDENTS_FILE, IncidentLine, serializeLine } from '../../chronicle/line.js';
 import { parseJsonLines } from '../../chronicle/parse.js';
 import { filterLines, renderChronicle } from '../../chronicle/render.js';
@@ -27,7 +26,7 @@ export function chronicleCommand(io: Io): Command {
     .option('--json', 'print the selected lines as JSON Lines')
     .addHelpText('after', '\nExamples:\n  labwarden chronicle --since 24h\n  labwarden chronicle --service media/jellyfin')
     .action(async (options: { repo: string; since?: string; node?: string; service?: string; now?: string; json?: boolean }) => {
-      const text = (await readIfExists(path.join(repoDir(options.repo), INCIDENTS_FILE))) ?? '';
+      const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
       const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
       if (parsed.problems.length > 0) {
         throw new UserError(`${INCIDENTS_FILE} has corrupt lines`, { problems: parsed.problems, hint: 'Repair or remove those lines; reconcile refuses to guess them.' });

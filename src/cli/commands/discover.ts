@@ -1,9 +1,11 @@
+import { LIMITS } from '../../model/limits.js';
+import { readRepoFile } from '../../fs/safe-path.js';
 import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { readIfExists, writeIfChanged } from '../../fs/atomic.js';
+import { writeIfChanged } from '../../fs/atomic.js';
 import { HostFile, isName } from '../../model/index.js';
 import { parseSource } from '../../repo/source.js';
 import { closest } from '../../repo/suggest.js';
@@ -32,7 +34,7 @@ function parseSources(value: string): SourceName[] {
 /** The address probes use for listeners on every interface: the node's host.yaml address, else loopback. */
 async function nodeAddress(repo: string, node: string): Promise<string> {
   const file = `inventory/hosts/${node}/host.yaml`;
-  const text = await readIfExists(path.join(repo, file));
+  const text = await readRepoFile(repo, file, { maxBytes: LIMITS.inventoryFileBytes });
   if (text === undefined) return '127.0.0.1';
   const host = parseSource({ path: file, text }, HostFile);
   return host.ok && host.value.address ? host.value.address : '127.0.0.1';
@@ -71,10 +73,10 @@ export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Com
         });
       }
       const file = `inventory/hosts/${node}/services.yaml`;
-      const existingText = await readIfExists(path.join(repo, file));
+      const existingText = await readRepoFile(repo, file, { maxBytes: LIMITS.inventoryFileBytes });
       const merged = mergeServices(existingText === undefined ? undefined : { path: file, text: existingText }, discovery.candidates);
       if (!merged.ok) throw new UserError(`${file} has problems; fix them before merging into it`, { problems: merged.problems });
-      await writeIfChanged(path.join(repo, file), merged.text);
+      await writeIfChanged(repo, file, merged.text);
       io.out(`${file}: added ${merged.added.length} service${merged.added.length === 1 ? '' : 's'}${merged.added.length > 0 ? ` (${merged.added.map((candidate) => candidate.name).join(', ')})` : ''}`);
       if (merged.skipped.length > 0) io.out(`already listed, skipped: ${merged.skipped.map((candidate) => candidate.name).join(', ')}`);
     });

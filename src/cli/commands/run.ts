@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { UserError } from '../../errors/problem.js';
+import { UserError, WriteError } from '../../errors/problem.js';
 import { formatTime, isName, parseDuration } from '../../model/index.js';
 import { selectSink } from '../../notify/sinks/registry.js';
 import { acquireLock } from '../../runner/lock.js';
@@ -59,7 +59,10 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
       const notify = options.notify ?? discord;
       // One sink for the whole run: the watchdog's alerts and notify's. On the console they go to
       // stderr, so stdout keeps one line per cycle.
-      const lock = await acquireLock(path.join(repo, LOCK_FILE));
+      // A full disk stops the lock's first write: name the file (the error itself does not).
+      const lock = await acquireLock(path.join(repo, LOCK_FILE)).catch((error: unknown) => {
+        throw WriteError.from(LOCK_FILE, error);
+      });
       const sink = await selectSink({ env, write: io.err }).catch(async (error: unknown) => {
         await lock.release();
         throw error;

@@ -14,7 +14,7 @@ export function schemaCommand(io: Io): Command {
     .action(async (options: { repo: string; out: string }) => {
       const out = path.resolve(repoDir(options.repo), options.out);
       for (const name of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) {
-        const written = await writeIfChanged(path.join(out, name), jsonSchemaOf(name));
+        const written = await writeIfChanged(out, name, jsonSchemaOf(name));
         io.out(`${path.relative(process.cwd(), path.join(out, name)) || name} ${written ? 'written' : 'unchanged'}`);
       }
     });

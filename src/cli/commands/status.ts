@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { readIfExists } from '../../fs/atomic.js';
+import { readRepoFile } from '../../fs/safe-path.js';
 import type { ReconcileResult } from '../../model/index.js';
 import { STATUS_FILE } from '../../reconciler/run.js';
 import type { Io } from '../io.js';
@@ -15,8 +14,7 @@ export function statusCommand(io: Io): Command {
     .option('--json', 'print status/recommendations.json as it is')
     .addHelpText('after', '\nExample:\n  labwarden status --repo ~/homelab')
     .action(async (options: { repo: string; json?: boolean }) => {
-      const file = path.join(repoDir(options.repo), STATUS_FILE);
-      const text = await readIfExists(file);
+      const text = await readRepoFile(repoDir(options.repo), STATUS_FILE);
       if (text === undefined) throw new UserError(`no ${STATUS_FILE} yet`, { hint: 'Run `labwarden reconcile` first.' });
       let result: ReconcileResult;
       try {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { UserError } from '../../errors/problem.js';
+import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
+import { UserError, type Problem } from '../../errors/problem.js';
 import { buildRepoModel, readRepoSources } from '../../repo/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
@@ -12,9 +13,18 @@ export function validateCommand(io: Io): Command {
     .action(async (options: { repo: string }) => {
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
       if (model.problems.length > 0) {
-        throw new UserError(`${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} found`, { problems: model.problems });
+        const hint = untrustedInputHint(model.problems);
+        throw new UserError(`${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
       }
       const services = [...model.inventory.nodes.values()].reduce((sum, node) => sum + node.services.length, 0);
       io.out(`ok: ${model.inventory.nodes.size} nodes, ${services} services, ${model.world.size} world snapshots`);
     });
+}
+
+/** Problems of the repo as untrusted input (src/fs/safe-path.ts, src/model/limits.ts) are new to most users: say what to do. */
+const EXPLAINED: readonly ProblemCode[] = ['symlink_escape', 'not_a_file', 'file_too_large', 'alias_expansion', 'too_many_entries'];
+
+function untrustedInputHint(problems: readonly Problem[]): string | undefined {
+  const codes = EXPLAINED.filter((code) => problems.some((problem) => problem.code === code));
+  return codes.length > 0 ? codes.map((code) => PROBLEMS[code].hint).join(' ') : undefined;
 }

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { Command, Option } from 'commander';
-import { readIfExists } from '../../fs/atomic.js';
+import { readRepoFile } from '../../fs/safe-path.js';
 import { isName, type NodeStatus } from '../../model/index.js';
 import { UserError } from '../../errors/problem.js';
 import { selectSink } from '../../notify/sinks/registry.js';
@@ -22,7 +21,7 @@ function failedSteps(list: string | undefined): string[] {
 /** The nodes of the last status written, or undefined when there is none to read. */
 async function statusNodes(repo: string): Promise<Record<string, NodeStatus> | undefined> {
   try {
-    const status = JSON.parse((await readIfExists(path.join(repo, STATUS_FILE))) ?? 'null') as { nodes?: Record<string, NodeStatus> } | null;
+    const status = JSON.parse((await readRepoFile(repo, STATUS_FILE)) ?? 'null') as { nodes?: Record<string, NodeStatus> } | null;
     return status?.nodes;
   } catch {
     return undefined;
