@@ -9,6 +9,9 @@ import type { RepoSources } from './model.js';
 
 const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
 
+/** Read only for the admin head it witnesses (see checkAdminWitness). */
+const STATUS_WITNESS = 'status/recommendations.json';
+
 /** The entries of a repo directory (checked: never through a link out of the repo); none when it does not exist. */
 function list(repo: RepoRoot, dir: string, problems: Problem[]): Dirent[] {
   try {
@@ -81,7 +84,7 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
     if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
-  wanted.push('status/recommendations.json');
+  wanted.push(STATUS_WITNESS);
   const files: SourceFile[] = [];
   for (const relative of wanted) {
     try {
@@ -89,6 +92,8 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
       if (text !== undefined) files.push({ path: relative, text });
     } catch (error) {
       if (!(error instanceof RepoPathError)) throw error;
+      // status/ is derived and only witnesses here: the writer that would replace it reports it.
+      if (relative === STATUS_WITNESS) continue;
       // host.yaml and services.yaml behind one refused folder: report the folder once.
       const problem = problemOf(error);
       if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
