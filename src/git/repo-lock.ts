@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LockBusy, withFileLock } from '../fs/lock.js';
+import { GitFailure } from './errors.js';
+import { parseDuration } from '../model/time.js';
+
+/** One lock per checkout, for every command that writes it (see README.md). */
+export const REPO_LOCK = '.labwarden/repo.lock';
+
+/** A runner cycle with slow probes can hold the checkout for a while; a waiter gives up after this. */
+export const DEFAULT_REPO_LOCK_WAIT_MS = 120_000;
+
+/** `LABWARDEN_LOCK_WAIT` (e.g. `30s`), else the default. */
+export function repoLockWaitMs(env: Record<string, string | undefined> = process.env): number {
+  const value = env.LABWARDEN_LOCK_WAIT;
+  if (!value || !/^(\d+(ms|s|m|h))+$|^\d+$/.test(value)) return DEFAULT_REPO_LOCK_WAIT_MS;
+  return parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+}
+
+/**
+ * Runs `work` holding the checkout's lock. The runner, the bot and every CLI command that
+ * writes tracked files take it around their whole read-write-commit-push, so they take turns
+ * instead of finding each other's half-written files (and refusing them as a dirty tree).
+ * Waits up to `waitMs` for a live holder; a timeout exits 1 naming it (the next run retries).
+ */
+export async function withRepoLock<T>(repo: string, command: string, work: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+  const dir = path.join(repo, '.labwarden');
+  await mkdir(dir, { recursive: true });
+  // The lock must never show up as an untracked file, whatever the repo's .gitignore says.
+  if (!existsSync(path.join(dir, '.gitignore'))) await writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
+  try {
+    return await withFileLock(
+      path.join(repo, REPO_LOCK),
+      { command, waitMs: options.waitMs ?? repoLockWaitMs(), hint: 'Another labwarden command is writing this checkout; run yours again when it is done (LABWARDEN_LOCK_WAIT waits longer).' },
+      work,
+    );
+  } catch (error) {
+    // Only the lock's own refusal: a LockBusy from inside `work` (the admin append lock) stays as it is.
+    if (error instanceof LockBusy && error.file === path.join(repo, REPO_LOCK)) throw new GitFailure('locked', error.message, '', error.hint);
+    throw error;
+  }
+}
+
+/** The command line of this process, for the lock's owner record. */
+export function currentCommand(): string {
+  return `labwarden ${process.argv.slice(2).join(' ')}`.trim();
+}
