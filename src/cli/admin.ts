@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { appendAdminEvent, type AdminRequest } from '../maintenance/append.js';
-import { commitAndPush } from '../git/commit-push.js';
+import { commitAndPush, describeReappended } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
 import { preflight } from '../git/preflight.js';
 import { currentCommand, withRepoLock } from '../git/repo-lock.js';
@@ -67,6 +67,7 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
     }
     // A no-op still commits and pushes what an interrupted earlier run left behind; else it stays quiet.
     if (!outcome.changed && !result.commit && result.attempts === 0) return;
-    io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}`);
+    const moved = result.reappended?.length ? `; ${describeReappended(result.reappended)}` : '';
+    io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}${moved}`);
   });
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LockBusy, withFileLock } from '../fs/lock.js';
+import { WriteError } from '../errors/problem.js';
+import { acquireLock, LockBusy, type Lock } from '../fs/lock.js';
 import { GitFailure } from './errors.js';
 import { parseDuration } from '../model/time.js';
 
@@ -25,22 +26,32 @@ export function repoLockWaitMs(env: Record<string, string | undefined> = process
  * Waits up to `waitMs` for a live holder; a timeout exits 1 naming it (the next run retries).
  */
 export async function withRepoLock<T>(repo: string, command: string, work: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
-  const dir = path.join(repo, '.labwarden');
-  await mkdir(dir, { recursive: true });
-  // The lock must never show up as an untracked file, whatever the repo's .gitignore says.
-  if (!existsSync(path.join(dir, '.gitignore'))) await writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
+  const file = path.join(repo, REPO_LOCK);
+  let lock: Lock;
   try {
-    return await withFileLock(
-      path.join(repo, REPO_LOCK),
-      { command, waitMs: options.waitMs ?? repoLockWaitMs(), hint: 'Another labwarden command is writing this checkout; run yours again when it is done (LABWARDEN_LOCK_WAIT waits longer).' },
-      work,
-    );
+    await mkdir(path.dirname(file), { recursive: true });
+    // The lock must never show up as an untracked file, whatever the repo's .gitignore says.
+    const ignore = path.join(path.dirname(file), '.gitignore');
+    if (!existsSync(ignore)) await writeFile(ignore, '*\n');
+    lock = await acquireLock(file, {
+      command,
+      waitMs: options.waitMs ?? repoLockWaitMs(),
+      hint: 'Another labwarden command is writing this checkout; run yours again when it is done (LABWARDEN_LOCK_WAIT waits longer).',
+    });
   } catch (error) {
-    // Only the lock's own refusal: a LockBusy from inside `work` (the admin append lock) stays as it is.
-    if (error instanceof LockBusy && error.file === path.join(repo, REPO_LOCK)) throw new GitFailure('locked', error.message, '', error.hint);
+    if (error instanceof LockBusy) throw new GitFailure('locked', error.message, '', error.hint);
+    // A read-only checkout has no other writer to wait for; the work reports its own write errors.
+    if (READ_ONLY.has((error as NodeJS.ErrnoException).code ?? '') || (error instanceof WriteError && READ_ONLY.has(error.code))) return work();
     throw error;
   }
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
 }
+
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 /** The command line of this process, for the lock's owner record. */
 export function currentCommand(): string {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readIfExists } from '../fs/atomic.js';
 import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
+import { PATH_CLASSES } from '../git/converge.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
 import { preflight } from '../git/preflight.js';
 import { pullFastForward, type PullResult } from '../git/pull.js';
@@ -11,7 +12,7 @@ import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.
 import { RECONCILER_HEARTBEAT, writeLocalReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 
 /** What a reconcile writes, and so the only paths its commits may contain. */
-export const RECONCILE_FILES = ['status/', 'chronicle/incidents.jsonl', 'chronicle/transitions.jsonl'];
+export const RECONCILE_FILES: string[] = [...PATH_CLASSES.derived];
 export { RECONCILER_HEARTBEAT };
 
 export interface ReconcileCommitOptions {
