@@ -41,9 +41,12 @@ export function withAdminOptions(command: Command): Command {
 export async function runAdmin(io: Io, options: AdminOptions, request: Omit<AdminRequest, 'actor' | 'reason'>): Promise<void> {
   const repo = repoDir(options.repo);
   const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
-  const now = parseNow(options.now);
+  parseNow(options.now); // a bad --now is refused before waiting for the lock
   const git = Boolean(options.commit || options.push);
   await withRepoLock(repo, currentCommand(), async () => {
+    // The wall clock is read once the lock is ours: commands that waited append in the order they
+    // run, so `at` never goes back along the chain.
+    const now = parseNow(options.now);
     // Refuse a non-repo, a detached HEAD or foreign changes before appending: an event appended
     // but not committed would turn the retry into "nothing to do", leaving it uncommitted.
     if (git) await preflight(new Git(repo), [ADMIN_FILE]);
