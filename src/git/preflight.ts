@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './client.js';
 import { GitFailure } from './errors.js';
@@ -44,7 +45,9 @@ export async function preflight(git: Git, owned: string[]): Promise<Preflight> {
     await git.run(['rebase', '--abort']);
     branch = await git.branch();
   }
-  const interrupted = await git.revParse(INTEGRATE_REF);
+  // Read from the files (no git process on every command): a loose ref, or packed by an auto gc.
+  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  const interrupted = existsSync(path.join(gitDir, INTEGRATE_REF)) || packed.includes(` ${INTEGRATE_REF}\n`) ? await git.revParse(INTEGRATE_REF) : undefined;
   if (interrupted) {
     if (branch) await git.run(['reset', '--hard', interrupted]);
     await git.run(['update-ref', '-d', INTEGRATE_REF]);
