@@ -58,8 +58,8 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
     try {
       result = await commitAndPush(repo, { files: [ADMIN_FILE], message: full.reason ? `${subject}\n\n${full.reason}` : subject, push: Boolean(options.push) });
     } catch (error) {
-      // Committed or not, the event is in the local chain at the seq the message names.
-      if (outcome.changed) io.out(outcome.message);
+      // The event is in the local chain at the seq the message names; the next push may re-chain it.
+      if (outcome.changed) io.out(`${outcome.message} (in the local chain; not pushed)`);
       throw error;
     }
     if (outcome.changed) {
