@@ -32,7 +32,7 @@ export async function withRepoLock<T>(repo: string, command: string, work: () =>
     await mkdir(path.dirname(file), { recursive: true });
     // The lock must never show up as an untracked file, whatever the repo's .gitignore says.
     const ignore = path.join(path.dirname(file), '.gitignore');
-    if (!existsSync(ignore)) await writeFile(ignore, '*\n');
+    if (!existsSync(ignore)) await writeFile(ignore, '*\n').catch(() => undefined);
     lock = await acquireLock(file, {
       command,
       waitMs: options.waitMs ?? repoLockWaitMs(),
@@ -40,7 +40,8 @@ export async function withRepoLock<T>(repo: string, command: string, work: () =>
     });
   } catch (error) {
     if (error instanceof LockBusy) throw new GitFailure('locked', error.message, '', error.hint);
-    // A read-only checkout has no other writer to wait for; the work reports its own write errors.
+    // A read-only or full checkout has no other writer to wait for (none could write either);
+    // the work reports its own write errors, and a run with nothing to write still succeeds.
     if (READ_ONLY.has((error as NodeJS.ErrnoException).code ?? '') || (error instanceof WriteError && READ_ONLY.has(error.code))) return work();
     throw error;
   }
@@ -51,7 +52,7 @@ export async function withRepoLock<T>(repo: string, command: string, work: () =>
   }
 }
 
-const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
 
 /** The command line of this process, for the lock's owner record. */
 export function currentCommand(): string {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -54,4 +54,20 @@ describe(`${STARTS} simultaneous starts`, () => {
     expect(lines.length).toBeGreaterThan(0);
     console.log(`locks: ${STARTS} runner starts, ${lines.length / 2} ran (one at a time), ${refused} refused`);
   }, 600_000);
+
+  it('on a full disk (tmpfs in a user namespace) a lock that cannot be written is refused whole: no empty lock left', async () => {
+    const out = await tempDir();
+    const mnt = await tempDir();
+    const script = `
+      set -eu
+      mount -t tmpfs -o size=1m tmpfs "$MNT"
+      mkdir "$MNT/.labwarden"
+      dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null || true
+      "$NODE" --input-type=module -e "import('$LOCK').then((m) => m.acquireLock('$MNT/.labwarden/repo.lock', { command: 'x' })).then(() => console.log('taken'), (e) => console.log(e.code))" >"$OUT/result"
+      ls -A "$MNT/.labwarden" >"$OUT/files"`;
+    const env = { ...process.env, MNT: mnt, OUT: out, NODE: process.execPath, LOCK: path.join(PROJECT_ROOT, 'dist/fs/lock.js') };
+    await new Promise<void>((resolve, reject) => execFile('unshare', ['--user', '--map-root-user', '--mount', 'bash', '-c', script], { env }, (error, _o, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve())));
+    expect((await readFile(path.join(out, 'result'), 'utf8')).trim()).toBe('ENOSPC');
+    expect((await readFile(path.join(out, 'files'), 'utf8')).trim()).toBe('');
+  }, 120_000);
 });
