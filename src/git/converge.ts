@@ -124,11 +124,13 @@ export async function readLocalChanges(git: Git, before: string, tracking: strin
   const merged = await git.attempt(['merge-base', before, tracking]);
   const base = merged.ok ? merged.out.trim() || undefined : undefined;
   const changes: LocalChanges = { base, chained: new Map(), appendOnly: new Map(), chainCommits: [] };
-  for (const file of PATH_CLASSES.chained) {
+  // One diff says which files the local commits touched: most moves carry no chain or lines.
+  const touched = new Set(base ? (await git.run(['diff', '--name-only', '-z', base, before, '--', ...PATH_CLASSES.chained, ...PATH_CLASSES.appendOnly])).split('\0').filter(Boolean) : [...PATH_CLASSES.chained, ...PATH_CLASSES.appendOnly]);
+  for (const file of PATH_CLASSES.chained.filter((f) => touched.has(f))) {
     const events = localEvents(await showFile(git, base, file), await showFile(git, before, file));
     if (events.length > 0) changes.chained.set(file, events);
   }
-  for (const file of PATH_CLASSES.appendOnly) {
+  for (const file of PATH_CLASSES.appendOnly.filter((f) => touched.has(f))) {
     changes.appendOnly.set(file, { base: await showFile(git, base, file), local: await showFile(git, before, file) });
   }
   if (changes.chained.size > 0) {
