@@ -141,7 +141,7 @@ describe('labwarden bot: the git layer', () => {
       await until(() => discord.requests.length === 2);
       const reply = discord.requests.find((request) => request.method === 'PATCH')!.body.content as string;
       // The re-append on the remote tail made it seq 2 (carol's cordon is seq 1).
-      expect(reply).toMatch(new RegExp(`^silence recorded as seq 2: silenced \\{"fingerprint":"${J.replaceAll('/', '\\/')}"\\} until the incident resolves\\nCommitted [0-9a-f]{12} as alice\\.$`));
+      expect(reply).toMatch(new RegExp(`^silence recorded as seq 2 \\(re-appended after the remote's events\\): silenced \\{"fingerprint":"${J.replaceAll('/', '\\/')}"\\} until the incident resolves\\nCommitted [0-9a-f]{12} as alice\\.$`));
       await git(repo, 'fetch', '-q');
       const { stdout: text } = await git(repo, 'show', 'origin/main:chronicle/admin.jsonl');
       const chain = foldAdminEvents(text);

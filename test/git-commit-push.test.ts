@@ -103,7 +103,7 @@ describe('commitAndPush', () => {
     await commitAndPush(a, { files: [ADMIN], message: 'maintenance: a', push: true, ...fast });
     const pending = [{ id: 'b1', action: 'cordon', node: 'b' }, { id: 'b2', action: 'drain', node: 'b' }];
     await appendStandIn(b, pending);
-    const result = await commitAndPush(b, { files: [ADMIN], message: 'maintenance: b', push: true, reapply: () => appendStandIn(b, pending), ...fast });
+    const result = await commitAndPush(b, { files: [ADMIN], message: 'maintenance: b', push: true, ...fast });
     expect(result.attempts).toBe(2);
     const clone = await remote.clone();
     expect((await verifyStandIn(clone)).map((e) => e.id)).toEqual(['a1', 'b1', 'b2']);

@@ -25,7 +25,7 @@ describe('20 writers racing on one remote', () => {
         expectedEvents.push(...events.map((e) => e.id));
         messages.push(`maintenance: writer ${i}`);
         await appendStandIn(dir, events);
-        return commitAndPush(dir, { files: [ADMIN], message: `maintenance: writer ${i}`, push: true, reapply: () => appendStandIn(dir, events), ...retry });
+        return commitAndPush(dir, { files: [ADMIN], message: `maintenance: writer ${i}`, push: true, ...retry });
       }
       if (i % 3 === 1 && i < 18) {
         // An observer: its own world file (one per node, so never a conflict), plain rebase.

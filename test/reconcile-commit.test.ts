@@ -116,7 +116,8 @@ describe('runner', () => {
     expect(out).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z (unstable|degraded|nominal|reconciling), \d+ recommendations; (no change|committed [0-9a-f]{7} "reconcile: [^"]+"); (nothing to push|pushed after 1 attempt)(; stale observers: [^;]+)?(; watchdog alerted \(console\): failing observer of [\w, -]+)?\n$/);
     const second = await runCli(['run', '--repo', dir, '--once']);
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`error: another labwarden run holds ${path.join(dir, '.labwarden/run.lock')} (pid ${child.pid})`);
+    expect(second.stderr).toContain(`error: ${path.join(dir, '.labwarden/run.lock')} is held by pid ${child.pid} (labwarden run --repo ${dir} --every 1h) since `);
+    expect(second.stderr).toContain('hint: Only one runner per clone: stop the other one.');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

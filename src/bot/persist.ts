@@ -1,5 +1,8 @@
 import { commitAndPush, Git, GitFailure, pullFastForward } from '../git/index.js';
+import { currentCommand, withRepoLock } from '../git/repo-lock.js';
 import { ADMIN_FILE } from '../maintenance/chain.js';
+import { findFinalEvent, restateSeq } from '../maintenance/final-seq.js';
+import type { AdminEvent } from '../model/index.js';
 import type { AdminAppender, AdminAppendResult, AdminEventInput } from './admin-appender.js';
 import type { Actor } from './authorize.js';
 import { planCommand, type CommandRequest } from './plan-command.js';
@@ -11,11 +14,12 @@ export interface GitOps {
   pull(): Promise<void>;
   /**
    * Commits chronicle/admin.jsonl as `author` and pushes when there is a remote. On a rejected
-   * push the commit is dropped, the branch moves to the remote head and `reapply` appends the
-   * event again on its tail (the chain cannot be union-merged). Returns the commit pushed, or
-   * undefined when the re-append changed nothing (someone else did the same meanwhile).
+   * push the git layer re-appends the event on the remote's tail (the chain cannot be
+   * union-merged). Returns the commit pushed, or undefined when nothing was committed.
    */
-  commit(message: string, author: Actor, reapply: () => Promise<void>): Promise<string | undefined>;
+  commit(message: string, author: Actor): Promise<string | undefined>;
+  /** Runs one whole command holding the checkout's repo lock (the runner and the CLI take it too). */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** The shared git layer (src/git): the same commit-and-push as `labwarden maintenance --push`. */
@@ -29,10 +33,11 @@ export function repoGitOps(repo: string): GitOps {
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
       }
     },
-    async commit(message, author, reapply) {
+    exclusive: (work) => withRepoLock(repo, currentCommand(), work),
+    async commit(message, author) {
       const actor = { name: author.name.replace(/[<>\n]/g, '') || author.id, email: `${author.id}@discord.invalid` };
       try {
-        return (await commitAndPush(repo, { files, message, actor, push: true, reapply })).commit;
+        return (await commitAndPush(repo, { files, message, actor, push: true })).commit;
       } catch (error) {
         // No remote configured: the commit is made before the push is tried, and stays local.
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
@@ -61,17 +66,21 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     const plan = planCommand(request, await readBotView(deps.repo, now), now);
     if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content, ...(plan.refused ? { refused: true } : {}) };
     const append = (input: AdminEventInput) => deps.appender(deps.repo, input, { now });
-    let result: AdminAppendResult = await append(plan.input);
+    const result: AdminAppendResult = await append(plan.input);
     if (!result.changed) return { ephemeral: false, content: `${result.message} (nothing changed)` };
     const message = `admin: ${plan.summary}\n\nby discord:${request.actor.name} (${request.actor.id})`;
-    const commit = await deps.git.commit(message, request.actor, async () => {
-      result = await append(plan.input);
-    });
-    if (!commit) return { ephemeral: false, content: `${result.message} (nothing changed)` };
-    return { ephemeral: false, content: `${result.message}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
+    const commit = await deps.git.commit(message, request.actor);
+    // A rejected push re-appends the event on the remote's tail: reply with the seq it has there.
+    const event = result.event as AdminEvent;
+    const final = await findFinalEvent(deps.repo, event);
+    if (!final) throw new Error(`the ${event.action} event appended as seq ${event.seq} is not in ${ADMIN_FILE} after the commit`);
+    const content = restateSeq(result.message, event, final);
+    if (!commit) return { ephemeral: false, content };
+    return { ephemeral: false, content: `${content}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
   };
+  const exclusive = deps.git.exclusive?.bind(deps.git) ?? (<T>(work: () => Promise<T>) => work());
   return (request) => {
-    const next = queue.then(() => run(request));
+    const next = queue.then(() => exclusive(() => run(request)));
     queue = next.catch(() => undefined);
     return next;
   };

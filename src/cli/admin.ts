@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { appendAdminEvent, type AdminRequest } from '../maintenance/append.js';
-import { commitAndPush } from '../git/commit-push.js';
+import { commitAndPush, describeReappended } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
 import { preflight } from '../git/preflight.js';
+import { currentCommand, withRepoLock } from '../git/repo-lock.js';
 import { ADMIN_FILE } from '../maintenance/chain.js';
+import { findFinalEvent, restateSeq } from '../maintenance/final-seq.js';
 import type { Io } from './io.js';
 import { parseNow, repoDir } from './options.js';
 
@@ -28,33 +30,47 @@ export function withAdminOptions(command: Command): Command {
     .option('--reason <text>', 'why, for the chronicle and the status page')
     .option('--actor <name>', 'who asks (default: $LABWARDEN_ACTOR or $USER)')
     .option('--commit', 'commit chronicle/admin.jsonl')
-    .option('--push', 'commit and push (on a rejected push: reset to the remote and re-append on its tail)');
+    .option('--push', 'commit and push (on a rejected push: the event is re-appended on the remote\'s tail)');
 }
 
-/** Appends through the one library function the bot uses too, and prints what happened. */
+/**
+ * Appends through the one library function the bot uses too, and prints what happened. The
+ * whole append-commit-push holds the repo lock, so a runner or the bot sharing the checkout
+ * waits instead of finding the appended line uncommitted.
+ */
 export async function runAdmin(io: Io, options: AdminOptions, request: Omit<AdminRequest, 'actor' | 'reason'>): Promise<void> {
   const repo = repoDir(options.repo);
   const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
-  const now = parseNow(options.now);
+  parseNow(options.now); // a bad --now is refused before waiting for the lock
   const git = Boolean(options.commit || options.push);
-  // Refuse a non-repo, a detached HEAD or foreign changes before appending: an event appended
-  // but not committed would turn the retry into "nothing to do", leaving it uncommitted.
-  if (git) await preflight(new Git(repo), [ADMIN_FILE]);
-  const outcome = await appendAdminEvent(repo, full, { now });
-  io.out(outcome.message);
-  if (!git) return;
-  const subject = `admin: ${full.action}${full.node ? ` ${full.node}` : ''} by ${full.actor}`;
-  const result = await commitAndPush(repo, {
-    files: [ADMIN_FILE],
-    message: full.reason ? `${subject}\n\n${full.reason}` : subject,
-    push: Boolean(options.push),
-    // The chain cannot be union-merged: on a rejected push the event is appended again on the remote's tail.
-    reapply: async () => {
-      await appendAdminEvent(repo, full, { now });
-    },
+  await withRepoLock(repo, currentCommand(), async () => {
+    // The wall clock is read once the lock is ours: commands that waited append in the order they
+    // run, so `at` never goes back along the chain.
+    const now = parseNow(options.now);
+    // Refuse a non-repo, a detached HEAD or foreign changes before appending: an event appended
+    // but not committed would turn the retry into "nothing to do", leaving it uncommitted.
+    if (git) await preflight(new Git(repo), [ADMIN_FILE]);
+    const outcome = await appendAdminEvent(repo, full, { now });
+    if (!git || !outcome.changed) io.out(outcome.message);
+    if (!git) return;
+    const subject = `admin: ${full.action}${full.node ? ` ${full.node}` : ''} by ${full.actor}`;
+    let result;
+    try {
+      result = await commitAndPush(repo, { files: [ADMIN_FILE], message: full.reason ? `${subject}\n\n${full.reason}` : subject, push: Boolean(options.push) });
+    } catch (error) {
+      // The event is in the local chain at the seq the message names; the next push may re-chain it.
+      if (outcome.changed) io.out(`${outcome.message} (in the local chain; not pushed)`);
+      throw error;
+    }
+    if (outcome.changed) {
+      // Say where the event is now: a rejected push re-appends it on the remote's tail.
+      const final = await findFinalEvent(repo, outcome.event);
+      if (!final) throw new Error(`the ${full.action} event appended as seq ${outcome.event.seq} is not in ${ADMIN_FILE} after the commit`);
+      io.out(restateSeq(outcome.message, outcome.event, final));
+    }
+    // A no-op still commits and pushes what an interrupted earlier run left behind; else it stays quiet.
+    if (!outcome.changed && !result.commit && result.attempts === 0) return;
+    const moved = result.reappended?.length ? `; ${describeReappended(result.reappended)}` : '';
+    io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}${moved}`);
   });
-  // A no-op still commits and pushes what an interrupted earlier run left behind; else it stays quiet.
-  if (!outcome.changed && !result.commit && result.attempts === 0) return;
-  io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}`);
 }
-

@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
-import { isUnder } from './paths.js';
-import { preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
+import { INTEGRATE_REF, preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
+import { chainMessage, isAppendOnly, isChained, isDerived, isSnapshot, readLocalChanges, settleFiles } from './converge.js';
+import type { AdminEvent } from '../model/index.js';
 
-export interface Author {
-  name: string;
-  email: string;
-}
+import { commitOwned, DEFAULT_AUTHOR, type Author } from './commit.js';
+
+export { commitOwned, DEFAULT_AUTHOR, type Author };
 
 /** What a writer's redo produces: the files it rewrote and, if it changed, a new message. */
 export interface Redo {
@@ -31,11 +31,6 @@ export interface CommitAndPushOptions {
    * branch moves onto the remote, and this re-runs the writer on the merged inputs.
    */
   regenerate?: () => Promise<string[] | Redo>;
-  /**
-   * For hash-chained files (chronicle/admin.jsonl): after a rejected push the writer's own commit
-   * is dropped (reset to the remote head) and this re-appends the pending events on its tail.
-   */
-  reapply?: () => Promise<void>;
   /** Push attempts before giving up (each after fetch + rebase). */
   maxAttempts?: number;
   /** Backoff before attempt n: random in [0.5, 1.5) × min(maxMs, baseMs × 2^(n-2)). */
@@ -54,6 +49,8 @@ export interface CommitAndPushResult {
   attempts: number;
   /** The remote pushed to (with `push`). */
   remote?: string;
+  /** Admin events re-chained on the remote's tail by the last move onto the remote (seq and `at` as pushed). */
+  reappended?: AdminEvent[];
 }
 
 /**
@@ -63,10 +60,16 @@ export interface CommitAndPushResult {
 export function describeCommitAndPush(outcome: CommitAndPushResult, options: { push: boolean; unchanged: string }): string {
   const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : options.unchanged;
   const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
-  return `${committed}${pushed}`;
+  const moved = outcome.reappended?.length ? `; ${describeReappended(outcome.reappended)}` : '';
+  return `${committed}${pushed}${moved}`;
 }
 
-export const DEFAULT_AUTHOR: Author = { name: 'labwarden', email: 'labwarden@users.noreply.localhost' };
+/** `2 admin events re-appended on the remote's tail as seq 7-8`. */
+export function describeReappended(events: readonly AdminEvent[]): string {
+  const seqs = events.length === 1 ? `seq ${events[0]!.seq}` : `seq ${events[0]!.seq}-${events.at(-1)!.seq}`;
+  return `${events.length} admin event${events.length === 1 ? '' : 's'} re-appended on the remote's tail as ${seqs}`;
+}
+
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -83,6 +86,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   const author = options.actor ?? (config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR));
   let message = options.message;
   let commit = await commitOwned(git, options.files, message, author, checked.owned);
+  let reappended: AdminEvent[] | undefined;
   if (!options.push) return { commit, message, pushed: false, attempts: 0 };
 
   const upstream = await resolveUpstream(git, checked.branch, config);
@@ -95,7 +99,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   const sleep = options.sleep ?? sleepFor;
   for (let attempt = 1; ; attempt++) {
     const pushed = await git.attempt(['push', '--porcelain', upstream.remote, `HEAD:refs/heads/${upstream.branch}`]);
-    if (pushed.ok) return { commit, message, pushed: true, attempts: attempt, remote };
+    if (pushed.ok) return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
     const outcome = classifyRemoteError(pushed.stderr);
     const kept = commit ? ` Commit ${commit.slice(0, 7)} is kept locally.` : '';
     if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `push to ${upstream.remote} was refused: authentication failed.${kept}`, pushed.stderr);
@@ -108,24 +112,9 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
     const redone = await integrate(git, upstream, { ...options, author }, commit);
     commit = redone.commit;
     message = redone.message ?? message;
-    if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt, remote };
+    if (redone.appended.length > 0) reappended = redone.appended;
+    if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
   }
-}
-
-/**
- * Stages and commits exactly the owned paths; returns the new commit, or undefined if none
- * changed. `author` is set only when git has no identity configured; `changed` skips a status.
- */
-export async function commitOwned(git: Git, files: string[], message: string, author?: Author, changed?: string[]): Promise<string | undefined> {
-  // `git status` accepts paths that do not exist (yet); `git add` would fail on them.
-  changed ??= await git.changedUnder(files);
-  if (changed.length === 0) return undefined;
-  await git.run(['add', '--verbose', '--all', '--', ...changed]);
-  // Never simple-git's commit(): with nothing staged it returns an empty hash instead of failing.
-  // Here git itself refuses an empty commit, and status said there are changes.
-  const identity = author ? ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`] : [];
-  await git.run([...identity, 'commit', '--no-verify', '--message', message, '--only', '--', ...changed]);
-  return git.revParse('HEAD');
 }
 
 async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
@@ -135,48 +124,67 @@ async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
 }
 
 /**
- * After a rejected push: fetch, drop the writer's own commit when it can be redone, rebase the
- * rest onto the remote, then redo. Any failure puts the branch back where it was.
+ * After a rejected push: fetch, and move every unpushed local commit onto the remote, whoever
+ * made it (this writer, a killed run, an earlier --commit). The writer's own derived commit is
+ * dropped and regenerated; the rest is rebased, then each labwarden file is set by its rule
+ * (converge.ts): the chain re-appended on the remote's tail, append-only lines united, derived
+ * files as on the remote. `refs/labwarden/integrate` holds the starting point until the end, so
+ * a run killed half-way is put back by the next preflight; any failure puts the branch back.
  */
-async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOptions, commit: string | undefined): Promise<{ commit: string | undefined; message?: string }> {
+async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOptions, commit: string | undefined): Promise<{ commit: string | undefined; message?: string; appended: AdminEvent[] }> {
   const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     const outcome = classifyRemoteError(fetched.stderr);
     throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `fetch from ${upstream.remote} failed`, fetched.stderr);
   }
   const before = (await git.revParse('HEAD'))!;
-  const redo = Boolean(options.regenerate || (options.reapply && commit));
+  await git.run(['update-ref', INTEGRATE_REF, before]);
   try {
-    if (redo && commit) await git.run(['reset', '--hard', `${commit}~1`]);
-    await rebaseOnto(git, upstream.tracking, options.regenerate ? options.files : []);
+    const local = await readLocalChanges(git, before, upstream.tracking);
+    if (options.regenerate && commit) await git.run(['reset', '--hard', `${commit}~1`]);
+    await rebaseOnto(git, upstream.tracking);
+    const settled = await settleFiles(git, upstream.tracking, local);
     await checkJsonLines(git, options.files);
-    if (!redo) return { commit: commit && (await git.revParse('HEAD')) };
+    // The chain (and lines) carried over are committed with the messages they were made with.
+    const chained = [...settled.chained, ...settled.appendOnly];
+    let kept = commit && !options.regenerate ? await git.revParse('HEAD') : undefined;
+    if (chained.length > 0) {
+      const { message, author } = settled.chained.length > 0 ? chainMessage(local, settled.appended) : { message: 'notify: lines carried over onto the remote', author: undefined };
+      kept = (await commitOwned(git, chained, message, options.actor ?? author ?? options.author)) ?? kept;
+    }
     let files = options.files;
     let message: string | undefined;
     if (options.regenerate) {
       const result = await options.regenerate();
-      files = Array.isArray(result) ? result : result.files;
+      files = [...(Array.isArray(result) ? result : result.files), ...settled.derived];
       message = Array.isArray(result) ? undefined : result.message;
-    } else {
-      await options.reapply!();
+      kept = await commitOwned(git, files, message ?? options.message, options.author);
+    } else if (settled.derived.length > 0) {
+      await commitOwned(git, settled.derived, 'reconcile: status/ and the chronicle as on the remote (the next reconcile regenerates them)', options.author);
     }
-    return { commit: await commitOwned(git, files, message ?? options.message, options.author), message };
+    // The writer's commit may have gone (its change was on the remote already): say so, not a stranger's hash.
+    if (kept && (await git.count(`${upstream.tracking}..HEAD`)) === 0) kept = undefined;
+    await git.run(['update-ref', '-d', INTEGRATE_REF]);
+    return { commit: kept, message, appended: settled.appended };
   } catch (error) {
     if (await git.rebaseInProgress()) await git.attempt(['rebase', '--abort']);
     await git.run(['reset', '--hard', before]);
+    await git.attempt(['update-ref', '-d', INTEGRATE_REF]);
     throw error;
   }
 }
 
 /**
- * Rebases onto `onto`. Conflicts in derived paths are settled with the remote's version (the
- * writer regenerates them next); any other conflict is real divergence and is reported.
+ * Rebases onto `onto`. A conflict in a labwarden file is settled by its rule (converge.ts sets
+ * chained, append-only and derived files afterwards, so the remote's side is taken here; a node
+ * snapshot keeps the local, newer observation); any other conflict is a person's edit against
+ * another's, reported as divergence.
  */
-async function rebaseOnto(git: Git, onto: string, derived: string[]): Promise<void> {
+async function rebaseOnto(git: Git, onto: string): Promise<void> {
   let result = await git.attempt(['rebase', onto]);
   for (let step = 0; !result.ok || (await git.rebaseInProgress()); step++) {
     const conflicts = await git.conflicted();
-    const foreign = conflicts.filter((file) => !derived.some((owned) => isUnder(file, owned)));
+    const foreign = conflicts.filter((file) => !isDerived(file) && !isChained(file) && !isAppendOnly(file) && !isSnapshot(file));
     if (!(await git.rebaseInProgress()) || foreign.length > 0 || step > 10_000) {
       const stderr = result.ok ? '' : result.stderr;
       if (/would be overwritten|untracked working tree files/i.test(stderr)) {
@@ -185,14 +193,13 @@ async function rebaseOnto(git: Git, onto: string, derived: string[]): Promise<vo
       throw new GitFailure('diverged', `the remote changed the same lines: ${foreign.join(', ') || 'see git output'}`, stderr);
     }
     for (const file of conflicts) {
-      // During a rebase "ours" is the branch being rebased onto: the remote.
-      const taken = await git.attempt(['checkout', '--ours', '--', file]);
+      // During a rebase "ours" is the branch being rebased onto (the remote), "theirs" the local commit.
+      const taken = await git.attempt(['checkout', isSnapshot(file) ? '--theirs' : '--ours', '--', file]);
       await git.run(taken.ok ? ['add', '--', file] : ['rm', '--force', '--', file]);
     }
     result = (await git.stagedUnder(['.'])).length === 0 ? await git.attempt(['rebase', '--skip']) : await git.attempt(['rebase', '--continue']);
   }
 }
-
 /**
  * Union merge keeps every line but can collapse or reorder them, and glues lines when a file
  * lacks its final newline: every JSON Lines file the writer owns is re-read after a rebase.

@@ -10,9 +10,10 @@ export const GIT_PROBLEMS = {
   detached_head: { exit: 2, hint: 'Check out a branch (`git switch main`); in Actions use actions/checkout with a branch ref.' },
   dirty_tree: { exit: 2, hint: 'Commit or stash these changes first; labwarden only commits the files it owns.' },
   busy: { exit: 2, hint: 'Another git command is running here, or one crashed: if none runs, remove .git/index.lock.' },
+  locked: { exit: 1, hint: 'Another labwarden command is writing this checkout; run yours again when it is done.' },
   no_remote: { exit: 2, hint: 'Add one (`git remote add origin URL`) and set the upstream (`git push -u origin main`), or drop --push.' },
   auth_failed: { exit: 2, hint: 'Check the credentials: in Actions the job needs `permissions: contents: write`; locally, your SSH key or token.' },
-  diverged: { exit: 2, hint: 'Your branch and the remote changed the same lines. Resolve by hand (`git pull --rebase`), then run again; your commit is kept.' },
+  diverged: { exit: 2, hint: 'A file labwarden does not write was changed both here and on the remote. Resolve it by hand (`git pull --rebase`), then run again; your commit is kept.' },
   remote_unreachable: { exit: 1, hint: 'Your commit is kept locally; the next run pushes it once the remote is back.' },
   push_rejected: { exit: 1, hint: 'Other writers kept winning the race; your commit is kept locally and the next run pushes it.' },
   git_failed: { exit: 1, hint: 'See the git output above.' },
@@ -24,8 +25,8 @@ export type GitProblemCode = keyof typeof GIT_PROBLEMS;
 export class GitFailure extends UserError {
   readonly code: GitProblemCode;
   readonly detail: string;
-  constructor(code: GitProblemCode, message: string, detail = '') {
-    super(message, { hint: GIT_PROBLEMS[code].hint, exitCode: GIT_PROBLEMS[code].exit });
+  constructor(code: GitProblemCode, message: string, detail = '', hint?: string) {
+    super(message, { hint: hint ?? GIT_PROBLEMS[code].hint, exitCode: GIT_PROBLEMS[code].exit });
     this.name = 'GitFailure';
     this.code = code;
     this.detail = detail;

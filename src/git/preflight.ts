@@ -1,8 +1,16 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './client.js';
 import { GitFailure } from './errors.js';
 import { isUnder } from './paths.js';
+import { recoverForeign } from './recover.js';
+
+/** Where commitAndPush keeps the branch's starting point while it moves onto the remote. */
+export const INTEGRATE_REF = 'refs/labwarden/integrate';
+
+/** A git command a killed run started may still finish (it is an orphan now): give it this long. */
+const INDEX_LOCK_WAIT_MS = 3_000;
 
 export interface Upstream {
   remote: string;
@@ -14,8 +22,10 @@ export interface Upstream {
 
 /**
  * Refuses early and clearly: not a repo, detached HEAD, another git at work, tracked changes
- * the writer does not own. A rebase left half-done by a killed run is aborted first, which puts
- * the branch back on its last commit.
+ * a person made. Called holding the repo lock (repo-lock.ts), so whatever a killed run left is
+ * put right first: a rebase left half-done is aborted, a move onto the remote cut short goes
+ * back to where it started (INTEGRATE_REF; the next push redoes it), and other writers'
+ * leftover files are committed or dropped by their rule (recover.ts).
  */
 export interface Preflight {
   branch: string;
@@ -27,19 +37,28 @@ export async function preflight(git: Git, owned: string[]): Promise<Preflight> {
   const head = await git.head();
   if (!head) throw new GitFailure('not_a_repo', `${git.dir} is not a git work tree`);
   const { gitDir } = head;
-  if (existsSync(path.join(gitDir, 'index.lock'))) throw new GitFailure('busy', `${path.join(gitDir, 'index.lock')} exists`);
+  const indexLock = path.join(gitDir, 'index.lock');
+  for (let waited = 0; existsSync(indexLock) && waited < INDEX_LOCK_WAIT_MS; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (existsSync(indexLock)) throw new GitFailure('busy', `${indexLock} exists`);
   let branch = head.branch;
   if (await git.rebaseInProgress(gitDir)) {
     await git.run(['rebase', '--abort']);
     branch = await git.branch();
   }
+  // Read from the files (no git process on every command): a loose ref, or packed by an auto gc.
+  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  const interrupted = existsSync(path.join(gitDir, INTEGRATE_REF)) || packed.includes(` ${INTEGRATE_REF}\n`) ? await git.revParse(INTEGRATE_REF) : undefined;
+  if (interrupted) {
+    if (branch) await git.run(['reset', '--hard', interrupted]);
+    await git.run(['update-ref', '-d', INTEGRATE_REF]);
+  }
   if (!branch) throw new GitFailure('detached_head', 'HEAD is detached: labwarden commits only on a branch');
-  const changes = await git.changes();
   const mine = (file: string) => owned.some((own) => isUnder(file, own));
+  let changes = await git.changes();
   const foreign = changes.filter((change) => !change.untracked && !mine(change.path)).map((change) => change.path);
   if (foreign.length > 0) {
-    const shown = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? ` and ${foreign.length - 10} more` : '');
-    throw new GitFailure('dirty_tree', `uncommitted changes outside the files this command writes: ${shown}`);
+    await recoverForeign(git, foreign);
+    changes = await git.changes();
   }
   return { branch, owned: changes.filter((change) => mine(change.path)).map((change) => change.path) };
 }

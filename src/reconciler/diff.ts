@@ -50,10 +50,13 @@ export function recommendationLabel(rec: Recommendation): string {
 }
 
 const SUBJECT_ITEMS = 3;
+/** A big outage changes thousands of recommendations: the body lists this many, then a count. */
+export const BODY_ITEMS = 50;
 
 /**
  * The commit message of a reconcile: a subject naming what opened, cleared or changed (the
- * first few, then a count), and a body listing all of it.
+ * first few, then a count), and a body listing the first BODY_ITEMS, then "and K more" (the
+ * full list is the diff of status/ itself).
  * `reconcile: media/jellyfin unhealthy_service opened; summary degraded`
  */
 export function reconcileCommitMessage(diff: RecommendationDiff): string {
@@ -68,5 +71,7 @@ export function reconcileCommitMessage(diff: RecommendationDiff): string {
     diff.summary.before && diff.summary.before !== diff.summary.after ? `summary ${diff.summary.before} → ${diff.summary.after}` : `summary ${diff.summary.after}`;
   const subject = `reconcile: ${shown.length > 0 ? shown.join(', ') : 'node status updated'}; ${summary}`;
   if (items.length <= SUBJECT_ITEMS) return subject;
-  return `${subject}\n\n${items.map((item) => `- ${item}`).join('\n')}\n`;
+  const body = items.slice(0, BODY_ITEMS).map((item) => `- ${item}`);
+  if (items.length > BODY_ITEMS) body.push(`- and ${items.length - BODY_ITEMS} more`);
+  return `${subject}\n\n${body.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { UserError, WriteError } from '../errors/problem.js';
 import { GitFailure } from '../git/errors.js';
 import { pullFastForward, type PullResult } from '../git/pull.js';
+import { currentCommand, withRepoLock } from '../git/repo-lock.js';
 import { formatTime, type NodeStatus } from '../model/index.js';
 import { runNotify } from '../notify/run.js';
 import type { Sink } from '../notify/sinks/sink.js';
@@ -27,6 +28,8 @@ export interface CycleOptions extends ReconcileCommitOptions {
   notify?: { sink: Sink; maxAttempts?: number };
   /** Opt-in: build the status site into `out`. */
   site?: { out: string };
+  /** How long to wait for the checkout's repo lock (default: repoLockWaitMs()). */
+  lockWaitMs?: number;
 }
 
 export interface CycleReport {
@@ -43,6 +46,17 @@ export interface CycleReport {
  * throw (see describeCycleError), so a refused push is never silent.
  */
 export async function runCycleReport(options: CycleOptions): Promise<CycleReport> {
+  // Every write to the checkout (world, status, chronicle, commits, pushes) holds the repo lock, so
+  // the bot and CLI commands sharing the checkout wait for the cycle instead of refusing its files.
+  const report = await withRepoLock(options.repo, currentCommand(), () => writeCycle(options), { waitMs: options.lockWaitMs });
+  if (options.site) {
+    await buildSite({ repo: options.repo, out: options.site.out, base: '/' });
+    report.line += `; site built`;
+  }
+  return report;
+}
+
+async function writeCycle(options: CycleOptions): Promise<CycleReport> {
   const parts: string[] = [];
   if (options.observe) {
     // Observe the latest inventory; the world files it writes are committed before reconcile
@@ -69,10 +83,6 @@ export async function runCycleReport(options: CycleOptions): Promise<CycleReport
     // An undelivered alert fails the cycle, so the watchdog reports it.
     const undelivered = [...report.failed, ...report.deferred];
     if (undelivered.length > 0) throw new CycleFailure(`${line}`, `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`);
-  }
-  if (options.site) {
-    await buildSite({ repo: options.repo, out: options.site.out, base: '/' });
-    line += `; site built`;
   }
   return { line, nodes: run.result.nodes, staleAfter };
 }

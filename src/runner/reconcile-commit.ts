@@ -1,6 +1,7 @@
 import { readRepoFile } from '../fs/safe-path.js';
 import { commitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
 import { Git } from '../git/client.js';
+import { PATH_CLASSES } from '../git/converge.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
 import { preflight } from '../git/preflight.js';
 import { pullFastForward, type PullResult } from '../git/pull.js';
@@ -10,7 +11,7 @@ import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.
 import { RECONCILER_HEARTBEAT, writeLocalReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 
 /** What a reconcile writes, and so the only paths its commits may contain. */
-export const RECONCILE_FILES = ['status/', 'chronicle/incidents.jsonl', 'chronicle/transitions.jsonl'];
+export const RECONCILE_FILES: string[] = [...PATH_CLASSES.derived];
 export { RECONCILER_HEARTBEAT };
 
 export interface ReconcileCommitOptions {

@@ -50,10 +50,11 @@ export async function makeRemote(files: Record<string, string>): Promise<Remote>
   };
 }
 
-// ---- a stand-in for chronicle/admin.jsonl's appender: a real hash chain, nothing else ----
+// ---- a stand-in for chronicle/admin.jsonl's appender: real admin events, nothing else ----
 
 export const ADMIN = 'chronicle/admin.jsonl';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const ACTIONS: Record<string, string> = { enter: 'enter_maintenance', exit: 'exit_maintenance' };
 
 export interface StandInEvent {
   id: string;
@@ -61,8 +62,11 @@ export interface StandInEvent {
   node: string;
 }
 
-/** Appends events on the current tail: seq continues, prev = sha256 of the previous line. */
-export async function appendStandIn(repo: string, events: StandInEvent[]): Promise<void> {
+/**
+ * Appends events on the current tail: seq continues, prev = sha256 of the previous line. They are
+ * valid admin events (the git layer re-chains those), the id carried in `reason` as `id:<id>`.
+ */
+export async function appendStandIn(repo: string, events: StandInEvent[], at = '2026-11-22T10:00:00Z'): Promise<void> {
   const file = path.join(repo, ADMIN);
   await mkdir(path.dirname(file), { recursive: true });
   const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
@@ -70,23 +74,26 @@ export async function appendStandIn(repo: string, events: StandInEvent[]): Promi
   let prev = lines.length ? sha256(lines.at(-1)!) : '0'.repeat(64);
   let seq = lines.length;
   for (const event of events) {
-    const line = JSON.stringify({ seq: ++seq, at: '2026-11-22T10:00:00Z', actor: 'test', ...event, reason: 'test', prev });
+    const line = JSON.stringify({ seq: ++seq, at, actor: 'test', action: ACTIONS[event.action] ?? event.action, node: event.node, reason: `id:${event.id}`, prev });
     out += `${line}\n`;
     prev = sha256(line);
   }
   await appendFile(file, out);
 }
 
-/** The chain's events in order; throws on a broken link or a skipped seq. */
-export async function verifyStandIn(repo: string): Promise<StandInEvent[]> {
+/** The chain's events in order (id from `reason`, undefined for other events); throws on a broken link, a skipped seq or time going back. */
+export async function verifyStandIn(repo: string): Promise<(StandInEvent & { at: string })[]> {
   const lines = (await readFile(path.join(repo, ADMIN), 'utf8')).split('\n').filter(Boolean);
   let prev = '0'.repeat(64);
+  let at = '';
   return lines.map((line, index) => {
-    const event = JSON.parse(line) as StandInEvent & { seq: number; prev: string };
+    const event = JSON.parse(line) as { seq: number; prev: string; at: string; action: string; node: string; reason: string | null };
     if (event.prev !== prev) throw new Error(`${ADMIN}:${index + 1}: prev does not match the line before`);
     if (event.seq !== index + 1) throw new Error(`${ADMIN}:${index + 1}: seq ${event.seq}, expected ${index + 1}`);
+    if (Date.parse(event.at) < Date.parse(at)) throw new Error(`${ADMIN}:${index + 1}: at ${event.at} is before the line above (${at})`);
+    at = event.at;
     prev = sha256(line);
-    return event;
+    return { id: event.reason?.startsWith('id:') ? event.reason.slice(3) : (undefined as unknown as string), action: event.action, node: event.node, at: event.at };
   });
 }
 

@@ -6,6 +6,7 @@ import { selectSink } from '../../notify/sinks/registry.js';
 import { commitNotifications, NOTIFY_FILES } from '../../runner/notify-commit.js';
 import { Git } from '../../git/client.js';
 import { preflight } from '../../git/preflight.js';
+import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -23,36 +24,52 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
     .option('--commit', 'commit chronicle/notifications.jsonl when it changed (nothing else)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection): an ephemeral CI checkout must, or the next run resends')
     .addHelpText('after', '\nEnvironment: DISCORD_WEBHOOK_URL, or DISCORD_TOKEN + DISCORD_CHANNEL_ID; DISCORD_API_URL redirects Discord requests.\nExample:\n  labwarden notify --repo ~/homelab --dry-run')
-    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; attempts: string; commit?: boolean; push?: boolean }) => {
+    .action(async (options: NotifyOptions) => {
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
-      // Refuse a detached HEAD or a dirty tree before anything is sent.
-      if (options.commit || options.push) await preflight(new Git(repoDir(options.repo)), NOTIFY_FILES);
-      const maxAttempts = Number(options.attempts);
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new UserError(`--attempts: expected a positive integer, found "${options.attempts}"`);
-      const sink = await selectSink({ env, write: io.out });
-      try {
-        const run = await runNotify({ repo: repoDir(options.repo), now: parseNow(options.now), sink, dryRun: options.dryRun, maxAttempts });
-        if (options.json) {
-          io.out(JSON.stringify({ sink: sink.name, decisions: run.plan.decisions, message: run.plan.messageKey, payload: run.payload, backlog: run.backlog, report: run.report }, null, 2));
-        } else if (options.dryRun) {
-          const sent = run.plan.decisions.filter((decision) => decision.decision === 'sent').length;
-          io.out(`dry run (${sink.name}): ${sent} alert${sent === 1 ? '' : 's'} in ${run.payload ? "1 message" : "0 messages"}; ${run.plan.decisions.length - sent} suppressed or held; ${run.backlog.length} queued from earlier runs`);
-          for (const decision of run.plan.decisions.filter((entry) => entry.decision !== 'sent')) io.out(`  ${decision.decision} ${decision.kind} ${decision.fingerprint}: ${decision.reason}`);
-          if (run.payload) io.out(`${renderText(run.payload)}\n--- payload ---\n${JSON.stringify(run.payload, null, 2)}`);
-        } else {
-          const report = run.report!;
-          io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
-        }
-        if ((options.commit || options.push) && run.report) {
-          const committed = await commitNotifications(repoDir(options.repo), run.report, { push: Boolean(options.push) });
-          io.out(committed.line);
-        }
-        for (const reshaped of run.report?.reshaped ?? []) io.err(`warning: message ${reshaped.message} delivered only in a shortened form (${reshaped.step}): ${reshaped.reason}`);
-        for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
-        for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);
-        if ((run.report?.failed.length ?? 0) + (run.report?.deferred.length ?? 0) > 0) io.exitCode = EXIT_UNDELIVERED;
-      } finally {
-        await sink.close();
-      }
+      // Writing chronicle/notifications.jsonl (and committing it) takes the checkout's repo lock.
+      if (options.dryRun) return notifyAction(io, env, options);
+      return withRepoLock(repoDir(options.repo), currentCommand(), () => notifyAction(io, env, options));
     });
+}
+
+interface NotifyOptions {
+  repo: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  attempts: string;
+  commit?: boolean;
+  push?: boolean;
+}
+
+async function notifyAction(io: Io, env: Record<string, string | undefined>, options: NotifyOptions): Promise<void> {
+  // Refuse a detached HEAD or a dirty tree before anything is sent.
+  if (options.commit || options.push) await preflight(new Git(repoDir(options.repo)), NOTIFY_FILES);
+  const maxAttempts = Number(options.attempts);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new UserError(`--attempts: expected a positive integer, found "${options.attempts}"`);
+  const sink = await selectSink({ env, write: io.out });
+  try {
+    const run = await runNotify({ repo: repoDir(options.repo), now: parseNow(options.now), sink, dryRun: options.dryRun, maxAttempts });
+    if (options.json) {
+      io.out(JSON.stringify({ sink: sink.name, decisions: run.plan.decisions, message: run.plan.messageKey, payload: run.payload, backlog: run.backlog, report: run.report }, null, 2));
+    } else if (options.dryRun) {
+      const sent = run.plan.decisions.filter((decision) => decision.decision === 'sent').length;
+      io.out(`dry run (${sink.name}): ${sent} alert${sent === 1 ? '' : 's'} in ${run.payload ? "1 message" : "0 messages"}; ${run.plan.decisions.length - sent} suppressed or held; ${run.backlog.length} queued from earlier runs`);
+      for (const decision of run.plan.decisions.filter((entry) => entry.decision !== 'sent')) io.out(`  ${decision.decision} ${decision.kind} ${decision.fingerprint}: ${decision.reason}`);
+      if (run.payload) io.out(`${renderText(run.payload)}\n--- payload ---\n${JSON.stringify(run.payload, null, 2)}`);
+    } else {
+      const report = run.report!;
+      io.out(`notify (${sink.name}): ${report.delivered.length} delivered, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
+    }
+    if ((options.commit || options.push) && run.report) {
+      const committed = await commitNotifications(repoDir(options.repo), run.report, { push: Boolean(options.push) });
+      io.out(committed.line);
+    }
+    for (const reshaped of run.report?.reshaped ?? []) io.err(`warning: message ${reshaped.message} delivered only in a shortened form (${reshaped.step}): ${reshaped.reason}`);
+    for (const failed of run.report?.failed ?? []) io.err(`error: message ${failed.message} not delivered: ${failed.reason}`);
+    for (const deferred of run.report?.deferred ?? []) io.err(`warning: message ${deferred.message} still pending (${deferred.reason}); the next run retries it`);
+    if ((run.report?.failed.length ?? 0) + (run.report?.deferred.length ?? 0) > 0) io.exitCode = EXIT_UNDELIVERED;
+  } finally {
+    await sink.close();
+  }
 }

@@ -4,6 +4,7 @@ import { EXIT_UNDELIVERED } from './notify.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, runObserve, spawnRunner } from '../../observer/index.js';
 import { Git } from '../../git/client.js';
 import { preflight } from '../../git/preflight.js';
+import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
 import { selectSink } from '../../notify/sinks/registry.js';
 import { commitWorld, WORLD_DIR } from '../../runner/observe-commit.js';
 import { describeWatchdog, watchReconciler } from '../../watchdog/index.js';
@@ -38,44 +39,61 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     .option('--commit', 'commit the world files this run rewrote (world/nodes/<node>.* only)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
     .addHelpText('after', '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push')
-    .action(async (options: { repo: string; node?: string; now?: string; concurrency: number; timeout: number; heartbeat?: boolean; remote: string; commit?: boolean; push?: boolean }) => {
-      const now = parseNow(options.now);
-      const repo = repoDir(options.repo);
-      // Refuse a detached HEAD or unrelated changes before probing anything.
-      if (options.commit || options.push) await preflight(new Git(repo), [WORLD_DIR]);
-      if (options.node !== undefined && !isName(options.node)) throw new UserError(`--node: "${options.node}" is not a node name`);
-      // The only terminal check: the display goes to stderr, so stdout stays parseable.
-      const progress = progressWanted(process.stderr, process.env) ? progressLine((text) => process.stderr.write(text), 'probes') : undefined;
-      let results;
-      try {
-        results = await runObserve({
-          repo,
-          node: options.node,
-          now,
-          runner: spawnRunner,
-          concurrency: options.concurrency,
-          timeoutMs: options.timeout,
-          onProgress: progress?.update,
-          pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
-        });
-      } finally {
-        progress?.clear();
-      }
-      for (const result of results) {
-        const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
-        io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
-      }
-      if (options.commit || options.push) io.out((await commitWorld(repo, results, { push: Boolean(options.push) })).line);
-      // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
-      const sink = await selectSink({ env, write: io.err });
-      try {
-        const watched = await watchReconciler({ repo, watcher: options.node ? `observer-${options.node}` : 'observer', now, sink, remote: options.heartbeat || options.push ? options.remote : undefined });
-        for (const warning of watched.warnings) io.err(`warning: ${warning}`);
-        const line = describeWatchdog(watched.result, sink.name);
-        if (line) io.out(line);
-        if (!watched.result.delivered) io.exitCode = EXIT_UNDELIVERED;
-      } finally {
-        await sink.close();
-      }
+    .action(async (options: ObserveOptions) => {
+      // Writing world/nodes/ (and committing it) takes the checkout's repo lock.
+      await withRepoLock(repoDir(options.repo), currentCommand(), () => observeAction(io, env, options));
     });
+}
+
+interface ObserveOptions {
+  repo: string;
+  node?: string;
+  now?: string;
+  concurrency: number;
+  timeout: number;
+  heartbeat?: boolean;
+  remote: string;
+  commit?: boolean;
+  push?: boolean;
+}
+
+async function observeAction(io: Io, env: Record<string, string | undefined>, options: ObserveOptions): Promise<void> {
+  const now = parseNow(options.now);
+  const repo = repoDir(options.repo);
+  // Refuse a detached HEAD or unrelated changes before probing anything.
+  if (options.commit || options.push) await preflight(new Git(repo), [WORLD_DIR]);
+  if (options.node !== undefined && !isName(options.node)) throw new UserError(`--node: "${options.node}" is not a node name`);
+  // The only terminal check: the display goes to stderr, so stdout stays parseable.
+  const progress = progressWanted(process.stderr, process.env) ? progressLine((text) => process.stderr.write(text), 'probes') : undefined;
+  let results;
+  try {
+    results = await runObserve({
+      repo,
+      node: options.node,
+      now,
+      runner: spawnRunner,
+      concurrency: options.concurrency,
+      timeoutMs: options.timeout,
+      onProgress: progress?.update,
+      pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
+    });
+  } finally {
+    progress?.clear();
+  }
+  for (const result of results) {
+    const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
+    io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
+  }
+  if (options.commit || options.push) io.out((await commitWorld(repo, results, { push: Boolean(options.push) })).line);
+  // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
+  const sink = await selectSink({ env, write: io.err });
+  try {
+    const watched = await watchReconciler({ repo, watcher: options.node ? `observer-${options.node}` : 'observer', now, sink, remote: options.heartbeat || options.push ? options.remote : undefined });
+    for (const warning of watched.warnings) io.err(`warning: ${warning}`);
+    const line = describeWatchdog(watched.result, sink.name);
+    if (line) io.out(line);
+    if (!watched.result.delivered) io.exitCode = EXIT_UNDELIVERED;
+  } finally {
+    await sink.close();
+  }
 }

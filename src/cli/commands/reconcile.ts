@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { renderProblem, UserError } from '../../errors/problem.js';
 import { describeCommitAndPush } from '../../git/commit-push.js';
+import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
 import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
 import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
@@ -25,35 +26,52 @@ export function reconcileCommand(io: Io): Command {
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection) and push the reconciler heartbeat')
     .addOption(new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices(['degraded', 'unstable']))
     .addHelpText('after', '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json')
-    .action(async (options: { repo: string; now?: string; dryRun?: boolean; json?: boolean; failOn?: Summary; commit?: boolean; push?: boolean; heartbeatRemote?: string }) => {
+    .action(async (options: ReconcileOptions) => {
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
-      if (options.commit || options.push) {
-        const now = parseNow(options.now);
-        const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
-        for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
-        if (options.json) io.out(run.text);
-        else {
-          const committed = describeCommitAndPush(outcome, { push: Boolean(options.push), unchanged: 'nothing to commit' });
-          // The reconciler's half of the dead-man's switch: observers that stopped reporting.
-          const stale = staleObservers(run.result.nodes, (await readPolicy(repoDir(options.repo))).stale_after, now);
-          const observers = stale.length > 0 ? `; stale observers: ${describeStaleObservers(stale)}` : '';
-          io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${observers}`);
-        }
-        if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
-        return;
-      }
-      const now = parseNow(options.now);
-      const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
-      // The last successful reconcile, for the site and the observers' dead-man's switch. Git
-      // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
-      if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);
-      for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
-      if (options.json) io.out(run.text);
-      else {
-        const verb = !run.changed ? 'unchanged' : options.dryRun ? 'would change (dry run)' : 'written';
-        const chronicle = run.incidents.length === 0 ? 'no chronicle change' : `${run.incidents.length} chronicle line${run.incidents.length === 1 ? '' : 's'}${options.dryRun ? ' (not written)' : ' appended'}`;
-        io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}; ${chronicle}`);
-      }
-      if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
+      // A dry run writes nothing; anything else writes the checkout and so takes its turn on the repo lock.
+      if (options.dryRun) return reconcileAction(io, options);
+      return withRepoLock(repoDir(options.repo), currentCommand(), () => reconcileAction(io, options));
     });
+}
+
+interface ReconcileOptions {
+  repo: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  failOn?: Summary;
+  commit?: boolean;
+  push?: boolean;
+  heartbeatRemote?: string;
+}
+
+async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void> {
+  if (options.commit || options.push) {
+    const now = parseNow(options.now);
+    const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
+    for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
+    if (options.json) io.out(run.text);
+    else {
+      const committed = describeCommitAndPush(outcome, { push: Boolean(options.push), unchanged: 'nothing to commit' });
+      // The reconciler's half of the dead-man's switch: observers that stopped reporting.
+      const stale = staleObservers(run.result.nodes, (await readPolicy(repoDir(options.repo))).stale_after, now);
+      const observers = stale.length > 0 ? `; stale observers: ${describeStaleObservers(stale)}` : '';
+      io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${committed}${observers}`);
+    }
+    if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
+    return;
+  }
+  const now = parseNow(options.now);
+  const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+  // The last successful reconcile, for the site and the observers' dead-man's switch. Git
+  // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
+  if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);
+  for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
+  if (options.json) io.out(run.text);
+  else {
+    const verb = !run.changed ? 'unchanged' : options.dryRun ? 'would change (dry run)' : 'written';
+    const chronicle = run.incidents.length === 0 ? 'no chronicle change' : `${run.incidents.length} chronicle line${run.incidents.length === 1 ? '' : 's'}${options.dryRun ? ' (not written)' : ' appended'}`;
+    io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}; ${chronicle}`);
+  }
+  if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
 }
