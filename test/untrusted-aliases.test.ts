@@ -1,39 +1,14 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../src/model/limits.js';
 import { cleanupRepos, copyDemo, runCli } from './helpers/repo.js';
+import { NOW, noStack, reconcileKeepsNodeUnknown } from './helpers/untrusted.js';
 
 afterAll(cleanupRepos);
 
 // Nothing a writer can commit makes the next run crash, run out of memory or write unbounded
 // output (issue 16): every limit is a file:line:col problem in validate (exit 2), and in
 // reconcile the node whose world file breaks one is `unknown` with the reason.
-
-const NOW = '2026-11-22T10:05:00Z';
-const INCIDENTS = 'chronicle/incidents.jsonl';
-
-const noStack = (stderr: string) => {
-  expect(stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
-};
-
-async function reconcileKeepsNodeUnknown(repo: string, node: string, reason: RegExp) {
-  const before = (await stat(path.join(repo, INCIDENTS))).size;
-  const result = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
-  expect(result.code).toBe(0);
-  noStack(result.stderr);
-  const status = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')) as {
-    nodes: Record<string, { health: string }>;
-    recommendations: { node: string; reason: string }[];
-  };
-  expect(status.nodes[node]!.health).toBe('unknown');
-  const rec = status.recommendations.find((entry) => entry.node === node)!;
-  expect(rec.reason).toMatch(reason);
-  expect(rec.reason.length).toBeLessThanOrEqual(LIMITS.recommendationReasonChars);
-  // What one run adds is a few lines, not the amplified file.
-  expect((await stat(path.join(repo, INCIDENTS))).size - before).toBeLessThan(20_000);
-  return result;
-}
 
 describe('YAML aliases', () => {
   it('one anchor reused thousands of times (243 KB on disk): a located problem, not 100 MB of chronicle', async () => {

@@ -4,18 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, copyDemo, runCli } from './helpers/repo.js';
+import { INCIDENTS, NOW, noStack } from './helpers/untrusted.js';
 
 afterAll(cleanupRepos);
 
 // What used to fail open or print a stack trace (issue 16): each is one line with a hint,
 // exit 2 for the repo's content, 1 for the machine or the network (PRODUCT.md).
-
-const NOW = '2026-11-22T10:05:00Z';
-const INCIDENTS = 'chronicle/incidents.jsonl';
-
-const noStack = (stderr: string) => {
-  expect(stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
-};
 
 describe('fail closed, one line each', () => {
   it('chronicle/admin.jsonl a directory: validate, reconcile and maintenance refuse instead of ignoring every event', async () => {

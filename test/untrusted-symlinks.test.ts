@@ -3,13 +3,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, copyDemo, runCli, tempDir } from './helpers/repo.js';
 import { demoFiles, git, makeRemote } from './helpers/git.js';
+import { NOW, noStack } from './helpers/untrusted.js';
 
 afterAll(cleanupRepos);
 
 // The repo is untrusted input (issue 16): a committed symlink must never make labwarden read
 // or write outside the repository, nor read .git/. One rule, src/fs/safe-path.ts.
 
-const NOW = '2026-11-22T10:05:00Z';
 const SECRET = 'AUTHORIZATION: basic c2VjcmV0LXRva2Vu';
 
 /** A file outside the repo, and its content, to prove it was neither read nor written. */
@@ -18,10 +18,6 @@ async function outsideFile(content: string): Promise<string> {
   await writeFile(file, content);
   return file;
 }
-
-const noStack = (stderr: string) => {
-  expect(stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
-};
 
 describe('a committed symlink into .git/', () => {
   it('chronicle/incidents.jsonl -> ../.git/config: validate names it, reconcile --push pushes nothing of .git/config', async () => {

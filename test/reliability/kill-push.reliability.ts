@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, cleanupRepos, runCli } from './helpers/repo.js';
-import { demoFiles, git, makeRemote } from './helpers/git.js';
+import { CLI, cleanupRepos, runCli } from '../helpers/repo.js';
+import { demoFiles, git, makeRemote } from '../helpers/git.js';
 
 afterAll(cleanupRepos);
 
