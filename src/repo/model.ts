@@ -56,16 +56,12 @@ export const STATUS_SOURCE = 'status/recommendations.json';
 
 /** `admin_head` of the last status/, if it holds a well-formed one. status/ is derived: anything else is no witness. */
 function recordedAdminHead(text: string | undefined): AdminHead | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const head = (JSON.parse(text) as { admin_head?: { seq?: unknown; hash?: unknown } }).admin_head;
-    if (head && Number.isSafeInteger(head.seq) && (head.seq as number) > 0 && typeof head.hash === 'string' && /^[0-9a-f]{64}$/.test(head.hash)) {
-      return { seq: head.seq as number, hash: head.hash };
-    }
-  } catch {
-    // a status/ that is not JSON witnesses nothing; reconcile rewrites it
-  }
-  return undefined;
+  // Only the tail is read: status/ can be megabytes, and reconcile writes admin_head last.
+  // In JSON text the key cannot occur inside a string value (its quotes would be escaped).
+  const at = text?.lastIndexOf('"admin_head"') ?? -1;
+  if (at < 0) return undefined;
+  const head = /^"admin_head"\s*:\s*\{\s*"seq"\s*:\s*([1-9]\d{0,14})\s*,\s*"hash"\s*:\s*"([0-9a-f]{64})"\s*\}/.exec(text!.slice(at));
+  return head ? { seq: Number(head[1]), hash: head[2]! } : undefined;
 }
 
 const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;

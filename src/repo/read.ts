@@ -5,12 +5,9 @@ import { RepoPathError, RepoRoot } from '../fs/safe-path.js';
 import { isName } from '../model/names.js';
 import { LIMITS } from '../model/limits.js';
 import type { SourceFile } from './source.js';
-import type { RepoSources } from './model.js';
+import { STATUS_SOURCE, type RepoSources } from './model.js';
 
 const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
-
-/** Read only for the admin head it witnesses (see checkAdminWitness). */
-const STATUS_WITNESS = 'status/recommendations.json';
 
 /** The entries of a repo directory (checked: never through a link out of the repo); none when it does not exist. */
 function list(repo: RepoRoot, dir: string, problems: Problem[]): Dirent[] {
@@ -84,7 +81,8 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
     if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
-  wanted.push(STATUS_WITNESS);
+  // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
+  wanted.push(STATUS_SOURCE);
   const files: SourceFile[] = [];
   for (const relative of wanted) {
     try {
@@ -93,7 +91,7 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
     } catch (error) {
       if (!(error instanceof RepoPathError)) throw error;
       // status/ is derived and only witnesses here: the writer that would replace it reports it.
-      if (relative === STATUS_WITNESS) continue;
+      if (relative === STATUS_SOURCE) continue;
       // host.yaml and services.yaml behind one refused folder: report the folder once.
       const problem = problemOf(error);
       if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
