@@ -81,7 +81,6 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
     if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
-  // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
   wanted.push(STATUS_SOURCE);
   const files: SourceFile[] = [];
   for (const relative of wanted) {
