@@ -89,6 +89,20 @@ describe('notify through the Discord webhook stand-in', () => {
     expect(discord.requests[0]!.body.embeds[0].title).toBe('media: 1 alert');
   });
 
+  it('one rule for a half-written last line: skipped in incidents.jsonl, cut from its own log before appending', async () => {
+    const half = '{"id":"a9","at":"2026-11-22T10:03:00Z","event":"open';
+    const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J) + half);
+    // A complete last line without its newline, then an interrupted append after it.
+    const done = JSON.stringify({ id: 'n0', at: '2026-11-22T09:00:00Z', type: 'outbox', state: 'delivered', message: 'old' });
+    await appendFile(path.join(repo, 'chronicle/notifications.jsonl'), `${done}\n{"id":"n1","at":"2026-11-22T09:0`);
+    const run = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
+    expect(run.report?.delivered).toEqual([run.plan.messageKey]);
+    expect(run.plan.items.map((item) => item.fingerprint)).toEqual([J]);
+    const lines = await logLines(repo);
+    expect(lines[0]).toEqual(JSON.parse(done));
+    expect(lines.slice(1).map((line) => line.type)).toContain('outbox');
+  });
+
   it('honours 429 Retry-After through the outbox, not a blocked REST queue', async () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
     discord.script('POST', /webhooks/, { status: 429, headers: { 'retry-after': '3' }, body: { message: 'You are being rate limited.', retry_after: 3, global: false } });

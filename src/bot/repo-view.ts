@@ -1,16 +1,15 @@
 import { readRepoFile } from '../fs/safe-path.js';
-import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { buildRepoModel, chronicleFile, readRepoSources } from '../repo/index.js';
 import { adminView } from '../notify/admin-view.js';
-import { IncidentLine, INCIDENTS_FILE } from '../notify/incident-line.js';
+import { INCIDENTS_FILE } from '../notify/incident-line.js';
 import { foldIncidents } from '../notify/incident-state.js';
-import { parseJsonLines } from '../notify/jsonl.js';
 import { maintenanceFromStatus } from '../maintenance/status-view.js';
 import type { BotView } from './plan-command.js';
 
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
 export async function readBotView(repo: string, now: number): Promise<BotView> {
   const model = buildRepoModel(await readRepoSources(repo));
-  const incidents = parseJsonLines((await readRepoFile(repo, INCIDENTS_FILE)) ?? '', INCIDENTS_FILE, IncidentLine).lines;
+  const incidents = chronicleFile(model, INCIDENTS_FILE).lines;
   let summary: string | undefined;
   const states: Record<string, string> = {};
   try {

@@ -12,9 +12,8 @@ import {
   type AdminAction,
   type NodeMaintenance,
 } from '../model/index.js';
-import { foldIncidents, IncidentLine, INCIDENTS_FILE } from '../chronicle/index.js';
-import { parseJsonLines } from '../chronicle/parse.js';
-import { buildRepoModel, readRepoSources, type RepoModel, type RepoSources } from '../repo/index.js';
+import { foldIncidents, INCIDENTS_FILE } from '../chronicle/index.js';
+import { buildRepoModel, chronicleFile, readRepoSources, type RepoModel } from '../repo/index.js';
 import { closest } from '../repo/suggest.js';
 import { ADMIN_FILE, formatAdminLine } from './chain.js';
 import { maintenanceViews } from './from-model.js';
@@ -50,10 +49,9 @@ const LOCK_FILE = '.labwarden/admin.lock';
 export async function appendAdminEvent(repo: string, request: AdminRequest, options: { now: number }): Promise<AppendOutcome> {
   checkRequest(request, options.now);
   return withLock(path.join(repo, LOCK_FILE), async () => {
-    const sources = await readRepoSources(repo);
-    const model = buildRepoModel(sources);
+    const model = buildRepoModel(await readRepoSources(repo));
     checkNames(request, model);
-    const openIncidents = openFingerprints(sources);
+    const openIncidents = openFingerprints(model);
     if (request.until === 'resolved' && !openIncidents.has(request.matcher!.fingerprint!)) {
       throw new UserError(`no open incident "${request.matcher!.fingerprint}" in ${INCIDENTS_FILE}: a silence until resolved needs one`, {
         hint: 'Name an open incident (`labwarden status` lists them), or silence for a time with --for 2h.',
@@ -192,9 +190,7 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
 }
 
 /** Fingerprints of the incidents open now, from the chronicle fold (lines that do not parse are validate's business). */
-function openFingerprints(sources: RepoSources): Set<string> {
-  const file = sources.files.find((entry) => entry.path === INCIDENTS_FILE);
-  if (!file) return new Set();
-  const { lines } = parseJsonLines(INCIDENTS_FILE, file.text, IncidentLine);
+function openFingerprints(model: RepoModel): Set<string> {
+  const { lines } = chronicleFile(model, INCIDENTS_FILE);
   return new Set([...foldIncidents(lines)].filter(([, state]) => state.open).map(([fingerprint]) => fingerprint));
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IncidentLine, TransitionLine } from '../chronicle/line.js';
+import { IncidentLine, TransitionLine } from './chronicle.js';
 import { fastParser } from './fast-parse.js';
 import { HostFile, ServicesFile } from './inventory.js';
 import { Policy } from './policy.js';

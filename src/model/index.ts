@@ -8,3 +8,5 @@ export * from './admin.js';
 export * from './maintenance-window.js';
 export * from './fast-parse.js';
 export * from './limits.js';
+export * from './chronicle.js';
+export * from './notification-line.js';

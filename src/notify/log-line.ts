@@ -1,82 +1,17 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { Severity, Timestamp } from '../model/index.js';
+import type { NotificationLine } from '../model/notification-line.js';
 
-export const NOTIFICATIONS_FILE = 'chronicle/notifications.jsonl';
-
-export const ITEM_KINDS = [
-  'opened',
-  'escalated',
-  'reminder',
-  'resolved',
-  'flapping',
-  'stable',
-  'resolved_while_held',
-  'transient',
-  'pipeline_stale',
-  'pipeline_recovered',
-] as const;
-export type ItemKind = (typeof ITEM_KINDS)[number];
-
-export const SUPPRESS_REASONS = [
-  'maintenance',
-  'silence',
-  'ack',
-  'flapping',
-  'below_min_severity',
-  'duplicate',
-  'quiet_hours',
-  'alert_after',
-  'inhibited',
-  'pipeline_stale',
-  'never_announced',
-  'send_resolved_off',
-  'stabilizing',
-] as const;
-export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
-
-/** One NotifyGate decision about one fingerprint in one run. */
-export const DecisionLine = z.looseObject({
-  id: z.string(),
-  at: Timestamp,
-  type: z.literal('decision'),
-  decision: z.enum(['sent', 'suppressed', 'held']),
-  kind: z.enum(ITEM_KINDS),
-  fingerprint: z.string(),
-  /** Id of the incident line that opened the episode this decision is about. */
-  episode: z.string().optional(),
-  severity: Severity.optional(),
-  reason: z.enum(SUPPRESS_REASONS).optional(),
-  /** Dedup key: normalized fields only (fingerprint, episode, kind, severity, revision). */
-  key: z.string().optional(),
-  /** The outbox message that carries it (sent only). */
-  message: z.string().optional(),
-  /** stable: whether the incident was still open when it settled. */
-  open: z.boolean().optional(),
-  /** Incident line ids this decision consumed. */
-  lines: z.array(z.string()).default([]),
-});
-export type DecisionLine = z.infer<typeof DecisionLine>;
-
-/** The outbox lives in the same log: queued before sending, then delivered or failed. */
-export const OutboxLine = z.looseObject({
-  id: z.string(),
-  at: Timestamp,
-  type: z.literal('outbox'),
-  state: z.enum(['queued', 'delivered', 'failed']),
-  message: z.string(),
-  channel: z.string().optional(),
-  payload: z.unknown().optional(),
-  error: z.string().optional(),
-  /** delivered: the form Discord finally took, when not the full message (`error` says why). */
-  reshaped: z.enum(['plain', 'text']).optional(),
-  /** delivered: Discord's message id (what a later edit of the message needs). */
-  discord_id: z.string().optional(),
-});
-export type OutboxLine = z.infer<typeof OutboxLine>;
-
-export const NotificationLine = z.discriminatedUnion('type', [DecisionLine, OutboxLine]);
-export type NotificationLine = z.infer<typeof NotificationLine>;
+/** The log's line schemas live with the other file contracts (src/model): the repo reader checks them. */
+export {
+  NOTIFICATIONS_FILE,
+  ITEM_KINDS,
+  SUPPRESS_REASONS,
+  DecisionLine,
+  OutboxLine,
+  NotificationLine,
+  type ItemKind,
+  type SuppressReason,
+} from '../model/notification-line.js';
 
 export function hashHex(value: string, length = 24): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length);

@@ -1,12 +1,11 @@
-import { readRepoFile } from '../fs/safe-path.js';
-import { UserError, type Problem } from '../errors/problem.js';
+import { UserError } from '../errors/problem.js';
 import { appendWhole } from '../fs/atomic.js';
 import { formatTime } from '../model/index.js';
-import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { buildRepoModel, chronicleFile, readRepoSources, type RepoModel } from '../repo/index.js';
+import { repairChronicle } from '../chronicle/store.js';
 import { maintenanceStates } from '../maintenance/from-model.js';
 import { adminView } from './admin-view.js';
-import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
-import { parseJsonLines } from './jsonl.js';
+import { INCIDENTS_FILE } from './incident-line.js';
 import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
 import { foldMemory } from './memory.js';
 import { renderMessage, type MessagePayload } from './message.js';
@@ -27,18 +26,12 @@ export interface NotifyOptions {
   repo: string;
   now: number;
   sink: Sink;
+  /** The repo as read this cycle (after reconcile's appends); read from `repo` when absent. */
+  model?: RepoModel;
   dryRun?: boolean;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
   backoffMs?: number;
-}
-
-async function readLines<T>(repo: string, file: string, schema: import('zod').ZodType<T>, problems: Problem[]): Promise<T[]> {
-  const text = await readRepoFile(repo, file);
-  if (text === undefined) return [];
-  const parsed = parseJsonLines(text, file, schema);
-  for (const problem of parsed.problems) problems.push(problem);
-  return parsed.lines;
 }
 
 /**
@@ -46,10 +39,13 @@ async function readLines<T>(repo: string, file: string, schema: import('zod').Zo
  * queued message to chronicle/notifications.jsonl, then delivers the outbox.
  */
 export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
-  const model = buildRepoModel(await readRepoSources(options.repo));
-  const problems: Problem[] = [...model.fatal];
-  const incidents = await readLines(options.repo, INCIDENTS_FILE, IncidentLine, problems);
-  const log = await readLines(options.repo, NOTIFICATIONS_FILE, NotificationLine, problems);
+  const model = options.model ?? buildRepoModel(await readRepoSources(options.repo));
+  // Corrupt lines of every chronicle file are in `fatal`; a half-written last line is not a line
+  // (the one rule of src/repo/jsonl.ts): reconcile cuts it from incidents.jsonl, notify from its log.
+  const problems = model.fatal;
+  const incidents = chronicleFile(model, INCIDENTS_FILE).lines;
+  const logFile = chronicleFile(model, NOTIFICATIONS_FILE);
+  const log = logFile.lines;
   if (problems.length > 0) {
     throw new UserError(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo; nothing was sent or logged`, {
       problems,
@@ -70,9 +66,14 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const backlog = memory.pending.map((line) => line.message);
   if (options.dryRun) return { plan, payload, backlog, report: null };
 
+  // An interrupted append of an earlier run is cut off before this run appends after it.
+  if (logFile.partial) await repairChronicle(options.repo, [{ file: NOTIFICATIONS_FILE, ...logFile.partial }]);
+  let newline = logFile.missingNewline;
   const append = async (lines: readonly NotificationLine[]) => {
+    if (lines.length === 0) return;
     // A crash, kill -9 included, leaves all lines of this batch or none.
-    if (lines.length > 0) await appendWhole(options.repo, NOTIFICATIONS_FILE, serializeLines(lines));
+    await appendWhole(options.repo, NOTIFICATIONS_FILE, `${newline ? '\n' : ''}${serializeLines(lines)}`);
+    newline = false;
   };
   const queued: OutboxLine[] = [];
   if (plan.messageKey && payload && !memory.delivered.has(plan.messageKey) && !backlog.includes(plan.messageKey)) {

@@ -94,8 +94,16 @@ describe('validation reports every problem with file:line:col', () => {
     ],
     [
       'chronicle line',
-      { 'chronicle/notifications.jsonl': '{"a":1}\nnot json\n{"b":2}\n' },
-      ['chronicle/notifications.jsonl:2:1 corrupt line: not JSON'],
+      { 'chronicle/extra.jsonl': '{"a":1}\nnot json\n{"b":2}\n' },
+      ['chronicle/extra.jsonl:2:1 corrupt line: not JSON'],
+    ],
+    [
+      'notification line not matching the log contract',
+      {
+        'chronicle/notifications.jsonl':
+          '{"id":"a","at":"2026-11-22T10:00:00Z","type":"outbox","state":"queued","message":"m"}\n{"id":"b","type":"note"}\n',
+      },
+      ["chronicle/notifications.jsonl:2:1 corrupt line: type: Invalid discriminator value. Expected 'decision' | 'outbox'"],
     ],
     [
       'incident line not matching the chronicle contract',

@@ -18,8 +18,8 @@ import { Locator, parseData, parseSource, type Parsed, type SourceFile } from '.
 import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../maintenance/chain.js';
-import { checkChronicleFile } from '../chronicle/check.js';
-import type { ParsedJsonLines } from '../chronicle/parse.js';
+import { checkChronicleFile } from './chronicle-check.js';
+import type { ParsedJsonLines } from './jsonl.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
