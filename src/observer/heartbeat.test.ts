@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTime } from '../model/index.js';
-import { pushHeartbeat, readHeartbeatBranches, writeLocalHeartbeat } from './heartbeat.js';
+import { readHeartbeatBranches } from '../git/heartbeat.js';
+import { pushNodeHeartbeat as pushHeartbeat, writeLocalHeartbeat } from './heartbeat.js';
 
 const made: string[] = [];
 async function tempDir(prefix = 'labwarden-'): Promise<string> {

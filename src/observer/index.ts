@@ -5,5 +5,5 @@ export { PROBES, type ProbeAdapter, type ProbeOutcome } from './probes/index.js'
 export { observeSnapshot, withLatency, withoutLatency } from './snapshot.js';
 export { recordDeployment, openIncident, resolveIncident, KEEP_DEPLOYMENTS } from './report.js';
 export { serializeSnapshot } from './serialize.js';
-export { pushHeartbeat, readHeartbeatBranches, writeLocalHeartbeat, HEARTBEAT_BRANCH_PREFIX } from './heartbeat.js';
+export { pushNodeHeartbeat, writeLocalHeartbeat } from './heartbeat.js';
 export { loadRepo, nodeWorld, writeNodeWorld } from './world-file.js';

@@ -1,5 +1,5 @@
 import type { ServiceStatus } from '../model/index.js';
-import { pushHeartbeat, requireRemote, writeLocalHeartbeat } from './heartbeat.js';
+import { pushNodeHeartbeat, requireRemote, writeLocalHeartbeat } from './heartbeat.js';
 import { runProbes, type ProbeJob, type ProbeRunOptions } from './run-probes.js';
 import { observeSnapshot } from './snapshot.js';
 import { loadRepo, nodeWorld, writeNodeWorld } from './world-file.js';
@@ -45,7 +45,7 @@ export async function runObserve(options: ObserveOptions): Promise<NodeObserveRe
     const { snapshot, changed } = observeSnapshot({ node, previous: world.previous, outcomes: mine, now: options.now, staleAfter: model.policy.stale_after });
     if (changed) await writeNodeWorld(options.repo, world, snapshot);
     await writeLocalHeartbeat(options.repo, node.name, options.now);
-    if (options.pushHeartbeatTo) await pushHeartbeat(options.repo, node.name, options.now, options.pushHeartbeatTo);
+    if (options.pushHeartbeatTo) await pushNodeHeartbeat(options.repo, node.name, options.now, options.pushHeartbeatTo);
     const counts: Partial<Record<ServiceStatus, number>> = {};
     for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
     results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts });

@@ -3,7 +3,8 @@ import { UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
 import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
-import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
+import { GitFailure } from '../git/errors.js';
+import { readHeartbeatBranches } from '../git/heartbeat.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
   advanceChronicle,
@@ -48,11 +49,11 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   const sources = await readRepoSources(options.repo);
   // The heartbeat branches are an input like the files: fetched first, so that the run
   // shortcut sees them. A fetch failure is reported after the problems in the files.
-  const remote: { beats?: Map<string, number>; error?: GitError } | undefined = options.heartbeatRemote
+  const remote: { beats?: Map<string, number>; error?: GitFailure } | undefined = options.heartbeatRemote
     ? await readHeartbeatBranches(options.repo, options.heartbeatRemote).then(
         (beats) => ({ beats }),
         (error: unknown) => {
-          if (!(error instanceof GitError)) throw error;
+          if (!(error instanceof GitFailure)) throw error;
           return { error };
         },
       )
