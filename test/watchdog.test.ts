@@ -101,6 +101,16 @@ describe('labwarden watchdog (the last step of reconcile.yml)', () => {
     expect((await run()).stdout).toBe('watchdog: 1 failing (already alerted)\n');
     expect(webhooks()).toHaveLength(1);
   });
+
+  it('a broken policy is a located problem and exit 2, never a silent fall-back to the defaults', async () => {
+    const remote = await makeRemote({ ...(await demoFiles()), 'inventory/policy.yaml': 'stale_after: soon\n' });
+    const dir = await remote.clone();
+    const result = await runCli(['watchdog', '--repo', dir, '--now', NOW, '--job-status', 'success', '--no-remote'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('1 problem in inventory/policy.yaml');
+    expect(result.stderr).toMatch(/inventory\/policy\.yaml:1:\d+ /);
+    expect(webhooks()).toEqual([]);
+  });
 });
 
 describe('labwarden run: the runner watches itself', () => {

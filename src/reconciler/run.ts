@@ -1,8 +1,9 @@
 import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
 import { UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
-import type { ReconcileResult } from '../model/index.js';
-import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
+import type { Policy, ReconcileResult } from '../model/index.js';
+import { buildRepoModel, loadParseCache, policyOf, POLICY_FILE, readRepoSources, saveParseCache, type RepoModel, type RepoSources } from '../repo/index.js';
+import { withAppended } from '../repo/chronicle-check.js';
 import { GitFailure } from '../git/errors.js';
 import { readHeartbeatBranches } from '../git/heartbeat.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
@@ -38,6 +39,14 @@ export interface ReconcileRun {
   incidents: IncidentLine[];
   /** Interrupted appends found (and, unless --dry-run, truncated). */
   repaired: Problem[];
+  /** inventory/policy.yaml as this run read it. */
+  policy: Policy;
+  /**
+   * The repo model as it is after this run's writes (its chronicle appends included), built
+   * once: the rest of a cycle (notify) reads it instead of the repo. After the run shortcut,
+   * which builds none, it is built on the first call.
+   */
+  repoModel: () => RepoModel;
 }
 
 /**
@@ -60,7 +69,7 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     : undefined;
   const digests = fileDigests(sources);
   const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats, digests);
-  const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now);
+  const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now, sources);
   if (shortcut) return shortcut;
 
   const { cache, fingerprint } = loadParseCache(options.repo);
@@ -124,6 +133,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
       await saveRunRecord(options.repo, { fingerprint: runKey, from: options.now, until, status: textDigest(text), insights: textDigest(insights), warnings });
     }
   }
+  // What reading the repo again would give: the appends and repairs above (none on --dry-run).
+  const after = options.dryRun ? model : withAppended(withAppended(model, INCIDENTS_FILE, advance.incidents), TRANSITIONS_FILE, advance.transitions);
   return {
     result,
     text,
@@ -132,6 +143,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     warnings,
     incidents: advance.incidents,
     repaired: chronicle.repairs.map((repair) => repair.problem),
+    policy: model.policy,
+    repoModel: () => after,
   };
 }
 
@@ -140,12 +153,16 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
  * is within the span over which its conclusion holds, and status/ still holds what it wrote.
  * Then nothing is parsed, validated or written, and the result is the stored one.
  */
-async function takeShortcut(repo: string, fingerprint: string, now: number): Promise<ReconcileRun | undefined> {
+async function takeShortcut(repo: string, fingerprint: string, now: number, sources: RepoSources): Promise<ReconcileRun | undefined> {
   const record = loadRunRecord(repo, fingerprint, now);
   if (!record) return undefined;
   const text = await readRepoFile(repo, STATUS_FILE);
   if (text === undefined || textDigest(text) !== record.status) return undefined;
   const insights = await readRepoFile(repo, INSIGHTS_FILE);
   if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
-  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [] };
+  let model: RepoModel | undefined;
+  const repoModel = () => (model ??= buildRepoModel(sources, { cache: loadParseCache(repo).cache }));
+  // A stored run had no fatal problem, so the policy it read parses.
+  const policy = policyOf(sources.files.find((file) => file.path === POLICY_FILE));
+  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [], policy, repoModel };
 }

@@ -40,3 +40,20 @@ export function checkChronicleFile(file: { path: string; text: string }): { fata
 export function chronicleFile<F extends keyof ChronicleLines>(model: { chronicle: ReadonlyMap<string, ParsedJsonLines<unknown>> }, file: F): ParsedJsonLines<ChronicleLines[F]> {
   return (model.chronicle.get(file) as ParsedJsonLines<ChronicleLines[F]> | undefined) ?? { lines: [], problems: [], missingNewline: false };
 }
+
+/**
+ * The model after a writer cut `file`'s interrupted append and appended `lines` (whole lines):
+ * what reading the repo again would give, without reading it. Pure; the model is not changed.
+ */
+export function withAppended<M extends { chronicle: ReadonlyMap<string, ParsedJsonLines<unknown>>; problems: Problem[] }>(
+  model: M,
+  file: keyof ChronicleLines,
+  lines: readonly unknown[],
+): M {
+  const before = model.chronicle.get(file);
+  if (lines.length === 0 && !before?.partial) return model;
+  const chronicle = new Map(model.chronicle);
+  const repaired = before?.partial?.problem;
+  chronicle.set(file, { lines: [...(before?.lines ?? []), ...lines], problems: before?.problems ?? [], missingNewline: lines.length === 0 && !!before?.missingNewline });
+  return { ...model, chronicle, problems: repaired ? model.problems.filter((problem) => problem !== repaired) : model.problems };
+}

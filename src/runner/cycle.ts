@@ -8,7 +8,6 @@ import type { Sink } from '../notify/sinks/sink.js';
 import { runObserve, spawnRunner, type CommandRunner } from '../observer/index.js';
 import { buildSite } from '../site/build.js';
 import { describeStaleObservers, staleObservers } from '../watchdog/checks.js';
-import { readPolicy } from '../watchdog/policy.js';
 import { commitNotifications } from './notify-commit.js';
 import { commitWorld, WORLD_DIR } from './observe-commit.js';
 import { reconcileAndCommit, type ReconcileCommitOptions } from './reconcile-commit.js';
@@ -70,12 +69,13 @@ async function writeCycle(options: CycleOptions): Promise<CycleReport> {
   const recs = `${run.result.summary}, ${run.result.recommendations.length} recommendations`;
   const commit = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'no change';
   const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
-  const staleAfter = (await readPolicy(options.repo)).stale_after;
+  const staleAfter = run.policy.stale_after;
   const stale = staleObservers(run.result.nodes, staleAfter, options.now);
   let line = `${formatTime(options.now)} ${parts.map((part) => `${part}; `).join('')}${describePull(pull)}${recs}; ${commit}${pushed}`;
   if (stale.length > 0) line += `; stale observers: ${describeStaleObservers(stale)}`;
   if (options.notify) {
-    const notified = await runNotify({ repo: options.repo, now: options.now, sink: options.notify.sink, maxAttempts: options.notify.maxAttempts });
+    // The model reconcile read, with its appends: the repo is read and checked once per cycle.
+    const notified = await runNotify({ repo: options.repo, model: run.repoModel(), now: options.now, sink: options.notify.sink, maxAttempts: options.notify.maxAttempts });
     const report = notified.report!;
     const committed = await commitNotifications(options.repo, report, { push: options.push, git: options.git });
     const shortened = report.reshaped?.length ? ` (${report.reshaped.length} only in a shortened form: ${report.reshaped[0]!.reason})` : '';

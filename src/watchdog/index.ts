@@ -6,4 +6,4 @@ export { readReconcilerHeartbeat, writeLocalReconcilerHeartbeat, RECONCILER_HEAR
 export { runWatchdog, type WatchdogOptions, type WatchdogResult } from './watch.js';
 export { describeWatchdog } from './report.js';
 export { watchReconciler } from './observer-watch.js';
-export { readPolicy } from './policy.js';
+export { readPolicy } from '../repo/policy.js';

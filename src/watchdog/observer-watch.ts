@@ -1,6 +1,6 @@
 import type { Sink } from '../notify/sinks/sink.js';
 import { reconcilerCheck } from './checks.js';
-import { readPolicy } from './policy.js';
+import { readPolicy } from '../repo/policy.js';
 import { readReconcilerHeartbeat } from './reconciler-heartbeat.js';
 import { isGitFailure } from './store.js';
 import { runWatchdog, type WatchdogResult } from './watch.js';

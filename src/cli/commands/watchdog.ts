@@ -4,7 +4,7 @@ import { isName, type NodeStatus } from '../../model/index.js';
 import { UserError } from '../../errors/problem.js';
 import { selectSink } from '../../notify/sinks/registry.js';
 import { STATUS_FILE } from '../../reconciler/run.js';
-import { readPolicy } from '../../watchdog/policy.js';
+import { readPolicy } from '../../repo/policy.js';
 import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
