@@ -95,12 +95,17 @@ describe('validation reports every problem with file:line:col', () => {
     [
       'empty services.yaml (comments only)',
       { [SERVICES]: '# yaml-language-server: $schema=../../../schema/services.schema.json\n\n' },
-      [`${SERVICES}:1:1 file is empty (only whitespace or comments); list the node's services, or write \`services: []\` if it runs none`],
+      [`${SERVICES}:1:1 file is empty (only comments); list the node's services, or write \`services: []\` if it runs none`],
     ],
     [
       'empty world snapshot',
       { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': ' \n' },
-      ['world/nodes/node1.json:1:1 file is empty (only whitespace or comments)'],
+      ['world/nodes/node1.json:1:1 file is empty'],
+    ],
+    [
+      'empty host.yaml; a comment-only one (what init writes) means all defaults',
+      { [SERVICES]: 'services: []\n', 'inventory/hosts/node1/host.yaml': '\n', 'inventory/hosts/node2/host.yaml': '# role: x\n' },
+      ["inventory/hosts/node1/host.yaml:1:1 file is empty; add the host's keys (e.g. `address:`) or delete the file"],
     ],
     [
       'schema and cross-file problems of one file at once',

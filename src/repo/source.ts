@@ -42,8 +42,10 @@ export function parseData(file: SourceFile): Parsed<unknown> {
   try {
     if (file.path.endsWith('.json')) return text.trim() === '' ? { ok: false, problems: [emptyProblem(file)] } : { ok: true, value: JSON.parse(text) };
     const documents = jsYaml.loadAll(text, null, { schema: jsYaml.CORE_SCHEMA });
-    // Nothing but whitespace and comments: never read as `{}` (all defaults) without a word.
     if (documents.length === 0 || (documents.length === 1 && documents[0] === null && isBlankYaml(text))) {
+      // Comments alone are deliberate where every key is optional (`init` writes such a host.yaml):
+      // all defaults. A file with nothing at all, or a services.yaml without a list, is a problem.
+      if (text.trim() !== '' && ALL_OPTIONAL.test(file.path)) return { ok: true, value: {} };
       return { ok: false, problems: [emptyProblem(file)] };
     }
     if (documents.length > 1) {
@@ -131,6 +133,9 @@ function isBlankYaml(text: string): boolean {
   });
 }
 
+/** Files whose every key is optional: a comment-only one means "all defaults". */
+const ALL_OPTIONAL = /^inventory\/(?:policy|hosts\/[^/]+\/host)\.yaml$/;
+
 const EMPTY_HINTS: Record<string, string> = {
   'services.yaml': "; list the node's services, or write `services: []` if it runs none",
   'host.yaml': '; add the host\'s keys (e.g. `address:`) or delete the file',
@@ -139,7 +144,8 @@ const EMPTY_HINTS: Record<string, string> = {
 
 function emptyProblem(file: SourceFile): Problem {
   const hint = EMPTY_HINTS[file.path.slice(file.path.lastIndexOf('/') + 1)] ?? '';
-  return { code: 'empty_file', file: file.path, line: 1, col: 1, message: `file is empty (only whitespace or comments)${hint}` };
+  const what = file.text.trim() === '' ? 'file is empty' : 'file is empty (only comments)';
+  return { code: 'empty_file', file: file.path, line: 1, col: 1, message: `${what}${hint}` };
 }
 
 /** The key whose node starts at `offset`, quoted, for "duplicate key" messages. */
