@@ -120,6 +120,26 @@ describe('validation reports every problem with file:line:col', () => {
       ],
     ],
     [
+      'a duplicate of an entry that has problems of its own',
+      { [SERVICES]: 'services:\n  - name: db\n    critical: maybe\n  - name: db\n' },
+      [
+        `${SERVICES}:3:15 services[0].critical: expected boolean, found "maybe"`,
+        `${SERVICES}:4:11 services[1].name: "db" is listed twice on node1`,
+      ],
+    ],
+    [
+      'a snapshot with schema problems, for another node, a service listed twice: all at once',
+      {
+        [SERVICES]: 'services: []\n',
+        'world/nodes/node1.yaml': 'node: node2\nobserved_at: nope\nstatus: online\nservices:\n  - { name: a, status: ok }\n  - { name: a, status: ok }\n',
+      },
+      [
+        'world/nodes/node1.yaml:1:7 node: "node2" does not match the file name (expected "node1")',
+        'world/nodes/node1.yaml:2:14 observed_at: expected an RFC 3339 timestamp such as 2026-11-22T10:00:00Z, found "nope"',
+        'world/nodes/node1.yaml:6:13 services[1].name: "a" is listed twice',
+      ],
+    ],
+    [
       'a reference into an entry with problems is not reported twice; one to a missing service is',
       {
         [SERVICES]: 'services:\n  - name: web\n    depends_on: [node2/db, node2/cache]\n',

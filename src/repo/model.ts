@@ -175,20 +175,13 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     }
     const parsed = parseSource(file, WorldSnapshot);
     if (!parsed.ok) {
-      fail(parsed.problems);
+      // Every problem at once: the cross-file checks look at what parsed, valid or not.
+      const data = parseData(file);
+      fail(sortProblemsList([...parsed.problems, ...(data.ok ? snapshotIssues(file, name, data.value) : [])]));
       continue;
     }
     const snapshot = parsed.value;
-    const locator = new Locator(file);
-    const issues: Problem[] = [];
-    if (snapshot.node !== name) {
-      issues.push(locator.problemAt(['node'], 'node_mismatch', `node: "${snapshot.node}" does not match the file name (expected "${name}")`));
-    }
-    const seen = new Set<string>();
-    snapshot.services.forEach((service, index) => {
-      if (seen.has(service.name)) issues.push(locator.problemAt(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice`));
-      seen.add(service.name);
-    });
+    const issues = snapshotIssues(file, name, snapshot);
     if (issues.length > 0) fail(issues);
     else world.set(name, { kind: 'snapshot', snapshot });
   }
@@ -251,6 +244,8 @@ interface ValidEntries {
   indices: number[];
   /** Names of the entries with problems, or null when the list could not be read at all. */
   broken: Set<string> | null;
+  /** The `name` of every entry, by index in the file (undefined where it is not text). */
+  names: (string | undefined)[];
 }
 
 /** Whether `service` may be an entry of that services.yaml that has problems of its own. */
@@ -263,19 +258,40 @@ function validEntries(file: SourceFile, check: (value: unknown) => z.ZodSafePars
   const indices: number[] = [];
   const data = parseData(file);
   const entries = data.ok && data.value !== null && typeof data.value === 'object' ? (data.value as { services?: unknown }).services : undefined;
-  if (!Array.isArray(entries)) return { services, indices, broken: null };
+  if (!Array.isArray(entries)) return { services, indices, broken: null, names: [] };
   const broken = new Set<string>();
+  const names: (string | undefined)[] = [];
   entries.forEach((entry, index) => {
+    const name = (entry as { name?: unknown } | null)?.name;
+    names.push(typeof name === 'string' ? name : undefined);
     const result = check(entry);
     if (result.success) {
       services.push(result.data);
       indices.push(index);
-    } else {
-      const name = (entry as { name?: unknown } | null)?.name;
-      if (typeof name === 'string') broken.add(name);
+    } else if (typeof name === 'string') {
+      broken.add(name);
     }
   });
-  return { services, indices, broken };
+  return { services, indices, broken, names };
+}
+
+/** A snapshot's checks beyond its schema: the node it names, and each service listed once. `value` may be invalid. */
+function snapshotIssues(file: SourceFile, name: string, value: unknown): Problem[] {
+  const issues: Problem[] = [];
+  if (value === null || typeof value !== 'object') return issues;
+  const { node, services } = value as { node?: unknown; services?: unknown };
+  let locator: Locator | undefined;
+  const at = (path: (string | number)[], code: Problem['code'], message: string) => issues.push((locator ??= new Locator(file)).problemAt(path, code, message));
+  if (typeof node === 'string' && node !== name) at(['node'], 'node_mismatch', `node: "${node}" does not match the file name (expected "${name}")`);
+  if (!Array.isArray(services)) return issues;
+  const seen = new Set<string>();
+  services.forEach((service: unknown, index) => {
+    const serviceName = (service as { name?: unknown } | null)?.name;
+    if (typeof serviceName !== 'string') return;
+    if (seen.has(serviceName)) at(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${serviceName}" is listed twice`);
+    seen.add(serviceName);
+  });
+  return issues;
 }
 
 /** The first problems of an invalid snapshot, for its node's reason: bounded, however many there are. */
@@ -360,10 +376,12 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
 
   for (const node of nodes.values()) {
     const seen = new Set<string>();
-    node.services.forEach((service, i) => {
-      const index = partial.get(node.name)?.indices[i] ?? i;
-      if (seen.has(service.name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice on ${node.name}`);
-      seen.add(service.name);
+    // Of a services.yaml with problems, every entry's name counts, valid or not.
+    const names = partial.get(node.name)?.names ?? node.services.map((service) => service.name);
+    names.forEach((name, index) => {
+      if (name === undefined) return;
+      if (seen.has(name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${name}" is listed twice on ${node.name}`);
+      seen.add(name);
     });
   }
 
