@@ -111,7 +111,7 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
     expect(jobs(run)).toEqual({ validate: 'success' });
     const summary = run.jobs[0]!.summary;
     expect(summary).toContain('### labwarden validate: ok');
-    expect(summary).toContain('ok: 1 nodes, 1 services, 0 world snapshots');
+    expect(summary).toContain('ok: 1 node, 1 service, 0 world snapshots');
     expect(summary).toMatch(/jellyfin/);
     expect(await commits(remote)).toBe(before);
   }, 60_000);

@@ -192,7 +192,7 @@ describe('labwarden discover', () => {
     expect(first.text()).toContain('inventory/hosts/nas/services.yaml: added 12 services (jellyfin, ');
     const services = await readFile(path.join(dir, 'inventory/hosts/nas/services.yaml'), 'utf8');
     expect(services).toContain('probe: { http: http://192.168.1.20:8096/ }');
-    expect(await runCli(['validate', '--repo', dir])).toMatchObject({ code: 0, stdout: 'ok: 1 nodes, 12 services, 0 world snapshots\n' });
+    expect(await runCli(['validate', '--repo', dir])).toMatchObject({ code: 0, stdout: 'ok: 1 node, 12 services, 0 world snapshots\n' });
     const second = captureIo();
     await discoverCommand(second, replayRunner(recorded)).parseAsync(['--repo', dir, '--node', 'nas', '--write'], { from: 'user' });
     expect(second.text()).toContain('added 0 services');

@@ -97,8 +97,39 @@ means "each entry of the list". For editor completion, start a YAML file with
 \`# yaml-language-server: $schema=<relative path to schema/…>\` (as \`labwarden init\` does).
 
 ${sections.join('\n')}
+${NOTHING_IGNORED}
 ${renderLimits()}`;
 }
+
+/** What `validate` reports beyond the schemas (src/repo/read.ts, src/repo/source.ts). */
+const NOTHING_IGNORED = `## Nothing is ignored
+
+Every input either counts or is reported; \`validate\` prints every problem at once, sorted by
+\`file:line:col\`, schema and cross-file checks (duplicate names, dependencies, failover) in one
+pass over everything that parsed. It exits 2 on any problem; warnings alone exit 0.
+
+- A node is a folder \`inventory/hosts/<node>/\` holding \`host.yaml\` (optional) and
+  \`services.yaml\`. Any other file or folder in it is a problem (\`services.yml\` gets "did you
+  mean services.yaml?"), as is a file beside the node folders; only \`.gitkeep\` and \`.keep\`
+  are left alone.
+- An empty \`services.yaml\` (no bytes, or only comments) is a problem: write \`services: []\`
+  for a node that runs none. \`host.yaml\` and \`policy.yaml\`, whose every key is optional, may
+  hold only comments (what \`labwarden init\` writes): all defaults. With nothing at all in
+  them, they are a problem too, as is an empty world snapshot.
+- A node folder without \`services.yaml\` is a **warning**: nothing is desired on that node, so
+  every service observed there is reported as unmanaged. An empty node folder is a warning as
+  well: git does not store empty folders, so that node is missing from every clone and from CI.
+  \`reconcile\` prints the same warnings on every run.
+- Every file is read as UTF-8. An invalid byte is a problem at its position
+  (\`inventory/hosts/pi/services.yaml:13:30 invalid UTF-8 byte 0xE9; save the file as UTF-8\`),
+  never a silent U+FFFD; the rest of the file is still checked. In a world snapshot it makes
+  that node \`unknown\`; in \`chronicle/admin.jsonl\` it breaks the chain there.
+- A key written twice is a problem that names it: \`duplicate key "role": a key may appear once
+  per mapping\`.
+- The JSON Schemas in \`schema/\` accept what \`validate\` accepts (test/schema-agreement.test.ts
+  compares them on the demo and on mutations of it); only "a probe has exactly one kind" is
+  beyond JSON Schema and checked by \`validate\` alone.
+`;
 
 const kib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 

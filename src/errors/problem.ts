@@ -13,14 +13,18 @@ export function renderProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.col} ${problem.message}`;
 }
 
-export function sortProblems(problems: readonly Problem[]): Problem[] {
-  return [...problems].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.col - b.col ||
-      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+/** By file, line, column, then message: the order every list of problems is printed in. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.col - b.col ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
+}
+
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(compareProblems);
 }
 
 /** Bad input or usage: the CLI exits 2 and prints the problems and the hint. */

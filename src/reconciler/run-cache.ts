@@ -58,6 +58,9 @@ export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyM
   // and keep. Keyed on it, every run that rewrote status/ would make the next one a full run.
   const paths = sources.files.map((file) => file.path).filter((path) => path !== STATUS_SOURCE).sort();
   hash.update(paths.map((path) => `\0${path}\0${digests.get(path) ?? ''}`).join(''));
+  // What the reader found beside the files (an unknown file in a node folder, a bad byte, a
+  // node without services.yaml) is an input too: it must be reported on every run.
+  hash.update(`\0found\0${JSON.stringify([sources.problems ?? [], sources.warnings ?? []])}`);
   hash.update(`\0remote\0${JSON.stringify(remoteHeartbeats ? [...remoteHeartbeats].sort(([a], [b]) => (a < b ? -1 : 1)) : null)}`);
   return hash.digest('base64');
 }

@@ -1,5 +1,5 @@
 import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
-import { UserError, type Problem } from '../errors/problem.js';
+import { compareProblems, UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { Policy, ReconcileResult } from '../model/index.js';
 import { buildRepoModel, loadParseCache, policyOf, POLICY_FILE, readRepoSources, saveParseCache, type RepoModel, type RepoSources } from '../repo/index.js';
@@ -33,7 +33,7 @@ export interface ReconcileRun {
   /** Whether status/recommendations.json differs from what is on disk. */
   changed: boolean;
   written: boolean;
-  /** Problems in world snapshots: those nodes are `unknown`, the rest is reconciled. */
+  /** Problems in world snapshots (those nodes are `unknown`, the rest is reconciled) and the model's warnings. */
   warnings: Problem[];
   /** Lines this run adds to chronicle/incidents.jsonl (appended unless --dry-run). */
   incidents: IncidentLine[];
@@ -110,7 +110,8 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   for (const lines of [chronicle.history.incidents, advance.incidents]) for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
   const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
   const fatal = new Set(model.fatal);
-  const warnings = model.problems.filter((problem) => !fatal.has(problem));
+  // Problems reconcile works around (world snapshots) and the model's warnings, in file order.
+  const warnings = [...model.problems.filter((problem) => !fatal.has(problem)), ...model.warnings].sort(compareProblems);
 
   // Every target is checked before the first write (src/fs/safe-path.ts): a status/ or chronicle
   // file linked out of the repo stops the run with nothing written, not half of it.

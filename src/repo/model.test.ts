@@ -31,7 +31,7 @@ describe('validation reports every problem with file:line:col', () => {
     [
       'duplicate key',
       { [SERVICES]: 'services:\n  - name: web\n    name: api\n' },
-      [`${SERVICES}:3:5 duplicate key: a key may appear once per mapping`],
+      [`${SERVICES}:3:5 duplicate key "name": a key may appear once per mapping`],
     ],
     [
       'duplicate service',
@@ -91,6 +91,64 @@ describe('validation reports every problem with file:line:col', () => {
       'policy duration',
       { 'inventory/policy.yaml': 'stale_after: 15 minutes\n' },
       ['inventory/policy.yaml:1:14 stale_after: expected a duration such as 30s, 15m, 1h30m or 2d, found "15 minutes"'],
+    ],
+    [
+      'empty services.yaml (comments only)',
+      { [SERVICES]: '# yaml-language-server: $schema=../../../schema/services.schema.json\n\n' },
+      [`${SERVICES}:1:1 file is empty (only comments); list the node's services, or write \`services: []\` if it runs none`],
+    ],
+    [
+      'empty world snapshot',
+      { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': ' \n' },
+      ['world/nodes/node1.json:1:1 file is empty'],
+    ],
+    [
+      'empty host.yaml; a comment-only one (what init writes) means all defaults',
+      { [SERVICES]: 'services: []\n', 'inventory/hosts/node1/host.yaml': '\n', 'inventory/hosts/node2/host.yaml': '# role: x\n' },
+      ["inventory/hosts/node1/host.yaml:1:1 file is empty; add the host's keys (e.g. `address:`) or delete the file"],
+    ],
+    [
+      'schema and cross-file problems of one file at once',
+      {
+        [SERVICES]: 'services:\n  - name: Bad\n  - name: db\n    depends_on: [db]\n    failover: [node1]\n  - name: db\n',
+      },
+      [
+        `${SERVICES}:2:11 services[0].name: expected a name of lowercase letters, digits and inner dashes (at most 63 characters), found "Bad"`,
+        `${SERVICES}:4:18 services[1].depends_on[0]: node1/db depends on itself`,
+        `${SERVICES}:5:16 services[1].failover[0]: "node1" is the service's own node; list other nodes`,
+        `${SERVICES}:6:11 services[2].name: "db" is listed twice on node1`,
+      ],
+    ],
+    [
+      'a duplicate of an entry that has problems of its own',
+      { [SERVICES]: 'services:\n  - name: db\n    critical: maybe\n  - name: db\n' },
+      [
+        `${SERVICES}:3:15 services[0].critical: expected boolean, found "maybe"`,
+        `${SERVICES}:4:11 services[1].name: "db" is listed twice on node1`,
+      ],
+    ],
+    [
+      'a snapshot with schema problems, for another node, a service listed twice: all at once',
+      {
+        [SERVICES]: 'services: []\n',
+        'world/nodes/node1.yaml': 'node: node2\nobserved_at: nope\nstatus: online\nservices:\n  - { name: a, status: ok }\n  - { name: a, status: ok }\n',
+      },
+      [
+        'world/nodes/node1.yaml:1:7 node: "node2" does not match the file name (expected "node1")',
+        'world/nodes/node1.yaml:2:14 observed_at: expected an RFC 3339 timestamp such as 2026-11-22T10:00:00Z, found "nope"',
+        'world/nodes/node1.yaml:6:13 services[1].name: "a" is listed twice',
+      ],
+    ],
+    [
+      'a reference into an entry with problems is not reported twice; one to a missing service is',
+      {
+        [SERVICES]: 'services:\n  - name: web\n    depends_on: [node2/db, node2/cache]\n',
+        'inventory/hosts/node2/services.yaml': 'services:\n  - name: db\n    critical: maybe\n',
+      },
+      [
+        `${SERVICES}:3:28 services[0].depends_on[1]: unknown service "node2/cache"`,
+        'inventory/hosts/node2/services.yaml:3:15 services[0].critical: expected boolean, found "maybe"',
+      ],
     ],
     [
       'chronicle line',

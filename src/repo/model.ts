@@ -3,6 +3,7 @@ import type { Problem } from '../errors/problem.js';
 import {
   HostFile,
   Heartbeat,
+  Service,
   Policy,
   ServicesFile,
   WorldSnapshot,
@@ -14,7 +15,7 @@ import {
   type InventoryNode,
   type NodeObservation,
 } from '../model/index.js';
-import { Locator, parseData, parseSource, type Parsed, type SourceFile } from './source.js';
+import { Locator, parseData, parseSource as parseSourceText, type Parsed, type SourceFile } from './source.js';
 import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
 import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../maintenance/chain.js';
@@ -28,9 +29,12 @@ export interface RepoSources {
   files: SourceFile[];
   /**
    * Files found but not read: a symlink out of the repo, a directory where a file belongs, a
-   * file over its size limit (src/repo/read.ts). A world file's makes its node `unknown`.
+   * file over its size limit (src/repo/read.ts), an unknown file in a node folder, invalid
+   * UTF-8 (the file is read, U+FFFD in place of the bad bytes). A world file's makes its node `unknown`.
    */
   problems?: Problem[];
+  /** What is not wrong but would surprise: a node folder that is empty or has no services.yaml. */
+  warnings?: Problem[];
 }
 
 export interface RepoModel {
@@ -43,8 +47,10 @@ export interface RepoModel {
   admin: AdminChain;
   /** What the next status/ records as the folded head (`admin_head`): the chain's last trusted line. */
   adminHead?: AdminHead;
-  /** Every problem found, sorted: what `validate` prints. */
+  /** Every problem found, sorted: what `validate` prints (exit 2). */
   problems: Problem[];
+  /** Not wrong, but worth a word (a node folder without services.yaml), sorted: printed, exit 0. */
+  warnings: Problem[];
   /** Problems reconcile cannot work around (inventory, policy, chronicle): it must stop. */
   fatal: Problem[];
   /** chronicle/*.jsonl (but admin.jsonl) as checked, by path: `loadChronicle` reuses them. */
@@ -77,7 +83,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   const parseSource = <S extends z.ZodType>(file: SourceFile, schema: S): Parsed<z.output<S>> => {
     let validate = validators.get(schema);
     if (!validate) validators.set(schema, (validate = fastParser(schema)));
-    return parseCached(cache, file, digestOf(file), schema, validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>);
+    const check = validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>;
+    return flawed.has(file.path) ? parseSourceText(file, schema, check) : parseCached(cache, file, digestOf(file), schema, check);
   };
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
@@ -87,8 +94,13 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     for (const item of items) to.push(item);
   };
   const unread = new Map<string, Problem>();
+  // Files read with a problem (invalid UTF-8): checked, but never stored in the parse cache.
+  const flawed = new Set<string>();
   for (const problem of sources.problems ?? []) {
+    flawed.add(problem.file);
     if (SNAPSHOT_FILE.test(problem.file)) unread.set(problem.file, problem);
+    // Like any other break of the admin chain: the fold stops there, reconcile goes on.
+    else if (problem.file === ADMIN_FILE) worldProblems.push(problem);
     else problems.push(problem);
   }
 
@@ -102,6 +114,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
 
   const nodes = new Map<string, InventoryNode>();
   const serviceFiles = new Map<string, SourceFile>();
+  // Nodes whose services.yaml has problems: the entries kept, by their index in the file.
+  const partial = new Map<string, ValidEntries>();
   for (const dir of [...sources.hostDirs].sort()) {
     if (!isName(dir)) {
       problems.push({ code: 'bad_name', file: `inventory/hosts/${dir}`, line: 1, col: 1, message: `node folder "${dir}" is not a valid name: expected lowercase letters, digits and inner dashes` });
@@ -119,16 +133,26 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
       serviceFiles.set(dir, servicesFile);
       const parsed = parseSource(servicesFile, ServicesFile);
       if (parsed.ok) node.services = parsed.value.services;
-      else add(problems, parsed.problems);
+      else {
+        add(problems, parsed.problems);
+        // Every problem at once: the entries that are valid still take part in the cross-file checks.
+        const salvaged = validEntries(servicesFile, (value) => {
+          let validate = validators.get(Service);
+          if (!validate) validators.set(Service, (validate = fastParser(Service)));
+          return validate(value) as z.ZodSafeParseResult<Service>;
+        });
+        node.services = salvaged.services;
+        partial.set(dir, salvaged);
+      }
     }
     nodes.set(dir, node);
   }
-  add(problems, checkServices(nodes, serviceFiles));
+  add(problems, checkServices(nodes, serviceFiles, partial));
 
   const world = new Map<string, NodeObservation>();
   // A world file that could not be read stands for its node like an invalid one.
   const unreadFiles: SourceFile[] = [...unread.keys()].map((path) => ({ path, text: '' }));
-  const snapshotFiles = [...sources.files.filter((file) => SNAPSHOT_FILE.test(file.path)), ...unreadFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const snapshotFiles = [...sources.files.filter((file) => SNAPSHOT_FILE.test(file.path) && !unread.has(file.path)), ...unreadFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of snapshotFiles) {
     const name = SNAPSHOT_FILE.exec(file.path)![1]!;
     const fail = (issues: Problem[]) => {
@@ -151,20 +175,13 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     }
     const parsed = parseSource(file, WorldSnapshot);
     if (!parsed.ok) {
-      fail(parsed.problems);
+      // Every problem at once: the cross-file checks look at what parsed, valid or not.
+      const data = parseData(file);
+      fail(sortProblemsList([...parsed.problems, ...(data.ok ? snapshotIssues(file, name, data.value) : [])]));
       continue;
     }
     const snapshot = parsed.value;
-    const locator = new Locator(file);
-    const issues: Problem[] = [];
-    if (snapshot.node !== name) {
-      issues.push(locator.problemAt(['node'], 'node_mismatch', `node: "${snapshot.node}" does not match the file name (expected "${name}")`));
-    }
-    const seen = new Set<string>();
-    snapshot.services.forEach((service, index) => {
-      if (seen.has(service.name)) issues.push(locator.problemAt(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice`));
-      seen.add(service.name);
-    });
+    const issues = snapshotIssues(file, name, snapshot);
     if (issues.length > 0) fail(issues);
     else world.set(name, { kind: 'snapshot', snapshot });
   }
@@ -212,9 +229,69 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     admin,
     ...(adminHead ? { adminHead } : {}),
     problems: sortProblemsList([...problems, ...worldProblems]),
+    warnings: sortProblemsList([...(sources.warnings ?? [])]),
     fatal: sortProblemsList(problems),
     chronicle,
   };
+}
+
+/**
+ * The entries of a services.yaml with problems that are valid on their own, and their index
+ * in the file: what the cross-file checks can still look at.
+ */
+interface ValidEntries {
+  services: Service[];
+  indices: number[];
+  /** Names of the entries with problems, or null when the list could not be read at all. */
+  broken: Set<string> | null;
+  /** The `name` of every entry, by index in the file (undefined where it is not text). */
+  names: (string | undefined)[];
+}
+
+/** Whether `service` may be an entry of that services.yaml that has problems of its own. */
+function hasBrokenEntry(entries: ValidEntries | undefined, service: string): boolean {
+  return entries !== undefined && (entries.broken === null || entries.broken.has(service));
+}
+
+function validEntries(file: SourceFile, check: (value: unknown) => z.ZodSafeParseResult<Service>): ValidEntries {
+  const services: Service[] = [];
+  const indices: number[] = [];
+  const data = parseData(file);
+  const entries = data.ok && data.value !== null && typeof data.value === 'object' ? (data.value as { services?: unknown }).services : undefined;
+  if (!Array.isArray(entries)) return { services, indices, broken: null, names: [] };
+  const broken = new Set<string>();
+  const names: (string | undefined)[] = [];
+  entries.forEach((entry, index) => {
+    const name = (entry as { name?: unknown } | null)?.name;
+    names.push(typeof name === 'string' ? name : undefined);
+    const result = check(entry);
+    if (result.success) {
+      services.push(result.data);
+      indices.push(index);
+    } else if (typeof name === 'string') {
+      broken.add(name);
+    }
+  });
+  return { services, indices, broken, names };
+}
+
+/** A snapshot's checks beyond its schema: the node it names, and each service listed once. `value` may be invalid. */
+function snapshotIssues(file: SourceFile, name: string, value: unknown): Problem[] {
+  const issues: Problem[] = [];
+  if (value === null || typeof value !== 'object') return issues;
+  const { node, services } = value as { node?: unknown; services?: unknown };
+  let locator: Locator | undefined;
+  const at = (path: (string | number)[], code: Problem['code'], message: string) => issues.push((locator ??= new Locator(file)).problemAt(path, code, message));
+  if (typeof node === 'string' && node !== name) at(['node'], 'node_mismatch', `node: "${node}" does not match the file name (expected "${name}")`);
+  if (!Array.isArray(services)) return issues;
+  const seen = new Set<string>();
+  services.forEach((service: unknown, index) => {
+    const serviceName = (service as { name?: unknown } | null)?.name;
+    if (typeof serviceName !== 'string') return;
+    if (seen.has(serviceName)) at(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${serviceName}" is listed twice`);
+    seen.add(serviceName);
+  });
+  return issues;
 }
 
 /** The first problems of an invalid snapshot, for its node's reason: bounded, however many there are. */
@@ -247,7 +324,7 @@ function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, d
       return { ok: true, value: result.data };
     }
   }
-  const parsed = parseSource(file, schema, validate);
+  const parsed = parseSourceText(file, schema, validate);
   if (parsed.ok) cache.set(file.path, digest, parsed.value);
   return parsed;
 }
@@ -269,7 +346,7 @@ function sortProblemsList(problems: Problem[]): Problem[] {
  * dependency cycles. Services are numbered (one number per `node/service`), so the graph
  * walk compares numbers; the `node/service` text is built only for messages.
  */
-function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>): Problem[] {
+function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>, partial: ReadonlyMap<string, ValidEntries>): Problem[] {
   const problems: Problem[] = [];
   const locators = new Map<string, Locator>();
   const at = (node: string, path: (string | number)[], code: Problem['code'], message: string) => {
@@ -299,9 +376,12 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
 
   for (const node of nodes.values()) {
     const seen = new Set<string>();
-    node.services.forEach((service, index) => {
-      if (seen.has(service.name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${service.name}" is listed twice on ${node.name}`);
-      seen.add(service.name);
+    // Of a services.yaml with problems, every entry's name counts, valid or not.
+    const names = partial.get(node.name)?.names ?? node.services.map((service) => service.name);
+    names.forEach((name, index) => {
+      if (name === undefined) return;
+      if (seen.has(name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${name}" is listed twice on ${node.name}`);
+      seen.add(name);
     });
   }
 
@@ -309,7 +389,8 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
   const edges: { target: number; index: number; dep: number }[][] = Array.from({ length: nodeOf.length }, () => []);
   for (const node of nodes.values()) {
     const own = numbers.get(node.name)!;
-    node.services.forEach((service, index) => {
+    node.services.forEach((service, i) => {
+      const index = partial.get(node.name)?.indices[i] ?? i;
       const id = own.get(service.name)!;
       const out: { target: number; index: number; dep: number }[] = [];
       service.depends_on.forEach((ref, dep) => {
@@ -319,6 +400,8 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
         if (!services) {
           const hint = closest(target.node, nodes.keys());
           at(node.name, ['services', index, 'depends_on', dep], 'unknown_node', `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        } else if (number === undefined && hasBrokenEntry(partial.get(target.node), target.service)) {
+          // An entry of that node's services.yaml that has problems of its own: already reported.
         } else if (number === undefined) {
           const names = nodes.get(target.node)!.services.map((s) => s.name);
           const hint = closest(target.service, names);

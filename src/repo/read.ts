@@ -5,6 +5,8 @@ import { RepoPathError, RepoRoot } from '../fs/safe-path.js';
 import { isName } from '../model/names.js';
 import { LIMITS } from '../model/limits.js';
 import type { SourceFile } from './source.js';
+import { closest } from './suggest.js';
+import { decodeUtf8 } from './utf8.js';
 import { STATUS_SOURCE, type RepoSources } from './model.js';
 
 const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
@@ -26,6 +28,41 @@ function candidate(entry: Dirent, relative: string, problems: Problem[]): boolea
   if (entry.isFile() || entry.isSymbolicLink()) return true;
   problems.push({ code: 'not_a_file', file: relative, line: 1, col: 1, message: `is ${entry.isDirectory() ? 'a directory' : 'not a regular file'}; expected a file` });
   return false;
+}
+
+/** Files a folder may hold only so that git keeps it: never reported. */
+const KEEP_FILES = new Set(['.gitkeep', '.keep']);
+const NODE_FILES = ['host.yaml', 'services.yaml'];
+
+/**
+ * The files of node folder `dir` to read (into `wanted`). Every other entry is a problem, so
+ * nothing written there is ignored: `services.yml` gets "did you mean services.yaml?". A
+ * folder without services.yaml is a warning: git does not keep an empty folder, and a node
+ * with no services file turns every service observed on it into an unmanaged one.
+ */
+function nodeFiles(repo: RepoRoot, dir: string, wanted: string[], problems: Problem[], warnings: Problem[]): void {
+  const folder = `inventory/hosts/${dir}`;
+  const before = problems.length;
+  const entries = list(repo, folder, problems);
+  if (problems.length > before) return;
+  let services = false;
+  for (const entry of entries) {
+    const relative = `${folder}/${entry.name}`;
+    if (NODE_FILES.includes(entry.name)) {
+      if (candidate(entry, relative, problems)) wanted.push(relative);
+      services ||= entry.name === 'services.yaml';
+    } else if (!KEEP_FILES.has(entry.name)) {
+      const what = entry.isDirectory() ? 'a directory, not read' : 'not read';
+      const suggestion = entry.isDirectory() ? undefined : closest(entry.name.toLowerCase(), NODE_FILES);
+      const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+      problems.push({ code: 'unknown_file', file: relative, line: 1, col: 1, message: `${what}: a node folder holds only host.yaml and services.yaml${hint}` });
+    }
+  }
+  if (entries.length === 0) {
+    warnings.push({ code: 'empty_node_folder', file: folder, line: 1, col: 1, message: `empty node folder: git does not keep an empty folder, so node "${dir}" is missing from every clone and from CI; add host.yaml and services.yaml` });
+  } else if (!services) {
+    warnings.push({ code: 'no_services_file', file: folder, line: 1, col: 1, message: `node "${dir}" has no services.yaml: nothing is desired on it, so every service observed there is reported as unmanaged (write \`services: []\` if it runs none)` });
+  }
 }
 
 function limitOf(relative: string): number {
@@ -61,11 +98,16 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   }
   // Synchronous on purpose: for thousands of small files readFileSync is 5-10x faster than
   // fs.promises.readFile (one syscall batch instead of several thread-pool round trips).
-  const hostDirs = list(repo, 'inventory/hosts', problems)
-    .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
-    .map((entry) => entry.name);
+  const warnings: Problem[] = [];
+  const hostDirs: string[] = [];
+  for (const entry of list(repo, 'inventory/hosts', problems)) {
+    if (entry.isDirectory() || entry.isSymbolicLink()) hostDirs.push(entry.name);
+    else if (!KEEP_FILES.has(entry.name)) {
+      problems.push({ code: 'unknown_file', file: `inventory/hosts/${entry.name}`, line: 1, col: 1, message: 'not read: a node is a folder inventory/hosts/<node>/ with host.yaml and services.yaml' });
+    }
+  }
   const wanted: string[] = ['inventory/policy.yaml'];
-  for (const dir of hostDirs) wanted.push(`inventory/hosts/${dir}/host.yaml`, `inventory/hosts/${dir}/services.yaml`);
+  for (const dir of hostDirs) nodeFiles(repo, dir, wanted, problems, warnings);
   for (const entry of list(repo, 'world/nodes', problems)) {
     if (/\.(ya?ml|json)$/.test(entry.name) && candidate(entry, `world/nodes/${entry.name}`, problems)) wanted.push(`world/nodes/${entry.name}`);
   }
@@ -85,8 +127,13 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   const files: SourceFile[] = [];
   for (const relative of wanted) {
     try {
-      const text = repo.read(relative, { maxBytes: limitOf(relative) });
-      if (text !== undefined) files.push({ path: relative, text });
+      const bytes = repo.readBytes(relative, { maxBytes: limitOf(relative) });
+      if (bytes === undefined) continue;
+      const { text, problem } = decodeUtf8(bytes, relative);
+      // Heartbeats are advisory (a bad one is skipped) and status/ only witnesses.
+      if (problem && relative.startsWith('.labwarden/')) continue;
+      if (problem && relative !== STATUS_SOURCE) problems.push(problem);
+      files.push({ path: relative, text });
     } catch (error) {
       if (!(error instanceof RepoPathError)) throw error;
       // status/ is derived and only witnesses here: the writer that would replace it reports it.
@@ -96,5 +143,5 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
       if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
     }
   }
-  return { hostDirs, files, problems };
+  return { hostDirs, files, problems, warnings };
 }

@@ -36,16 +36,22 @@ export function parseSource<S extends z.ZodType>(
   return { ok: false, problems };
 }
 
-/** Parses without validating: YAML or JSON by extension; an empty document is `{}`. */
+/** Parses without validating: YAML or JSON by extension; an empty file is a problem. */
 export function parseData(file: SourceFile): Parsed<unknown> {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   try {
-    if (file.path.endsWith('.json')) return { ok: true, value: JSON.parse(text) };
+    if (file.path.endsWith('.json')) return text.trim() === '' ? { ok: false, problems: [emptyProblem(file)] } : { ok: true, value: JSON.parse(text) };
     const documents = jsYaml.loadAll(text, null, { schema: jsYaml.CORE_SCHEMA });
+    if (documents.length === 0 || (documents.length === 1 && documents[0] === null && isBlankYaml(text))) {
+      // Comments alone are deliberate where every key is optional (`init` writes such a host.yaml):
+      // all defaults. A file with nothing at all, or a services.yaml without a list, is a problem.
+      if (text.trim() !== '' && ALL_OPTIONAL.test(file.path)) return { ok: true, value: {} };
+      return { ok: false, problems: [emptyProblem(file)] };
+    }
     if (documents.length > 1) {
       return { ok: false, problems: [new Locator(file).problemAt([], 'yaml_syntax', 'expected one YAML document, found several (remove the extra ---)')] };
     }
-    const value = documents[0] ?? {};
+    const value = documents[0];
     // An alias needs a `*`; a file without one costs nothing more.
     if (text.includes('*') && expandedSize(value) > LIMITS.expandedYamlChars) return { ok: false, problems: [aliasProblem(file)] };
     return { ok: true, value };
@@ -102,7 +108,8 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
     const [line, col] = locator.position(yamlError.pos[0]);
     const code: ProblemCode = yamlError.code === 'DUPLICATE_KEY' ? 'duplicate_key' : file.path.endsWith('.json') ? 'json_syntax' : 'yaml_syntax';
     const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    return { code, file: file.path, line, col, message: code === 'duplicate_key' ? 'duplicate key: a key may appear once per mapping' : message };
+    if (code !== 'duplicate_key') return { code, file: file.path, line, col, message };
+    return { code, file: file.path, line, col, message: `duplicate key${keyAt(locator, yamlError.pos[0])}: a key may appear once per mapping` };
   });
   if (fromYaml.length > 0) return fromYaml;
   const mark = (error as { mark?: { line: number; column: number } }).mark;
@@ -116,6 +123,44 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
   }
   const code: ProblemCode = /duplicat/.test(reason) ? 'duplicate_key' : 'yaml_syntax';
   return [{ code, file: file.path, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, message: reason.split('\n')[0]! }];
+}
+
+/** Only whitespace, comments and document markers (js-yaml reads that as `null`, like `~`). */
+function isBlankYaml(text: string): boolean {
+  return text.split('\n').every((raw) => {
+    const line = raw.trim();
+    return line === '' || line.startsWith('#') || /^(?:---|\.\.\.)(?:\s+#.*)?$/.test(line);
+  });
+}
+
+/** Files whose every key is optional: a comment-only one means "all defaults". */
+const ALL_OPTIONAL = /^inventory\/(?:policy|hosts\/[^/]+\/host)\.yaml$/;
+
+const EMPTY_HINTS: Record<string, string> = {
+  'services.yaml': "; list the node's services, or write `services: []` if it runs none",
+  'host.yaml': '; add the host\'s keys (e.g. `address:`) or delete the file',
+  'policy.yaml': '; add policy keys, or delete the file to use the defaults',
+};
+
+function emptyProblem(file: SourceFile): Problem {
+  const hint = EMPTY_HINTS[file.path.slice(file.path.lastIndexOf('/') + 1)] ?? '';
+  const what = file.text.trim() === '' ? 'file is empty' : 'file is empty (only comments)';
+  return { code: 'empty_file', file: file.path, line: 1, col: 1, message: `${what}${hint}` };
+}
+
+/** The key whose node starts at `offset`, quoted, for "duplicate key" messages. */
+function keyAt(locator: Locator, offset: number): string {
+  let key: unknown;
+  visit(locator.document, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = pair.key.value;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key === undefined ? '' : ` ${JSON.stringify(String(key))}`;
 }
 
 /** Maps data paths back to line and column, building the position-keeping document lazily. */

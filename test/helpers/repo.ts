@@ -16,8 +16,8 @@ export async function tempDir(prefix = 'labwarden-'): Promise<string> {
   return dir;
 }
 
-/** Builds a small homelab repo from `{ 'relative/path': content }`; always has inventory/hosts/. */
-export async function makeRepo(files: Record<string, string>): Promise<string> {
+/** Builds a small homelab repo from `{ 'relative/path': content }` (text or bytes); always has inventory/hosts/. */
+export async function makeRepo(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await tempDir();
   await mkdir(path.join(dir, 'inventory/hosts'), { recursive: true });
   for (const [relative, content] of Object.entries(files)) {

@@ -1,15 +1,15 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { cleanupRepos, runCli, tempDir } from '../helpers/repo.js';
 import { captureIo, LOCATED, mixedHomelab, writeFiles } from './fixture.js';
-import { mutate, mutationArbitrary, type Mutation } from './mutate.js';
+import { fileMutationArbitrary, mutateFile, type FileMutation } from './mutate.js';
 
 const NOW = '2026-11-22T10:05:00Z';
 const STATUS = 'status/recommendations.json';
-const FUZZ_RUNS = 5000;
+const FUZZ_RUNS = Number(process.env.LABWARDEN_FUZZ_RUNS ?? 5000);
 const CLI_SAMPLE = 40;
 
 afterAll(cleanupRepos);
@@ -24,14 +24,19 @@ interface Outcome {
 }
 
 /** What every run must satisfy, whatever the mutation: the contract for bad input. */
-async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string, mutatedText: string, statusBefore: string): Promise<'ok' | 'rejected'> {
+async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string | null, mutatedText: string, statusBefore: string): Promise<'ok' | 'rejected'> {
   expect(outcome.stderr).not.toMatch(/internal error/);
   expect([0, 2]).toContain(outcome.code);
   const status = await readFile(path.join(repo, STATUS), 'utf8');
   const lines = outcome.stderr.split('\n').filter(Boolean);
   for (const line of lines.filter((l) => LOCATED.test(l))) {
     const [, file, lineNo] = LOCATED.exec(line)!;
-    expect(targets).toContain(file);
+    // A file of the fixture, the mutated one under its new name, or a node folder (a warning).
+    if (/^inventory\/hosts\/[^/]+$/.test(file!)) {
+      expect(lineNo).toBe('1');
+      continue;
+    }
+    expect([...targets, mutatedPath]).toContain(file);
     const max = (file === mutatedPath ? mutatedText : files[file!]!).split('\n').length + 1;
     expect(Number(lineNo)).toBeGreaterThanOrEqual(1);
     expect(Number(lineNo)).toBeLessThanOrEqual(max);
@@ -49,6 +54,28 @@ async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string,
   return 'ok';
 }
 
+/**
+ * Writes the mutated file (under its new name, if misnamed; the original removed). Empty,
+ * misnamed and invalid UTF-8 files must be reported: a located problem, or a warning for a
+ * node folder without services.yaml, never a silent success.
+ */
+async function applyMutation(repo: string, target: string, mutation: FileMutation): Promise<{ path: string | null; text: string }> {
+  const mutated = mutateFile(target, files[target]!, mutation);
+  if (mutated.path !== target) await rm(path.join(repo, target));
+  if (mutated.path !== null) await writeFile(path.join(repo, mutated.path), mutated.content);
+  return { path: mutated.path, text: mutated.content.toString() };
+}
+
+/** What a file mutation must be reported as (heartbeats are advisory: a bad one is skipped). */
+function reportOf(target: string, mutation: FileMutation): RegExp {
+  if (target.startsWith('.labwarden/')) return /(?:)/;
+  if (mutation.kind === 'bad-byte') return new RegExp(`^(?:warning: )?${target.replaceAll('.', '\\.')}:\\d+:\\d+ invalid UTF-8 byte 0x[0-9A-F]{2}`, 'm');
+  if (mutation.kind === 'empty' && /(?:services\.yaml|^world\/.*)$/.test(target)) return new RegExp(`^(?:warning: )?${target.replaceAll('.', '\\.')}:1:1 file is empty`, 'm');
+  if (mutation.kind === 'misname' && /^inventory\/hosts\//.test(target)) return new RegExp(`not read: a node folder holds only host\\.yaml and services\\.yaml`);
+  if (mutation.kind === 'remove' && target.endsWith('/services.yaml')) return /has no services\.yaml/;
+  return /(?:)/;
+}
+
 describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files', () => {
   it(`${FUZZ_RUNS} mutations in-process: success or exit 2 with file:line:col, never a crash or a partial write`, async () => {
     const repo = await tempDir();
@@ -59,15 +86,17 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
     const counts = { ok: 0, rejected: 0 };
 
     await fc.assert(
-      fc.asyncProperty(fc.nat(targets.length - 1), mutationArbitrary, async (index, mutation: Mutation) => {
+      fc.asyncProperty(fc.nat(targets.length - 1), fileMutationArbitrary, async (index, mutation: FileMutation) => {
         const target = targets[index]!;
-        const text = mutate(target, files[target]!, mutation);
-        await writeFile(path.join(repo, target), text);
+        const mutated = await applyMutation(repo, target, mutation);
         try {
           const io = captureIo();
           const code = await main(['reconcile', '--repo', repo, '--now', NOW], io);
-          counts[await checkOutcome(repo, { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') }, target, text, good)]++;
+          const stderr = io.stderr.join('\n');
+          counts[await checkOutcome(repo, { code, stdout: io.stdout.join('\n'), stderr }, mutated.path, mutated.text, good)]++;
+          expect(stderr).toMatch(reportOf(target, mutation));
         } finally {
+          if (mutated.path !== null && mutated.path !== target) await rm(path.join(repo, mutated.path));
           await writeFile(path.join(repo, target), files[target]!);
           await writeFile(path.join(repo, STATUS), good);
         }
@@ -79,17 +108,16 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
   });
 
   it(`a sample of ${CLI_SAMPLE} mutations through the CLI as child processes`, async () => {
-    const samples = fc.sample(fc.tuple(fc.nat(targets.length - 1), mutationArbitrary, fc.constantFrom('reconcile', 'validate')), { seed: 9, numRuns: CLI_SAMPLE });
+    const samples = fc.sample(fc.tuple(fc.nat(targets.length - 1), fileMutationArbitrary, fc.constantFrom('reconcile', 'validate')), { seed: 9, numRuns: CLI_SAMPLE });
     for (const [index, mutation, command] of samples) {
       const repo = await tempDir();
       await writeFiles(repo, files);
       await mkdir(path.join(repo, 'status'), { recursive: true });
       await writeFile(path.join(repo, STATUS), '{"summary":"nominal","recommendations":[]}\n');
       const target = targets[index]!;
-      const text = mutate(target, files[target]!, mutation);
-      await writeFile(path.join(repo, target), text);
+      const mutated = await applyMutation(repo, target, mutation);
       const result = await runCli(command === 'reconcile' ? [command, '--repo', repo, '--now', NOW] : [command, '--repo', repo]);
-      if (command === 'reconcile') await checkOutcome(repo, { code: result.code, stdout: result.stdout, stderr: result.stderr }, target, text, '{"summary":"nominal","recommendations":[]}\n');
+      if (command === 'reconcile') await checkOutcome(repo, { code: result.code, stdout: result.stdout, stderr: result.stderr }, mutated.path, mutated.text, '{"summary":"nominal","recommendations":[]}\n');
       else {
         expect(result.stderr).not.toMatch(/internal error/);
         expect([0, 2]).toContain(result.code);

@@ -16,6 +16,14 @@ export type Mutation =
   | { kind: 'delete-key'; pick: number }
   | { kind: 'add-key'; pick: number; key: string; value: unknown };
 
+/** Mutations of the file as a whole (issue 19): they change its bytes or its name, not its text. */
+export type FileMutation =
+  | Mutation
+  | { kind: 'empty'; text: '' | ' \n' | '# nothing here\n' }
+  | { kind: 'bad-byte'; at: number; bytes: number[] }
+  | { kind: 'misname'; name: 'services.yml' | 'Services.yaml' | 'host.yml' | 'notes.txt' }
+  | { kind: 'remove' };
+
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('2026-11-22T10:00:00Z', 'node-0001', 'ok', 'failed', 'BAD NAME', '../etc', '15m', -1, 1e308));
 
@@ -30,6 +38,41 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete-key' as const), pick: fraction }),
   fc.record({ kind: fc.constant('add-key' as const), pick: fraction, key: fc.constantFrom('extra', 'servics', 'name', 'status', 'critical', '__proto__', 'constructor'), value: anyValue }),
 ).map((mutation) => mutation as Mutation);
+
+/** Bytes that are never valid UTF-8 where they stand: a lone Latin-1 é, a stray continuation, an overlong form, a surrogate. */
+const BAD_BYTES = [[0xe9], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
+
+export const fileMutationArbitrary: fc.Arbitrary<FileMutation> = fc.oneof(
+  { arbitrary: mutationArbitrary, weight: 6 },
+  { arbitrary: fc.record({ kind: fc.constant('empty' as const), text: fc.constantFrom('' as const, ' \n' as const, '# nothing here\n' as const) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('bad-byte' as const), at: fraction, bytes: fc.constantFrom(...BAD_BYTES) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('misname' as const), name: fc.constantFrom('services.yml' as const, 'Services.yaml' as const, 'host.yml' as const, 'notes.txt' as const) }), weight: 1 },
+  { arbitrary: fc.constant({ kind: 'remove' as const }), weight: 1 },
+).map((mutation) => mutation as FileMutation);
+
+/**
+ * Applies a file mutation: where the file ends up (`path`, null when removed) and its bytes.
+ * A misnamed file moves to a sibling name only inside a node folder; elsewhere it stays.
+ */
+export function mutateFile(path: string, text: string, mutation: FileMutation): { path: string | null; content: string | Buffer } {
+  switch (mutation.kind) {
+    case 'empty':
+      return { path, content: mutation.text };
+    case 'bad-byte': {
+      const bytes = Buffer.from(text);
+      const at = Math.floor(mutation.at * (bytes.length + 1));
+      return { path, content: Buffer.concat([bytes.subarray(0, at), Buffer.from(mutation.bytes), bytes.subarray(at)]) };
+    }
+    case 'misname': {
+      const node = /^(inventory\/hosts\/[^/]+)\/[^/]+$/.exec(path);
+      return { path: node ? `${node[1]}/${mutation.name}` : path, content: text };
+    }
+    case 'remove':
+      return { path: null, content: '' };
+    default:
+      return { path, content: mutate(path, text, mutation) };
+  }
+}
 
 type Container = Record<string, unknown> | unknown[];
 

@@ -1,23 +1,25 @@
 import { Command } from 'commander';
 import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
-import { UserError, type Problem } from '../../errors/problem.js';
+import { renderProblem, UserError, type Problem } from '../../errors/problem.js';
 import { buildRepoModel, readRepoSources } from '../../repo/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
 export function validateCommand(io: Io): Command {
   return new Command('validate')
-    .description('check inventory, world, policy and chronicle; print every problem as file:line:col message')
+    .description('check inventory, world, policy and chronicle; print every problem as file:line:col message (exit 2 on any; warnings alone exit 0)')
     .option('--repo <dir>', 'homelab repo', '.')
     .addHelpText('after', '\nExample:\n  labwarden validate --repo ~/homelab')
     .action(async (options: { repo: string }) => {
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
+      for (const warning of model.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (model.problems.length > 0) {
         const hint = untrustedInputHint(model.problems);
-        throw new UserError(`${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
+        throw new UserError(`${plural(model.problems.length, 'problem')} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
       }
       const services = [...model.inventory.nodes.values()].reduce((sum, node) => sum + node.services.length, 0);
-      io.out(`ok: ${model.inventory.nodes.size} nodes, ${services} services, ${model.world.size} world snapshots`);
+      const warned = model.warnings.length > 0 ? `; ${plural(model.warnings.length, 'warning')}` : '';
+      io.out(`ok: ${plural(model.inventory.nodes.size, 'node')}, ${plural(services, 'service')}, ${plural(model.world.size, 'world snapshot')}${warned}`);
     });
 }
 
@@ -27,4 +29,8 @@ const EXPLAINED: readonly ProblemCode[] = ['symlink_escape', 'not_a_file', 'file
 function untrustedInputHint(problems: readonly Problem[]): string | undefined {
   const codes = EXPLAINED.filter((code) => problems.some((problem) => problem.code === code));
   return codes.length > 0 ? codes.map((code) => PROBLEMS[code].hint).join(' ') : undefined;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
