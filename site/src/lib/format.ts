@@ -1,5 +1,8 @@
 import type { Recommendation } from '../../../src/model/recommendation.ts';
 import { formatDuration } from '../../../src/model/time.ts';
+import { humanize, humanReason } from '../../../src/site/words.ts';
+
+export { humanize, humanReason };
 
 /** A link inside the site, under the configured base path (GitHub Pages project sites). */
 export function href(path = ''): string {
@@ -22,7 +25,8 @@ export function duration(ms: number | null): string {
   return ms === null ? '—' : formatDuration(ms);
 }
 
-export const words = (value: string) => value.replace(/_/g, ' ');
+/** An identifier in words: `EnteringMaintenance` → `Entering maintenance`. */
+export const words = humanize;
 
 export function subject(rec: Pick<Recommendation, 'node' | 'service'>): string {
   return rec.service ? `${rec.node}/${rec.service}` : rec.node;
