@@ -34,10 +34,10 @@ export function subject(rec: Pick<Recommendation, 'node' | 'service'>): string {
 
 export const SUMMARY_TEXT: Record<string, string> = {
   nominal: 'All systems nominal',
-  degraded: 'Degraded: non-critical drift',
-  unstable: 'Unstable: critical drift or blocked remedy',
-  reconciling: 'Reconciling: remedies under way',
-  unknown: 'Unknown: no reconciled status yet',
+  degraded: 'Non-critical drift',
+  unstable: 'Critical drift or a blocked remedy',
+  reconciling: 'Remedies under way',
+  unknown: 'No reconciled status yet',
 };
 
 /** Tone classes pair every colour with text; the class only adds the colour. */
