@@ -65,10 +65,12 @@ describe('reconcile and the chronicle (CLI)', () => {
   });
 });
 
+const TODAY = '2026-11-22T00:00:00Z';
 describe('labwarden chronicle', () => {
   it.each([
-    [['--service', 'media/jellyfin'], ['opened       media/jellyfin  failed_deployment', 'opened       media/jellyfin  unhealthy_service']],
-    [['--node', 'pi'], ['2026-11-22T08:27:00Z  opened       pi  offline_node  critical  not seen since']],
+    // The demo carries 90 days of history (scripts/demo-history.mjs): today's lines are these.
+    [['--service', 'media/jellyfin', '--since', TODAY], ['opened       media/jellyfin  failed_deployment', 'opened       media/jellyfin  unhealthy_service']],
+    [['--node', 'pi', '--since', TODAY], ['2026-11-22T08:27:00Z  opened       pi  offline_node  critical  not seen since']],
     [['--since', '30m', '--now', NOW], ['2026-11-22T09:40:00Z', '2026-11-22T09:40:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z']],
   ])('filters %j', async (args, expected) => {
     const run = await runCli(['chronicle', '--repo', PROJECT_ROOT, ...args]);

@@ -2,20 +2,24 @@ import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { writeSyntheticHomelab } from '../bench/generate.mjs';
-import { describeDrain } from '../src/maintenance/state.js';
-import type { DrainProgress } from '../src/model/index.js';
+import { relative } from '../site/src/lib/relative.js';
+import { maintenanceFromStatus } from '../src/maintenance/status-view.js';
+import { siteStatusSchema } from '../src/site/status-json.js';
 import { launchChromium, serveStatic, type StaticSite } from './helpers/browser.js';
 import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli, tempDir } from './helpers/repo.js';
 
 const BUILD_TIMEOUT = 240_000;
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const XSS_IMG = '<img src=x onerror=alert(1)>';
-const XSS_SCRIPT = '<script>alert("rec")</script>';
+const XSS_SCRIPT = '<script>alert(2)</script>';
 
-async function build(repo: string, base = '/'): Promise<string> {
+const NOW = '2026-11-22T10:05:00Z';
+const SHOTS = process.env.LABWARDEN_SHOTS;
+
+async function build(repo: string, base = '/', extra: string[] = []): Promise<string> {
   const out = path.join(await tempDir('labwarden-site-'), 'dist');
-  const result = await runCli(['site', 'build', '--repo', repo, '--out', out, '--base', base]);
+  const result = await runCli(['site', 'build', '--repo', repo, '--out', out, '--base', base, ...extra]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return out;
@@ -77,18 +81,85 @@ afterAll(async () => {
   await cleanupRepos();
 });
 
-describe('site: the demo homelab without a chronicle, under a base path', () => {
+
+type Status = {
+  summary: string;
+  recommendations: { id: string; reason: string; node: string }[];
+  nodes: Record<string, { health: string; maintenance?: unknown }>;
+};
+const readStatus = async (repo: string): Promise<Status> => JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
+
+async function reconcile(repo: string, now = NOW): Promise<void> {
+  const result = await runCli(['reconcile', '--repo', repo, '--now', now]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+/** Every world snapshot observed at `at`, with `edit` applied: one observation round of the homelab. */
+async function observeAll(repo: string, at: string, edit: (node: string, text: string) => string = (_n, t) => t): Promise<void> {
+  const dir = path.join(repo, 'world/nodes');
+  for (const file of await readdir(dir)) {
+    const text = await readFile(path.join(dir, file), 'utf8');
+    const stamped = text.replace(/(observed_at"?:\s*"?)[0-9TZ:-]+/, `$1${at}`);
+    await writeFile(path.join(dir, file), edit(file.replace(/\.(yaml|json)$/, ''), stamped));
+  }
+}
+
+/**
+ * What the site must show for a node's maintenance: exactly status/'s record, read by the one
+ * reader (`maintenanceFromStatus`); checked on the overview and the maintenance page.
+ */
+async function expectMaintenanceFromStatus(page: Page, url: string, status: Status): Promise<number> {
+  await page.goto(url, { waitUntil: 'load' });
+  const shown = await page.locator('#nodes > li').evaluateAll((items) =>
+    items.map((item) => [item.getAttribute('data-node'), item.getAttribute('data-maintenance'), item.querySelector('.drain')?.textContent ?? null]),
+  );
+  const expected = Object.keys(status.nodes)
+    .sort()
+    .map((name) => {
+      const view = maintenanceFromStatus(status.nodes[name]!.maintenance);
+      return [name, view.state, view.drain?.text ?? null];
+    });
+  expect(shown).toEqual(expected);
+  const away = expected.filter(([, state]) => state !== 'Active');
+  // A badge only where a node is not Active, in words.
+  expect(await page.locator('#nodes > li[data-maintenance="Active"] .node-head .pill').count()).toBe(expected.length - away.length);
+  await page.goto(`${url}maintenance/`, { waitUntil: 'load' });
+  const rows = await page.locator('#maintenance-now tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText));
+  expect(rows).toHaveLength(away.length);
+  away.forEach(([name, , drain], i) => {
+    expect(rows[i]).toContain(name);
+    if (drain) expect(rows[i]).toContain(drain);
+  });
+  return away.length;
+}
+
+/** Primary columns (where, what, severity, since) of every table row lie inside the viewport, and nothing scrolls sideways. */
+async function expectNothingOffScreen(page: Page, width: number): Promise<number> {
+  const result = await page.evaluate((limit) => {
+    const cells = [...document.querySelectorAll('main td[data-label]')].filter((td) => /^(Where|What|Severity|Since|When|Node|State)$/.test(td.getAttribute('data-label')!));
+    const outside = cells.filter((td) => td.getBoundingClientRect().right > limit + 0.5).map((td) => `${td.getAttribute('data-label')}: ${(td as HTMLElement).innerText}`);
+    return { cells: cells.length, outside, scroll: document.documentElement.scrollWidth };
+  }, width);
+  expect(result.outside).toEqual([]);
+  expect(result.scroll).toBeLessThanOrEqual(width);
+  return result.cells;
+}
+
+describe('site: the demo homelab, reconciled, under a base path', () => {
+  let repo: string;
   let out: string;
   let site: StaticSite;
-  let status: { summary: string; recommendations: { id: string; reason: string; node: string }[] };
+  let status: Status;
+  let lastReconcile: string;
   beforeAll(async () => {
-    const repo = await copyDemo();
-    await rm(path.join(repo, 'chronicle'), { recursive: true, force: true });
+    repo = await copyDemo();
+    await reconcile(repo);
+    status = await readStatus(repo);
     // The reconciler's heartbeat, as a remote-less runner leaves it (git-ignored, never committed).
-    await mkdir(path.join(repo, '.labwarden/heartbeats'), { recursive: true });
-    await writeFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), '{"node":"_reconciler","seen_at":"2026-11-22T10:04:00Z"}\n');
-    status = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
-    out = await build(repo, '/homelab');
+    const beat = path.join(repo, '.labwarden/heartbeats/_reconciler.json');
+    lastReconcile = JSON.parse(await readFile(beat, 'utf8')).seen_at;
+    out = await build(repo, '/homelab', ['--site', 'https://lab.example.org', '--now', NOW]);
     site = await serveStatic(out, '/homelab/');
     servers.push(site);
   }, BUILD_TIMEOUT);
@@ -97,56 +168,146 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
     const pages = await pagesOf(out);
     expect(pages).toEqual(expect.arrayContaining(['', 'incidents/', 'maintenance/', 'nodes/media/', 'services/media/jellyfin/']));
     const tab = await openTab(browser);
-    for (const relative of pages) {
-      await tab.go(site.url + relative);
-      expect(tab.problems, relative).toEqual([]);
-      expect(await tab.page.locator('main h1').count(), relative).toBe(1);
+    for (const relativePath of pages) {
+      await tab.go(site.url + relativePath);
+      expect(tab.problems, relativePath).toEqual([]);
+      expect(await tab.page.locator('main h1').count(), relativePath).toBe(1);
     }
     await tab.page.close();
   }, 120_000);
 
-  it('shows the summary and every recommendation on the overview, and says the chronicle is missing', async () => {
+  it('shows maintenance state and drain exactly as status/ records them, for every node', async () => {
+    const { page } = await visit(browser, site.url);
+    expect(await expectMaintenanceFromStatus(page, site.url, status)).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('shows the summary, every recommendation, each node with its strip, uptime and every service', async () => {
     const { page, problems } = await visit(browser, site.url);
     expect(await page.locator('#summary').getAttribute('data-summary')).toBe(status.summary);
-    expect(await page.locator('#summary').innerText()).toContain(status.summary);
-    for (const rec of status.recommendations) {
-      const row = page.locator(`tr[data-recommendation="${rec.id}"]`);
-      await expect(row.count(), rec.id).resolves.toBe(1);
-      expect(await row.innerText()).toContain(rec.reason);
+    for (const rec of status.recommendations) expect(await page.locator(`tr[data-recommendation="${rec.id}"]`).count(), rec.id).toBe(1);
+    for (const node of Object.keys(status.nodes)) {
+      const item = page.locator(`#nodes > li[data-node="${node}"]`);
+      expect(await item.locator('.strip').count(), node).toBe(1);
+      expect(await item.locator('.uptime').innerText(), node).toMatch(/^\d{1,3}\.\d\d%$/);
+      const services = (await readFile(path.join(repo, `inventory/hosts/${node}/services.yaml`), 'utf8')).match(/- name: /g)!.length;
+      expect(await item.locator('.chips > li').count(), node).toBeGreaterThanOrEqual(services);
     }
-    expect(await page.locator('main').innerText()).toContain('No chronicle yet');
-    expect(await page.locator('#last-reconcile').innerText()).toBe('last reconcile 2026-11-22 10:04 UTC');
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
-    expect((await stat(path.join(ARTIFACTS, 'overview.png'))).size).toBeGreaterThan(10_000);
+    // pi is offline: what its services do now is unknown, shown grey, never a green "ok".
+    expect(status.nodes.pi!.health).toBe('offline');
+    const pi = await page.locator('#nodes > li[data-node="pi"] .chips > li').evaluateAll((chips) => chips.map((chip) => [chip.getAttribute('data-status'), chip.className]));
+    expect(pi.length).toBeGreaterThan(0);
+    expect(pi.every(([state, cls]) => state === 'unknown' && cls!.includes('tone-neutral'))).toBe(true);
+    expect(await page.locator('#last-reconcile time').getAttribute('datetime')).toBe(new Date(lastReconcile).toISOString());
     expect(problems).toEqual([]);
+    await page.close();
   });
 
-  it('reaches a node page by clicking it in the node grid', async () => {
+  it('speaks words, not identifiers', async () => {
+    const tab = await openTab(browser);
+    for (const relativePath of ['', 'incidents/', 'maintenance/', 'nodes/gateway/', 'nodes/apps/']) {
+      await tab.go(site.url + relativePath);
+      const text = await tab.page.locator('main').innerText();
+      expect(text, relativePath).not.toMatch(/\b[a-z]+_[a-z_]+\b|\b(Entering|Exiting)Maintenance\b|DrainFailed/);
+    }
+    await tab.go(site.url);
+    const text = await tab.page.locator('main').innerText();
+    expect(text).toContain('Entering maintenance');
+    expect(text).toContain('Unhealthy service: waiting for apps/immich-ml');
+    await tab.page.close();
+  });
+
+  it('writes relative times against the data, exact times in tooltips, refreshed while open', async () => {
     const { page } = await visit(browser, site.url);
-    await Promise.all([page.waitForURL('**/homelab/nodes/media/', { timeout: 10_000 }), page.locator('#nodes a', { hasText: 'media' }).click()]);
-    expect(await page.locator('h1').innerText()).toBe('Node media');
-    await Promise.all([page.waitForURL('**/homelab/services/media/jellyfin/', { timeout: 10_000 }), page.locator('main a', { hasText: 'jellyfin' }).first().click()]);
-    expect(await page.locator('main').innerText()).toContain('HTTP 503 from /health');
+    const times = await page.locator('time[data-rel]').evaluateAll((els) => els.map((el) => [el.getAttribute('datetime'), el.getAttribute('title'), el.textContent]));
+    expect(times.length).toBeGreaterThan(10);
+    // The browser's clock is later than --now: the script rewrote them against it.
+    for (const [datetime, title, text] of times) {
+      expect(title).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+      expect(text).toBe(relative(Date.parse(datetime!), Date.now()));
+    }
+    // As built (no script): against the data's reference time, so the same inputs give the same bytes.
+    const html = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<time datetime="2026-11-22T08:12:00\.000Z" title="2026-11-22 08:12 UTC" data-rel>1 h ago<\/time>/);
+    expect(html).toContain('<noscript><meta http-equiv="refresh" content="300"></noscript>');
+    await page.close();
+
+    // A tab left open: times follow the clock, and a newer status.json reloads the page.
+    const tab = await browser.newPage();
+    await tab.clock.install({ time: new Date(NOW) });
+    await tab.goto(site.url, { waitUntil: 'load' });
+    const pi = tab.locator('#nodes > li[data-node="pi"] .seen time');
+    expect(await pi.innerText()).toBe('1 h ago');
+    await tab.clock.runFor(3 * 3_600_000);
+    expect(await pi.innerText()).toBe('4 h ago');
+    await tab.route('**/status.json', async (route) => {
+      const body = JSON.parse((await (await route.fetch()).text()) as string);
+      await route.fulfill({ json: { ...body, as_of: '2026-11-22T14:00:00Z' } });
+    });
+    const reloaded = tab.waitForEvent('load');
+    await tab.clock.runFor(61_000);
+    await reloaded;
+    await tab.close();
   });
 
-  it('keeps the overview under 100 KB and writes status.json and the badges', async () => {
+  it('keeps dates on one line and every primary column on screen at 1280 and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.clock.setFixedTime(new Date(NOW));
+      for (const relativePath of ['', 'incidents/', 'maintenance/', 'nodes/media/']) {
+        await page.goto(site.url + relativePath, { waitUntil: 'load' });
+        await expectNothingOffScreen(page, width);
+        const wrapped = await page.locator('main time').evaluateAll((els) => els.filter((el) => el.getClientRects().length > 1 || getComputedStyle(el).whiteSpace !== 'nowrap').length);
+        expect(wrapped, `${width} ${relativePath}`).toBe(0);
+        if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${relativePath.replace(/\//g, '-') || 'overview-'}${width}.png`), fullPage: true });
+      }
+      // On a phone a table is a stack of cards, each value labelled by its column.
+      await page.goto(site.url, { waitUntil: 'load' });
+      const display = await page.locator('#reconcile_required tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
+      expect(display).toBe(width === 390 ? 'block' : 'table-row');
+      await page.close();
+    }
+  }, 120_000);
+
+  it('publishes status.json with its JSON Schema, here and under schema/', async () => {
+    const json = JSON.parse(await readFile(path.join(out, 'status.json'), 'utf8'));
+    const published = await readFile(path.join(out, 'status.schema.json'), 'utf8');
+    expect(published).toBe(siteStatusSchema());
+    expect(published).toBe(await readFile(path.join(PROJECT_ROOT, 'schema/site-status.schema.json'), 'utf8'));
+    const schema = z.fromJSONSchema(JSON.parse(published));
+    expect(schema.safeParse(json).error).toBeUndefined();
+    expect(schema.safeParse({ ...json, summary: 'fine' }).success).toBe(false);
+    expect(json.summary).toBe(status.summary);
+    expect(json.last_reconcile).toBe(lastReconcile);
+    expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
+    expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
+    expect(json.nodes.gateway.maintenance).toEqual({ ...maintenanceFromStatus(status.nodes.gateway!.maintenance), actor: undefined, reason: undefined, until: undefined });
+  });
+
+  it('links each Atom entry to its own incident anchor; the feed id comes from the site URL', async () => {
+    const feed = await readFile(path.join(out, 'incidents.xml'), 'utf8');
+    const links = [...feed.matchAll(/<entry>[\s\S]*?<link href="([^"]+)"\/>/g)].map((m) => m[1]!);
+    const lines = (await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8')).trim().split('\n');
+    expect(links).toHaveLength(lines.length);
+    expect(new Set(links).size).toBe(links.length);
+    expect(feed).toMatch(/^ {2}<id>urn:uuid:[0-9a-f-]{36}<\/id>$/m);
+    const link = links[0]!;
+    expect(link).toMatch(/^https:\/\/lab\.example\.org\/homelab\/incidents\/#i-[0-9a-f]{16}$/);
+    const { page } = await visit(browser, `${site.url}incidents/${link.slice(link.indexOf('#'))}`);
+    expect(await page.locator(':target').count()).toBe(1);
+    expect(await page.locator(':target').getAttribute('data-node')).toBeTruthy();
+    await page.close();
+  });
+
+  it('keeps the overview small and every link under the base', async () => {
     const html = await readFile(path.join(out, 'index.html'), 'utf8');
     const css = [...html.matchAll(/href="\/homelab\/(_astro\/[^"]+\.css)"/g)].map((match) => match[1]!);
     let bytes = Buffer.byteLength(html);
     for (const file of css) bytes += (await stat(path.join(out, file))).size;
     expect(bytes).toBeLessThan(100 * 1024);
-    expect(html).not.toContain('<script');
     const links = [...html.matchAll(/(?:href|src)="(\/[^"]*)"/g)].map((match) => match[1]!);
     expect(links.length).toBeGreaterThan(10);
     expect(links.filter((link) => !link.startsWith('/homelab/'))).toEqual([]);
-
-    const json = JSON.parse(await readFile(path.join(out, 'status.json'), 'utf8'));
-    expect(json.summary).toBe(status.summary);
-    expect(json.last_reconcile).toBe('2026-11-22T10:04:00Z');
-    expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
-    expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
     expect(await readFile(path.join(out, 'badge.svg'), 'utf8')).toContain(`homelab: ${status.summary}`);
     for (const state of ['nominal', 'degraded', 'unstable', 'reconciling']) {
       expect(await readFile(path.join(out, `badges/${state}.svg`), 'utf8')).toMatch(/^<svg [^>]*role="img"/);
@@ -154,38 +315,42 @@ describe('site: the demo homelab without a chronicle, under a base path', () => 
   });
 });
 
-const INCIDENTS = [
-  { id: 'media/jellyfin/1', at: '2026-11-20T08:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: '<script>alert(2)</script> HTTP 503' },
-  { id: 'media/jellyfin/1', at: '2026-11-20T09:00:00Z', event: 'escalated', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'critical', recommendation: 'reconcile_required', action: 'redeploy', reason: 'still failing' },
-  { id: 'media/jellyfin/1', at: '2026-11-20T10:30:00Z', event: 'resolved', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'critical', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status ok' },
-  { id: 'pi/offline_node/1', at: '2026-11-22T08:27:00Z', event: 'opened', fingerprint: 'pi/offline_node', node: 'pi', drift: 'offline_node', severity: 'critical', recommendation: 'reconcile_required', action: 'failover_review', reason: 'not seen since 08:12' },
-  { id: 'backup/loki/1', at: '2026-11-21T10:00:00Z', event: 'opened', fingerprint: 'backup/loki/unhealthy_service', node: 'backup', service: 'loki', drift: 'unhealthy_service', severity: 'info', recommendation: 'reconcile_recommended', action: 'redeploy', reason: 'ingester ring not ready' },
-];
-describe('site: a chronicle, maintenance, and hostile text', () => {
+describe('site: a history reconciled step by step, maintenance, and hostile text', () => {
+  let repo: string;
   let out: string;
   let site: StaticSite;
-  let reconciled: { nodes: Record<string, { maintenance?: { state: string; drain?: DrainProgress } }> };
+  let status: Status;
+  let lines: { id: string; node: string; service?: string; severity: string }[];
   beforeAll(async () => {
-    const repo = await copyDemo();
+    repo = await copyDemo();
     // A fresh history: no chronicle, and no status/ that witnessed the old admin chain.
     await rm(path.join(repo, 'chronicle'), { recursive: true, force: true });
     await rm(path.join(repo, 'status'), { recursive: true, force: true });
     await mkdir(path.join(repo, 'chronicle'));
-    // Operator events through the CLI, folded by a real reconcile: the site shows what status/ holds.
+    const original = new Map<string, string>();
+    for (const file of await readdir(path.join(repo, 'world/nodes'))) original.set(file, await readFile(path.join(repo, 'world/nodes', file), 'utf8'));
+    // Two days ago jellyfin failed with a hostile detail, stayed down past escalate_after, then recovered.
+    const jellyfin = (state: string) => (node: string, text: string) =>
+      node === 'media' ? text.replace(/- \{ name: jellyfin, [^}]*\}/, `- { name: jellyfin, ${state} }`).replace(/deployments:[\s\S]*$/, '') : text;
+    for (const [at, state] of [
+      ['2026-11-20T08:00:00Z', `status: failed, detail: "${XSS_SCRIPT} HTTP 503"`],
+      ['2026-11-20T09:00:00Z', `status: failed, detail: "${XSS_SCRIPT} HTTP 503"`],
+      ['2026-11-20T10:30:00Z', 'status: ok'],
+      ['2026-11-20T10:40:00Z', 'status: ok'],
+    ] as const) {
+      await observeAll(repo, at, jellyfin(state));
+      await reconcile(repo, at);
+    }
+    for (const [file, text] of original) await writeFile(path.join(repo, 'world/nodes', file), file === 'media.yaml' ? text.replace('HTTP 503 from /health', XSS_IMG) : text);
+    // Operator events through the CLI, folded by the real reconcile: the site shows what status/ holds.
     const admin = async (...args: string[]) => expect((await runCli([...args, '--repo', repo])).code).toBe(0);
     await admin('maintenance', 'enter', 'media', '--actor', 'alice', '--reason', `${XSS_IMG} disk swap`, '--now', '2026-11-22T09:50:00Z');
     await admin('maintenance', 'cordon', 'storage', '--actor', '"><svg onload=alert(4)>', '--reason', 'flaky NIC', '--now', '2026-11-22T09:55:00Z');
     await admin('silence', '--node', 'backup', '--until', '2026-11-30T00:00:00Z', '--actor', 'bob', '--reason', 'UPS tests', '--now', '2026-11-22T10:00:00Z');
-    expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z'])).code).toBe(0);
-    reconciled = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
-    await writeFile(path.join(repo, 'chronicle/incidents.jsonl'), `${INCIDENTS.map((line) => JSON.stringify(line)).join('\n')}\nnot json\n`);
     await appendFile(path.join(repo, 'inventory/hosts/media/host.yaml'), `description: "${XSS_IMG}"\n`);
-    const world = path.join(repo, 'world/nodes/media.yaml');
-    await writeFile(world, (await readFile(world, 'utf8')).replace('HTTP 503 from /health', XSS_IMG));
-    const statusFile = path.join(repo, 'status/recommendations.json');
-    const status = JSON.parse(await readFile(statusFile, 'utf8'));
-    status.recommendations.unshift({ id: 'media/jellyfin/failed_deployment', event: 'reconcile_blocked', drift: 'failed_deployment', action: 'diagnostics', node: 'media', service: 'jellyfin', severity: 'critical', reason: XSS_SCRIPT, since: '2026-11-22T09:40:00Z' });
-    await writeFile(statusFile, JSON.stringify(status));
+    await reconcile(repo);
+    status = await readStatus(repo);
+    lines = (await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     out = await build(repo);
     site = await serveStatic(out);
     servers.push(site);
@@ -193,67 +358,59 @@ describe('site: a chronicle, maintenance, and hostile text', () => {
 
   it('renders hostile text as text on every page: no dialog, no console error', async () => {
     const tab = await openTab(browser);
-    for (const relative of await pagesOf(out)) {
-      await tab.go(site.url + relative);
-      expect(tab.dialogs, relative).toEqual([]);
-      expect(tab.problems, relative).toEqual([]);
-      expect(await tab.page.locator('main img, main svg').count(), relative).toBe(0);
+    for (const relativePath of await pagesOf(out)) {
+      await tab.go(site.url + relativePath);
+      expect(tab.dialogs, relativePath).toEqual([]);
+      expect(tab.problems, relativePath).toEqual([]);
+      expect(await tab.page.locator('main img, main svg').count(), relativePath).toBe(0);
     }
     await tab.page.close();
-    const overview = await visit(browser, site.url);
-    expect(await overview.page.locator('#reconcile_blocked').innerText()).toContain(XSS_SCRIPT);
     const node = await visit(browser, `${site.url}nodes/media/`);
     expect(await node.page.locator('main').innerText()).toContain(XSS_IMG);
+    const jellyfin = await visit(browser, `${site.url}services/media/jellyfin/`);
+    expect(await jellyfin.page.locator('main').innerText()).toContain(`${XSS_SCRIPT} HTTP 503`);
   }, 120_000);
 
-  it('shows 90 availability bars with a text alternative, MTTR and incident history', async () => {
+  it('shows 90 availability bars with a text alternative, MTTR and incident history from the chronicle', async () => {
     const { page } = await visit(browser, `${site.url}services/media/jellyfin/`);
     expect(await page.locator('.bars li').count()).toBe(90);
+    // Escalated to critical on the 20th: a red day; failing again since today.
     expect(await page.locator('.bars li.d-down').count()).toBe(1);
     const text = await page.locator('main').innerText();
     expect(text).toContain('1 day down (2026-11-20)');
-    expect(text).toMatch(/MTTR\s+2h30m/);
-    expect(text).toContain('<script>alert(2)</script> HTTP 503');
-    const pi = await visit(browser, `${site.url}services/pi/home-assistant/`);
-    expect(await pi.page.locator('main').innerText()).toContain('1 day down (2026-11-22)');
+    expect(text).toMatch(/MTTR\s+2h3\dm/);
+    const overview = await visit(browser, site.url);
+    expect(await overview.page.locator('#nodes > li[data-node="media"] .uptime').innerText()).toMatch(/^\d\d\.\d\d%$/);
+  });
+
+  it('shows maintenance state and drain exactly as status/ records them', async () => {
+    const page = await browser.newPage();
+    expect(await expectMaintenanceFromStatus(page, site.url, status)).toBe(2);
+    await page.goto(`${site.url}maintenance/`);
+    expect(await page.locator('main').innerText()).toContain('backup until 2026-11-30 00:00 UTC, by bob: UPS tests');
+    expect(await page.locator('#admin-log tbody tr').count()).toBe(3);
+    await page.close();
   });
 
   it('filters the incident timeline from the query string', async () => {
     const all = await visit(browser, `${site.url}incidents/`);
-    expect(await all.page.locator('#timeline tbody tr:visible').count()).toBe(INCIDENTS.length);
-    expect(await all.page.locator('main').innerText()).toContain('1 chronicle line');
+    expect(await all.page.locator('#timeline tbody tr:visible').count()).toBe(lines.length);
     const media = await visit(browser, `${site.url}incidents/?node=media`);
-    expect(await media.page.locator('#timeline tbody tr:visible').count()).toBe(3);
-    expect(await media.page.locator('#filter-status').innerText()).toBe('Showing 3 of 5 events.');
+    const onMedia = lines.filter((line) => line.node === 'media').length;
+    expect(await media.page.locator('#timeline tbody tr:visible').count()).toBe(onMedia);
+    expect(await media.page.locator('#filter-status').innerText()).toBe(`Showing ${onMedia} of ${lines.length} events.`);
     const critical = await visit(browser, `${site.url}incidents/?severity=critical`);
-    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(3);
-    await critical.page.selectOption('select[name="service"]', 'backup/loki');
+    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(lines.filter((line) => line.severity === 'critical').length);
+    await critical.page.selectOption('select[name="service"]', 'media/jellyfin');
     await critical.page.selectOption('select[name="severity"]', '');
-    await Promise.all([critical.page.waitForURL(/service=backup%2Floki/), critical.page.click('form.filters button')]);
-    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(1);
-  });
-
-  it('shows maintenance states, silences and the admin log', async () => {
-    const { page } = await visit(browser, `${site.url}maintenance/`);
-    const now = await page.locator('#maintenance-now').innerText();
-    // Exactly what status/ says, in the CLI's words: state, since and drain for every node not Active.
-    const away = Object.entries(reconciled.nodes).filter(([, node]) => node.maintenance && node.maintenance.state !== 'Active');
-    expect(away.map(([name, node]) => [name, node.maintenance!.state])).toEqual([
-      ['media', 'EnteringMaintenance'],
-      ['storage', 'Cordoned'],
-    ]);
-    expect(await page.locator('#maintenance-now tbody tr').count()).toBe(away.length);
-    expect(now).toMatch(/media\s+EnteringMaintenance\s+2026-11-22 09:50 UTC/);
-    expect(now).toContain(describeDrain(reconciled.nodes.media!.maintenance!.drain!));
-    expect(now).toMatch(/storage\s+Cordoned\s+2026-11-22 09:55 UTC/);
-    expect(await page.locator('main').innerText()).toContain('backup until 2026-11-30 00:00 UTC, by bob: UPS tests');
-    expect(await page.locator('#admin-log tbody tr').count()).toBe(3);
+    await Promise.all([critical.page.waitForURL(/service=media%2Fjellyfin/), critical.page.click('form.filters button')]);
+    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(lines.filter((line) => line.service === 'jellyfin').length);
   });
 
   it('publishes the incidents as an Atom feed with escaped text', async () => {
     const feed = await readFile(path.join(out, 'incidents.xml'), 'utf8');
     expect(feed).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
-    expect(feed.match(/<entry>/g)).toHaveLength(INCIDENTS.length);
+    expect(feed.match(/<entry>/g)).toHaveLength(lines.length);
     expect(feed).not.toContain('<script>');
     expect(feed).toContain('&#60;script&#62;alert(2)');
     const { page, problems } = await visit(browser, `${site.url}incidents.xml`);
@@ -276,11 +433,15 @@ describe('site: unusual homelabs still build', () => {
     expect(await page.locator('#last-reconcile').innerText()).toBe('no reconcile recorded');
   }, BUILD_TIMEOUT);
 
-  it('1,000 nodes', async () => {
+  it('1,000 nodes: maintenance and drain equal status/ for every node', async () => {
     const repo = await tempDir();
     await writeSyntheticHomelab(repo, { nodes: 1000, servicesPerNode: 1, incidentsPerNode: 1 });
-    const reconcile = await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z']);
-    expect(reconcile.code).toBe(0);
+    const admin = async (...args: string[]) => expect((await runCli([...args, '--repo', repo, '--actor', 'alice', '--reason', 'test'])).code).toBe(0);
+    await admin('maintenance', 'enter', 'node0007', '--now', '2026-11-22T09:00:00Z');
+    await admin('maintenance', 'cordon', 'node0500', '--now', '2026-11-22T09:10:00Z');
+    await admin('maintenance', 'enter', 'node0999', '--now', '2026-11-22T10:00:00Z');
+    await reconcile(repo);
+    const status = await readStatus(repo);
     const out = await build(repo);
     expect((await pagesOf(out)).length).toBe(1 + 2 + 1000 + 1000);
     const site = await serveStatic(out);
@@ -288,9 +449,9 @@ describe('site: unusual homelabs still build', () => {
     const { page, problems } = await visit(browser, site.url);
     expect(problems).toEqual([]);
     expect(await page.locator('#nodes > li').count()).toBe(1000);
+    expect(await expectMaintenanceFromStatus(page, site.url, status)).toBe(3);
     const service = await visit(browser, `${site.url}services/node0999/web/`);
     expect(service.problems).toEqual([]);
     expect(await service.page.locator('.bars li').count()).toBe(90);
   }, BUILD_TIMEOUT);
 });
-

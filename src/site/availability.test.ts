@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { dailyBars, describeBars, foldIncidents, meanTimeToResolve } from './availability.js';
-import { IncidentEvent } from './chronicle.js';
+import { IncidentLine, lineId } from '../chronicle/line.js';
+import { dailyBars, describeBars, incidentHistory, meanTimeToResolve, uptimePercent } from './availability.js';
 
-const event = (at: string, kind: string, severity = 'warning', id = 'a') =>
-  IncidentEvent.parse({ id, at, event: kind, node: 'n1', service: 's1', drift: 'unhealthy_service', severity, reason: kind });
+const FINGERPRINT = 'n1/s1/unhealthy_service';
+const event = (at: string, kind: string, severity = 'warning') =>
+  IncidentLine.parse({
+    ...{ id: lineId(FINGERPRINT, kind, at), at, event: kind, fingerprint: FINGERPRINT, node: 'n1', service: 's1' },
+    ...{ drift: 'unhealthy_service', severity, recommendation: 'reconcile_required', action: 'redeploy', reason: kind },
+  });
+const foldIncidents = incidentHistory;
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
-describe('foldIncidents', () => {
+describe('incidentHistory: the chronicle fold, cut into intervals', () => {
   it('splits an incident into intervals at each severity change and closes it on resolution', () => {
     const { intervals, spans } = foldIncidents([
       event('2026-11-20T08:00:00Z', 'opened'),
@@ -17,8 +22,11 @@ describe('foldIncidents', () => {
       ['warning', Date.parse('2026-11-20T08:00:00Z'), Date.parse('2026-11-20T09:00:00Z')],
       ['critical', Date.parse('2026-11-20T09:00:00Z'), Date.parse('2026-11-20T10:30:00Z')],
     ]);
-    expect(spans).toMatchObject([{ id: 'a', worst: 'critical', resolved: Date.parse('2026-11-20T10:30:00Z') }]);
+    expect(spans).toMatchObject([{ fingerprint: FINGERPRINT, worst: 'critical', resolved: Date.parse('2026-11-20T10:30:00Z') }]);
     expect(meanTimeToResolve(spans)).toBe(150 * 60_000);
+    // 1.5 h critical in the 58 h since the chronicle began; warning time is not downtime.
+    expect(uptimePercent(intervals, NOW, Date.parse('2026-11-20T00:00:00Z'))).toBe(97.41);
+    expect(uptimePercent(intervals, NOW, null)).toBeNull();
   });
 
   it('keeps an unresolved incident open, folds events in time order, and marks flapping', () => {

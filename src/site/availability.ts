@@ -1,4 +1,6 @@
-import type { IncidentEvent } from './chronicle.js';
+import { sortUnique, stepIncident, type IncidentState } from '../chronicle/state.js';
+import type { IncidentLine } from '../chronicle/line.js';
+import { parseTime } from '../model/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -7,21 +9,23 @@ const DAY_RANK: Record<DayState, number> = { none: 0, ok: 1, minor: 2, degraded:
 
 /** A stretch of time an incident was open at one severity. `end` is null while still open. */
 export interface Interval {
-  id: string;
+  fingerprint: string;
   node: string;
   service?: string;
-  drift?: string;
+  drift: string;
   severity: string;
   start: number;
   end: number | null;
 }
 
-/** An incident from its first opening to its resolution, for MTTR and history lists. */
+/** One incident: a fingerprint from an `opened` line to its `resolved` line, for MTTR and history lists. */
 export interface IncidentSpan {
+  fingerprint: string;
+  /** The id of the `opened` line: the incident's anchor on the incidents page. */
   id: string;
   node: string;
   service?: string;
-  drift?: string;
+  drift: string;
   worst: string;
   opened: number;
   resolved: number | null;
@@ -36,49 +40,44 @@ export function severityDay(severity: string): DayState {
   return severity === 'critical' ? 'down' : severity === 'info' ? 'minor' : 'degraded';
 }
 
-/** Folds lifecycle events (in chronicle order) into open intervals and incident spans. */
-export function foldIncidents(events: readonly IncidentEvent[]): { intervals: Interval[]; spans: IncidentSpan[] } {
+/**
+ * Cuts chronicle/incidents.jsonl into intervals and incidents. The state of each fingerprint
+ * is the chronicle's own fold (`stepIncident`, in its reading order `sortUnique`); this only
+ * records when that state opened, changed severity, and closed.
+ */
+export function incidentHistory(lines: readonly IncidentLine[]): { intervals: Interval[]; spans: IncidentSpan[] } {
   const intervals: Interval[] = [];
-  const spans = new Map<string, IncidentSpan>();
-  const open = new Map<string, Interval>();
-  const ordered = [...events].map((event, index) => ({ event, index, at: Date.parse(event.at) }));
-  ordered.sort((a, b) => a.at - b.at || a.index - b.index);
-  for (const { event, at } of ordered) {
-    const key = event.id;
-    const current = open.get(key);
-    const close = () => {
-      if (current) {
-        current.end = at;
-        open.delete(key);
+  const spans: IncidentSpan[] = [];
+  const states = new Map<string, IncidentState>();
+  const open = new Map<string, { interval: Interval; span: IncidentSpan }>();
+  for (const line of sortUnique(lines)) {
+    const at = parseTime(line.at);
+    const state = stepIncident(states.get(line.fingerprint), line);
+    states.set(line.fingerprint, state);
+    const current = open.get(line.fingerprint);
+    if (current && (!state.open || current.interval.severity !== state.severity)) {
+      current.interval.end = at;
+      if (!state.open) {
+        current.span.resolved = at;
+        open.delete(line.fingerprint);
       }
-    };
-    const start = (severity: string) => {
-      const interval: Interval = { id: key, node: event.node, service: event.service, drift: event.drift, severity, start: at, end: null };
-      intervals.push(interval);
-      open.set(key, interval);
-    };
-    let span = spans.get(key);
-    if (!span) {
-      span = { id: key, node: event.node, service: event.service, drift: event.drift, worst: event.severity, opened: at, resolved: null, flapping: false, reason: event.reason };
-      spans.set(key, span);
     }
-    if (severityRank(event.severity) > severityRank(span.worst)) span.worst = event.severity;
-    if (event.event === 'resolved') {
-      close();
-      span.resolved = at;
-    } else if (event.event === 'flapping') {
-      span.flapping = true;
-    } else if (event.event === 'stable') {
-      span.flapping = false;
-    } else if (!current) {
-      start(event.severity);
-      span.resolved = null;
-    } else if (current.severity !== event.severity) {
-      close();
-      start(event.severity);
+    if (current) current.span.flapping ||= state.flapping;
+    if (!state.open) continue;
+    const where = { node: line.node, ...(line.service ? { service: line.service } : {}), drift: line.drift };
+    const interval: Interval = { fingerprint: line.fingerprint, ...where, severity: state.severity, start: at, end: null };
+    if (current && current.interval.severity === state.severity) continue;
+    intervals.push(interval);
+    if (current) {
+      current.interval = interval;
+      if (severityRank(state.severity) > severityRank(current.span.worst)) current.span.worst = state.severity;
+      continue;
     }
+    const span: IncidentSpan = { fingerprint: line.fingerprint, id: line.id, ...where, worst: state.severity, opened: at, resolved: null, flapping: state.flapping, reason: line.reason };
+    spans.push(span);
+    open.set(line.fingerprint, { interval, span });
   }
-  return { intervals, spans: [...spans.values()] };
+  return { intervals, spans };
 }
 
 export interface DayBar {
@@ -131,4 +130,26 @@ export function meanTimeToResolve(spans: readonly IncidentSpan[]): number | null
   const resolved = spans.filter((span) => span.resolved !== null);
   if (resolved.length === 0) return null;
   return resolved.reduce((sum, span) => sum + (span.resolved! - span.opened), 0) / resolved.length;
+}
+
+/**
+ * Share of the window (the last `days` days, or since the chronicle began if later) without a
+ * critical incident open: what a status page calls uptime. Null when the window is empty.
+ */
+export function uptimePercent(intervals: readonly Interval[], now: number, since: number | null, days = 90): number | null {
+  const from = Math.max(Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS, since ?? Infinity);
+  if (!(now > from)) return null;
+  const down = intervals
+    .filter((interval) => interval.severity === 'critical')
+    .map((interval) => [Math.max(from, interval.start), Math.min(now, interval.end ?? now)] as const)
+    .filter(([start, end]) => end > start)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let reach = from;
+  for (const [start, end] of down) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
+  }
+  return Math.floor(((now - from - total) / (now - from)) * 10_000) / 100;
 }

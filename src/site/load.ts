@@ -1,7 +1,6 @@
 import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources } from '../repo/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
-import { IncidentEvent, parseJsonLines } from './chronicle.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
 async function readJson(repo: string, file: string): Promise<unknown> {
@@ -21,11 +20,9 @@ async function readJson(repo: string, file: string): Promise<unknown> {
  */
 export async function readSiteInputs(repo: string, now?: number, lastReconcile?: string): Promise<SiteInputs> {
   const model = buildRepoModel(await readRepoSources(repo));
-  const incidents = await readRepoFile(repo, 'chronicle/incidents.jsonl');
   return {
     repo: model,
     status: await readJson(repo, 'status/recommendations.json'),
-    incidents: incidents === undefined ? undefined : parseJsonLines(incidents, IncidentEvent),
     insights: await readJson(repo, 'status/insights.json'),
     now,
     lastReconcile: lastReconcile ?? (await readReconcilerHeartbeat(repo).catch(() => undefined)),

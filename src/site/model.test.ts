@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildRepoModel } from '../repo/index.js';
 import { normalizeBase } from './build.js';
 import { renderBadge } from './badge.js';
-import { IncidentEvent } from './chronicle.js';
+import { IncidentLine, lineId } from '../chronicle/line.js';
 import { renderIncidentFeed } from './feed.js';
+import { humanize, humanReason } from './words.js';
 import { buildSiteModel, type SiteInputs } from './model.js';
 
 const repo = buildRepoModel({
@@ -21,7 +22,21 @@ const status = {
   ],
   nodes: { n1: { health: 'online', last_seen: '2026-11-22T10:00:00Z', services: { total: 2, ok: 0, degraded: 0, failed: 1, missing: 1 } } },
 };
-const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, incidents: undefined, insights: undefined, ...overrides });
+const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, insights: undefined, ...overrides });
+const line = (fields: { at: string; event: string; node: string; service?: string; severity: string; reason?: string }) => {
+  const fingerprint = `${fields.node}/${fields.service ?? ''}/unhealthy_service`;
+  const base = { id: lineId(fingerprint, fields.event, fields.at), fingerprint, drift: 'unhealthy_service', recommendation: 'reconcile_required' };
+  return IncidentLine.parse({ ...base, action: 'redeploy', reason: '', ...fields });
+};
+const withIncidents = (lines: IncidentLine[]) =>
+  buildRepoModel({
+    hostDirs: ['n1', 'n2'],
+    files: [
+      { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
+      { path: 'world/nodes/n1.yaml', text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices: []\n' },
+      { path: 'chronicle/incidents.jsonl', text: lines.map((l) => `${JSON.stringify(l)}\n`).join('') },
+    ],
+  });
 
 describe('buildSiteModel', () => {
   it('joins inventory, world and status per node and service', () => {
@@ -42,8 +57,8 @@ describe('buildSiteModel', () => {
   });
 
   it('degrades to an unknown summary without status/, and shows the chronicle when present', () => {
-    const incident = IncidentEvent.parse({ id: 'i', at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', service: 'web', severity: 'critical' });
-    const model = buildSiteModel(inputs({ status: undefined, incidents: { entries: [incident], skipped: 0 }, now: Date.parse('2026-11-22T12:00:00Z') }));
+    const incident = line({ at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', service: 'web', severity: 'critical' });
+    const model = buildSiteModel(inputs({ repo: withIncidents([incident]), status: undefined, now: Date.parse('2026-11-22T12:00:00Z') }));
     expect(model.summary).toBe('unknown');
     expect(model.recommendations).toEqual([]);
     expect(model.notes[0]).toContain('No status/recommendations.json yet');
@@ -60,8 +75,15 @@ describe('buildSiteModel', () => {
 describe('machine-readable outputs', () => {
   it('escapes text in badges and the Atom feed', () => {
     expect(renderBadge('nominal', '<x>')).toContain('&#60;x&#62;');
-    const feed = renderIncidentFeed([IncidentEvent.parse({ id: 'i', at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', reason: '<script>&' })], { pageUrl: '/incidents/', selfUrl: '/incidents.xml', updated: null });
-    expect(feed).toContain('<content type="text">&#60;script&#62;&#38;</content>');
+    const incident = line({ at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', severity: 'warning', reason: '<script>&' });
+    const options = { pageUrl: '/incidents/', selfUrl: '/incidents.xml', updated: null };
+    const feed = renderIncidentFeed([incident], { ...options, installation: 'https://a.example/' });
+    expect(feed).toContain('<content type="text">&#60;script&#62;&#38;\naction: redeploy</content>');
+    expect(feed).toContain(`<link href="/incidents/#i-${incident.id}"/>`);
+    const other = renderIncidentFeed([incident], { ...options, installation: 'https://b.example/' });
+    const ids = (text: string) => [...text.matchAll(/<id>([^<]+)<\/id>/g)].map((m) => m[1]);
+    expect(ids(feed)).toHaveLength(2);
+    expect(ids(feed).filter((id) => ids(other).includes(id))).toEqual([]);
   });
 
   it.each([
@@ -76,5 +98,31 @@ describe('machine-readable outputs', () => {
 
   it('rejects a base that is not a path', () => {
     expect(() => normalizeBase('"><x')).toThrow(/not a URL path/);
+  });
+});
+
+describe('words', () => {
+  it.each([
+    ['EnteringMaintenance', 'Entering maintenance'],
+    ['unhealthy_service', 'Unhealthy service'],
+    ['DrainFailed', 'Drain failed'],
+    ['ok', 'OK'],
+  ])('humanize(%j) = %j', (id, text) => {
+    expect(humanize(id)).toBe(text);
+  });
+
+  it('rewrites the product identifiers in a reason, not user text', () => {
+    expect(humanReason('unhealthy_service; waiting for apps/immich_ml (stopped) before redeploy')).toBe(
+      'Unhealthy service: waiting for apps/immich_ml (stopped) before redeploy',
+    );
+    expect(humanReason('blocked by offline_node on pi')).toBe('blocked by offline node on pi');
+  });
+});
+
+describe('an offline node', () => {
+  it('shows its services as unknown, not the last status it reported', () => {
+    const offline = { ...status, nodes: { n1: { ...status.nodes.n1, health: 'offline' } } };
+    const model = buildSiteModel(inputs({ status: offline }));
+    expect(model.nodes[0]!.services.map((s) => s.status)).toEqual(['unknown', 'unknown', 'unknown']);
   });
 });

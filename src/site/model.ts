@@ -1,20 +1,24 @@
 import type { Problem } from '../errors/problem.js';
 import type { Deployment, InventoryNode, NodeStatus, Recommendation, RecommendationEvent, Summary, WorldIncident, WorldSnapshot } from '../model/index.js';
 import { EVENTS, parseTime } from '../model/index.js';
+import { sortUnique } from '../chronicle/state.js';
 import type { RepoModel } from '../repo/index.js';
-import { dailyBars, describeBars, foldIncidents, meanTimeToResolve, type DayBar, type IncidentSpan } from './availability.js';
-import type { IncidentEvent } from './chronicle.js';
+import { INCIDENTS_FILE, type IncidentLine } from '../chronicle/line.js';
+import type { ParsedJsonLines } from '../chronicle/parse.js';
+import { dailyBars, describeBars, incidentHistory, meanTimeToResolve, uptimePercent, type DayBar, type IncidentSpan, type Interval } from './availability.js';
 import type { AdminEvent } from '../model/index.js';
 import { maintenanceFromStatus, type NodeMaintenanceView } from '../maintenance/status-view.js';
 import { silencesInForce, type SilenceView } from './maintenance.js';
 
 /** Everything the site is built from, already read from disk: pure data. */
 export interface SiteInputs {
-  /** The repo as read once; admin events are its verified fold of chronicle/admin.jsonl. */
-  repo: Pick<RepoModel, 'inventory' | 'world' | 'problems' | 'admin'>;
+  /**
+   * The repo as read once: admin events are its verified fold of chronicle/admin.jsonl, and
+   * chronicle/incidents.jsonl is parsed there with the chronicle's own line schema.
+   */
+  repo: Pick<RepoModel, 'inventory' | 'world' | 'problems' | 'admin' | 'chronicle'>;
   /** status/recommendations.json as parsed JSON, or undefined when absent/unreadable. */
   status: unknown;
-  incidents: { entries: IncidentEvent[]; skipped: number } | undefined;
   /** status/insights.json, shown as-is when present. */
   insights: unknown;
   /** Reference time for availability windows and silences; default: the latest time in the data. */
@@ -61,8 +65,14 @@ export interface NodeView {
   deployments: Deployment[];
   worldIncidents: WorldIncident[];
   incidents: IncidentSpan[];
+  /** Node-level incidents (offline): the node page's strip. */
   bars: DayBar[] | null;
   barsText: string | null;
+  /** The node and all its services, worst per day: the overview's strip. */
+  allBars: DayBar[] | null;
+  allBarsText: string | null;
+  /** Share of the last 90 days without a critical incident on the node or its services. */
+  uptime: number | null;
   mttrMs: number | null;
 }
 
@@ -77,8 +87,8 @@ export interface SiteModel {
   nodes: NodeView[];
   recommendations: Recommendation[];
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
-  /** Chronicle incident events, newest first. */
-  timeline: IncidentEvent[];
+  /** Chronicle incident lines, newest first. */
+  timeline: IncidentLine[];
   /** Verified admin events, newest first. */
   admin: AdminEvent[];
   silences: SilenceView[];
@@ -117,10 +127,12 @@ function latestTime(inputs: SiteInputs): number | null {
     if (!Number.isNaN(ms) && (latest === null || ms > latest)) latest = ms;
   };
   for (const observation of inputs.repo.world.values()) if (observation.kind === 'snapshot') see(observation.snapshot.observed_at);
-  for (const event of inputs.incidents?.entries ?? []) see(event.at);
+  for (const line of incidentLines(inputs)?.lines ?? []) see(line.at);
   for (const event of inputs.repo.admin.events) see(event.at);
   return latest;
 }
+
+const incidentLines = (inputs: SiteInputs) => inputs.repo.chronicle.get(INCIDENTS_FILE) as ParsedJsonLines<IncidentLine> | undefined;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -132,27 +144,30 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
   const recommendations = status?.recommendations ?? [];
   const now = inputs.now ?? latestTime(inputs);
 
-  const timelineEvents = inputs.incidents?.entries ?? [];
+  const parsed = incidentLines(inputs);
+  const timelineEvents = parsed?.lines ?? [];
   const adminEvents = inputs.repo.admin.events;
-  const hasChronicle = inputs.incidents !== undefined || adminEvents.length > 0;
+  const hasChronicle = parsed !== undefined || adminEvents.length > 0;
   if (!hasChronicle) notes.push('No chronicle yet: incident history and availability appear once reconcile has recorded incidents.');
   if (inputs.repo.admin.break) notes.push(`chronicle/admin.jsonl is broken at seq ${inputs.repo.admin.break.seq}: operator events from there on are not shown (\`labwarden validate\` says more).`);
-  const skipped = inputs.incidents?.skipped ?? 0;
+  const skipped = (parsed?.problems.length ?? 0) + (parsed?.partial ? 1 : 0);
   if (skipped > 0) notes.push(`${skipped} chronicle line${skipped === 1 ? '' : 's'} could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
 
-  const { intervals, spans } = foldIncidents(timelineEvents);
+  const { intervals, spans } = incidentHistory(timelineEvents);
   const chronicleStart = timelineEvents.reduce<number | null>((min, event) => {
     const at = parseTime(event.at);
     return min === null || at < min ? at : min;
   }, null);
-  const withBars = inputs.incidents !== undefined && now !== null;
-  const bars = (filter: (i: { node: string; service?: string; drift?: string }) => boolean) =>
-    withBars ? dailyBars(intervals.filter(filter), now, chronicleStart) : null;
+  const withBars = parsed !== undefined && now !== null;
+  const history: History = {
+    bars: (filter) => (withBars ? dailyBars(intervals.filter(filter), now, chronicleStart) : null),
+    uptime: (filter) => (withBars ? uptimePercent(intervals.filter(filter), now, chronicleStart) : null),
+  };
 
-  const openIncidents = new Set(spans.filter((span) => span.resolved === null).map((span) => span.id));
+  const openIncidents = new Set(spans.filter((span) => span.resolved === null).map((span) => span.fingerprint));
   const nodes: NodeView[] = [];
   for (const node of [...inputs.repo.inventory.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, bars));
+    nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, history));
   }
 
   const groups = EVENTS.map((event) => ({ event, recommendations: recommendations.filter((rec) => rec.event === event) })).filter((group) => group.recommendations.length > 0);
@@ -174,7 +189,7 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     nodes,
     recommendations,
     groups,
-    timeline: [...timelineEvents].map((event, index) => ({ event, index })).sort((a, b) => parseTime(b.event.at) - parseTime(a.event.at) || b.index - a.index).map(({ event }) => event),
+    timeline: sortUnique(timelineEvents).reverse(),
     admin: [...adminEvents].reverse(),
     silences: silencesInForce(adminEvents, now ?? 0, (fingerprint) => openIncidents.has(fingerprint)),
     insights: inputs.insights,
@@ -190,14 +205,18 @@ function buildNodeView(
   status: (Partial<NodeStatus> & Record<string, unknown>) | undefined,
   recommendations: Recommendation[],
   spans: IncidentSpan[],
-  bars: (filter: (i: { node: string; service?: string; drift?: string }) => boolean) => DayBar[] | null,
+  history: History,
 ): NodeView {
+  const { bars } = history;
   const observation = inputs.repo.world.get(node.name);
   const snapshot: WorldSnapshot | null = observation?.kind === 'snapshot' ? observation.snapshot : null;
   const observed = new Map((snapshot?.services ?? []).map((service) => [service.name, service]));
   const nodeRecs = recommendations.filter((rec) => rec.node === node.name);
   const nodeSpans = spans.filter((span) => span.node === node.name);
-  const offlineDrift = (i: { node: string; service?: string; drift?: string }) => i.node === node.name && i.service === undefined;
+  const offlineDrift = (i: Interval) => i.node === node.name && i.service === undefined;
+  const health = typeof status?.health === 'string' ? status.health : snapshot ? snapshot.status : 'unknown';
+  // An offline node's services were last seen before it went away: nobody knows their state now.
+  const observedNow = health === 'online';
 
   const service = (name: string, managed: boolean): ServiceView => {
     const spec = node.services.find((s) => s.name === name);
@@ -210,7 +229,7 @@ function buildNodeView(
       managed,
       description: spec?.description ?? null,
       critical: spec?.critical ?? false,
-      status: seen?.status ?? (snapshot ? 'missing' : 'unknown'),
+      status: !observedNow ? 'unknown' : (seen?.status ?? (snapshot ? 'missing' : 'unknown')),
       detail: seen?.detail ?? null,
       dependsOn: spec?.depends_on ?? [],
       failover: spec?.failover ?? [],
@@ -226,6 +245,7 @@ function buildNodeView(
   for (const seen of snapshot?.services ?? []) if (!node.services.some((s) => s.name === seen.name)) services.push(service(seen.name, false));
 
   const nodeBars = bars(offlineDrift);
+  const allBars = bars((i) => i.node === node.name);
 
   return {
     name: node.name,
@@ -234,7 +254,7 @@ function buildNodeView(
     description: node.host.description ?? null,
     labels: node.host.labels,
     critical: node.host.critical,
-    health: typeof status?.health === 'string' ? status.health : snapshot ? snapshot.status : 'unknown',
+    health,
     lastSeen: typeof status?.last_seen === 'string' ? status.last_seen : (snapshot?.observed_at ?? null),
     maintenance: maintenanceFromStatus(status?.maintenance),
     counts: status?.services && typeof status.services === 'object' ? { ...EMPTY_COUNTS, ...status.services } : countServices(services),
@@ -246,8 +266,16 @@ function buildNodeView(
     incidents: nodeSpans,
     bars: nodeBars,
     barsText: nodeBars ? describeBars(nodeBars) : null,
+    allBars,
+    allBarsText: allBars ? describeBars(allBars) : null,
+    uptime: history.uptime((i) => i.node === node.name),
     mttrMs: meanTimeToResolve(nodeSpans),
   };
+}
+
+interface History {
+  bars: (filter: (interval: Interval) => boolean) => DayBar[] | null;
+  uptime: (filter: (interval: Interval) => boolean) => number | null;
 }
 
 function countServices(services: ServiceView[]): NodeStatus['services'] {

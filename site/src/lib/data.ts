@@ -12,3 +12,9 @@ export function siteModel(): Promise<SiteModel> {
   model ??= loadSiteModel(repo, now, process.env.LABWARDEN_LAST_RECONCILE || undefined);
   return model;
 }
+
+/** The time relative times are written against at build: the data's reference time (`asOf`). */
+export async function asOfMs(): Promise<number | null> {
+  const { asOf } = await siteModel();
+  return asOf === null ? null : Date.parse(asOf);
+}

@@ -1,5 +1,8 @@
 import type { Recommendation } from '../../../src/model/recommendation.ts';
 import { formatDuration } from '../../../src/model/time.ts';
+import { humanize, humanReason } from '../../../src/site/words.ts';
+
+export { humanize, humanReason };
 
 /** A link inside the site, under the configured base path (GitHub Pages project sites). */
 export function href(path = ''): string {
@@ -22,7 +25,8 @@ export function duration(ms: number | null): string {
   return ms === null ? '—' : formatDuration(ms);
 }
 
-export const words = (value: string) => value.replace(/_/g, ' ');
+/** An identifier in words: `EnteringMaintenance` → `Entering maintenance`. */
+export const words = humanize;
 
 export function subject(rec: Pick<Recommendation, 'node' | 'service'>): string {
   return rec.service ? `${rec.node}/${rec.service}` : rec.node;
@@ -30,10 +34,10 @@ export function subject(rec: Pick<Recommendation, 'node' | 'service'>): string {
 
 export const SUMMARY_TEXT: Record<string, string> = {
   nominal: 'All systems nominal',
-  degraded: 'Degraded: non-critical drift',
-  unstable: 'Unstable: critical drift or blocked remedy',
-  reconciling: 'Reconciling: remedies under way',
-  unknown: 'Unknown: no reconciled status yet',
+  degraded: 'Non-critical drift',
+  unstable: 'Critical drift or a blocked remedy',
+  reconciling: 'Remedies under way',
+  unknown: 'No reconciled status yet',
 };
 
 /** Tone classes pair every colour with text; the class only adds the colour. */

@@ -10,6 +10,8 @@ export const GET: APIRoute = async ({ site }) => {
     pageUrl: absolute(href('incidents/')),
     selfUrl: absolute(href('incidents.xml')),
     updated: model.timeline[0]?.at ?? model.asOf,
+    // The site URL (--site) names the installation; without one, the homelab's own node names.
+    installation: site ? absolute(href()) : `nodes:${model.nodes.map((node) => node.name).join(',')}`,
   });
   return new Response(body, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
 };
