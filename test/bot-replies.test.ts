@@ -40,7 +40,7 @@ async function startBot(repo: string) {
   const logs: string[] = [];
   const config = botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
   const client = createBotClient(config, { repo, appender, git: repoGitOps(repo), now: () => NOW, log: (line) => logs.push(line) });
-  return { client, emit: emitter(client), logs };
+  return { client, emit: emitter(client, discord), logs };
 }
 const ofInteraction = (id: string) => discord.requests.filter((request) => request.path.includes(`tok-${id}`));
 const shape = (id: string) => ofInteraction(id).map((request) => [request.method, request.path.replace(`tok-${id}`, 'TOKEN').replace(/\d{15,}/g, 'ID'), request.status, request.body?.type ?? null, request.body?.flags ?? request.body?.data?.flags ?? null]);

@@ -10,7 +10,7 @@ import { appendAdminEvent } from '../src/maintenance/append.js';
 import { botConfig, createBotClient, registerCommands } from '../src/bot/run.js';
 import { cleanupRepos, tempDir } from './helpers/repo.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
-import { ALICE, APP, BOB, button, chatInput, clonedHomelab, enter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
+import { ALICE, APP, BOB, button, chatInput, clonedHomelab, emitter, enter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
 
 let discord: DiscordStandIn;
 beforeEach(async () => {
@@ -57,7 +57,7 @@ describe('labwarden bot against the Discord stand-in', () => {
     const logs: string[] = [];
     const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
     // discord.js's internal action (pinned version): emits a real interaction from a raw payload.
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(chatInput('3000000000000000001', { id: EVE, name: 'eve' }, 'maintenance', enter('media')));
       emit(chatInput('3000000000000000002', { id: ALICE, name: 'alice' }, 'maintenance', enter('media')));
@@ -96,7 +96,7 @@ describe('labwarden bot against the Discord stand-in', () => {
     const repo = await clonedHomelab();
     const logs: string[] = [];
     const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(button('3000000000000000011', { id: EVE, name: 'eve' }, 'ack:media/jellyfin/unhealthy_service'));
       emit(button('3000000000000000012', { id: ALICE, name: 'alice' }, 'ack:media/jellyfin/unhealthy_service'));
@@ -135,7 +135,7 @@ describe('labwarden bot: the git layer', () => {
     const logs: string[] = [];
     const gitOps = { ...repoGitOps(repo), pull: async () => undefined };
     const client = createBotClient(config(), { repo, appender, git: gitOps, now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(chatInput('3000000000000000021', { id: ALICE, name: 'alice' }, 'silence', silence(J, 'resolved')));
       await until(() => discord.requests.length === 2);

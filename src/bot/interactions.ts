@@ -1,4 +1,5 @@
 import { MessageFlags, type Interaction } from 'discord.js';
+import type { Policy } from '../model/index.js';
 import type { Actor } from './authorize.js';
 import { isOperator } from './authorize.js';
 import { MUTATING } from './commands.js';
@@ -9,8 +10,10 @@ import { autocompleteChoices, requestFromButton, type BotView, type CommandReque
 
 export interface InteractionDeps {
   run: (request: CommandRequest) => Promise<CommandOutcome>;
-  /** Local view (no pull) for the fast paths: autocomplete and the pre-defer authorization. */
+  /** Local view (no pull) for autocomplete. */
   view: () => Promise<BotView>;
+  /** Only the policy's operators: all the pre-defer authorization reads (Discord's 3-second deadline). */
+  operators: () => Promise<Policy['operators']>;
   log: (line: string) => void;
 }
 
@@ -40,7 +43,7 @@ async function answerPrivately(interaction: Replying, content: string, deps: Int
 }
 
 async function execute(interaction: Replying, request: CommandRequest, deps: InteractionDeps): Promise<void> {
-  if (MUTATING.has(request.command) && !isOperator((await deps.view()).policy.operators, request.actor)) {
+  if (MUTATING.has(request.command) && !isOperator(await deps.operators(), request.actor)) {
     deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
     await interaction.reply({ content: `You are not an operator of this homelab, so /${request.command} was refused.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;

@@ -1,4 +1,6 @@
 import { commitAndPush, Git, GitFailure, pullFastForward } from '../git/index.js';
+import { formatDuration } from '../model/time.js';
+import { MUTATING } from './commands.js';
 import { currentCommand, withRepoLock } from '../git/repo-lock.js';
 import { ADMIN_FILE } from '../maintenance/chain.js';
 import { findFinalEvent, restateSeq } from '../maintenance/final-seq.js';
@@ -27,10 +29,17 @@ export function repoGitOps(repo: string): GitOps {
   const files = [ADMIN_FILE];
   return {
     async pull() {
+      let pulled;
       try {
-        await pullFastForward(repo, files);
+        pulled = await pullFastForward(repo, files);
       } catch (error) {
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
+        return;
+      }
+      // A remote that hangs fails the command now, before anything is committed.
+      if (pulled.kind === 'offline' && pulled.timedOut) {
+        const waited = formatDuration(new Git(repo).timeoutMs);
+        throw new GitFailure('remote_timeout', `remote ${pulled.remote} did not answer within ${waited}`, pulled.detail);
       }
     },
     exclusive: (work) => withRepoLock(repo, currentCommand(), work),
@@ -55,8 +64,10 @@ export interface CommandOutcome {
 }
 
 /**
- * Runs commands one at a time (two operators at once must not interleave pull/append/push):
- * pull, re-read the repo, plan, append through the shared appender, commit, push.
+ * Runs commands that change something one at a time (two operators at once must not interleave
+ * pull/append/push): pull, re-read the repo, plan, append through the shared appender, commit,
+ * push. Read-only commands (`/status`, `/incidents`, `/help`) never wait behind them: they are
+ * answered at once from the local checkout, without a pull or the repo lock.
  */
 export function createCommandRunner(deps: { repo: string; appender: AdminAppender; git: GitOps; now: () => number }): (request: CommandRequest) => Promise<CommandOutcome> {
   let queue: Promise<unknown> = Promise.resolve();
@@ -79,7 +90,14 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     return { ephemeral: false, content: `${content}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
   };
   const exclusive = deps.git.exclusive?.bind(deps.git) ?? (<T>(work: () => Promise<T>) => work());
+  const answer = async (request: CommandRequest): Promise<CommandOutcome> => {
+    const now = deps.now();
+    const plan = planCommand(request, await readBotView(deps.repo, now), now);
+    if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content };
+    throw new Error(`/${request.command} is read-only but planned a change`);
+  };
   return (request) => {
+    if (!MUTATING.has(request.command)) return answer(request);
     const next = queue.then(() => exclusive(() => run(request)));
     queue = next.catch(() => undefined);
     return next;

@@ -5,6 +5,8 @@ import { IncidentLine, INCIDENTS_FILE } from '../notify/incident-line.js';
 import { foldIncidents } from '../notify/incident-state.js';
 import { parseJsonLines } from '../notify/jsonl.js';
 import { maintenanceFromStatus } from '../maintenance/status-view.js';
+import { Policy } from '../model/index.js';
+import { parseSource } from '../repo/source.js';
 import type { BotView } from './plan-command.js';
 
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
@@ -29,4 +31,14 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     .map(({ fingerprint, node, service, severity, drift, reason }) => ({ fingerprint, node, severity, ...(service ? { service } : {}), ...(drift ? { drift } : {}), ...(reason ? { reason } : {}) }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
   return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: adminView(model.admin.events, now).maintenance, states, incidents: open, ...(summary ? { summary } : {}) };
+}
+
+/**
+ * Only what authorization needs, read before Discord's 3-second deadline: the policy's operators.
+ * A policy that does not parse has no operators (as the full repo read treats it): everyone is refused.
+ */
+export async function readOperators(repo: string): Promise<Policy['operators']> {
+  const text = await readRepoFile(repo, 'inventory/policy.yaml');
+  const parsed = text === undefined ? undefined : parseSource({ path: 'inventory/policy.yaml', text }, Policy);
+  return (parsed?.ok ? parsed.value : Policy.parse({})).operators;
 }

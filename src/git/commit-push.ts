@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Git } from './client.js';
-import { classifyRemoteError, GitFailure } from './errors.js';
+import { classifyRemoteError, GitFailure, remoteProblem } from './errors.js';
 import { INTEGRATE_REF, preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
 import { chainMessage, isAppendOnly, isChained, isDerived, isSnapshot, readLocalChanges, settleFiles } from './converge.js';
 import type { AdminEvent } from '../model/index.js';
+import { formatDuration } from '../model/time.js';
 
 import { commitOwned, DEFAULT_AUTHOR, type Author } from './commit.js';
 
@@ -103,6 +104,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
     const outcome = classifyRemoteError(pushed.stderr);
     const kept = commit ? ` Commit ${commit.slice(0, 7)} is kept locally.` : '';
     if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `push to ${upstream.remote} was refused: authentication failed.${kept}`, pushed.stderr);
+    if (outcome === 'timeout') throw new GitFailure('remote_timeout', `push to ${upstream.remote} got no answer within ${formatDuration(git.timeoutMs)}.${kept}`, pushed.stderr);
     if (outcome === 'remote_unreachable') throw new GitFailure('remote_unreachable', `cannot reach remote ${upstream.remote}.${kept}`, pushed.stderr);
     if (outcome !== 'rejected') throw new GitFailure('git_failed', `push to ${upstream.remote} failed.${kept}`, pushed.stderr);
     if (attempt >= maxAttempts) {
@@ -135,7 +137,7 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
   const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     const outcome = classifyRemoteError(fetched.stderr);
-    throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `fetch from ${upstream.remote} failed`, fetched.stderr);
+    throw new GitFailure(remoteProblem(outcome === 'rejected' ? 'unknown' : outcome), `fetch from ${upstream.remote} failed`, fetched.stderr);
   }
   const before = (await git.revParse('HEAD'))!;
   await git.run(['update-ref', INTEGRATE_REF, before]);

@@ -6,7 +6,7 @@ export type PullResult = { remote: string } & (
   | { kind: 'up_to_date' }
   | { kind: 'fast_forwarded'; commits: number }
   | { kind: 'diverged'; ahead: number; behind: number }
-  | { kind: 'offline'; detail: string }
+  | { kind: 'offline'; detail: string; timedOut?: true }
 );
 
 /**
@@ -21,8 +21,10 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
   const upstream = await resolveUpstream(git, branch);
   const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
-    if (classifyRemoteError(fetched.stderr) === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
-    return { remote: upstream.remote, kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
+    const outcome = classifyRemoteError(fetched.stderr);
+    if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
+    const detail = fetched.stderr.trim().split('\n')[0] ?? '';
+    return { remote: upstream.remote, kind: 'offline', detail, ...(outcome === 'timeout' ? { timedOut: true as const } : {}) };
   }
   if (!(await git.revParse(upstream.tracking))) return { remote: upstream.remote, kind: 'up_to_date' }; // an empty remote
   const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${upstream.tracking}`])).trim().split(/\s+/).map(Number) as [number, number];

@@ -83,7 +83,13 @@ export async function until(check: () => boolean, timeoutMs = 15_000): Promise<v
   }
 }
 
-/** discord.js's internal action (pinned version): emits a real interaction from a raw payload. */
-export function emitter(client: Client): (raw: unknown) => void {
-  return (raw) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+/**
+ * discord.js's internal action (pinned version): emits a real interaction from a raw payload.
+ * With the stand-in, the interaction is held to Discord's deadlines from that moment.
+ */
+export function emitter(client: Client, discord?: { dispatched(raw: { id: string; token: string }): void }): (raw: unknown) => void {
+  return (raw) => {
+    discord?.dispatched(raw as { id: string; token: string });
+    (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+  };
 }
