@@ -62,7 +62,7 @@ describe('bot replies against the strict stand-in', () => {
         ]);
       }
       expect(ofInteraction('4000000000000000001')[1]!.body.content).toBe('Unknown node "nope". Known nodes: media, pi.');
-      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe('Duration "soon" is not valid: use 30m, 2h, 1d, or "resolved".');
+      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe('Duration "soon" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".');
       expect(await adminLines(repo)).toEqual([]);
       expect(discord.refusals).toEqual([]);
     } finally {
