@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
+import { gitTimeoutMs, timeoutText } from '../git/client.js';
 import { classifyRemoteError, GitFailure } from '../git/errors.js';
 import { Heartbeat, formatTime, isName, parseTime } from '../model/index.js';
 
@@ -91,14 +92,21 @@ export class GitError extends Error {
 }
 
 function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
+  // Talking to the remote is bounded by LABWARDEN_GIT_TIMEOUT, as in the git layer (src/git/client.ts).
+  const timeout = args[0] === 'push' || args[0] === 'fetch' ? gitTimeoutMs() : 0;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const stdio = [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as const;
+    const child = spawn('git', args, { cwd, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: [...stdio], timeout });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => reject(new GitError(`git ${args[0]}: ${error.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new GitError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`))));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(stdout);
+      else if (timeout && signal) reject(new GitError(`git ${args.join(' ')} failed (exit ${code}): ${timeoutText(timeout)}`));
+      else reject(new GitError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
+    });
     if (input !== undefined) child.stdin!.on('error', () => undefined).end(input);
   });
 }
