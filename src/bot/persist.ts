@@ -1,4 +1,4 @@
-import { commitAndPush, Git, GitFailure, pullFastForward } from '../git/index.js';
+import { commitAndPush, Git, GitFailure, pullFastForward, type PullContext } from '../git/index.js';
 import { formatDuration } from '../model/time.js';
 import { MUTATING } from './commands.js';
 import { currentCommand, withRepoLock } from '../git/repo-lock.js';
@@ -27,8 +27,11 @@ export interface GitOps {
 /** The shared git layer (src/git): the same commit-and-push as `labwarden maintenance --push`. */
 export function repoGitOps(repo: string): GitOps {
   const files = [ADMIN_FILE];
+  // What the pull of the command in progress learnt (branch, config): its commit does not ask git again.
+  let context: PullContext | undefined;
   return {
     async pull() {
+      context = undefined;
       let pulled;
       try {
         pulled = await pullFastForward(repo, files);
@@ -41,12 +44,16 @@ export function repoGitOps(repo: string): GitOps {
         const waited = formatDuration(new Git(repo).timeoutMs);
         throw new GitFailure('remote_timeout', `remote ${pulled.remote} did not answer within ${waited}`, pulled.detail);
       }
+      if (pulled.kind === 'up_to_date' || pulled.kind === 'fast_forwarded') context = pulled.context;
     },
     exclusive: (work) => withRepoLock(repo, currentCommand(), work),
     async commit(message, author) {
       const actor = { name: author.name.replace(/[<>\n]/g, '') || author.id, email: `${author.id}@discord.invalid` };
+      // Under the same lock as the pull, after one append to chronicle/admin.jsonl: nothing else changed.
+      const preflighted = context ? { ...context, owned: files } : undefined;
+      context = undefined;
       try {
-        return (await commitAndPush(repo, { files, message, actor, push: true })).commit;
+        return (await commitAndPush(repo, { files, message, actor, push: true, ...(preflighted ? { preflighted } : {}) })).commit;
       } catch (error) {
         // No remote configured: the commit is made before the push is tried, and stays local.
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;

@@ -32,6 +32,12 @@ export interface CommitAndPushOptions {
    * branch moves onto the remote, and this re-runs the writer on the merged inputs.
    */
   regenerate?: () => Promise<string[] | Redo>;
+  /**
+   * The caller ran preflight itself moments ago, holding the repo lock since (a pull just before:
+   * its `context`), and knows the only paths it changed since: preflight, config and status are
+   * not asked again. Anything else must leave this unset.
+   */
+  preflighted?: { branch: string; config: Map<string, string>; owned: string[] };
   /** Push attempts before giving up (each after fetch + rebase). */
   maxAttempts?: number;
   /** Backoff before attempt n: random in [0.5, 1.5) × min(maxMs, baseMs × 2^(n-2)). */
@@ -82,8 +88,8 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  */
 export async function commitAndPush(repo: string, options: CommitAndPushOptions): Promise<CommitAndPushResult> {
   const git = new Git(repo);
-  const checked = await preflight(git, options.files);
-  const config = await git.configMatching(UPSTREAM_CONFIG);
+  const checked = options.preflighted ?? (await preflight(git, options.files));
+  const config = options.preflighted?.config ?? (await git.configMatching(UPSTREAM_CONFIG));
   const author = options.actor ?? (config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR));
   let message = options.message;
   let commit = await commitOwned(git, options.files, message, author, checked.owned);
