@@ -40,7 +40,7 @@ async function startBot(repo: string) {
   const logs: string[] = [];
   const config = botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
   const client = createBotClient(config, { repo, appender, git: repoGitOps(repo), now: () => NOW, log: (line) => logs.push(line) });
-  return { client, emit: emitter(client), logs };
+  return { client, emit: emitter(client, discord), logs };
 }
 const ofInteraction = (id: string) => discord.requests.filter((request) => request.path.includes(`tok-${id}`));
 const shape = (id: string) => ofInteraction(id).map((request) => [request.method, request.path.replace(`tok-${id}`, 'TOKEN').replace(/\d{15,}/g, 'ID'), request.status, request.body?.type ?? null, request.body?.flags ?? request.body?.data?.flags ?? null]);
@@ -62,7 +62,7 @@ describe('bot replies against the strict stand-in', () => {
         ]);
       }
       expect(ofInteraction('4000000000000000001')[1]!.body.content).toBe('Unknown node "nope". Known nodes: media, pi.');
-      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe('Duration "soon" is not valid: use 30m, 2h, 1d, or "resolved".');
+      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe('Duration "soon" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".');
       expect(await adminLines(repo)).toEqual([]);
       expect(discord.refusals).toEqual([]);
     } finally {

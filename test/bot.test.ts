@@ -10,7 +10,7 @@ import { appendAdminEvent } from '../src/maintenance/append.js';
 import { botConfig, createBotClient, registerCommands } from '../src/bot/run.js';
 import { cleanupRepos, tempDir } from './helpers/repo.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
-import { ALICE, APP, BOB, button, chatInput, clonedHomelab, enter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
+import { ALICE, APP, BOB, button, chatInput, clonedHomelab, emitter, enter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
 
 let discord: DiscordStandIn;
 beforeEach(async () => {
@@ -38,7 +38,7 @@ describe('labwarden bot against the Discord stand-in', () => {
     ]);
     expect(discord.requests[1]!.body).toEqual(JSON.parse(JSON.stringify(COMMANDS)));
     const mutating = discord.requests[1]!.body.filter((command: any) => command.default_member_permissions === '0').map((command: any) => command.name);
-    expect(mutating).toEqual(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'ack']);
+    expect(mutating).toEqual(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'unsilence', 'ack']);
   });
 
   it('says clearly when the guild is unknown, and never prints the token', async () => {
@@ -57,7 +57,7 @@ describe('labwarden bot against the Discord stand-in', () => {
     const logs: string[] = [];
     const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
     // discord.js's internal action (pinned version): emits a real interaction from a raw payload.
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(chatInput('3000000000000000001', { id: EVE, name: 'eve' }, 'maintenance', enter('media')));
       emit(chatInput('3000000000000000002', { id: ALICE, name: 'alice' }, 'maintenance', enter('media')));
@@ -92,21 +92,38 @@ describe('labwarden bot against the Discord stand-in', () => {
     }
   });
 
-  it('alert buttons go through the same operator gate', async () => {
+  it('alert buttons go through the same operator gate, update the alert they sit on, and answer the clicker privately', async () => {
     const repo = await clonedHomelab();
     const logs: string[] = [];
     const client = createBotClient(config(), { repo, appender, git: repoGitOps(repo), now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(button('3000000000000000011', { id: EVE, name: 'eve' }, 'ack:media/jellyfin/unhealthy_service'));
       emit(button('3000000000000000012', { id: ALICE, name: 'alice' }, 'ack:media/jellyfin/unhealthy_service'));
-      await until(() => discord.requests.length === 3);
-      expect(discord.requests.map((request) => [request.method, request.path.replace(/tok-\d+/, 'TOKEN'), request.body?.type ?? null, request.body?.data?.flags ?? null]).sort()).toEqual([
+      await until(() => discord.requests.length === 4);
+      const summary = discord.requests.map((request) => [request.method, request.path.replace(/tok-\d+/, 'TOKEN'), request.body?.type ?? null, request.body?.data?.flags ?? request.body?.flags ?? null]);
+      expect(summary.sort()).toEqual([
         ['PATCH', `/api/v10/webhooks/${APP}/TOKEN/messages/@original`, null, null],
         ['POST', '/api/v10/interactions/3000000000000000011/TOKEN/callback', 4, 64],
-        ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 5, 0],
+        ['POST', '/api/v10/interactions/3000000000000000012/TOKEN/callback', 6, null],
+        ['POST', `/api/v10/webhooks/${APP}/TOKEN`, null, 64],
       ]);
-      expect(discord.requests.find((request) => request.method === 'PATCH')!.body.content).toMatch(/^ack recorded as seq 1: media\/jellyfin\/unhealthy_service acknowledged\nCommitted [0-9a-f]{12} as alice\.$/);
+      // The alert message: the Ack button disabled and saying who acknowledged; Silence and the link untouched.
+      const update = discord.requests.find((request) => request.method === 'PATCH')!;
+      expect(update.body.content).toBeUndefined();
+      expect(update.body.components).toEqual([
+        {
+          type: 1,
+          id: 1,
+          components: [
+            { type: 2, id: 2, style: 1, label: 'Acknowledged by alice', custom_id: 'ack:media/jellyfin/unhealthy_service', disabled: true },
+            { type: 2, id: 3, style: 2, label: 'Silence 1h', custom_id: 'silence1h:media/jellyfin/unhealthy_service' },
+          ],
+        },
+        { type: 1, id: 4, components: [{ type: 2, id: 5, style: 5, label: 'Open dashboard', url: 'https://status.example.org' }] },
+      ]);
+      const answer = discord.requests.find((request) => request.method === 'POST' && request.path.startsWith('/api/v10/webhooks/'))!;
+      expect(answer.body.content).toMatch(/^ack recorded as seq 1: media\/jellyfin\/unhealthy_service acknowledged\nCommitted [0-9a-f]{12} as alice\.$/);
       const admin = (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
       expect(admin.map((line) => [line.action, line.fingerprint, line.actor])).toEqual([['ack', 'media/jellyfin/unhealthy_service', `discord:alice (${ALICE})`]]);
     } finally {
@@ -135,7 +152,7 @@ describe('labwarden bot: the git layer', () => {
     const logs: string[] = [];
     const gitOps = { ...repoGitOps(repo), pull: async () => undefined };
     const client = createBotClient(config(), { repo, appender, git: gitOps, now: () => Date.parse('2026-11-22T10:00:00Z'), log: (line) => logs.push(line) });
-    const emit = (raw: unknown) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    const emit = emitter(client, discord);
     try {
       emit(chatInput('3000000000000000021', { id: ALICE, name: 'alice' }, 'silence', silence(J, 'resolved')));
       await until(() => discord.requests.length === 2);

@@ -10,7 +10,19 @@ const SUB_COMMAND = 1;
 const node = (description = 'node name') => ({ type: STRING, name: 'node', description, required: true, autocomplete: true, max_length: 63 });
 const reason = { type: STRING, name: 'reason', description: 'why (kept in chronicle/admin.jsonl)', required: false, max_length: 300 };
 
-export const MUTATING = new Set(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'ack']);
+export const MUTATING = new Set(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'unsilence', 'ack']);
+
+/** Answered only to the person who asked (the deferral itself is ephemeral). */
+export const PRIVATE = new Set(['help']);
+
+/** /silence's preset durations (offered by autocomplete; any other duration may be typed). */
+export const SILENCE_PRESETS = [
+  { name: '15 minutes', value: '15m' },
+  { name: '1 hour', value: '1h' },
+  { name: '4 hours', value: '4h' },
+  { name: '1 day', value: '1d' },
+  { name: '1 week', value: '1w' },
+] as const;
 
 export const COMMANDS = [
   {
@@ -31,9 +43,15 @@ export const COMMANDS = [
     default_member_permissions: '0',
     options: [
       { type: STRING, name: 'target', description: 'node name or incident id', required: true, autocomplete: true, max_length: 200 },
-      { type: STRING, name: 'duration', description: 'e.g. 30m, 2h, 1d, or "resolved"', required: true, max_length: 20 },
+      { type: STRING, name: 'duration', description: 'pick 15m, 1h, 4h, 1d, 1w, or type e.g. 30m or "resolved"', required: true, autocomplete: true, max_length: 20 },
       reason,
     ],
+  },
+  {
+    name: 'unsilence',
+    description: 'lift a silence before it ends',
+    default_member_permissions: '0',
+    options: [{ type: STRING, name: 'target', description: 'a silence in force (node, service or incident)', required: true, autocomplete: true, max_length: 200 }, reason],
   },
   {
     name: 'ack',
@@ -41,6 +59,7 @@ export const COMMANDS = [
     default_member_permissions: '0',
     options: [{ type: STRING, name: 'incident', description: 'incident id', required: true, autocomplete: true, max_length: 200 }],
   },
-  { name: 'status', description: 'summary, nodes and open recommendations', options: [{ ...node('only this node'), required: false }] },
+  { name: 'status', description: 'summary, nodes, maintenance and silences in force', options: [{ ...node('only this node'), required: false }] },
   { name: 'incidents', description: 'open incidents' },
+  { name: 'help', description: 'what each command does and who may use it (only you see the answer)' },
 ] as const;

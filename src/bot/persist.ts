@@ -1,4 +1,6 @@
-import { commitAndPush, Git, GitFailure, pullFastForward } from '../git/index.js';
+import { commitAndPush, Git, GitFailure, pullFastForward, type PullContext } from '../git/index.js';
+import { formatDuration } from '../model/time.js';
+import { MUTATING } from './commands.js';
 import { currentCommand, withRepoLock } from '../git/repo-lock.js';
 import { ADMIN_FILE } from '../maintenance/chain.js';
 import { findFinalEvent, restateSeq } from '../maintenance/final-seq.js';
@@ -25,19 +27,33 @@ export interface GitOps {
 /** The shared git layer (src/git): the same commit-and-push as `labwarden maintenance --push`. */
 export function repoGitOps(repo: string): GitOps {
   const files = [ADMIN_FILE];
+  // What the pull of the command in progress learnt (branch, config): its commit does not ask git again.
+  let context: PullContext | undefined;
   return {
     async pull() {
+      context = undefined;
+      let pulled;
       try {
-        await pullFastForward(repo, files);
+        pulled = await pullFastForward(repo, files);
       } catch (error) {
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
+        return;
       }
+      // A remote that hangs fails the command now, before anything is committed.
+      if (pulled.kind === 'offline' && pulled.timedOut) {
+        const waited = formatDuration(new Git(repo).timeoutMs);
+        throw new GitFailure('remote_timeout', `remote ${pulled.remote} did not answer within ${waited}`, pulled.detail);
+      }
+      if (pulled.kind === 'up_to_date' || pulled.kind === 'fast_forwarded') context = pulled.context;
     },
     exclusive: (work) => withRepoLock(repo, currentCommand(), work),
     async commit(message, author) {
       const actor = { name: author.name.replace(/[<>\n]/g, '') || author.id, email: `${author.id}@discord.invalid` };
+      // Under the same lock as the pull, after one append to chronicle/admin.jsonl: nothing else changed.
+      const preflighted = context ? { ...context, owned: files } : undefined;
+      context = undefined;
       try {
-        return (await commitAndPush(repo, { files, message, actor, push: true })).commit;
+        return (await commitAndPush(repo, { files, message, actor, push: true, ...(preflighted ? { preflighted } : {}) })).commit;
       } catch (error) {
         // No remote configured: the commit is made before the push is tried, and stays local.
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
@@ -55,8 +71,10 @@ export interface CommandOutcome {
 }
 
 /**
- * Runs commands one at a time (two operators at once must not interleave pull/append/push):
- * pull, re-read the repo, plan, append through the shared appender, commit, push.
+ * Runs commands that change something one at a time (two operators at once must not interleave
+ * pull/append/push): pull, re-read the repo, plan, append through the shared appender, commit,
+ * push. Read-only commands (`/status`, `/incidents`, `/help`) never wait behind them: they are
+ * answered at once from the local checkout, without a pull or the repo lock.
  */
 export function createCommandRunner(deps: { repo: string; appender: AdminAppender; git: GitOps; now: () => number }): (request: CommandRequest) => Promise<CommandOutcome> {
   let queue: Promise<unknown> = Promise.resolve();
@@ -79,7 +97,14 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     return { ephemeral: false, content: `${content}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
   };
   const exclusive = deps.git.exclusive?.bind(deps.git) ?? (<T>(work: () => Promise<T>) => work());
+  const answer = async (request: CommandRequest): Promise<CommandOutcome> => {
+    const now = deps.now();
+    const plan = planCommand(request, await readBotView(deps.repo, now), now);
+    if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content };
+    throw new Error(`/${request.command} is read-only but planned a change`);
+  };
   return (request) => {
+    if (!MUTATING.has(request.command)) return answer(request);
     const next = queue.then(() => exclusive(() => run(request)));
     queue = next.catch(() => undefined);
     return next;

@@ -29,8 +29,11 @@ describe('planCommand', () => {
     ['exit when not in maintenance', req('maintenance', { node: 'media' }, alice, 'exit'), { kind: 'reply', content: 'media is not in maintenance; nothing changed.' }],
     ['silence a node for 2h', req('silence', { target: 'media', duration: '2h' }), { kind: 'append', input: { action: 'silence', matcher: { node: 'media' }, until: '2026-11-22T12:00:00Z' } }],
     ['silence an incident until resolved', req('silence', { target: 'media/jellyfin/unhealthy_service', duration: 'resolved' }), { kind: 'append', input: { action: 'silence', matcher: { fingerprint: 'media/jellyfin/unhealthy_service' }, until: 'resolved' } }],
-    ['bad duration', req('silence', { target: 'media', duration: 'soon' }), { kind: 'reply', content: 'Duration "soon" is not valid: use 30m, 2h, 1d, or "resolved".' }],
+    ['bad duration', req('silence', { target: 'media', duration: 'soon' }), { kind: 'reply', content: 'Duration "soon" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".' }],
     ['ack an open incident', req('ack', { incident: 'media/jellyfin/unhealthy_service' }), { kind: 'append', input: { action: 'ack', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media' } }],
+    ['unsilence of nothing in force', req('unsilence', { target: 'media' }), { kind: 'reply', ephemeral: true, content: 'No silence in force for "media". /status lists the silences in force.' }],
+    ['non-operator may not unsilence', req('unsilence', { target: 'media' }, eve), { kind: 'reply', ephemeral: true, refused: true }],
+    ['help is private', req('help', {}, eve), { kind: 'reply', ephemeral: true }],
     ['ack of nothing open', req('ack', { incident: 'pi/offline_node' }), { kind: 'reply', content: 'No open incident "pi/offline\\_node". /incidents lists them.' }],
   ])('%s', (_name, request, expected) => {
     expect(planCommand(request, view, NOW)).toMatchObject(expected);
@@ -42,7 +45,7 @@ describe('planCommand', () => {
   });
 
   it('status lists nodes with the maintenance state status/ holds and open incidents', () => {
-    expect(planCommand(req('status', {}), view, NOW)).toEqual({ kind: 'reply', ephemeral: false, content: 'Summary: **degraded**\n• **media**: 1 open incident\n• **pi** (EnteringMaintenance, drain 0/1 moved (3 stop with the node)): no open incidents' });
+    expect(planCommand(req('status', {}), view, NOW)).toEqual({ kind: 'reply', ephemeral: false, content: 'Summary: **degraded**\n• **media**: 1 open incident\n• **pi** (EnteringMaintenance, drain 0/1 moved (3 stop with the node)): no open incidents\nNo silences in force.' });
   });
 
   it('autocompletes nodes and open incidents from the repo', () => {

@@ -3,7 +3,8 @@ import { fingerprintRef, resolveFingerprint } from '../notify/fingerprint-ref.js
 import { escapeText, truncate } from '../notify/message.js';
 import type { AdminEventInput } from './admin-appender.js';
 import { isOperator, type Actor } from './authorize.js';
-import { MUTATING } from './commands.js';
+import type { Silence } from '../maintenance/silences.js';
+import { COMMANDS, MUTATING, SILENCE_PRESETS } from './commands.js';
 import { fitReply } from './reply.js';
 
 export interface CommandRequest {
@@ -31,7 +32,42 @@ export interface BotView {
   /** Node → its state as status/ holds it, for nodes not Active (with the drain in the CLI's words): what /status shows. */
   states?: Record<string, string>;
   incidents: OpenIncident[];
+  /** Silences in force (the notify code's own rule, src/maintenance/silences.ts). */
+  silences?: Silence[];
   summary?: string;
+}
+
+/** What a silence covers, as /status shows it and /unsilence takes it: incident, node/service, or node. */
+export function silenceTarget(silence: Pick<Silence, 'matcher'>): string {
+  const { node, service, fingerprint } = silence.matcher;
+  if (fingerprint) return fingerprint;
+  if (service) return service.includes('/') || !node ? service : `${node}/${service}`;
+  return node ?? '';
+}
+
+/** The silence `value` names: its target, or the reference of a target too long for Discord. */
+function resolveSilence(value: string, silences: readonly Silence[]): Silence | undefined {
+  return silences.find((silence) => silenceTarget(silence) === value) ?? (value.startsWith('#') ? silences.find((silence) => fingerprintRef(silenceTarget(silence)) === value) : undefined);
+}
+
+function describeSilence(silence: Silence): string {
+  const until = silence.until === 'resolved' ? 'until the incident resolves' : `until ${silence.until}`;
+  const why = silence.reason ? ` — ${safe(silence.reason, 150)}` : '';
+  return `• \`${safe(silenceTarget(silence), 200)}\` ${until}, by ${safe(silence.actor, 100)}${why}`;
+}
+
+function helpText(view: BotView): string {
+  const { users, roles } = view.policy.operators;
+  // Mentions render as names; allowed_mentions (parse: []) keeps them from pinging anyone.
+  const who = [...users.map((id) => `<@${id}>`), ...roles.map((id) => `<@&${id}>`)].join(', ') || 'nobody yet (add `operators:` to inventory/policy.yaml)';
+  const line = (command: (typeof COMMANDS)[number]) => `• \`/${command.name}\` — ${command.description}`;
+  return [
+    '**Everyone** may use:',
+    ...COMMANDS.filter((command) => !MUTATING.has(command.name)).map(line),
+    `**Operators** (${who}) may also use:`,
+    ...COMMANDS.filter((command) => MUTATING.has(command.name)).map(line),
+    'Alert buttons: **Ack** acknowledges the incident (no more reminders), **Silence 1h** mutes it for an hour. Operators only.',
+  ].join('\n');
 }
 
 export type CommandPlan =
@@ -82,7 +118,7 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
     case 'silence': {
       const target = options.target ?? '';
       const duration = options.duration ?? '';
-      if (duration !== 'resolved' && !DURATION.test(duration)) return { kind: 'reply', ephemeral: true, content: `Duration "${safe(duration, 20)}" is not valid: use 30m, 2h, 1d, or "resolved".` };
+      if (duration !== 'resolved' && !DURATION.test(duration)) return { kind: 'reply', ephemeral: true, content: `Duration "${safe(duration, 20)}" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".` };
       const incident = view.nodes.includes(target) ? undefined : resolveFingerprint(target, view.incidents);
       if (!incident && !view.nodes.includes(target)) return { kind: 'reply', ephemeral: true, content: `Unknown target "${safe(target)}": name a node or an open incident.` };
       if (duration === 'resolved' && !incident) return { kind: 'reply', ephemeral: true, content: '"resolved" only applies to an open incident.' };
@@ -90,6 +126,14 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
       const matcher = incident ? { fingerprint: incident.fingerprint } : { node: target };
       return { kind: 'append', input: { actor: actorText, action: 'silence', ...(incident ? { node: incident.node } : { node: target }), matcher, until, ...(reason ? { reason } : {}) }, summary: `silenced ${incident?.fingerprint ?? target} until ${until}` };
     }
+    case 'unsilence': {
+      const target = options.target ?? '';
+      const silence = resolveSilence(target, view.silences ?? []);
+      if (!silence) return { kind: 'reply', ephemeral: true, content: `No silence in force for "${safe(target)}". /status lists the silences in force.` };
+      return { kind: 'append', input: { actor: actorText, action: 'unsilence', ...(silence.matcher.node ? { node: silence.matcher.node } : {}), matcher: silence.matcher, ...(reason ? { reason } : {}) }, summary: `lifted the silence on ${silenceTarget(silence)}` };
+    }
+    case 'help':
+      return { kind: 'reply', ephemeral: true, content: fitReply(helpText(view)) };
     case 'ack': {
       const target = options.incident ?? '';
       const incident = resolveFingerprint(target, view.incidents);
@@ -105,7 +149,9 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
         const state = view.states?.[node];
         return `• **${safe(node, 63)}**${state ? ` (${state})` : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
       });
-      return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines].join('\n')) };
+      const silences = (view.silences ?? []).filter((silence) => !only || silence.matcher.node === undefined || silence.matcher.node === only);
+      const silenced = silences.length === 0 ? ['No silences in force.'] : [`Silences in force (${silences.length}):`, ...silences.map(describeSilence)];
+      return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines, ...silenced].join('\n')) };
     }
     case 'incidents': {
       if (view.incidents.length === 0) return { kind: 'reply', ephemeral: false, content: 'No open incidents.' };
@@ -135,12 +181,22 @@ const CHOICE_LENGTH = 100;
  * longer than a choice value may be travels as its reference (`#…`), which ack and silence
  * resolve back; the name shows its start and end, where node and drift are.
  */
-export function autocompleteChoices(option: string, typed: string, view: BotView): { name: string; value: string }[] {
-  const values = option === 'node' ? view.nodes : option === 'incident' ? view.incidents.map((incident) => incident.fingerprint) : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
+export function autocompleteChoices(option: string, typed: string, view: BotView, command = ''): { name: string; value: string }[] {
+  if (option === 'duration') return durationChoices(typed);
+  const values = command === 'unsilence' ? (view.silences ?? []).map(silenceTarget) : option === 'node' ? view.nodes : option === 'incident' ? view.incidents.map((incident) => incident.fingerprint) : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
   return values
     .filter((value) => value.includes(typed.toLowerCase()))
     .slice(0, CHOICES)
     .map((value) =>
       value.length <= CHOICE_LENGTH ? { name: value, value } : { name: `${value.slice(0, 60)}…${value.slice(-(CHOICE_LENGTH - 61))}`, value: fingerprintRef(value) },
     );
+}
+
+/** /silence's duration: the presets matching what was typed, and what was typed when it is a valid duration of its own. */
+function durationChoices(typed: string): { name: string; value: string }[] {
+  const text = typed.trim().toLowerCase();
+  const presets = SILENCE_PRESETS.filter((preset) => preset.value.startsWith(text) || preset.name.startsWith(text)).map((preset) => ({ ...preset }));
+  const own = (DURATION.test(text) || text === 'resolved') && !presets.some((preset) => preset.value === text) ? [{ name: text, value: text }] : [];
+  const resolved = 'resolved'.startsWith(text) && text !== 'resolved' ? [{ name: 'until the incident resolves', value: 'resolved' }] : [];
+  return [...own, ...presets, ...resolved].slice(0, CHOICES);
 }

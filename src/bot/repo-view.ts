@@ -4,6 +4,9 @@ import { adminView } from '../notify/admin-view.js';
 import { INCIDENTS_FILE } from '../notify/incident-line.js';
 import { foldIncidents } from '../notify/incident-state.js';
 import { maintenanceFromStatus } from '../maintenance/status-view.js';
+import { activeSilences } from '../maintenance/silences.js';
+import { Policy } from '../model/index.js';
+import { parseSource } from '../repo/source.js';
 import type { BotView } from './plan-command.js';
 
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
@@ -18,7 +21,10 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     // The states status/ holds (reconcile's fold of the chain and the world): nothing is folded a second way here.
     for (const [node, entry] of Object.entries(status.nodes ?? {})) {
       const view = maintenanceFromStatus(entry?.maintenance);
-      if (view.state !== 'Active') states[node] = `${view.state}${view.drain ? `, ${view.drain.text}` : ''}`;
+      if (view.state === 'Active') continue;
+      const since = view.since ? ` since ${view.since}` : '';
+      const by = view.actor ? ` by ${view.actor}` : '';
+      states[node] = `${view.state}${since}${by}${view.drain ? `, ${view.drain.text}` : ''}`;
     }
   } catch {
     summary = undefined;
@@ -27,5 +33,19 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     .filter((state) => state.open)
     .map(({ fingerprint, node, service, severity, drift, reason }) => ({ fingerprint, node, severity, ...(service ? { service } : {}), ...(drift ? { drift } : {}), ...(reason ? { reason } : {}) }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  return { policy: model.policy, nodes: [...model.inventory.nodes.keys()].sort(), maintenance: adminView(model.admin.events, now).maintenance, states, incidents: open, ...(summary ? { summary } : {}) };
+  const isOpen = new Set(open.map((incident) => incident.fingerprint));
+  const silences = activeSilences(model.admin.events, now, (fingerprint) => isOpen.has(fingerprint));
+  const nodes = [...model.inventory.nodes.keys()].sort();
+  const maintenance = adminView(model.admin.events, now).maintenance;
+  return { policy: model.policy, nodes, maintenance, states, incidents: open, silences, ...(summary ? { summary } : {}) };
+}
+
+/**
+ * Only what authorization needs, read before Discord's 3-second deadline: the policy's operators.
+ * A policy that does not parse has no operators (as the full repo read treats it): everyone is refused.
+ */
+export async function readOperators(repo: string): Promise<Policy['operators']> {
+  const text = await readRepoFile(repo, 'inventory/policy.yaml');
+  const parsed = text === undefined ? undefined : parseSource({ path: 'inventory/policy.yaml', text }, Policy);
+  return (parsed?.ok ? parsed.value : Policy.parse({})).operators;
 }

@@ -5,7 +5,7 @@ import type { AdminAppender } from './admin-appender.js';
 import { COMMANDS } from './commands.js';
 import { handleInteraction } from './interactions.js';
 import { createCommandRunner, type GitOps } from './persist.js';
-import { readBotView } from './repo-view.js';
+import { readBotView, readOperators } from './repo-view.js';
 
 export interface BotConfig {
   token: string;
@@ -60,7 +60,7 @@ export function createBotClient(config: BotConfig, deps: Omit<BotDeps, 'stopped'
   const run = createCommandRunner(deps);
   const view = () => readBotView(deps.repo, deps.now());
   client.on(Events.InteractionCreate, (interaction) => {
-    handleInteraction(interaction, { run, view, log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+    handleInteraction(interaction, { run, view, operators: () => readOperators(deps.repo), log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
   });
   return client;
 }

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { UserError } from '../errors/problem.js';
+import { Duration, formatDuration } from '../model/time.js';
 
 /** A git command that failed: its arguments and git's own words. */
 export class GitCommandError extends Error {
@@ -12,6 +14,33 @@ export class GitCommandError extends Error {
     super(`git ${args.join(' ')}: ${stderr.trim()}`);
     this.name = 'GitCommandError';
   }
+}
+
+/** The git commands that talk to a remote: each is bounded by LABWARDEN_GIT_TIMEOUT. */
+const NETWORK = new Set(['fetch', 'push', 'pull', 'ls-remote', 'clone']);
+
+export const DEFAULT_GIT_TIMEOUT_MS = 30_000;
+
+/**
+ * How long a network git command may go without any answer before it is killed:
+ * `LABWARDEN_GIT_TIMEOUT` (a duration as in policy.yaml: `30s`, `2m`, `1m30s`, or seconds),
+ * default 30 s. A value that is not a duration is an error, not silently the default.
+ */
+export function gitTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const value = env.LABWARDEN_GIT_TIMEOUT;
+  if (value === undefined || value === '') return DEFAULT_GIT_TIMEOUT_MS;
+  const parsed = Duration.safeParse(/^\d+$/.test(value) ? Number(value) : value);
+  if (!parsed.success || parsed.data <= 0) {
+    throw new UserError(`LABWARDEN_GIT_TIMEOUT: expected a duration such as 30s, 2m or 1m30s, found "${value.slice(0, 40)}"`, {
+      hint: 'Unset it for the default (30s), or give a positive duration.',
+    });
+  }
+  return parsed.data;
+}
+
+/** What a killed network command reports as its stderr; classifyRemoteError knows it as `timeout`. */
+export function timeoutText(ms: number): string {
+  return `no answer from the remote within ${formatDuration(ms)} (LABWARDEN_GIT_TIMEOUT); the git command was stopped`;
 }
 
 /** `-c` settings for every command: no editor, no pager, no prompt (a prompt would hang a cron job). */
@@ -26,16 +55,24 @@ const BASE_CONFIG = ['-c', 'core.editor=true', '-c', 'core.pager=cat', '-c', 'ad
  */
 export class Git {
   private readonly sg: SimpleGit;
+  /** For NETWORK commands: simple-git kills the child after `timeoutMs` without output. */
+  private readonly net: SimpleGit;
+  readonly timeoutMs: number;
   constructor(readonly dir: string) {
+    this.timeoutMs = gitTimeoutMs();
     // The only "unsafe" settings used are the fixed ones in BASE_CONFIG (editor `true`, pager `cat`).
-    this.sg = simpleGit({ baseDir: dir, maxConcurrentProcesses: 2, trimmed: false, unsafe: { allowUnsafeEditor: true, allowUnsafePager: true } });
+    const options = { baseDir: dir, maxConcurrentProcesses: 2, trimmed: false, unsafe: { allowUnsafeEditor: true, allowUnsafePager: true } };
+    this.sg = simpleGit(options);
+    this.net = simpleGit({ ...options, timeout: { block: this.timeoutMs } });
   }
 
   async run(args: string[]): Promise<string> {
+    const network = NETWORK.has(args[0] ?? '');
     try {
-      return await this.sg.raw([...BASE_CONFIG, ...args]);
+      return await (network ? this.net : this.sg).raw([...BASE_CONFIG, ...args]);
     } catch (error) {
-      throw new GitCommandError(args, error instanceof Error ? error.message : String(error));
+      const text = error instanceof Error ? error.message : String(error);
+      throw new GitCommandError(args, network && /block timeout reached/.test(text) ? timeoutText(this.timeoutMs) : text);
     }
   }
 
@@ -53,12 +90,16 @@ export class Git {
    * For the plumbing that needs stdin or a private environment (simple-git passes neither).
    */
   exec(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+    const timeout = NETWORK.has(args[0] ?? '') ? this.timeoutMs : 0;
     return new Promise((resolve, reject) => {
       const child = execFile(
         'git',
         [...BASE_CONFIG, ...args],
-        { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => (error ? reject(new GitCommandError(args, stderr || error.message)) : resolve(stdout)),
+        { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout },
+        (error, stdout, stderr) => {
+          if (!error) resolve(stdout);
+          else reject(new GitCommandError(args, timeout && error.killed ? timeoutText(timeout) : stderr || error.message));
+        },
       );
       // git may exit before reading stdin (an error): that EPIPE is reported through the callback.
       child.stdin?.on('error', () => undefined);

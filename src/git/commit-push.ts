@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Git } from './client.js';
-import { classifyRemoteError, GitFailure } from './errors.js';
+import { classifyRemoteError, GitFailure, remoteProblem } from './errors.js';
 import { INTEGRATE_REF, preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
 import { chainMessage, isAppendOnly, isChained, isDerived, isSnapshot, readLocalChanges, settleFiles } from './converge.js';
 import type { AdminEvent } from '../model/index.js';
+import { formatDuration } from '../model/time.js';
 
 import { commitOwned, DEFAULT_AUTHOR, type Author } from './commit.js';
 
@@ -31,6 +32,12 @@ export interface CommitAndPushOptions {
    * branch moves onto the remote, and this re-runs the writer on the merged inputs.
    */
   regenerate?: () => Promise<string[] | Redo>;
+  /**
+   * The caller ran preflight itself moments ago, holding the repo lock since (a pull just before:
+   * its `context`), and knows the only paths it changed since: preflight, config and status are
+   * not asked again. Anything else must leave this unset.
+   */
+  preflighted?: { branch: string; config: Map<string, string>; owned: string[] };
   /** Push attempts before giving up (each after fetch + rebase). */
   maxAttempts?: number;
   /** Backoff before attempt n: random in [0.5, 1.5) × min(maxMs, baseMs × 2^(n-2)). */
@@ -81,8 +88,8 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  */
 export async function commitAndPush(repo: string, options: CommitAndPushOptions): Promise<CommitAndPushResult> {
   const git = new Git(repo);
-  const checked = await preflight(git, options.files);
-  const config = await git.configMatching(UPSTREAM_CONFIG);
+  const checked = options.preflighted ?? (await preflight(git, options.files));
+  const config = options.preflighted?.config ?? (await git.configMatching(UPSTREAM_CONFIG));
   const author = options.actor ?? (config.has('user.email') ? undefined : (options.author ?? DEFAULT_AUTHOR));
   let message = options.message;
   let commit = await commitOwned(git, options.files, message, author, checked.owned);
@@ -103,6 +110,7 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
     const outcome = classifyRemoteError(pushed.stderr);
     const kept = commit ? ` Commit ${commit.slice(0, 7)} is kept locally.` : '';
     if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `push to ${upstream.remote} was refused: authentication failed.${kept}`, pushed.stderr);
+    if (outcome === 'timeout') throw new GitFailure('remote_timeout', `push to ${upstream.remote} got no answer within ${formatDuration(git.timeoutMs)}.${kept}`, pushed.stderr);
     if (outcome === 'remote_unreachable') throw new GitFailure('remote_unreachable', `cannot reach remote ${upstream.remote}.${kept}`, pushed.stderr);
     if (outcome !== 'rejected') throw new GitFailure('git_failed', `push to ${upstream.remote} failed.${kept}`, pushed.stderr);
     if (attempt >= maxAttempts) {
@@ -135,7 +143,7 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
   const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
     const outcome = classifyRemoteError(fetched.stderr);
-    throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `fetch from ${upstream.remote} failed`, fetched.stderr);
+    throw new GitFailure(remoteProblem(outcome === 'rejected' ? 'unknown' : outcome), `fetch from ${upstream.remote} failed`, fetched.stderr);
   }
   const before = (await git.revParse('HEAD'))!;
   await git.run(['update-ref', INTEGRATE_REF, before]);

@@ -14,6 +14,7 @@ export const GIT_PROBLEMS = {
   no_remote: { exit: 2, hint: 'Add one (`git remote add origin URL`) and set the upstream (`git push -u origin main`), or drop --push.' },
   auth_failed: { exit: 2, hint: 'Check the credentials: in Actions the job needs `permissions: contents: write`; locally, your SSH key or token.' },
   diverged: { exit: 2, hint: 'A file labwarden does not write was changed both here and on the remote. Resolve it by hand (`git pull --rebase`), then run again; your commit is kept.' },
+  remote_timeout: { exit: 1, hint: 'The remote took the connection but did not answer. Check it; LABWARDEN_GIT_TIMEOUT (default 30s) sets how long git waits.' },
   remote_unreachable: { exit: 1, hint: 'Your commit is kept locally; the next run pushes it once the remote is back.' },
   push_rejected: { exit: 1, hint: 'Other writers kept winning the race; your commit is kept locally and the next run pushes it.' },
   git_failed: { exit: 1, hint: 'See the git output above.' },
@@ -33,7 +34,7 @@ export class GitFailure extends UserError {
   }
 }
 
-export type PushOutcome = 'rejected' | 'auth_failed' | 'remote_unreachable' | 'unknown';
+export type PushOutcome = 'rejected' | 'auth_failed' | 'remote_unreachable' | 'timeout' | 'unknown';
 
 /**
  * What a failed push or fetch means, from git's stderr. simple-git throws a plain GitError for
@@ -41,6 +42,8 @@ export type PushOutcome = 'rejected' | 'auth_failed' | 'remote_unreachable' | 'u
  * and https remotes.
  */
 export function classifyRemoteError(stderr: string): PushOutcome {
+  // The git client's own words when it stopped a command that got no answer (client.ts timeoutText).
+  if (/\(LABWARDEN_GIT_TIMEOUT\); the git command was stopped/.test(stderr)) return 'timeout';
   // With --porcelain the `[rejected]` line goes to stdout: stderr may hold only "Updates were rejected".
   // "cannot lock ref … but expected": another push landed between our ref check and update.
   if (/\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(stderr)) return 'rejected';
@@ -59,4 +62,12 @@ export function classifyRemoteError(stderr: string): PushOutcome {
     return 'remote_unreachable';
   }
   return 'unknown';
+}
+
+/** The problem code for a fetch or push that failed with `outcome` (unknown → unreachable). */
+export function remoteProblem(outcome: PushOutcome): GitProblemCode {
+  if (outcome === 'auth_failed') return 'auth_failed';
+  if (outcome === 'timeout') return 'remote_timeout';
+  if (outcome === 'rejected') return 'push_rejected';
+  return 'remote_unreachable';
 }

@@ -1,5 +1,5 @@
 import { Git } from './client.js';
-import { classifyRemoteError, GitFailure } from './errors.js';
+import { classifyRemoteError, GitFailure, remoteProblem } from './errors.js';
 
 /**
  * A single-commit orphan branch holding one file: state that must outlive an ephemeral CI
@@ -41,8 +41,7 @@ export async function pushFileBranch(repo: string, target: FileBranch & { body: 
     if (pushed.ok) return commit;
     const outcome = classifyRemoteError(pushed.stderr);
     if (outcome !== 'rejected' || attempt >= 5) {
-      const code = outcome === 'auth_failed' ? 'auth_failed' : outcome === 'rejected' ? 'push_rejected' : 'remote_unreachable';
-      throw new GitFailure(code, `push of ${ref} to ${remote} failed`, pushed.stderr);
+      throw new GitFailure(remoteProblem(outcome), `push of ${ref} to ${remote} failed`, pushed.stderr);
     }
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
   }
@@ -64,7 +63,7 @@ export async function readFileBranch(repo: string, source: FileBranch & { remote
       return undefined;
     }
     const outcome = classifyRemoteError(fetched.stderr);
-    throw new GitFailure(outcome === 'auth_failed' ? 'auth_failed' : 'remote_unreachable', `fetch of ${source.branch} from ${remote} failed`, fetched.stderr);
+    throw new GitFailure(remoteProblem(outcome === 'rejected' ? 'unknown' : outcome), `fetch of ${source.branch} from ${remote} failed`, fetched.stderr);
   }
   return readTrackedFile(repo, { ...source, remote });
 }

@@ -1,12 +1,18 @@
 import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
-import { preflight, resolveUpstream } from './preflight.js';
+import { preflight, resolveUpstream, UPSTREAM_CONFIG } from './preflight.js';
 
-export type PullResult = { remote: string } & (
+/** What a pull learnt that a commit right after it (same lock) need not ask git again. */
+export interface PullContext {
+  branch: string;
+  config: Map<string, string>;
+}
+
+export type PullResult = { remote: string; context?: PullContext } & (
   | { kind: 'up_to_date' }
   | { kind: 'fast_forwarded'; commits: number }
   | { kind: 'diverged'; ahead: number; behind: number }
-  | { kind: 'offline'; detail: string }
+  | { kind: 'offline'; detail: string; timedOut?: true }
 );
 
 /**
@@ -18,15 +24,24 @@ export type PullResult = { remote: string } & (
 export async function pullFastForward(repo: string, owned: string[], options: { derived?: boolean } = {}): Promise<PullResult> {
   const git = new Git(repo);
   const { branch } = await preflight(git, owned);
-  const upstream = await resolveUpstream(git, branch);
+  const config = await git.configMatching(UPSTREAM_CONFIG);
+  const upstream = await resolveUpstream(git, branch, config);
+  const context = { branch, config };
   const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
   if (!fetched.ok) {
-    if (classifyRemoteError(fetched.stderr) === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
-    return { remote: upstream.remote, kind: 'offline', detail: fetched.stderr.trim().split('\n')[0] ?? '' };
+    const outcome = classifyRemoteError(fetched.stderr);
+    if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `fetch from ${upstream.remote} failed: authentication`, fetched.stderr);
+    const detail = fetched.stderr.trim().split('\n')[0] ?? '';
+    return { remote: upstream.remote, kind: 'offline', detail, ...(outcome === 'timeout' ? { timedOut: true as const } : {}) };
   }
-  if (!(await git.revParse(upstream.tracking))) return { remote: upstream.remote, kind: 'up_to_date' }; // an empty remote
-  const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${upstream.tracking}`])).trim().split(/\s+/).map(Number) as [number, number];
-  if (behind === 0) return { remote: upstream.remote, kind: 'up_to_date' };
+  // One process in the common case; only a failure asks whether the remote is simply empty.
+  const counted = await git.attempt(['rev-list', '--left-right', '--count', `HEAD...${upstream.tracking}`]);
+  if (!counted.ok) {
+    if (!(await git.revParse(upstream.tracking))) return { remote: upstream.remote, kind: 'up_to_date', context }; // an empty remote
+    throw new GitFailure('git_failed', `cannot compare HEAD with ${upstream.tracking}`, counted.stderr);
+  }
+  const [ahead, behind] = counted.out.trim().split(/\s+/).map(Number) as [number, number];
+  if (behind === 0) return { remote: upstream.remote, kind: 'up_to_date', context };
   if (ahead > 0) return { remote: upstream.remote, kind: 'diverged', ahead, behind };
   // A run killed before its commit leaves owned files modified. Derived ones are rewritten by
   // the next reconcile anyway, so they are dropped; anything else waits for the next push.
@@ -35,5 +50,5 @@ export async function pullFastForward(repo: string, owned: string[], options: { 
     await git.run(['reset', '--hard', 'HEAD']);
   }
   await git.run(['merge', '--ff-only', upstream.tracking]);
-  return { remote: upstream.remote, kind: 'fast_forwarded', commits: behind };
+  return { remote: upstream.remote, kind: 'fast_forwarded', commits: behind, context };
 }

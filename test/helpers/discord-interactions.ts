@@ -57,14 +57,23 @@ export function chatInput(id: string, user: { id: string; name: string; roles?: 
   };
 }
 
+/** The alert message's buttons as notify builds them: Ack and Silence 1h for one incident, and the dashboard link. */
+export function alertRows(reference: string) {
+  return [
+    { type: 1, id: 1, components: [{ type: 2, id: 2, style: 1, label: 'Ack media/jellyfin/unhealthy_service', custom_id: `ack:${reference}` }, { type: 2, id: 3, style: 2, label: 'Silence 1h', custom_id: `silence1h:${reference}` }] },
+    { type: 1, id: 4, components: [{ type: 2, id: 5, style: 5, label: 'Open dashboard', url: 'https://status.example.org' }] },
+  ];
+}
+
 export function button(id: string, user: { id: string; name: string }, customId: string) {
   const base = chatInput(id, user, 'unused', []);
+  const components = alertRows(customId.slice(customId.indexOf(':') + 1));
   return {
     ...base,
     type: 3,
     channel_id: '700000000000000001',
     data: { custom_id: customId, component_type: 2 },
-    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components: [] },
+    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components },
   };
 }
 
@@ -83,7 +92,13 @@ export async function until(check: () => boolean, timeoutMs = 15_000): Promise<v
   }
 }
 
-/** discord.js's internal action (pinned version): emits a real interaction from a raw payload. */
-export function emitter(client: Client): (raw: unknown) => void {
-  return (raw) => (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+/**
+ * discord.js's internal action (pinned version): emits a real interaction from a raw payload.
+ * With the stand-in, the interaction is held to Discord's deadlines from that moment.
+ */
+export function emitter(client: Client, discord?: { dispatched(raw: { id: string; token: string }): void }): (raw: unknown) => void {
+  return (raw) => {
+    discord?.dispatched(raw as { id: string; token: string });
+    (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+  };
 }

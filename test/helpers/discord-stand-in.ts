@@ -56,6 +56,10 @@ export class DiscordStandIn {
   private readonly nonces = new Map<string, unknown>();
   private server: Server | undefined;
   private nextId = 1000;
+  /** Interactions dispatched to the bot (id → when), each held to Discord's deadlines. */
+  private readonly interactions = new Map<string, { at: number; token: string; answered: boolean }>();
+  /** The stand-in's clock (tests move it to expire a token). */
+  now: () => number = Date.now;
   api = '';
 
   async start(): Promise<this> {
@@ -76,6 +80,31 @@ export class DiscordStandIn {
     if (this.refusals.length > 0) {
       throw new Error(`Discord would have refused ${this.refusals.length} request(s): ${this.refusals.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.errors)}`).join('; ')}`);
     }
+  }
+
+  /**
+   * Records an interaction as dispatched now, holding it to Discord's deadlines: the initial
+   * response within 3 s (later: 404 10062 Unknown interaction), only one initial response
+   * (400 40060), and follow-ups and edits with its token for 15 minutes (401 50027).
+   */
+  dispatched(raw: { id: string; token: string }): void {
+    this.interactions.set(raw.id, { at: this.now(), token: raw.token, answered: false });
+  }
+
+  private deadline(request: RecordedRequest): ScriptedResponse | undefined {
+    const callback = /^\/api\/v10\/interactions\/(\d+)\/([\w-]+)\/callback$/.exec(request.path);
+    if (callback) {
+      const interaction = this.interactions.get(callback[1]!);
+      if (!interaction) return undefined;
+      if (interaction.answered) return { status: 400, body: { code: 40060, message: 'Interaction has already been acknowledged.' } };
+      if (this.now() - interaction.at > INITIAL_RESPONSE_MS) return { status: 404, body: { code: 10062, message: 'Unknown interaction' } };
+      interaction.answered = true;
+      return undefined;
+    }
+    const webhook = /^\/api\/v10\/webhooks\/\d+\/([\w-]+)(\/|$)/.exec(request.path);
+    const interaction = webhook ? [...this.interactions.values()].find((entry) => entry.token === webhook[1]) : undefined;
+    if (interaction && (!interaction.answered || this.now() - interaction.at > TOKEN_MS)) return { status: 401, body: { code: 50027, message: 'Invalid Webhook Token' } };
+    return undefined;
   }
 
   /** Next responses for a route, before its default (e.g. a 429 then a 500). */
@@ -133,7 +162,9 @@ export class DiscordStandIn {
     const validator = VALIDATORS.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
     const errors = !script && validator ? validator.check(request.body) : undefined;
     let response: ScriptedResponse;
-    if (script) response = script.queue.shift()!;
+    const late = this.deadline(request);
+    if (late) response = late;
+    else if (script) response = script.queue.shift()!;
     else if (errors && Object.keys(errors.tree).length > 0) {
       request.errors = errors.tree;
       this.refusals.push(request);
@@ -149,6 +180,10 @@ export class DiscordStandIn {
     res.end(payload);
   }
 }
+
+/** Discord: the initial response within 3 seconds; the token then works for 15 minutes. */
+export const INITIAL_RESPONSE_MS = 3000;
+export const TOKEN_MS = 15 * 60_000;
 
 export const WEBHOOK_ID = '123456789012345678';
 export const WEBHOOK_TOKEN = 'T'.repeat(34) + 'k'.repeat(34);

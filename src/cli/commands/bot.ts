@@ -13,6 +13,8 @@ export function botCommand(io: Io, env: Record<string, string | undefined> = pro
       const { defaultAppender } = await import('../../bot/admin-appender.js');
       const { repoGitOps } = await import('../../bot/persist.js');
       const config = botConfig(env);
+      // A bad LABWARDEN_GIT_TIMEOUT is refused at startup, not at the first command.
+      (await import('../../git/client.js')).gitTimeoutMs(env);
       const repo = repoDir(options.repo);
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
