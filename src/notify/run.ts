@@ -7,17 +7,21 @@ import { maintenanceStates } from '../maintenance/from-model.js';
 import { adminView } from './admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
 import { parseJsonLines } from './jsonl.js';
-import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
+import { NotificationLine, NOTIFICATIONS_FILE, serializeLines } from './log-line.js';
+import { queueLines } from './live.js';
 import { foldMemory } from './memory.js';
 import { renderMessage, type MessagePayload } from './message.js';
 import { deliverOutbox, type DeliveryReport } from './outbox.js';
-import { planNotifications, type NotifyPlan } from './plan.js';
+import { planNotifications, type NotifyItem, type NotifyPlan } from './plan.js';
 import type { Sink } from './sinks/sink.js';
 import { notifyTopology } from './topology.js';
 
 export interface NotifyRun {
   plan: NotifyPlan;
+  /** The run's new post, if any. */
   payload: MessagePayload | null;
+  /** Edits of live messages this run queues (what `--dry-run` shows after the post). */
+  edits: { target: string; payload: MessagePayload }[];
   /** Messages queued by earlier runs and not yet delivered (retried by this run). */
   backlog: string[];
   report: DeliveryReport | null;
@@ -66,18 +70,23 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     topology: notifyTopology(model.inventory, model.policy),
     now: options.now,
   });
-  const payload = plan.messageKey ? renderMessage(plan.items, { key: plan.messageKey, policy: model.policy, inhibitedDependents: plan.inhibitedDependents, buttons: options.sink.buttons }) : null;
+  const render = (items: readonly NotifyItem[], key: string) =>
+    renderMessage(items, { key, policy: model.policy, buttons: options.sink.buttons, ...(key === plan.messageKey ? { inhibitedDependents: plan.inhibitedDependents } : {}) });
   const backlog = memory.pending.map((line) => line.message);
-  if (options.dryRun) return { plan, payload, backlog, report: null };
+  const queued = queueLines(plan, {
+    at: formatTime(options.now),
+    channel: options.sink.channel,
+    render,
+    known: (key) => memory.delivered.has(key) || backlog.includes(key),
+  });
+  const payload = plan.messageKey ? render(plan.items.filter((item) => item.via !== 'edit'), plan.messageKey) : null;
+  const edits = plan.edits.map((edit) => ({ target: edit.target, payload: render(edit.items, edit.target) }));
+  if (options.dryRun) return { plan, payload, edits, backlog, report: null };
 
   const append = async (lines: readonly NotificationLine[]) => {
     // A crash, kill -9 included, leaves all lines of this batch or none.
     if (lines.length > 0) await appendWhole(options.repo, NOTIFICATIONS_FILE, serializeLines(lines));
   };
-  const queued: OutboxLine[] = [];
-  if (plan.messageKey && payload && !memory.delivered.has(plan.messageKey) && !backlog.includes(plan.messageKey)) {
-    queued.push(withLineId({ at: formatTime(options.now), type: 'outbox', state: 'queued', message: plan.messageKey, channel: options.sink.channel, payload }));
-  }
   await append([...plan.decisions, ...queued]);
   const report = await deliverOutbox([...memory.pending, ...queued], {
     sink: options.sink,
@@ -86,8 +95,9 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     now: () => options.now,
     maxAttempts: options.maxAttempts,
     backoffMs: options.backoffMs,
+    ids: memory.ids,
   });
-  return { plan, payload, backlog, report };
+  return { plan, payload, edits, backlog, report };
 }
 
 /** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */
