@@ -157,7 +157,8 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
       });
     }
     if (url) rows.push({ type: 1, components: [{ type: 2, style: 5, label: 'Open dashboard', url }] });
-    if (rows.length > 0) payload.components = rows;
+    // Always present: an edit that drops the buttons (all resolved) must say so; Discord keeps omitted fields.
+    payload.components = rows;
   }
   return payload;
 }
