@@ -6,8 +6,8 @@ import { runNotify } from '../src/notify/run.js';
 import { discordBotSink } from '../src/notify/sinks/discord-bot.js';
 import { discordWebhookSink } from '../src/notify/sinks/discord-webhook.js';
 import type { Sink } from '../src/notify/sinks/sink.js';
-import { DiscordStandIn, WEBHOOK_ID, WEBHOOK_TOKEN } from './helpers/discord-stand-in.js';
-import { cleanupRepos, makeRepo, tempDir } from './helpers/repo.js';
+import { DiscordStandIn, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL } from './helpers/discord-stand-in.js';
+import { cleanupRepos, makeRepo, runCli, tempDir } from './helpers/repo.js';
 
 // One live message per alert group, against the strict stand-in: openings and reminders post,
 // every later transition of the same incidents edits that message (PATCH, notifies nobody).
@@ -145,6 +145,27 @@ describe('one live message per alert group', () => {
     await runNotify({ repo, now: at(30), sink: bot(), ...noSleep });
     expect(discord.edits().map((request) => request.path.split('/').at(-1))).toEqual([reposted]);
     expect(shown(discord.messages.get(reposted!))[0]).toMatch(/^\*\*resolved\*\*/);
+  });
+});
+
+describe('undeliverable is never done', () => {
+  it('a deleted webhook: notify exits 4 and keeps the alert; past stale_after the watchdog reports it; fixed, it goes out', async () => {
+    const repo = await homelab(incident('a1', 1, 'opened', J));
+    const env = { DISCORD_WEBHOOK_URL: WEBHOOK_URL, DISCORD_API_URL: discord.api };
+    const gone = { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    discord.script('POST', /webhooks/, gone);
+    const refused = await runCli(['notify', '--repo', repo, '--now', iso(5)], { env });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/still pending \(Discord refused the message: 404 Unknown Webhook.*\); the next run retries it/);
+    const watchdog = (minute: number) => runCli(['watchdog', '--repo', repo, '--now', iso(minute), '--job-status', 'success', '--no-remote'], { env: { DISCORD_WEBHOOK_URL: '' } });
+    expect((await watchdog(10)).stdout).not.toMatch(/alert delivery/);
+    const late = await watchdog(30);
+    expect(late.stdout).toMatch(/alert delivery/);
+    expect(late.stdout).toMatch(/Failing: alert delivery\n  1 alert message undelivered since 2026/);
+    const fixed = await runCli(['notify', '--repo', repo, '--now', iso(35)], { env });
+    expect(fixed.code).toBe(0);
+    expect(discord.posts()).toHaveLength(1);
+    expect((await watchdog(40)).stdout).toMatch(/Recovered: alert delivery/i);
   });
 });
 

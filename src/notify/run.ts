@@ -7,7 +7,8 @@ import { maintenanceStates } from '../maintenance/from-model.js';
 import { adminView } from './admin-view.js';
 import { IncidentLine, INCIDENTS_FILE } from './incident-line.js';
 import { parseJsonLines } from './jsonl.js';
-import { NotificationLine, NOTIFICATIONS_FILE, serializeLines } from './log-line.js';
+import { parseJsonLines as parseChronicleLines } from '../chronicle/parse.js';
+import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, type OutboxLine } from './log-line.js';
 import { queueLines } from './live.js';
 import { foldMemory } from './memory.js';
 import { renderMessage, type MessagePayload } from './message.js';
@@ -103,4 +104,11 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
 /** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */
 function failedDrains(model: RepoModel, now: number): Set<string> {
   return new Set([...maintenanceStates(model, now)].filter(([, state]) => state.state === 'DrainFailed').map(([node]) => node));
+}
+
+/** Messages queued and neither delivered nor failed (what the watchdog's outbox check reads). */
+export async function pendingOutbox(repo: string): Promise<OutboxLine[]> {
+  const text = await readRepoFile(repo, NOTIFICATIONS_FILE);
+  if (text === undefined) return [];
+  return foldMemory(parseChronicleLines(NOTIFICATIONS_FILE, text, NotificationLine).lines).pending;
 }
