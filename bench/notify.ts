@@ -22,12 +22,16 @@ for (const [name, policy] of [
   // A message counts toward every scenario it carries an item of.
   const byScenario: Record<string, number> = {};
   for (const run of messages) {
-    const scenarios = new Set(run.plan.items.map((item) => (item.kind.startsWith('pipeline') ? 'pipeline' : week.scenarioAt(item.service ? `${item.node}/${item.service}` : item.node, episodeStart(item.fingerprint, run.at)))));
+    const scenarios = new Set(run.plan.items.filter((item) => item.via !== 'edit').map((item) => (item.kind.startsWith('pipeline') ? 'pipeline' : week.scenarioAt(item.service ? `${item.node}/${item.service}` : item.node, episodeStart(item.fingerprint, run.at)))));
     for (const scenario of scenarios) byScenario[scenario] = (byScenario[scenario] ?? 0) + 1;
   }
   const covered = coverage(week, policy, results);
-  console.log(`\n[${name}] NotifyGate: ${messages.length} messages → ${(week.naive / messages.length).toFixed(1)}× fewer than naive`);
-  for (const [scenario, count] of Object.entries(byScenario).sort()) console.log(`  ${scenario.padEnd(20)} ${lines(week.naiveByScenario[scenario] ?? 0)} changes → ${lines(count, 3)} messages`);
+  const edits = results.reduce((sum, run) => sum + run.plan.edits.length, 0);
+  console.log(`\n[${name}] NotifyGate: ${messages.length} posts → ${(week.naive / messages.length).toFixed(1)}× fewer than naive; ${edits} edits of live messages (they notify nobody)`);
+  for (const [scenario, count] of Object.entries(byScenario).sort()) console.log(`  ${scenario.padEnd(20)} ${lines(week.naiveByScenario[scenario] ?? 0)} changes → ${lines(count, 3)} posts`);
+  const editKinds: Record<string, number> = {};
+  for (const run of results) for (const item of run.plan.items) if (item.via === 'edit') editKinds[item.kind] = (editKinds[item.kind] ?? 0) + 1;
+  console.log(`  transitions shown by an edit: ${Object.entries(editKinds).sort().map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'}`);
   console.log(`  coverage: ${covered.announced} incidents announced, ${covered.rootCause} under their root cause, ${covered.maintenance} in a maintenance window, ${covered.belowMinSeverity} below min_severity, ${covered.shorterThanAlertAfter} shorter than alert_after, ${covered.unannounced.length} unannounced`);
   console.log(`  planner ${(elapsed / week.runs.length).toFixed(2)} ms/run`);
   if (covered.unannounced.length > 0) {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFingerprint } from '../src/notify/fingerprint-ref.js';
@@ -119,6 +119,26 @@ describe('zero lost alerts against the strict stand-in', () => {
     const hook = await runNotify({ repo: again.repo, now: NOW, sink: webhook(), ...noSleep });
     expect(hook.report!.delivered).toEqual([hook.plan.messageKey]);
     expect(discord.refusals).toEqual([]);
+  });
+
+  it('the storm resolving edits its live message within the limits: no post, no refusal, every alert shown cleared', async () => {
+    const { repo } = await storm(10, 20);
+    const first = await runNotify({ repo, now: NOW, sink: bot(), ...noSleep });
+    const file = path.join(repo, 'chronicle/incidents.jsonl');
+    const open = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const resolved = open.map((line) => `${JSON.stringify({ ...line, id: `r${line.id}`, at: '2026-11-22T10:07:00Z', event: 'resolved' })}\n`).join('');
+    await appendFile(file, resolved);
+    const later = await runNotify({ repo, now: NOW + 30 * 60_000, sink: bot(), ...noSleep });
+    expect(later.plan.messageKey).toBeNull();
+    expect(later.plan.decisions.filter((decision) => decision.decision === 'sent' && decision.via === 'edit')).toHaveLength(200);
+    expect(later.report).toEqual({ delivered: [later.plan.edits[0]!.key], edited: [later.plan.edits[0]!.key], failed: [], deferred: [] });
+    expect(discord.refusals).toEqual([]);
+    expect(discord.posts()).toHaveLength(1);
+    const [edit] = discord.edits();
+    expect(edit!.body.content).toBe('labwarden: 0 active, 200 cleared');
+    // No Ack / Silence buttons left, only the dashboard link.
+    expect(edit!.body.components.flatMap((row: any) => row.components).map((button: any) => button.label)).toEqual(['Open dashboard']);
+    expect(edit!.body.embeds[0].footer.text).toBe(`labwarden · ${first.plan.messageKey}`);
   });
 
   it('a body Discord refuses once is reshaped (no buttons, shorter text), delivered, logged as such, and not sent again', async () => {

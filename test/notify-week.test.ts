@@ -39,6 +39,16 @@ describe('NotifyGate over a noisy synthetic week', () => {
     expect(coverage(week, policy, results).unannounced).toEqual([]);
   });
 
+  it('with the default policy: at least 15× fewer posts than one per change; later transitions edit the live message', () => {
+    const { results, messages } = run(0);
+    expect(week.naive / messages.length).toBeGreaterThanOrEqual(15);
+    const items = results.flatMap(({ plan }) => plan.items);
+    // Escalations, flapping and stable-again of announced incidents never post (they notify nobody).
+    expect(items.filter((item) => ['escalated', 'flapping', 'stable'].includes(item.kind) && item.via === 'post')).toEqual([]);
+    expect(items.filter((item) => item.via === 'edit').length).toBeGreaterThan(10);
+    expect(results.reduce((sum, { plan }) => sum + plan.edits.length, 0)).toBeGreaterThan(10);
+  });
+
   it('says nothing about incidents inside a policy maintenance window', () => {
     const { results } = run(0);
     const windowed = chronicleEpisodes(week.incidents, week.runs.at(-1)!).filter((episode) => episode.window !== undefined);

@@ -121,24 +121,39 @@ describe('notify through the Discord webhook stand-in', () => {
     expect(first.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey]);
     await appendFile(path.join(repo, 'chronicle/incidents.jsonl'), incident('a2', '2026-11-22T10:07:00Z', 'resolved', J));
     const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
-    expect(second.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey, second.plan.messageKey]);
+    // The resolution edits the (still undelivered) live message: the edit waits behind its post.
+    expect(second.plan.messageKey).toBeNull();
+    const edit = second.plan.edits[0]!;
+    expect(edit.target).toBe(first.plan.messageKey);
+    expect(second.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey, edit.key]);
     const third = await runNotify({ repo, now: Date.parse('2026-11-22T10:25:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
-    expect(third.report!.delivered).toEqual([first.plan.messageKey, second.plan.messageKey]);
-    const delivered = discord.accepted(/webhooks/).map((request) => request.body.embeds[0].description.split(' ')[1]);
-    expect(delivered).toEqual(['**opened**', '**resolved**']);
-    expect(discord.requests.map((request) => request.status)).toEqual([500, 500, 500, 500, 500, 500, 200, 200]);
+    expect(third.report!.delivered).toEqual([first.plan.messageKey, edit.key]);
+    expect(third.report!.edited).toEqual([edit.key]);
+    expect(discord.posts().map((request) => request.body.embeds[0].description.split(' ')[1])).toEqual(['**opened**']);
+    const [patch] = discord.edits();
+    expect(patch!.path).toBe(`${WEBHOOK_PATH}/messages/${[...discord.messages.keys()][0]}`);
+    expect(patch!.body.embeds[0].description.split(' ')[1]).toBe('**resolved**');
+    expect(patch!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(discord.requests.map((request) => `${request.method} ${request.status}`)).toEqual([...Array(6).fill('POST 500'), 'POST 200', 'PATCH 200']);
     const fourth = await runNotify({ repo, now: Date.parse('2026-11-22T10:30:00Z'), sink: webhook(), ...noSleep });
     expect(fourth.report).toEqual({ delivered: [], failed: [], deferred: [] });
   });
 
-  it('reports a permanently bad webhook clearly and does not retry it forever', async () => {
+  it('a deleted webhook (404) never marks the alert done: it stays in the outbox, every run retries, delivered once fixed', async () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
-    discord.script('POST', /webhooks/, { status: 404, body: { message: 'Unknown Webhook', code: 10015 } });
+    const gone = { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    discord.script('POST', /webhooks/, gone, gone);
     const run = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
-    expect(run.report!.failed).toEqual([{ message: run.plan.messageKey, reason: expect.stringContaining('Discord refused the message: 404 Unknown Webhook') }]);
+    expect(run.report!.failed).toEqual([]);
+    expect(run.report!.deferred).toEqual([{ message: run.plan.messageKey, reason: expect.stringContaining('Discord refused the message: 404 Unknown Webhook') }]);
     const again = await runNotify({ repo, now: Date.parse('2026-11-22T10:10:00Z'), sink: webhook(), ...noSleep });
-    expect(again.report).toEqual({ delivered: [], failed: [], deferred: [] });
-    expect(discord.requests).toHaveLength(1);
+    expect(again.report!.deferred.map((entry) => entry.message)).toEqual([run.plan.messageKey]);
+    // One try per run (no retry helps a 404 within a run), and no "failed" line in the log.
+    expect(discord.requests.map((request) => request.status)).toEqual([404, 404]);
+    expect((await logLines(repo)).filter((line) => line.state === 'failed')).toEqual([]);
+    const fixed = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), ...noSleep });
+    expect(fixed.report!.delivered).toEqual([run.plan.messageKey]);
+    expect(discord.posts()).toHaveLength(1);
   });
 
   it('a crash between sending and marking delivered is deduplicated by the bot nonce', async () => {

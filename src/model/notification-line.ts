@@ -53,6 +53,8 @@ export const DecisionLine = z.looseObject({
   message: z.string().optional(),
   /** stable: whether the incident was still open when it settled. */
   open: z.boolean().optional(),
+  /** `edit`: shown by editing the alert's live message (notifies nobody), not in a new post. */
+  via: z.literal('edit').optional(),
   /** Incident line ids this decision consumed. */
   lines: z.array(z.string()).default([]),
 });
@@ -72,6 +74,12 @@ export const OutboxLine = z.looseObject({
   reshaped: z.enum(['plain', 'text']).optional(),
   /** delivered: Discord's message id (what a later edit of the message needs). */
   discord_id: z.string().optional(),
+  /** queued: this message edits the live message posted as `edit` (a message key), not a new post. */
+  edit: z.string().optional(),
+  /** queued: normalized signature of what the live message shows (an edit is queued when it changes). */
+  sig: z.string().optional(),
+  /** delivered: the edit's target was gone (deleted by a human), so it was posted anew as `discord_id`. */
+  reposted: z.boolean().optional(),
 });
 export type OutboxLine = z.infer<typeof OutboxLine>;
 

@@ -1,5 +1,5 @@
 import type { Severity } from '../model/index.js';
-import type { DecisionLine, NotificationLine, OutboxLine } from './log-line.js';
+import type { DecisionLine, ItemKind, NotificationLine, OutboxLine } from './log-line.js';
 
 /** What NotifyGate remembers between runs, folded from chronicle/notifications.jsonl. */
 export interface GateMemory {
@@ -17,6 +17,23 @@ export interface GateMemory {
   pending: OutboxLine[];
   /** Messages that reached a final state. */
   delivered: Set<string>;
+  /** fingerprint → the live message (post) that announced its episode last: edits go there. */
+  groupOf: Map<string, Member & { message: string }>;
+  /** Posted message key → the incidents it announced (in order). */
+  members: Map<string, Member[]>;
+  /** Key of the last message posted (not edited): what sits at the bottom of the channel. */
+  lastPost: string | null;
+  /** Posted message key → signature of what it shows (queued post or its latest queued edit). */
+  sigs: Map<string, string>;
+  /** Message key → Discord's id of the posted message (an edit reposted after a 404 moves it). */
+  ids: Map<string, string>;
+  /** Posted message key → edits queued for it so far (part of the next edit's key). */
+  edits: Map<string, number>;
+}
+
+export interface Member {
+  fingerprint: string;
+  episode: string;
 }
 
 export interface Announced {
@@ -28,10 +45,39 @@ export interface Announced {
   flapping: boolean;
   /** Reminders sent (or skipped for an ack) in this episode: part of the reminder's dedup key. */
   reminders: number;
+  /** What was last said about it (opened, escalated, reminder, flapping, stable, ...). */
+  kind: ItemKind;
 }
 
 export function emptyMemory(): GateMemory {
-  return { consumed: new Set(), sentKeys: new Set(), announced: new Map(), held: new Map(), pipelineStale: null, pending: [], delivered: new Set() };
+  return {
+    consumed: new Set(),
+    sentKeys: new Set(),
+    announced: new Map(),
+    held: new Map(),
+    pipelineStale: null,
+    pending: [],
+    delivered: new Set(),
+    groupOf: new Map(),
+    members: new Map(),
+    lastPost: null,
+    sigs: new Map(),
+    ids: new Map(),
+    edits: new Map(),
+  };
+}
+
+/** Kinds that never make their message the incident's live message. */
+const CLOSING = new Set<ItemKind>(['resolved', 'pipeline_recovered']);
+
+function applyGroup(memory: GateMemory, line: DecisionLine): void {
+  if (!line.message || line.via === 'edit') return;
+  memory.lastPost = line.message;
+  if (!line.episode || CLOSING.has(line.kind)) return;
+  memory.groupOf.set(line.fingerprint, { fingerprint: line.fingerprint, episode: line.episode, message: line.message });
+  const members = memory.members.get(line.message) ?? [];
+  if (!members.some((member) => member.fingerprint === line.fingerprint)) members.push({ fingerprint: line.fingerprint, episode: line.episode });
+  memory.members.set(line.message, members);
 }
 
 function applyDecision(memory: GateMemory, line: DecisionLine): void {
@@ -51,6 +97,7 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
     return;
   }
   if (line.key) memory.sentKeys.add(line.key);
+  applyGroup(memory, line);
   if (line.kind === 'pipeline_stale') memory.pipelineStale = line.key ?? 'stale';
   if (line.kind === 'pipeline_recovered') memory.pipelineStale = null;
   if (!line.episode) return;
@@ -64,6 +111,7 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
     resolved: line.kind === 'resolved' || line.kind === 'resolved_while_held' || line.kind === 'transient' || (line.kind === 'stable' && line.open === false),
     flapping: line.kind === 'flapping' ? true : line.kind === 'stable' ? false : (same?.flapping ?? false),
     reminders: (same?.reminders ?? 0) + (line.kind === 'reminder' ? 1 : 0),
+    kind: line.kind,
   };
   memory.announced.set(line.fingerprint, entry);
 }
@@ -73,11 +121,23 @@ export function foldMemory(lines: readonly NotificationLine[]): GateMemory {
   const memory = emptyMemory();
   const queued = new Map<string, OutboxLine>();
   const final = new Set<string>();
+  const targets = new Map<string, string>();
   for (const line of lines) {
     if (line.type === 'decision') applyDecision(memory, line);
     else if (line.state === 'queued') {
       if (!queued.has(line.message)) queued.set(line.message, line);
-    } else final.add(line.message);
+      if (line.edit && !targets.has(line.message)) {
+        targets.set(line.message, line.edit);
+        memory.edits.set(line.edit, (memory.edits.get(line.edit) ?? 0) + 1);
+      }
+      if (line.sig) memory.sigs.set(line.edit ?? line.message, line.sig);
+    } else {
+      final.add(line.message);
+      if (line.discord_id) memory.ids.set(line.message, line.discord_id);
+      // An edit whose message was deleted was posted anew: later edits go to the new one.
+      const target = targets.get(line.message);
+      if (line.discord_id && line.reposted && target) memory.ids.set(target, line.discord_id);
+    }
   }
   memory.delivered = final;
   memory.pending = [...queued.values()].filter((line) => !final.has(line.message));

@@ -81,6 +81,9 @@ function itemLine(item: NotifyItem): string {
   const parts = [`${icon} **${VERB[item.kind]}** ${truncate(subject, 80)}${truncate(what, 40)} (${item.severity})`];
   if (item.action || item.recommendation) parts.push(`→ ${[item.recommendation, item.action].filter((part): part is string => Boolean(part)).map(escapeText).join(': ')}`);
   if (item.inhibited) parts.push(`· ${item.inhibited} service alert${item.inhibited === 1 ? '' : 's'} on this node held back`);
+  if (item.acked) parts.push('· acknowledged');
+  if (item.silenced) parts.push('· silenced');
+  if (item.moved) parts.push('· still open: see the newer message');
   if (item.after) parts.push(`· held by ${escapeText(item.after.replace('_', ' '))} until now`);
   if (item.reason) parts.push(`— ${truncate(escapeText(item.reason), 300)}`);
   return parts.join(' ');
@@ -142,7 +145,8 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
   if (options.buttons) {
     const rows: { type: 1; components: ButtonPayload[] }[] = [];
     // Four alerts get buttons; the fifth row is the dashboard link (Discord allows 5 rows).
-    for (const item of items.filter((entry) => entry.kind === 'opened' || entry.kind === 'escalated' || entry.kind === 'reminder' || entry.kind === 'flapping').slice(0, LIMITS.rows - 1)) {
+    const live = items.filter((entry) => (entry.kind === 'opened' || entry.kind === 'escalated' || entry.kind === 'reminder' || entry.kind === 'flapping') && !entry.moved);
+    for (const item of live.slice(0, LIMITS.rows - 1)) {
       const label = truncate(item.fingerprint, LIMITS.buttonLabel - 4);
       rows.push({
         type: 1,
@@ -153,7 +157,8 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
       });
     }
     if (url) rows.push({ type: 1, components: [{ type: 2, style: 5, label: 'Open dashboard', url }] });
-    if (rows.length > 0) payload.components = rows;
+    // Always present: an edit that drops the buttons (all resolved) must say so; Discord keeps omitted fields.
+    payload.components = rows;
   }
   return payload;
 }

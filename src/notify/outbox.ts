@@ -14,6 +14,8 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** First backoff after a 5xx or network error; doubles each time. */
   backoffMs?: number;
+  /** Message key → Discord id of messages posted by earlier runs (what edits need); updated as posts go out. */
+  ids?: Map<string, string>;
 }
 
 export interface DeliveryReport {
@@ -21,13 +23,17 @@ export interface DeliveryReport {
   /** Delivered only in a reshaped form after Discord refused the full one (also in `delivered`); absent when none was. */
   reshaped?: { message: string; step: ReshapeStep; reason: string }[];
   /**
-   * Not delivered and never will be as it stands: the destination refused it (bad webhook or
-   * token: 401/403/404), or Discord refused even the shortest plain-text form. Logged as
-   * failed and reported (exit 4), never silently dropped.
+   * Discord refused even the shortest plain-text form of the body. Logged as failed and
+   * reported (exit 4), never silently dropped.
    */
   failed: { message: string; reason: string }[];
-  /** Still pending after this run's attempts (outage): the next run retries them, in order. */
+  /**
+   * Still pending after this run (outage, or a destination that refuses: webhook deleted, token
+   * bad, channel gone — 401/403/404): kept in the outbox, and the next run retries them, in order.
+   */
   deferred: { message: string; reason: string }[];
+  /** Edits delivered (also in `delivered`): they notify nobody. */
+  edited?: string[];
 }
 
 /**
@@ -41,7 +47,9 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
   const report: DeliveryReport = { delivered: [], failed: [], deferred: [] };
   const maxAttempts = options.maxAttempts ?? 3;
   const backoffMs = options.backoffMs ?? 500;
-  const line = ({ state, message, ...rest }: Pick<OutboxLine, 'state' | 'message' | 'error' | 'reshaped' | 'discord_id'>): OutboxLine =>
+  const ids = options.ids ?? new Map<string, string>();
+  type Fields = Pick<OutboxLine, 'state' | 'message' | 'error' | 'reshaped' | 'discord_id' | 'reposted'>;
+  const line = ({ state, message, ...rest }: Fields): OutboxLine =>
     withLineId({ at: formatTime(options.now()), type: 'outbox' as const, state, message, channel: options.sink.channel, ...rest });
   for (const [index, queued] of pending.entries()) {
     let attempt = 0;
@@ -49,25 +57,43 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
     let done = false;
     let step = 0;
     let refusedFull = '';
+    // An edit needs its message's id; without one (never posted here, or deleted) it is posted.
+    const targetId = queued.edit === undefined ? undefined : ids.get(queued.edit);
+    let editing = targetId !== undefined && options.sink.edit !== undefined;
+    let reposted = queued.edit !== undefined && !editing;
     while (!done && attempt < maxAttempts) {
       attempt += 1;
-      const form = RESHAPE_STEPS[step]!;
-      const result = await options.sink.send(reshapePayload(queued.payload as MessagePayload, form), queued.message);
+      const form = reshapePayload(queued.payload as MessagePayload, RESHAPE_STEPS[step]!);
+      const result = editing ? await options.sink.edit!(targetId!, form, queued.message) : await options.sink.send(form, queued.message);
       if (result.status === 'delivered') {
-        await options.append([line({ state: 'delivered', message: queued.message, ...(form !== 'full' ? { reshaped: form, error: refusedFull } : {}), ...(result.id ? { discord_id: result.id } : {}) })]);
+        const shape = RESHAPE_STEPS[step]!;
+        const id = editing ? undefined : result.id;
+        const fields = { ...(shape !== 'full' ? { reshaped: shape, error: refusedFull } : {}), ...(id ? { discord_id: id } : {}), ...(reposted ? { reposted: true } : {}) };
+        await options.append([line({ state: 'delivered', message: queued.message, ...fields })]);
+        if (id) ids.set(reposted && queued.edit ? queued.edit : queued.message, id);
         report.delivered.push(queued.message);
-        if (form !== 'full') (report.reshaped ??= []).push({ message: queued.message, step: form, reason: refusedFull });
+        if (editing) (report.edited ??= []).push(queued.message);
+        if (shape !== 'full') (report.reshaped ??= []).push({ message: queued.message, step: shape, reason: refusedFull });
         done = true;
+      } else if (result.status === 'rejected' && result.gone && editing) {
+        // The live message was deleted by a human: the update goes out as a new post.
+        editing = false;
+        reposted = true;
+        attempt -= 1;
       } else if (result.status === 'rejected' && result.payload && step < RESHAPE_STEPS.length - 1) {
         // Refused for its body: the next form is tried now, not counted as an attempt.
         if (step === 0) refusedFull = result.reason;
         step += 1;
         attempt -= 1;
-      } else if (result.status === 'rejected') {
-        const reason = result.payload ? `refused in every form (${refusedFull || result.reason}); last: ${result.reason}` : result.reason;
+      } else if (result.status === 'rejected' && result.payload) {
+        const reason = `refused in every form (${refusedFull || result.reason}); last: ${result.reason}`;
         await options.append([line({ state: 'failed', message: queued.message, error: reason })]);
         report.failed.push({ message: queued.message, reason });
         done = true;
+      } else if (result.status === 'rejected') {
+        // The destination refused (401/403/404): no retry helps now, but the message is kept.
+        lastReason = result.reason;
+        break;
       } else {
         lastReason = result.reason;
         if (attempt < maxAttempts) await options.sleep(result.afterMs ?? backoffMs * 2 ** (attempt - 1));

@@ -4,7 +4,7 @@ import type { AdminView, Silence } from './admin-view.js';
 import { sortIncidentLines, type IncidentLine } from './incident-line.js';
 import { foldIncidents, type IncidentState, type IncidentSubject } from './incident-state.js';
 import { hashHex, withLineId, type DecisionLine, type ItemKind, type SuppressReason } from './log-line.js';
-import type { GateMemory } from './memory.js';
+import type { GateMemory, Member } from './memory.js';
 import { activeWindow } from '../chronicle/windows.js';
 import { emptyTopology, type NotifyTopology } from './topology.js';
 
@@ -19,6 +19,23 @@ export interface NotifyItem extends IncidentSubject {
   inhibited?: number;
   /** stable: whether the incident is still open. */
   open?: boolean;
+  /** How this run shows it: in the run's new post, or by editing the incident's live message. */
+  via?: 'post' | 'edit';
+  /** In a live message's view: acknowledged, silenced, or announced again in a newer message. */
+  acked?: boolean;
+  silenced?: boolean;
+  moved?: boolean;
+}
+
+/** An edit of a live message: what it shows now (one item per incident it announced). */
+export interface LiveEdit {
+  /** Key of the posted message this edits. */
+  target: string;
+  /** Idempotency key of the edit. */
+  key: string;
+  items: NotifyItem[];
+  /** Normalized signature of `items`: an edit is queued only when it changes. */
+  sig: string;
 }
 
 export interface NotifyInput {
@@ -39,8 +56,12 @@ export interface NotifyPlan {
   /** Dependency alerts inhibited because their cause is already known. */
   inhibitedDependents: number;
   decisions: DecisionLine[];
-  /** Idempotency key of the one message, or null when nothing is sent. */
+  /** Idempotency key of the one new post, or null when nothing is posted. */
   messageKey: string | null;
+  /** Signature of what the new post shows (its live view), when there is one. */
+  postSig?: string;
+  /** Live messages whose view changed: edited, which notifies nobody. */
+  edits: LiveEdit[];
 }
 
 type Verdict = { item: Omit<NotifyItem, 'key'>; suffix?: string } | { suppressed: SuppressReason; kind: ItemKind; held?: boolean; log?: boolean };
@@ -239,11 +260,95 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     items.unshift({ kind: 'pipeline_recovered', fingerprint: PIPELINE, node: '*', severity: 'info', key });
     decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_recovered', fingerprint: PIPELINE, severity: 'info', key, lines: [] });
   }
-  const messageKey = items.length > 0 ? `n${hashHex(items.map((item) => item.key).sort().join('\n'), 24)}` : null;
+  const live = liveMessages({ items, memory, states, admin });
+  const carried = new Map<string, { message: string; via?: 'edit' }>();
+  for (const item of items) {
+    const message = item.via === 'edit' ? live.edits.find((edit) => edit.items.some((entry) => entry.fingerprint === item.fingerprint))?.key : live.messageKey;
+    if (message) carried.set(item.key, { message, ...(item.via === 'edit' ? { via: 'edit' as const } : {}) });
+  }
   return {
     items,
     inhibitedDependents,
-    decisions: decisions.map((decision) => withLineId(decision.decision === 'sent' && messageKey ? { ...decision, message: messageKey } : decision)) as DecisionLine[],
-    messageKey,
+    decisions: decisions.map((decision) => {
+      const carrier = decision.decision === 'sent' && typeof decision.key === 'string' ? carried.get(decision.key) : undefined;
+      return withLineId(carrier ? { ...decision, ...carrier } : decision);
+    }) as DecisionLine[],
+    ...live,
   };
+}
+
+/** Transitions shown by editing the incident's live message rather than in a new post. */
+const EDITED = new Set<ItemKind>(['escalated', 'flapping', 'stable']);
+/** Kinds that close an incident: its live message shows it resolved. */
+const CLOSED = new Set<ItemKind>(['resolved', 'resolved_while_held', 'transient']);
+
+/**
+ * One live message per alert group: routes each item to the run's new post or to an edit of
+ * the message that announced the incident, and computes which live messages changed.
+ * Openings, reminders and anything never announced are posted (they notify). Escalation,
+ * flapping and stable-again edit. A resolution edits too when its live message is still the
+ * last post (nothing scrolled it away) and the run posts nothing else; else it rides in the
+ * run's post, and its live message is edited to show it resolved. Acks and silences change the
+ * view, so they edit. Mutates `items[].via`.
+ */
+function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: Map<string, IncidentState>; admin: AdminView }): Pick<NotifyPlan, 'messageKey' | 'postSig' | 'edits'> {
+  const { items, memory, states, admin } = input;
+  const liveOf = (item: NotifyItem): string | undefined => {
+    const group = memory.groupOf.get(item.fingerprint);
+    return group && item.episode !== undefined && group.episode === item.episode ? group.message : undefined;
+  };
+  for (const item of items) {
+    const target = liveOf(item);
+    item.via = target && (EDITED.has(item.kind) || (item.kind === 'resolved' && target === memory.lastPost)) ? 'edit' : 'post';
+  }
+  // A run that posts anyway carries its resolutions in that post too (one grouped message).
+  if (items.some((item) => item.via === 'post')) for (const item of items) if (item.kind === 'resolved') item.via = 'post';
+  const posted = items.filter((item) => item.via === 'post');
+  const messageKey = posted.length > 0 ? `n${hashHex(posted.map((item) => item.key).sort().join('\n'), 24)}` : null;
+  const current = new Map(items.map((item) => [item.fingerprint, item]));
+  const announces = (item: NotifyItem) => item.via === 'post' && item.episode !== undefined && item.kind !== 'resolved' && item.kind !== 'pipeline_recovered';
+  const view = (member: Member, message: string): NotifyItem => {
+    const state = states.get(member.fingerprint)!;
+    const fresh = current.get(member.fingerprint);
+    const latest = fresh && announces(fresh) ? messageKey : memory.groupOf.get(member.fingerprint)?.message;
+    const announced = memory.announced.get(member.fingerprint);
+    let kind: ItemKind = 'resolved';
+    let severity = state.severity;
+    if (fresh && fresh.episode === member.episode) [kind, severity] = [fresh.kind === 'stable' && fresh.open === false ? 'resolved' : fresh.kind, fresh.severity];
+    else if (announced?.episode === member.episode) [kind, severity] = [announced.resolved ? 'resolved' : announced.flapping ? 'flapping' : announced.kind, announced.severity];
+    // Announced again in a newer post (a reminder): this message points there and stays still.
+    const moved = !CLOSED.has(kind) && latest !== message;
+    const open = !CLOSED.has(kind) && !moved && state.open && state.episode === member.episode;
+    const ackAt = admin.acks[member.fingerprint];
+    return {
+      ...describe(state),
+      episode: member.episode,
+      kind,
+      severity,
+      key: `${member.fingerprint}|${member.episode}`,
+      ...(open && ackAt !== undefined && ackAt >= state.openedAt ? { acked: true } : {}),
+      ...(open && silenced(admin.silences, state) ? { silenced: true } : {}),
+      ...(moved ? { moved: true } : {}),
+    };
+  };
+  const signature = (entries: readonly NotifyItem[]) =>
+    hashHex(entries.map((entry) => [entry.key, entry.kind, entry.severity, entry.acked ? 'a' : '', entry.silenced ? 's' : '', entry.moved ? 'm' : ''].join('|')).join('\n'), 16);
+  const postMembers = posted.filter(announces).map((item) => ({ fingerprint: item.fingerprint, episode: item.episode! }));
+  const postSig = messageKey && postMembers.length > 0 ? signature(postMembers.map((member) => view(member, messageKey))) : undefined;
+  // Live messages: the latest post of every incident still open as far as they showed it.
+  const targets = new Set<string>();
+  for (const [fingerprint, group] of memory.groupOf) {
+    const announced = memory.announced.get(fingerprint);
+    if (announced?.episode === group.episode && announced.resolved && current.get(fingerprint) === undefined) continue;
+    targets.add(group.message);
+  }
+  const edits: LiveEdit[] = [];
+  for (const target of [...targets].sort()) {
+    const entries = (memory.members.get(target) ?? []).map((member) => view(member, target));
+    const sig = signature(entries);
+    // The count keeps keys unique when a view returns to an earlier state (a silence ends).
+    const key = `e${hashHex(`${target}|${memory.edits.get(target) ?? 0}|${sig}`, 23)}`;
+    if (sig !== memory.sigs.get(target)) edits.push({ target, key, items: entries, sig });
+  }
+  return { messageKey, ...(postSig ? { postSig } : {}), edits };
 }

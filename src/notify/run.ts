@@ -1,5 +1,7 @@
 import { UserError } from '../errors/problem.js';
 import { appendWhole } from '../fs/atomic.js';
+import { readRepoFile } from '../fs/safe-path.js';
+import { parseJsonLines } from '../chronicle/parse.js';
 import { formatTime } from '../model/index.js';
 import { buildRepoModel, chronicleFile, readRepoSources, type RepoModel } from '../repo/index.js';
 import { repairChronicle } from '../chronicle/store.js';
@@ -7,16 +9,20 @@ import { maintenanceStates } from '../maintenance/from-model.js';
 import { adminView } from './admin-view.js';
 import { INCIDENTS_FILE } from './incident-line.js';
 import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
+import { queueLines } from './live.js';
 import { foldMemory } from './memory.js';
 import { renderMessage, type MessagePayload } from './message.js';
 import { deliverOutbox, type DeliveryReport } from './outbox.js';
-import { planNotifications, type NotifyPlan } from './plan.js';
+import { planNotifications, type NotifyItem, type NotifyPlan } from './plan.js';
 import type { Sink } from './sinks/sink.js';
 import { notifyTopology } from './topology.js';
 
 export interface NotifyRun {
   plan: NotifyPlan;
+  /** The run's new post, if any. */
   payload: MessagePayload | null;
+  /** Edits of live messages this run queues (what `--dry-run` shows after the post). */
+  edits: { target: string; payload: MessagePayload }[];
   /** Messages queued by earlier runs and not yet delivered (retried by this run). */
   backlog: string[];
   report: DeliveryReport | null;
@@ -62,9 +68,18 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     topology: notifyTopology(model.inventory, model.policy),
     now: options.now,
   });
-  const payload = plan.messageKey ? renderMessage(plan.items, { key: plan.messageKey, policy: model.policy, inhibitedDependents: plan.inhibitedDependents, buttons: options.sink.buttons }) : null;
+  const render = (items: readonly NotifyItem[], key: string) =>
+    renderMessage(items, { key, policy: model.policy, buttons: options.sink.buttons, ...(key === plan.messageKey ? { inhibitedDependents: plan.inhibitedDependents } : {}) });
   const backlog = memory.pending.map((line) => line.message);
-  if (options.dryRun) return { plan, payload, backlog, report: null };
+  const queued = queueLines(plan, {
+    at: formatTime(options.now),
+    channel: options.sink.channel,
+    render,
+    known: (key) => memory.delivered.has(key) || backlog.includes(key),
+  });
+  const payload = plan.messageKey ? render(plan.items.filter((item) => item.via !== 'edit'), plan.messageKey) : null;
+  const edits = plan.edits.map((edit) => ({ target: edit.target, payload: render(edit.items, edit.target) }));
+  if (options.dryRun) return { plan, payload, edits, backlog, report: null };
 
   // An interrupted append of an earlier run is cut off before this run appends after it.
   if (logFile.partial) await repairChronicle(options.repo, [{ file: NOTIFICATIONS_FILE, ...logFile.partial }]);
@@ -75,10 +90,6 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     await appendWhole(options.repo, NOTIFICATIONS_FILE, `${newline ? '\n' : ''}${serializeLines(lines)}`);
     newline = false;
   };
-  const queued: OutboxLine[] = [];
-  if (plan.messageKey && payload && !memory.delivered.has(plan.messageKey) && !backlog.includes(plan.messageKey)) {
-    queued.push(withLineId({ at: formatTime(options.now), type: 'outbox', state: 'queued', message: plan.messageKey, channel: options.sink.channel, payload }));
-  }
   await append([...plan.decisions, ...queued]);
   const report = await deliverOutbox([...memory.pending, ...queued], {
     sink: options.sink,
@@ -87,11 +98,19 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     now: () => options.now,
     maxAttempts: options.maxAttempts,
     backoffMs: options.backoffMs,
+    ids: memory.ids,
   });
-  return { plan, payload, backlog, report };
+  return { plan, payload, edits, backlog, report };
 }
 
 /** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */
 function failedDrains(model: RepoModel, now: number): Set<string> {
   return new Set([...maintenanceStates(model, now)].filter(([, state]) => state.state === 'DrainFailed').map(([node]) => node));
+}
+
+/** Messages queued and neither delivered nor failed (what the watchdog's outbox check reads). */
+export async function pendingOutbox(repo: string): Promise<OutboxLine[]> {
+  const text = await readRepoFile(repo, NOTIFICATIONS_FILE);
+  if (text === undefined) return [];
+  return foldMemory(parseJsonLines(NOTIFICATIONS_FILE, text, NotificationLine).lines).pending;
 }

@@ -1,4 +1,5 @@
-import type { AdminEvent, Policy } from '../model/index.js';
+import { formatTime, type AdminEvent, type Policy } from '../model/index.js';
+import { queueLines } from './live.js';
 import { adminView } from './admin-view.js';
 import type { IncidentLine } from './incident-line.js';
 import type { NotificationLine } from './log-line.js';
@@ -24,7 +25,8 @@ export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?
       ...(input.topology ? { topology: input.topology } : {}),
       now,
     });
-    log.push(...plan.decisions);
+    // The queued lines (without payloads) carry what each live message shows: edits follow them.
+    log.push(...plan.decisions, ...queueLines(plan, { at: formatTime(now), channel: 'simulated' }));
     results.push({ at: now, plan });
   }
   return results;

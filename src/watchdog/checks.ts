@@ -3,6 +3,7 @@ import type { Check } from './episodes.js';
 
 export const CYCLE_CHECK = 'cycle';
 export const RECONCILER_CHECK = 'reconciler';
+export const OUTBOX_CHECK = 'outbox';
 
 /** A run of the supervisor (reconcile, push, notify) succeeded, or failed with `error`. */
 export function cycleCheck(title: string, error: string | undefined): Check {
@@ -60,4 +61,21 @@ export function observerChecks(nodes: Readonly<Record<string, NodeStatus>>, stal
 /** `pi (last seen 2026-11-22T09:40:00Z), nas (never)` for log lines. */
 export function describeStaleObservers(stale: readonly StaleObserver[]): string {
   return stale.map((entry) => `${entry.node} (${entry.lastSeen === null ? 'never seen' : `last seen ${entry.lastSeen}`})`).join(', ');
+}
+
+/**
+ * NotifyGate's outbox: alert messages queued and still undelivered after `staleAfter` (a deleted
+ * webhook, a bad token, a long outage). They are kept, never dropped; this says so loudly.
+ */
+export function outboxCheck(pending: readonly { message: string; at: string }[], staleAfter: number, now: number): Check {
+  const stale = pending.filter((line) => now - parseTime(line.at) > staleAfter);
+  const first = stale[0];
+  return {
+    key: OUTBOX_CHECK,
+    ok: first === undefined,
+    title: 'alert delivery',
+    detail: first === undefined
+      ? 'every queued alert was delivered'
+      : `${stale.length} alert message${stale.length === 1 ? '' : 's'} undelivered since ${first.at}, kept in chronicle/notifications.jsonl; \`labwarden notify\` says why`,
+  };
 }

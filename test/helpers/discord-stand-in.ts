@@ -12,6 +12,8 @@ export interface RecordedRequest {
   status?: number;
   /** Why the stand-in refused it (400 Invalid Form Body), as Discord nests it. */
   errors?: ErrorTree;
+  /** A bot post whose enforced nonce was seen before: Discord returned the first message, posted nothing. */
+  duplicate?: boolean;
 }
 
 export interface ScriptedResponse {
@@ -54,6 +56,8 @@ export class DiscordStandIn {
   private readonly routes: Route[] = [];
   private readonly scripts: { method: string; pattern: RegExp; queue: ScriptedResponse[] }[] = [];
   private readonly nonces = new Map<string, unknown>();
+  /** Messages posted through a webhook or the bot's channel, by id, as last edited. */
+  readonly messages = new Map<string, any>();
   private server: Server | undefined;
   private nextId = 1000;
   /** Interactions dispatched to the bot (id → when), each held to Discord's deadlines. */
@@ -123,15 +127,18 @@ export class DiscordStandIn {
 
   private defaults(): void {
     this.routes.push(
-      { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
+      { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, respond: (request) => ({ status: 200, body: this.store({ id: this.messageId(), ...request.body }) }) },
       {
         method: 'POST',
         pattern: /^\/api\/v10\/channels\/\d+\/messages$/,
         respond: (request) => {
           // Discord's enforce_nonce: a repeated nonce returns the first message, posts nothing new.
           const nonce = request.body?.nonce;
-          if (request.body?.enforce_nonce && nonce && this.nonces.has(nonce)) return { status: 200, body: this.nonces.get(nonce) };
-          const message = { id: this.messageId(), channel_id: request.path.split('/')[4], ...request.body };
+          if (request.body?.enforce_nonce && nonce && this.nonces.has(nonce)) {
+            request.duplicate = true;
+            return { status: 200, body: this.nonces.get(nonce) };
+          }
+          const message = this.store({ id: this.messageId(), channel_id: request.path.split('/')[4], ...request.body });
           if (nonce) this.nonces.set(nonce, message);
           return { status: 200, body: message };
         },
@@ -140,7 +147,38 @@ export class DiscordStandIn {
       { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, respond: () => ({ status: 204 }) },
       { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
       { method: 'DELETE', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: () => ({ status: 204 }) },
+      // Edits of a posted message (webhooks may edit their own): 404 10008 for an unknown id.
+      { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/\d+$/, respond: (request) => this.edit(request) },
+      { method: 'PATCH', pattern: /^\/api\/v10\/channels\/\d+\/messages\/\d+$/, respond: (request) => this.edit(request) },
     );
+  }
+
+  private store(message: any): any {
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  private edit(request: RecordedRequest): ScriptedResponse {
+    const id = request.path.split('/').at(-1)!;
+    const message = this.messages.get(id);
+    if (!message) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    return { status: 200, body: this.store({ ...message, ...request.body, id }) };
+  }
+
+  /** A human deletes a message: later edits of it get 404 Unknown Message. */
+  deleteMessage(id: string): void {
+    this.messages.delete(id);
+  }
+
+  /** Accepted new messages (POST), webhook or bot, nonce repeats excluded: these notify people. */
+  posts(): RecordedRequest[] {
+    const post = /^\/api\/v10\/(?:channels\/\d+\/messages|webhooks\/\d+\/[\w-]+)$/;
+    return this.accepted(post).filter((request) => request.method === 'POST' && !request.duplicate);
+  }
+
+  /** Accepted edits of posted messages (PATCH by id, not interaction replies): these notify nobody. */
+  edits(): RecordedRequest[] {
+    return this.accepted(/\/messages\/\d+$/).filter((request) => request.method === 'PATCH');
   }
 
   /** Posted messages that Discord accepted (status 200), in order. */

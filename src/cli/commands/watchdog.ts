@@ -3,9 +3,10 @@ import { readRepoFile } from '../../fs/safe-path.js';
 import { isName, type NodeStatus } from '../../model/index.js';
 import { UserError } from '../../errors/problem.js';
 import { selectSink } from '../../notify/sinks/registry.js';
+import { pendingOutbox } from '../../notify/run.js';
 import { STATUS_FILE } from '../../reconciler/run.js';
 import { readPolicy } from '../../repo/policy.js';
-import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
+import { cycleCheck, outboxCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 import { EXIT_UNDELIVERED } from './notify.js';
@@ -60,10 +61,11 @@ export function watchdogCommand(io: Io, env: Record<string, string | undefined> 
       }
       checks.push(problemsCheck(options.problem));
       // The reconciler's report of stale observers, from the status this run (or the last) wrote.
+      const policy = await readPolicy(repo);
       const nodes = await statusNodes(repo);
-      if (nodes) {
-        checks.push(...observerChecks(nodes, (await readPolicy(repo)).stale_after, now));
-      }
+      if (nodes) checks.push(...observerChecks(nodes, policy.stale_after, now));
+      // Alerts NotifyGate could not deliver (kept in its outbox) past stale_after.
+      checks.push(outboxCheck(await pendingOutbox(repo), policy.stale_after, now));
       const sink = await selectSink({ env, write: io.out });
       try {
         const result = await runWatchdog({ repo, watcher: options.watcher, checks, now, sink, remote: options.remote || undefined, link: options.link });

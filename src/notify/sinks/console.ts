@@ -11,6 +11,10 @@ export function consoleSink(options: { write: (text: string) => void }): Sink {
       options.write(renderText(payload));
       return { status: 'delivered' };
     },
+    async edit(id: string, payload: MessagePayload): Promise<SendResult> {
+      options.write(`(update of message ${id})\n${renderText(payload)}`);
+      return { status: 'delivered', id };
+    },
     async close() {},
   };
 }

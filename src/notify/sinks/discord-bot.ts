@@ -21,6 +21,14 @@ export function discordBotSink(options: { token: string; channelId: string; api?
         return classifyDiscordError(error);
       }
     },
+    async edit(id: string, payload: MessagePayload): Promise<SendResult> {
+      try {
+        await rest.patch(Routes.channelMessage(options.channelId, id), { body: payload });
+        return { status: 'delivered', id };
+      } catch (error) {
+        return classifyDiscordError(error);
+      }
+    },
     async close() {
       rest.clearHashSweeper();
       rest.clearHandlerSweeper();

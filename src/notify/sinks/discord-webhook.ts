@@ -22,6 +22,15 @@ export function discordWebhookSink(options: { id: string; token: string; api?: s
         return classifyDiscordError(error);
       }
     },
+    async edit(id: string, payload: MessagePayload): Promise<SendResult> {
+      try {
+        // PATCH /webhooks/{id}/{token}/messages/{message_id}: a webhook may edit what it posted.
+        await client.editMessage(id, { content: payload.content, embeds: payload.embeds, allowedMentions: { parse: [] } });
+        return { status: 'delivered', id };
+      } catch (error) {
+        return classifyDiscordError(error);
+      }
+    },
     async close() {
       client.destroy();
     },

@@ -8,7 +8,8 @@ export type SendResult =
   | { status: 'delivered'; id?: string }
   | { status: 'retry'; afterMs?: number; reason: string }
   /** `payload`: Discord refused this body (400, 413, ...), so a reshaped one may pass; else the destination refused (401, 403, 404). */
-  | { status: 'rejected'; reason: string; payload?: boolean };
+  /** `gone`: the message to edit no longer exists (404 Unknown Message: a human deleted it). */
+  | { status: 'rejected'; reason: string; payload?: boolean; gone?: boolean };
 
 /** One place alerts go. `key` is the message's idempotency key. */
 export interface Sink {
@@ -18,6 +19,8 @@ export interface Sink {
   /** Whether messages may carry buttons (only a bot's own messages can). */
   readonly buttons: boolean;
   send(payload: MessagePayload, key: string): Promise<SendResult>;
+  /** Replaces the content of a message this sink posted (Discord id `id`); notifies nobody. Absent: edits are posted. */
+  edit?(id: string, payload: MessagePayload, key: string): Promise<SendResult>;
   close(): Promise<void>;
 }
 
