@@ -22,8 +22,9 @@ import { resultChangesAt } from './changes-at.js';
 import { reconcile, type ReconcileInput } from './reconcile.js';
 import { fileDigests, loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
 import { serializeResult } from './serialize.js';
+import { STATUS_FILE } from './status-file.js';
 
-export const STATUS_FILE = 'status/recommendations.json';
+export { STATUS_FILE };
 
 export interface ReconcileRun {
   result: ReconcileResult;

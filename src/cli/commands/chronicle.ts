@@ -1,10 +1,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { readRepoFile } from '../../fs/safe-path.js';
-import { INCIDENTS_FILE, IncidentLine, serializeLine } from '../../chronicle/line.js';
-import { parseJsonLines } from '../../chronicle/parse.js';
-import { filterLines, renderChronicle } from '../../chronicle/render.js';
-import { parseDuration } from '../../model/index.js';
+import { parseDuration } from '../../model/duration.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -26,6 +23,9 @@ export function chronicleCommand(io: Io): Command {
     .option('--json', 'print the selected lines as JSON Lines')
     .addHelpText('after', '\nExamples:\n  labwarden chronicle --since 24h\n  labwarden chronicle --service media/jellyfin')
     .action(async (options: { repo: string; since?: string; node?: string; service?: string; now?: string; json?: boolean }) => {
+      const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
+      const { parseJsonLines } = await import('../../chronicle/parse.js');
+      const { filterLines, renderChronicle } = await import('../../chronicle/render.js');
       const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
       const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
       if (parsed.problems.length > 0) {

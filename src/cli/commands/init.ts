@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { nodeNameFromHostname } from '../../discover/index.js';
+import { nodeNameFromHostname } from '../../discover/names.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { DEFAULT_EVERY, FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } from '../../init/index.js';
+import { DEFAULT_EVERY } from '../../init/workflows.js';
 import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 
@@ -25,6 +25,7 @@ export function initCommand(io: Io): Command {
       if (dir === undefined && options.repo === undefined) {
         throw new UserError("missing required argument 'dir'", { hint: 'Name the folder for the new repo: labwarden init ~/homelab' });
       }
+      const { FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } = await import('../../init/index.js');
       const target = path.resolve(options.repo ?? '.', dir ?? '.');
       const nodes = parseNodes(options.nodes);
       const every = parseEvery(options.every);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { enableWorkflow } from '../../forge/enable-workflow.js';
 import type { Io } from '../io.js';
 
 export function keepaliveCommand(io: Io): Command {
@@ -14,6 +13,7 @@ export function keepaliveCommand(io: Io): Command {
       if (!token || !repository) {
         throw new UserError('keepalive needs GITHUB_TOKEN and GITHUB_REPOSITORY in the environment', { hint: 'Pass them with `env:` in the workflow step.' });
       }
+      const { enableWorkflow } = await import('../../forge/enable-workflow.js');
       const status = await enableWorkflow({ apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com', repository, workflow: options.workflow, token });
       io.out(`workflow ${options.workflow} enabled (HTTP ${status})`);
     });

@@ -1,13 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { isName, parseDuration } from '../../model/index.js';
+import { isName } from '../../model/name-pattern.js';
+import { parseDuration } from '../../model/duration.js';
 import { EXIT_UNDELIVERED } from './notify.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, runObserve, spawnRunner } from '../../observer/index.js';
-import { Git } from '../../git/client.js';
-import { preflight } from '../../git/preflight.js';
-import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { commitWorld, WORLD_DIR } from '../../runner/observe-commit.js';
-import { describeWatchdog, watchReconciler } from '../../watchdog/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../observer/defaults.js';
 import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
@@ -41,6 +36,7 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     .addHelpText('after', '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push')
     .action(async (options: ObserveOptions) => {
       // Writing world/nodes/ (and committing it) takes the checkout's repo lock.
+      const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
       await withRepoLock(repoDir(options.repo), currentCommand(), () => observeAction(io, env, options));
     });
 }
@@ -58,6 +54,12 @@ interface ObserveOptions {
 }
 
 async function observeAction(io: Io, env: Record<string, string | undefined>, options: ObserveOptions): Promise<void> {
+  const { runObserve, spawnRunner } = await import('../../observer/index.js');
+  const { Git } = await import('../../git/client.js');
+  const { preflight } = await import('../../git/preflight.js');
+  const { selectSink } = await import('../../notify/sinks/registry.js');
+  const { commitWorld, WORLD_DIR } = await import('../../runner/observe-commit.js');
+  const { describeWatchdog, watchReconciler } = await import('../../watchdog/index.js');
   const now = parseNow(options.now);
   const repo = repoDir(options.repo);
   // Refuse a detached HEAD or unrelated changes before probing anything.

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { renderPlan, DEFAULT_MAX_BYTES } from '../../plan/render.js';
-import { planChange } from '../../plan/plan.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -13,6 +12,7 @@ export function planCommand(io: Io): Command {
     .option('--max-bytes <n>', 'truncate the markdown at this size', String(DEFAULT_MAX_BYTES))
     .addHelpText('after', '\nExample:\n  labwarden plan --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"   # in a pull-request workflow')
     .action(async (options: { repo: string; base: string; now?: string; maxBytes: string }) => {
+      const { planChange } = await import('../../plan/plan.js');
       const diff = await planChange({ repo: repoDir(options.repo), base: options.base, now: parseNow(options.now) });
       io.out(renderPlan(diff, { base: options.base, maxBytes: Number(options.maxBytes) || DEFAULT_MAX_BYTES }));
     });

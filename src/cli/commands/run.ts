@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError, WriteError } from '../../errors/problem.js';
-import { formatTime, isName, parseDuration } from '../../model/index.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { acquireLock } from '../../runner/lock.js';
-import { runLoop } from '../../runner/loop.js';
-import { describeCycleError, runCycleReport, type CycleOptions } from '../../runner/cycle.js';
-import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
+import { formatTime, parseDuration } from '../../model/duration.js';
+import { isName } from '../../model/name-pattern.js';
+import type { CycleOptions } from '../../runner/cycle.js';
+import type { Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -49,6 +47,11 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
       const every = /^(\d+(ms|s|m|h|d|w))+$|^\d+$/.test(options.every) ? parseDuration(/^\d+$/.test(options.every) ? Number(options.every) : options.every) : Number.NaN;
       if (!(every >= 0)) throw new UserError(`--every: expected a duration such as 30s, 5m or 1h, found "${options.every}"`);
       if (typeof options.observe === 'string' && !isName(options.observe)) throw new UserError(`--observe: "${options.observe}" is not a node name`);
+      const { selectSink } = await import('../../notify/sinks/registry.js');
+      const { acquireLock } = await import('../../runner/lock.js');
+      const { runLoop } = await import('../../runner/loop.js');
+      const { describeCycleError, runCycleReport } = await import('../../runner/cycle.js');
+      const { cycleCheck, describeWatchdog, observerChecks, runWatchdog } = await import('../../watchdog/index.js');
       const repo = repoDir(options.repo);
       // The first cycle runs at exactly --now (so --once --now is deterministic); later ones add
       // the wall-clock time elapsed since.

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import type { AdminRequest } from '../../maintenance/append.js';
-import { formatTime, parseDuration } from '../../model/index.js';
+import { formatTime, parseDuration } from '../../model/duration.js';
 import { runAdmin, withAdminOptions, type AdminOptions } from '../admin.js';
 import type { Io } from '../io.js';
 import { parseNow } from '../options.js';

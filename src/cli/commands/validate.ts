@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
 import { UserError, type Problem } from '../../errors/problem.js';
-import { buildRepoModel, readRepoSources } from '../../repo/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -11,6 +10,7 @@ export function validateCommand(io: Io): Command {
     .option('--repo <dir>', 'homelab repo', '.')
     .addHelpText('after', '\nExample:\n  labwarden validate --repo ~/homelab')
     .action(async (options: { repo: string }) => {
+      const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
       if (model.problems.length > 0) {
         const hint = untrustedInputHint(model.problems);
