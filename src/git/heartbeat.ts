@@ -2,15 +2,9 @@ import { Git } from './client.js';
 import { GitFailure } from './errors.js';
 import { pushFileBranch } from './file-branch.js';
 
-export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
+import { HEARTBEAT_PREFIX, heartbeatFile, type BranchHeartbeat } from './heartbeat-names.js';
 
-export interface BranchHeartbeat {
-  node: string;
-  seen_at: string;
-}
-
-/** The one file of a heartbeat branch: `<name>.json`, as the observer writes it (src/observer/heartbeat.ts). */
-export const heartbeatFile = (name: string) => `${name}.json`;
+export { HEARTBEAT_PREFIX, heartbeatFile, type BranchHeartbeat } from './heartbeat-names.js';
 
 /**
  * Force-pushes `labwarden/heartbeat/<name>` as a single orphan commit holding {node, seen_at}:

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { WriteError } from '../errors/problem.js';
 import { acquireLock, LockBusy, type Lock } from '../fs/lock.js';
 import { GitFailure } from './errors.js';
-import { parseDuration } from '../model/time.js';
+import { parseDuration } from '../model/duration.js';
 
 /** One lock per checkout, for every command that writes it (see README.md). */
 export const REPO_LOCK = '.labwarden/repo.lock';

@@ -1,9 +1,8 @@
-import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
+import { RepoRoot } from '../fs/safe-path.js';
 import { UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { ReconcileResult } from '../model/index.js';
-import { buildRepoModel, loadParseCache, readRepoSources, saveParseCache } from '../repo/index.js';
-import { GitError, readHeartbeatBranches } from '../observer/heartbeat.js';
+import { buildRepoModel, loadParseCache, saveParseCache } from '../repo/index.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
   advanceChronicle,
@@ -20,7 +19,8 @@ import {
 } from '../chronicle/index.js';
 import { resultChangesAt } from './changes-at.js';
 import { reconcile, type ReconcileInput } from './reconcile.js';
-import { fileDigests, loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
+import { saveRunRecord, textDigest } from './run-cache.js';
+import { startReconcile, type ReconcileOptions, type RunStart } from './shortcut.js';
 import { serializeResult } from './serialize.js';
 import { STATUS_FILE } from './status-file.js';
 
@@ -45,24 +45,13 @@ export interface ReconcileRun {
  * Inventory, policy or chronicle problems stop the run before anything is written, so the
  * last good status stays.
  */
-export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
-  const sources = await readRepoSources(options.repo);
-  // The heartbeat branches are an input like the files: fetched first, so that the run
-  // shortcut sees them. A fetch failure is reported after the problems in the files.
-  const remote: { beats?: Map<string, number>; error?: GitError } | undefined = options.heartbeatRemote
-    ? await readHeartbeatBranches(options.repo, options.heartbeatRemote).then(
-        (beats) => ({ beats }),
-        (error: unknown) => {
-          if (!(error instanceof GitError)) throw error;
-          return { error };
-        },
-      )
-    : undefined;
-  const digests = fileDigests(sources);
-  const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats, digests);
-  const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now);
-  if (shortcut) return shortcut;
+export async function runReconcile(options: ReconcileOptions): Promise<ReconcileRun> {
+  const start = await startReconcile(options);
+  return start.shortcut ?? finishReconcile(start, options);
+}
 
+/** The full run, when the shortcut (src/reconciler/shortcut.ts) did not apply. */
+export async function finishReconcile({ sources, remote, digests, runKey }: RunStart, options: ReconcileOptions): Promise<ReconcileRun> {
   const { cache, fingerprint } = loadParseCache(options.repo);
   const model = buildRepoModel(sources, { cache, digests });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
@@ -133,19 +122,4 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
     incidents: advance.incidents,
     repaired: chronicle.repairs.map((repair) => repair.problem),
   };
-}
-
-/**
- * The no-change path: the inputs are byte for byte those of a stored fixed-point run, `now`
- * is within the span over which its conclusion holds, and status/ still holds what it wrote.
- * Then nothing is parsed, validated or written, and the result is the stored one.
- */
-async function takeShortcut(repo: string, fingerprint: string, now: number): Promise<ReconcileRun | undefined> {
-  const record = loadRunRecord(repo, fingerprint, now);
-  if (!record) return undefined;
-  const text = await readRepoFile(repo, STATUS_FILE);
-  if (text === undefined || textDigest(text) !== record.status) return undefined;
-  const insights = await readRepoFile(repo, INSIGHTS_FILE);
-  if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
-  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [] };
 }

@@ -43,9 +43,9 @@ interface ReconcileOptions {
 }
 
 async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void> {
-  const { describeStaleObservers, readPolicy, staleObservers, writeLocalReconcilerHeartbeat } = await import('../../watchdog/index.js');
   if (options.commit || options.push) {
     const now = parseNow(options.now);
+    const { describeStaleObservers, readPolicy, staleObservers } = await import('../../watchdog/index.js');
     const { reconcileAndCommit } = await import('../../runner/reconcile-commit.js');
     const { describeCommitAndPush } = await import('../../git/commit-push.js');
     const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
@@ -62,8 +62,12 @@ async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void>
     return;
   }
   const now = parseNow(options.now);
-  const { runReconcile } = await import('../../reconciler/run.js');
-  const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+  // The run shortcut needs neither the model nor git: the rest loads only when it does not apply.
+  const { startReconcile } = await import('../../reconciler/shortcut.js');
+  const { writeLocalReconcilerHeartbeat } = await import('../../watchdog/reconciler-heartbeat.js');
+  const runOptions = { repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote };
+  const start = await startReconcile(runOptions);
+  const run = start.shortcut ?? (await (await import('../../reconciler/run.js')).finishReconcile(start, runOptions));
   // The last successful reconcile, for the site and the observers' dead-man's switch. Git
   // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
   if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);

@@ -1,0 +1,12 @@
+// Names of the heartbeat branches and files, without git: the reconcile CLI writes a local
+// heartbeat on its fast path, where no git client is loaded.
+
+export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
+
+export interface BranchHeartbeat {
+  node: string;
+  seen_at: string;
+}
+
+/** The one file of a heartbeat branch: `<name>.json`, as the observer writes it (src/observer/heartbeat.ts). */
+export const heartbeatFile = (name: string) => `${name}.json`;
