@@ -37,3 +37,27 @@ export function formatDuration(ms: number): string {
   return parts.slice(0, 2).join('') || '0s';
 }
 
+
+/**
+ * A duration typed by a person (a flag, an environment variable), in policy.yaml's syntax:
+ * `30s`, `5m`, `1h30m`, `2d`, or a bare number of seconds. Undefined when it is none of these.
+ */
+export function readDuration(value: string): number | undefined {
+  if (DURATION_PATTERN.test(value)) return parseDuration(value);
+  if (/^\d+(\.\d+)?$/.test(value)) return parseDuration(Number(value));
+  return undefined;
+}
+
+/** Milliseconds in that syntax, exactly (`readDuration` gives them back): 5000 → `5s`, 5400000 → `1h30m`. */
+export function formatDurationExact(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  let rest = ms / 1000;
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('') || '0s';
+}

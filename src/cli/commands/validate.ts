@@ -8,10 +8,17 @@ export function validateCommand(io: Io): Command {
   return new Command('validate')
     .description('check inventory, world, policy and chronicle; print every problem as file:line:col message')
     .option('--repo <dir>', 'homelab repo', '.')
-    .addHelpText('after', '\nExample:\n  labwarden validate --repo ~/homelab')
-    .action(async (options: { repo: string }) => {
+    .option('--json', 'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none')
+    .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
+    .action(async (options: { repo: string; json?: boolean }) => {
       const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
+      if (options.json) {
+        io.out(JSON.stringify(model.problems.map(problemJson), null, 2));
+        // Like the text form: any error is exit 2, a warning alone is not.
+        if (model.problems.some((problem) => problemJson(problem).severity === 'error')) io.exitCode = 2;
+        return;
+      }
       if (model.problems.length > 0) {
         const hint = untrustedInputHint(model.problems);
         throw new UserError(`${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
@@ -19,6 +26,13 @@ export function validateCommand(io: Io): Command {
       const services = [...model.inventory.nodes.values()].reduce((sum, node) => sum + node.services.length, 0);
       io.out(`ok: ${model.inventory.nodes.size} nodes, ${services} services, ${model.world.size} world snapshots`);
     });
+}
+
+/** One problem for scripts: where, how bad, what, and what to do about it. */
+export function problemJson(problem: Problem): { file: string; line: number; col: number; severity: string; code: string; message: string; hint: string } {
+  // A problem may carry its own severity (warnings); everything else stops a run.
+  const severity = (problem as Problem & { severity?: string }).severity ?? 'error';
+  return { file: problem.file, line: problem.line, col: problem.col, severity, code: problem.code, message: problem.message, hint: PROBLEMS[problem.code]?.hint ?? '' };
 }
 
 /** Problems of the repo as untrusted input (src/fs/safe-path.ts, src/model/limits.ts) are new to most users: say what to do. */
