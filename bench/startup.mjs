@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'bin/labwarden.js');
 const NOW = '2026-11-22T10:05:00Z';
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '7' } } });
+// --cli: another build's bin/labwarden.js (e.g. a checkout of the previous release), for before/after.
+const { values } = parseArgs({ options: { repeats: { type: 'string', default: '7' }, cli: { type: 'string' } } });
+const cli = values.cli ? path.resolve(values.cli) : path.join(root, 'bin/labwarden.js');
 const repeats = Number(values.repeats);
 
 const repo = await mkdtemp(path.join(tmpdir(), 'labwarden-startup-'));
