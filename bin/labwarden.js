@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The bundled CLI (scripts/bundle-cli.mjs): one file to load, each command's code on demand.
+import { main } from '../dist/bin/labwarden.mjs';
 
 // `labwarden status | head -1`: the reader left, the rest of the output has nowhere to go.
 // Finish the command (writes are atomic anyway) instead of crashing on an unhandled EPIPE.

@@ -52,11 +52,33 @@ describe('help and suggestions for every command', () => {
       expect(result.stdout).toContain(option.long ?? option.short);
       // Help wraps long lines; compare with whitespace collapsed.
       if (option.defaultValue !== undefined && option.defaultValue !== false) {
-        expect(result.stdout.replace(/\s+/g, ' ')).toContain(`(default: ${JSON.stringify(option.defaultValue)})`);
+        const shown = option.defaultValueDescription ?? JSON.stringify(option.defaultValue);
+        expect(result.stdout.replace(/\s+/g, ' ')).toContain(`(default: ${shown})`);
       }
     }
     // Command groups show their subcommands' examples; leaf commands show their own.
     if (entry.command.commands.length === 0) expect(result.stdout).toMatch(/Examples?:\n {2}labwarden /);
+  });
+
+  it.each(COMMANDS.filter((entry) => entry.command.commands.length === 0 && entry.path[0] !== 'help').map((entry) => [entry.path.join(' '), entry] as const))(
+    '%s takes --repo',
+    (_name, entry) => {
+      expect(entry.command.options.map((option) => option.long)).toContain('--repo');
+    },
+  );
+
+  // A duration's default is shown as it is typed (`5s`), and typing what help shows gives the default.
+  const DURATIONS = COMMANDS.flatMap((entry) => entry.command.options.filter((option) => option.flags.includes('<duration>')).map((option) => [`${entry.path.join(' ')} ${option.long}`, entry, option] as const));
+
+  it('finds the duration options', () => {
+    expect(DURATIONS.map(([name]) => name)).toEqual(expect.arrayContaining(['observe --timeout', 'run --every', 'silence --for', 'init --every']));
+  });
+
+  it.each(DURATIONS.filter(([, , option]) => option.defaultValue !== undefined))('%s: default shown in duration syntax, and it parses back', async (_name, entry, option) => {
+    const result = await run([...entry.path, '--help']);
+    const shown = /\(default: ([^)]+)\)/.exec(result.stdout.slice(result.stdout.indexOf(option.long!)))![1]!;
+    expect(shown).toMatch(/^(\d+(ms|s|m|h|d|w))+$/);
+    expect(option.parseArg ? option.parseArg(shown, undefined) : shown).toEqual(option.defaultValue);
   });
 
   it.each(COMMANDS.filter((entry) => entry.command.options.some((option) => option.long)).map((entry) => [entry.path.join(' '), entry] as const))(

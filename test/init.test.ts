@@ -99,7 +99,7 @@ describe('labwarden init', () => {
       expect(text.split('\n').filter((line) => line.includes(`@v${version}`)).every((line) => /^\s+(- )?uses: labwarden\/labwarden@v/.test(line)), name).toBe(true);
     }
     const other = await tempDir();
-    const custom = await runCli(['init', other, '--nodes', 'nas', '--action', 'https://github.com/me/labwarden@v9.9.9', '--every', '60']);
+    const custom = await runCli(['init', other, '--nodes', 'nas', '--action', 'https://github.com/me/labwarden@v9.9.9', '--every', '1h']);
     expect(custom.code, custom.stderr).toBe(0);
     expect(custom.stdout).toContain(`every 60 minutes ≈ ${idleMinutesPerMonth(60).toLocaleString('en-US')} billed Actions minutes a month`);
     const reconcile = await readFile(path.join(other, '.github/workflows/reconcile.yml'), 'utf8');
@@ -109,7 +109,9 @@ describe('labwarden init', () => {
   });
 
   it.each([
-    [['--every', '7'], '--every: expected one of 5, 10, 15, 20, 30, 60'],
+    [['--every', '7m'], 'error: --every: expected one of 5m, 10m, 15m, 20m, 30m, 1h (time between scheduled runs), found "7m"\nhint: Every 30 minutes'],
+    // A bare number is seconds, as everywhere (policy.yaml): the old minutes get a pointed hint.
+    [['--every', '15'], 'error: --every: expected one of 5m, 10m, 15m, 20m, 30m, 1h (time between scheduled runs), found "15"\nhint: A bare number is seconds, as in policy.yaml: write --every 15m for every 15 minutes.\n'],
     [['--action', 'labwarden'], '--action: "labwarden" is not a uses: value'],
   ])('rejects %j before writing anything', async (args, message) => {
     const dir = await tempDir();

@@ -2,7 +2,7 @@ import { formatTime, parseTime, type Inventory } from '../model/index.js';
 import type { IncidentLine } from './line.js';
 import { sortUnique } from './state.js';
 
-export const INSIGHTS_FILE = 'status/insights.json';
+export { INSIGHTS_FILE } from '../repo/status-source.js';
 
 /** Drift during which the service (or node) is down, for availability. Other drift counts as incidents only. */
 const OUTAGE_DRIFTS = new Set(['missing_service', 'unhealthy_service', 'offline_node']);

@@ -1,11 +1,5 @@
 import type { Command } from 'commander';
-import { appendAdminEvent, type AdminRequest } from '../maintenance/append.js';
-import { commitAndPush, describeReappended } from '../git/commit-push.js';
-import { Git } from '../git/client.js';
-import { preflight } from '../git/preflight.js';
-import { currentCommand, withRepoLock } from '../git/repo-lock.js';
-import { ADMIN_FILE } from '../maintenance/chain.js';
-import { findFinalEvent, restateSeq } from '../maintenance/final-seq.js';
+import type { AdminRequest } from '../maintenance/append.js';
 import type { Io } from './io.js';
 import { parseNow, repoDir } from './options.js';
 
@@ -39,6 +33,13 @@ export function withAdminOptions(command: Command): Command {
  * waits instead of finding the appended line uncommitted.
  */
 export async function runAdmin(io: Io, options: AdminOptions, request: Omit<AdminRequest, 'actor' | 'reason'>): Promise<void> {
+  const { appendAdminEvent } = await import('../maintenance/append.js');
+  const { commitAndPush, describeReappended } = await import('../git/commit-push.js');
+  const { Git } = await import('../git/client.js');
+  const { preflight } = await import('../git/preflight.js');
+  const { currentCommand, withRepoLock } = await import('../git/repo-lock.js');
+  const { ADMIN_FILE } = await import('../maintenance/chain.js');
+  const { findFinalEvent, restateSeq } = await import('../maintenance/final-seq.js');
   const repo = repoDir(options.repo);
   const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
   parseNow(options.now); // a bad --now is refused before waiting for the lock

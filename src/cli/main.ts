@@ -9,6 +9,7 @@ import { observeCommand } from './commands/observe.js';
 import { reportDeploymentCommand } from './commands/report-deployment.js';
 import { reportIncidentCommand, resolveIncidentCommand } from './commands/report-incident.js';
 import { initCommand } from './commands/init.js';
+import { addNodeCommand } from './commands/add-node.js';
 import { discoverCommand } from './commands/discover.js';
 import { maintenanceCommand } from './commands/maintenance.js';
 import { silenceCommand, unsilenceCommand } from './commands/silence.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: Io): Command {
   for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
     observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
     initCommand(io), discoverCommand(io),
+    addNodeCommand(io),
     maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
     chronicleCommand(io),
     planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),

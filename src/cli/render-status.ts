@@ -1,4 +1,5 @@
-import { EVENTS, type NodeStatus, type ReconcileResult, type Summary } from '../model/index.js';
+import type { NodeStatus, ReconcileResult, Summary } from '../model/index.js';
+import { EVENTS } from '../model/recommendation.js';
 import { paint, type Io } from './io.js';
 import { describeDrain } from '../maintenance/state.js';
 

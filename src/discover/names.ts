@@ -1,4 +1,5 @@
-import { isName, type Probe } from '../model/index.js';
+import type { Probe } from '../model/index.js';
+import { isName } from '../model/name-pattern.js';
 
 /** Turns a unit, container or process name into a valid service name (`my_app@1` → `my-app-1`). */
 export function toServiceName(raw: string): string | undefined {

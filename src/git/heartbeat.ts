@@ -3,16 +3,10 @@ import { Git } from './client.js';
 import { classifyRemoteError, GitFailure } from './errors.js';
 import { pushFileBranch } from './file-branch.js';
 
-/** The one prefix of heartbeat branches: `labwarden/heartbeat/<node>` (and `_reconciler`). */
-export const HEARTBEAT_PREFIX = 'labwarden/heartbeat/';
+import { HEARTBEAT_PREFIX, heartbeatFile, heartbeatText } from './heartbeat-names.js';
 
-/** The one file of a heartbeat branch: `<name>.json`. */
-export const heartbeatFile = (name: string) => `${name}.json`;
+export { HEARTBEAT_PREFIX, heartbeatFile, heartbeatText, type BranchHeartbeat } from './heartbeat-names.js';
 
-/** A heartbeat's text, on its branch and in `.labwarden/heartbeats/<name>.json`. */
-export function heartbeatText(name: string, seenAt: string): string {
-  return `${JSON.stringify({ node: name, seen_at: seenAt })}\n`;
-}
 
 /**
  * Force-pushes `labwarden/heartbeat/<name>` as a single orphan commit holding {node, seen_at}:

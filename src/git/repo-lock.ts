@@ -4,7 +4,7 @@ import path from 'node:path';
 import { WriteError } from '../errors/problem.js';
 import { acquireLock, LockBusy, type Lock } from '../fs/lock.js';
 import { GitFailure } from './errors.js';
-import { parseDuration } from '../model/time.js';
+import { readDuration } from '../model/duration.js';
 
 /** One lock per checkout, for every command that writes it (see README.md). */
 export const REPO_LOCK = '.labwarden/repo.lock';
@@ -15,8 +15,7 @@ export const DEFAULT_REPO_LOCK_WAIT_MS = 120_000;
 /** `LABWARDEN_LOCK_WAIT` (e.g. `30s`), else the default. */
 export function repoLockWaitMs(env: Record<string, string | undefined> = process.env): number {
   const value = env.LABWARDEN_LOCK_WAIT;
-  if (!value || !/^(\d+(ms|s|m|h))+$|^\d+$/.test(value)) return DEFAULT_REPO_LOCK_WAIT_MS;
-  return parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+  return (value ? readDuration(value) : undefined) ?? DEFAULT_REPO_LOCK_WAIT_MS;
 }
 
 /**

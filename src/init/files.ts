@@ -98,6 +98,14 @@ schema/*.schema.json                  JSON Schema for editor completion
 `;
 }
 
+/** The two files of one node, as `init` and `add-node` write them (schema lines first). */
+export function nodeFiles(node: string): Map<string, string> {
+  return new Map([
+    [`inventory/hosts/${node}/host.yaml`, hostYaml(node)],
+    [`inventory/hosts/${node}/services.yaml`, servicesYaml()],
+  ]);
+}
+
 /**
  * Every file of a new homelab repo, by path. Pure: the workflows are passed in (rendered
  * by workflows.ts for the version and action ref that run `init`).
@@ -108,10 +116,7 @@ export function scaffoldFiles(options: { nodes: readonly string[]; workflows: Re
   files.set('.gitattributes', GITATTRIBUTES);
   files.set('.gitignore', GITIGNORE);
   files.set('inventory/policy.yaml', renderPolicyTemplate());
-  for (const node of options.nodes) {
-    files.set(`inventory/hosts/${node}/host.yaml`, hostYaml(node));
-    files.set(`inventory/hosts/${node}/services.yaml`, servicesYaml());
-  }
+  for (const node of options.nodes) for (const [file, text] of nodeFiles(node)) files.set(file, text);
   files.set('world/nodes/.gitkeep', '');
   files.set('chronicle/.gitkeep', '');
   for (const name of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) files.set(`schema/${name}`, jsonSchemaOf(name));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors/problem.js';
 import { writeIfChanged } from '../fs/atomic.js';
 import { isName } from '../model/index.js';
+import { formatDurationExact, readDuration } from '../model/duration.js';
 import { scaffoldFiles } from './files.js';
 import { DEFAULT_EVERY, defaultActionRef, renderWorkflows, SCHEDULE_CHOICES } from './workflows.js';
 
@@ -15,11 +16,21 @@ export async function packageVersion(root = PACKAGE_ROOT): Promise<string> {
   return (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** `--every 30` → 30; only schedules that divide an hour evenly (cron cannot do the rest). */
+/**
+ * `--every 30m` → 30 (minutes), in policy.yaml's duration syntax like every duration flag;
+ * only schedules that divide an hour evenly (cron cannot do the rest).
+ */
 export function parseEvery(value: string): number {
-  const every = Number(value);
+  const every = (readDuration(value) ?? Number.NaN) / 60_000;
   if (!(SCHEDULE_CHOICES as readonly number[]).includes(every)) {
-    throw new UserError(`--every: expected one of ${SCHEDULE_CHOICES.join(', ')} (minutes between scheduled runs), found "${value}"`, { hint: `Every ${DEFAULT_EVERY} minutes fits a private repository's free Actions minutes; public repositories may run every 5.` });
+    const choices = SCHEDULE_CHOICES.map((minutes) => formatDurationExact(minutes * 60_000)).join(', ');
+    // `--every 30` was minutes before durations were read alike everywhere: say what it is now.
+    const bare = /^\d+$/.test(value) && (SCHEDULE_CHOICES as readonly number[]).includes(Number(value));
+    throw new UserError(`--every: expected one of ${choices} (time between scheduled runs), found "${value}"`, {
+      hint: bare
+        ? `A bare number is seconds, as in policy.yaml: write --every ${formatDurationExact(Number(value) * 60_000)} for every ${value} minutes.`
+        : `Every ${DEFAULT_EVERY} minutes fits a private repository's free Actions minutes; public repositories may run every 5.`,
+    });
   }
   return every;
 }

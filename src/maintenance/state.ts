@@ -1,15 +1,14 @@
-import {
-  formatTime,
-  parseTime,
-  type AdminEvent,
-  type DrainBlocker,
-  type DrainProgress,
-  type DrainService,
-  type InventoryNode,
-  type NodeHealth,
-  type NodeMaintenance,
-  type Policy,
-  type WorldSnapshot,
+import { formatTime, parseTime } from '../model/duration.js';
+import type {
+  AdminEvent,
+  DrainBlocker,
+  DrainProgress,
+  DrainService,
+  InventoryNode,
+  NodeHealth,
+  NodeMaintenance,
+  Policy,
+  WorldSnapshot,
 } from '../model/index.js';
 
 /** What the fold needs to know of a node's actual state (the reconciler's NodeView fits). */

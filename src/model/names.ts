@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { NAME_PATTERN } from './name-pattern.js';
 
-/** Node and service names: DNS-label shaped, which also rules out path traversal. */
-export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export { isName, NAME_PATTERN } from './name-pattern.js';
 
 export const Name = z
   .string()
@@ -14,10 +14,6 @@ export const ServiceRef = z
   .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
     message: 'a service name or node/service',
   });
-
-export function isName(value: string): boolean {
-  return NAME_PATTERN.test(value);
-}
 
 /** Resolves a depends_on entry written on `node` to a full `node/service` id. */
 export function resolveServiceRef(node: string, ref: string): { node: string; service: string } {

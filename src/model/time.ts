@@ -1,43 +1,10 @@
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 /** RFC 3339 timestamp with an explicit zone, as observers and the chronicle write them. */
 export const Timestamp = z.iso.datetime({ offset: true, message: 'an RFC 3339 timestamp such as 2026-11-22T10:00:00Z' });
 
-/** Canonical UTC form without milliseconds when they are zero: 2026-11-22T10:00:00Z. */
-export function formatTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
-}
-
-export function parseTime(value: string): number {
-  return Date.parse(value);
-}
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-const DURATION_PATTERN = /^(\d+(ms|s|m|h|d|w))+$/;
-
-/** Parses `90s`, `15m`, `1h30m`, `2d`; a bare number means seconds. Returns milliseconds. */
-export function parseDuration(value: string | number): number {
-  if (typeof value === 'number') return value * 1000;
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
-    total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-  }
-  return total;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.slice(0, 2).join('') || '0s';
-}
+export { formatDuration, formatTime, parseDuration, parseTime } from './duration.js';
 
 /** A duration as written in policy (`15m`, `1h30m`, or seconds), parsed to milliseconds. */
 export const Duration = z

@@ -1,8 +1,8 @@
-import type { ServiceStatus } from '../model/index.js';
+import type { ServiceStatus, WorldSnapshot } from '../model/index.js';
 import { pushNodeHeartbeat, requireRemote, writeLocalHeartbeat } from './heartbeat.js';
 import { runProbes, type ProbeJob, type ProbeRunOptions } from './run-probes.js';
 import { observeSnapshot } from './snapshot.js';
-import { loadRepo, nodeWorld, writeNodeWorld } from './world-file.js';
+import { loadRepo, nodeWorld, snapshotText, writeNodeWorld } from './world-file.js';
 
 export interface ObserveOptions extends Omit<ProbeRunOptions, 'adapters'> {
   repo: string;
@@ -11,6 +11,8 @@ export interface ObserveOptions extends Omit<ProbeRunOptions, 'adapters'> {
   now: number;
   /** Also force-push the heartbeat branch to this remote. */
   pushHeartbeatTo?: string;
+  /** Probe, but write nothing (no world file, no heartbeat): the results carry the snapshot. */
+  dryRun?: boolean;
 }
 
 export interface NodeObserveResult {
@@ -19,6 +21,9 @@ export interface NodeObserveResult {
   probes: number;
   changed: boolean;
   counts: Partial<Record<ServiceStatus, number>>;
+  /** With `dryRun`: the snapshot and the file's text as they would be written. */
+  snapshot?: WorldSnapshot;
+  text?: string;
 }
 
 /** The observer's shell: read the repo, run the probes, write what changed, beat the heart. */
@@ -43,11 +48,15 @@ export async function runObserve(options: ObserveOptions): Promise<NodeObserveRe
       return outcome ? [[service.name, outcome] as const] : [];
     }));
     const { snapshot, changed } = observeSnapshot({ node, previous: world.previous, outcomes: mine, now: options.now, staleAfter: model.policy.stale_after });
+    const counts: Partial<Record<ServiceStatus, number>> = {};
+    for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
+    if (options.dryRun) {
+      results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts, snapshot, text: snapshotText(world, snapshot) });
+      continue;
+    }
     if (changed) await writeNodeWorld(options.repo, world, snapshot);
     await writeLocalHeartbeat(options.repo, node.name, options.now);
     if (options.pushHeartbeatTo) await pushNodeHeartbeat(options.repo, node.name, options.now, options.pushHeartbeatTo);
-    const counts: Partial<Record<ServiceStatus, number>> = {};
-    for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
     results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts });
   }
   return results;

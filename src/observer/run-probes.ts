@@ -1,9 +1,9 @@
 import { formatDuration, probeKind, type Probe } from '../model/index.js';
 import { PROBES, type ProbeAdapter, type ProbeOutcome } from './probes/index.js';
 import type { CommandRunner } from './runner.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
-export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_TIMEOUT_MS = 5_000;
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
 
 export interface ProbeJob {
   /** `node/service`, the key of the result. */

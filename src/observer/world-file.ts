@@ -41,6 +41,11 @@ export function nodeWorld(model: RepoModel, files: string[], node: string): Node
 }
 
 export async function writeNodeWorld(repo: string, world: NodeWorld, snapshot: WorldSnapshot): Promise<boolean> {
+  return writeIfChanged(repo, world.file, snapshotText(world, snapshot));
+}
+
+/** The file's text for `snapshot`, as written (and as `observe --dry-run` shows it). */
+export function snapshotText(world: NodeWorld, snapshot: WorldSnapshot): string {
   // Never write a snapshot the next run would refuse (a summary over its limit, too many entries).
   const checked = WorldSnapshot.safeParse(snapshot);
   if (!checked.success) {
@@ -49,5 +54,5 @@ export async function writeNodeWorld(repo: string, world: NodeWorld, snapshot: W
       hint: 'Shorten the text (the limits are in docs/formats.md) and run again.',
     });
   }
-  return writeIfChanged(repo, world.file, serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml'));
+  return serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml');
 }

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RepoRoot } from '../fs/safe-path.js';
-import writeFileAtomic from 'write-file-atomic';
 import type { Problem } from '../errors/problem.js';
 import { codeFingerprint } from '../repo/code-fingerprint.js';
 import { ParseCache } from '../repo/parse-cache.js';
 import type { RepoSources } from '../repo/index.js';
-import { STATUS_SOURCE } from '../repo/model.js';
+import { STATUS_SOURCE } from '../repo/status-source.js';
 
 /**
  * The run shortcut: what the last reconcile concluded, keyed by a digest of everything it
@@ -84,6 +83,8 @@ export async function saveRunRecord(repo: string, record: RunRecord): Promise<bo
     // Through the one rule (src/fs/safe-path.ts): a committed .labwarden link must not send the cache outside.
     const file = new RepoRoot(repo).resolve(RUN_CACHE_FILE);
     await mkdir(path.dirname(file), { recursive: true });
+    // Loaded here, not at the top: a run that takes the shortcut writes nothing.
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     // JSON has no Infinity: an unbounded span is stored as the largest safe time.
     await writeFileAtomic(file, JSON.stringify({ ...record, until: Number.isFinite(record.until) ? record.until : Number.MAX_SAFE_INTEGER }), { fsync: false });
     return true;

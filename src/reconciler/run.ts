@@ -1,11 +1,9 @@
-import { readRepoFile, RepoRoot } from '../fs/safe-path.js';
+import { RepoRoot } from '../fs/safe-path.js';
 import { compareProblems, UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { Policy, ReconcileResult } from '../model/index.js';
-import { buildRepoModel, loadParseCache, policyOf, POLICY_FILE, readRepoSources, saveParseCache, type RepoModel, type RepoSources } from '../repo/index.js';
+import { buildRepoModel, loadParseCache, policyOf, POLICY_FILE, saveParseCache, type RepoModel } from '../repo/index.js';
 import { withAppended } from '../repo/chronicle-check.js';
-import { GitFailure } from '../git/errors.js';
-import { readHeartbeatBranches } from '../git/heartbeat.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
   advanceChronicle,
@@ -22,23 +20,14 @@ import {
 } from '../chronicle/index.js';
 import { resultChangesAt } from './changes-at.js';
 import { reconcile, type ReconcileInput } from './reconcile.js';
-import { fileDigests, loadRunRecord, runFingerprint, saveRunRecord, textDigest } from './run-cache.js';
+import { saveRunRecord, textDigest } from './run-cache.js';
+import { startReconcile, type ReconcileOptions, type RunStart, type StoredRun } from './shortcut.js';
+import { STATUS_FILE } from './status-file.js';
 import { serializeResult } from './serialize.js';
 
-export const STATUS_FILE = 'status/recommendations.json';
+export { STATUS_FILE };
 
-export interface ReconcileRun {
-  result: ReconcileResult;
-  text: string;
-  /** Whether status/recommendations.json differs from what is on disk. */
-  changed: boolean;
-  written: boolean;
-  /** Problems in world snapshots (those nodes are `unknown`, the rest is reconciled) and the model's warnings. */
-  warnings: Problem[];
-  /** Lines this run adds to chronicle/incidents.jsonl (appended unless --dry-run). */
-  incidents: IncidentLine[];
-  /** Interrupted appends found (and, unless --dry-run, truncated). */
-  repaired: Problem[];
+export interface ReconcileRun extends StoredRun {
   /** inventory/policy.yaml as this run read it. */
   policy: Policy;
   /**
@@ -54,24 +43,13 @@ export interface ReconcileRun {
  * Inventory, policy or chronicle problems stop the run before anything is written, so the
  * last good status stays.
  */
-export async function runReconcile(options: { repo: string; now: number; dryRun?: boolean; heartbeatRemote?: string }): Promise<ReconcileRun> {
-  const sources = await readRepoSources(options.repo);
-  // The heartbeat branches are an input like the files: fetched first, so that the run
-  // shortcut sees them. A fetch failure is reported after the problems in the files.
-  const remote: { beats?: Map<string, number>; error?: GitFailure } | undefined = options.heartbeatRemote
-    ? await readHeartbeatBranches(options.repo, options.heartbeatRemote).then(
-        (beats) => ({ beats }),
-        (error: unknown) => {
-          if (!(error instanceof GitFailure)) throw error;
-          return { error };
-        },
-      )
-    : undefined;
-  const digests = fileDigests(sources);
-  const runKey = remote?.error ? undefined : runFingerprint(sources, remote?.beats, digests);
-  const shortcut = runKey === undefined ? undefined : await takeShortcut(options.repo, runKey, options.now, sources);
-  if (shortcut) return shortcut;
+export async function runReconcile(options: ReconcileOptions): Promise<ReconcileRun> {
+  const start = await startReconcile(options);
+  return start.shortcut ? completeShortcut(start.shortcut, start, options.repo) : finishReconcile(start, options);
+}
 
+/** The full run, when the shortcut (src/reconciler/shortcut.ts) did not apply. */
+export async function finishReconcile({ sources, remote, digests, runKey }: RunStart, options: ReconcileOptions): Promise<ReconcileRun> {
   const { cache, fingerprint } = loadParseCache(options.repo);
   const model = buildRepoModel(sources, { cache, digests });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
@@ -149,21 +127,11 @@ export async function runReconcile(options: { repo: string; now: number; dryRun?
   };
 }
 
-/**
- * The no-change path: the inputs are byte for byte those of a stored fixed-point run, `now`
- * is within the span over which its conclusion holds, and status/ still holds what it wrote.
- * Then nothing is parsed, validated or written, and the result is the stored one.
- */
-async function takeShortcut(repo: string, fingerprint: string, now: number, sources: RepoSources): Promise<ReconcileRun | undefined> {
-  const record = loadRunRecord(repo, fingerprint, now);
-  if (!record) return undefined;
-  const text = await readRepoFile(repo, STATUS_FILE);
-  if (text === undefined || textDigest(text) !== record.status) return undefined;
-  const insights = await readRepoFile(repo, INSIGHTS_FILE);
-  if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
+/** The stored result of the run shortcut, with the policy and a model built on first use (for the rest of a cycle). */
+function completeShortcut(stored: StoredRun, { sources }: RunStart, repo: string): ReconcileRun {
   let model: RepoModel | undefined;
   const repoModel = () => (model ??= buildRepoModel(sources, { cache: loadParseCache(repo).cache }));
   // A stored run had no fatal problem, so the policy it read parses.
   const policy = policyOf(sources.files.find((file) => file.path === POLICY_FILE));
-  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [], policy, repoModel };
+  return { ...stored, policy, repoModel };
 }

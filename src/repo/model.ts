@@ -21,6 +21,7 @@ import { closest } from './suggest.js';
 import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../maintenance/chain.js';
 import { checkChronicleFile } from './chronicle-check.js';
 import type { ParsedJsonLines } from './jsonl.js';
+import { STATUS_SOURCE } from './status-source.js';
 
 /** Everything read from a repo, before interpretation: pure data, so tests build it in memory. */
 export interface RepoSources {
@@ -58,7 +59,7 @@ export interface RepoModel {
 }
 
 /** status/recommendations.json, read only for the admin head it witnesses. */
-export const STATUS_SOURCE = 'status/recommendations.json';
+export { STATUS_SOURCE };
 
 /** `admin_head` of the last status/, if it holds a well-formed one. status/ is derived: anything else is no witness. */
 function recordedAdminHead(text: string | undefined): AdminHead | undefined {

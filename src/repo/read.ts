@@ -2,12 +2,13 @@ import { readdirSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UserError, type Problem } from '../errors/problem.js';
 import { RepoPathError, RepoRoot } from '../fs/safe-path.js';
-import { isName } from '../model/names.js';
+import { isName } from '../model/name-pattern.js';
 import { LIMITS } from '../model/limits.js';
 import type { SourceFile } from './source.js';
 import { closest } from './suggest.js';
 import { decodeUtf8 } from './utf8.js';
-import { STATUS_SOURCE, type RepoSources } from './model.js';
+import type { RepoSources } from './model.js';
+import { STATUS_SOURCE } from './status-source.js';
 
 const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
 

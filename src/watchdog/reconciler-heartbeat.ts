@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readRepoFile } from '../fs/safe-path.js';
 import { writeIfChanged } from '../fs/atomic.js';
-import { readFileBranch, readTrackedFile } from '../git/file-branch.js';
-import { HEARTBEAT_PREFIX, heartbeatFile } from '../git/heartbeat.js';
-import { formatTime, parseTime } from '../model/index.js';
+import { HEARTBEAT_PREFIX, heartbeatFile } from '../git/heartbeat-names.js';
+import { formatTime, parseTime } from '../model/duration.js';
 
 /** The reconciler's own heartbeat: branch labwarden/heartbeat/_reconciler, or locally .labwarden/heartbeats/_reconciler.json. */
 export const RECONCILER_HEARTBEAT = '_reconciler';
@@ -38,6 +37,8 @@ export async function readReconcilerHeartbeat(repo: string, options: { remote?: 
   let branch: number | undefined;
   if (existsSync(path.join(repo, '.git'))) {
     const remote = options.remote ?? 'origin';
+    // Git loads only here: writing the local heartbeat is on reconcile's fast path.
+    const { readFileBranch, readTrackedFile } = await import('../git/file-branch.js');
     branch = seenAt(options.fetch ? await readFileBranch(repo, { ...BRANCH, remote }) : await readTrackedFile(repo, { ...BRANCH, remote }));
   }
   const latest = Math.max(local ?? -Infinity, branch ?? -Infinity);

@@ -1,18 +1,16 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { readRepoFile } from '../../fs/safe-path.js';
-import { INCIDENTS_FILE, IncidentLine, serializeLine } from '../../chronicle/line.js';
-import { parseJsonLines } from '../../chronicle/parse.js';
-import { filterLines, renderChronicle } from '../../chronicle/render.js';
-import { parseDuration } from '../../model/index.js';
+import { readDuration } from '../../model/duration.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
 /** `--since` as an ISO time, or a duration back from --now (`24h`, `7d`). */
 function parseSince(value: string, now: () => number): number {
   if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value))) return Date.parse(value);
-  if (/^(\d+(ms|s|m|h|d|w))+$/.test(value)) return now() - parseDuration(value);
-  throw new UserError(`--since: expected an ISO time (2026-11-22T00:00:00Z) or a duration (24h, 7d), found "${value}"`);
+  const back = readDuration(value);
+  if (back !== undefined) return now() - back;
+  throw new UserError(`--since: expected an ISO time (2026-11-22T00:00:00Z) or a duration (24h, 7d; a bare number is seconds), found "${value}"`);
 }
 
 export function chronicleCommand(io: Io): Command {
@@ -26,6 +24,9 @@ export function chronicleCommand(io: Io): Command {
     .option('--json', 'print the selected lines as JSON Lines')
     .addHelpText('after', '\nExamples:\n  labwarden chronicle --since 24h\n  labwarden chronicle --service media/jellyfin')
     .action(async (options: { repo: string; since?: string; node?: string; service?: string; now?: string; json?: boolean }) => {
+      const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
+      const { parseJsonLines } = await import('../../chronicle/parse.js');
+      const { filterLines, renderChronicle } = await import('../../chronicle/render.js');
       const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
       const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
       if (parsed.problems.length > 0) {

@@ -5,20 +5,11 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { writeIfChanged } from '../../fs/atomic.js';
-import { HostFile, isName } from '../../model/index.js';
-import { parseSource } from '../../repo/source.js';
+import { isName } from '../../model/name-pattern.js';
 import { closest } from '../../repo/suggest.js';
-import {
-  discoverServices,
-  execRunner,
-  mergeServices,
-  nodeNameFromHostname,
-  renderServicesYaml,
-  SOURCE_NAMES,
-  type CommandRunner,
-  type SourceName,
-} from '../../discover/index.js';
+import { nodeNameFromHostname } from '../../discover/names.js';
+import { SOURCE_NAMES } from '../../discover/sources/index.js';
+import type { CommandRunner, SourceName } from '../../discover/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -36,11 +27,13 @@ async function nodeAddress(repo: string, node: string): Promise<string> {
   const file = `inventory/hosts/${node}/host.yaml`;
   const text = await readRepoFile(repo, file, { maxBytes: LIMITS.inventoryFileBytes });
   if (text === undefined) return '127.0.0.1';
+  const { HostFile } = await import('../../model/index.js');
+  const { parseSource } = await import('../../repo/source.js');
   const host = parseSource({ path: file, text }, HostFile);
   return host.ok && host.value.address ? host.value.address : '127.0.0.1';
 }
 
-export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Command {
+export function discoverCommand(io: Io, runner?: CommandRunner): Command {
   const here = nodeNameFromHostname(hostname());
   return new Command('discover')
     .description('propose services.yaml entries from what runs on this machine (systemd units, docker containers, listening TCP ports)')
@@ -54,9 +47,11 @@ export function discoverCommand(io: Io, runner: CommandRunner = execRunner): Com
       const repo = repoDir(options.repo);
       const node = options.node;
       if (!isName(node)) throw new UserError(`--node: "${node}" is not a valid node name`, { hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters.' });
+      const { discoverServices, execRunner, mergeServices, renderServicesYaml } = await import('../../discover/index.js');
+      const { writeIfChanged } = await import('../../fs/atomic.js');
       const sources = parseSources(options.source);
       const address = options.address ?? (await nodeAddress(repo, node));
-      const discovery = await discoverServices({ runner, address, sources });
+      const discovery = await discoverServices({ runner: runner ?? execRunner, address, sources });
       for (const warning of discovery.warnings) io.err(`warning: ${warning}`);
       if (!options.write) {
         io.out(renderServicesYaml(discovery.candidates, `Proposed by \`labwarden discover\` for node ${node} (${sources.join(', ')}).\nReview, then run it again with --write to merge into inventory/hosts/${node}/services.yaml.`));

@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { nodeNameFromHostname } from '../../discover/index.js';
+import { Command, Option } from 'commander';
+import { nodeNameFromHostname } from '../../discover/names.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { DEFAULT_EVERY, FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } from '../../init/index.js';
+import { DEFAULT_EVERY } from '../../init/workflows.js';
 import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 
@@ -18,13 +18,14 @@ export function initCommand(io: Io): Command {
     .option('--repo <dir>', 'the folder to scaffold when DIR is left out, else the folder DIR is relative to')
     .option('--nodes <list>', 'comma-separated node names', here)
     .option('--force', 'overwrite files that already exist')
-    .option('--every <minutes>', 'minutes between scheduled reconciles (5, 10, 15, 20, 30 or 60)', String(DEFAULT_EVERY))
+    .addOption(new Option('--every <duration>', 'time between scheduled reconciles: 5m, 10m, 15m, 20m, 30m or 1h').default(`${DEFAULT_EVERY}m`, `${DEFAULT_EVERY}m`))
     .option('--action <ref>', 'the uses: value of the labwarden action in the workflows (default: labwarden/labwarden@v<this version>; Forgejo: https://github.com/labwarden/labwarden@v<version>)')
     .addHelpText('after', '\nExample:\n  labwarden init ~/homelab --nodes nas,pi,media')
     .action(async (dir: string | undefined, options: { repo?: string; nodes: string; force?: boolean; every: string; action?: string }) => {
       if (dir === undefined && options.repo === undefined) {
         throw new UserError("missing required argument 'dir'", { hint: 'Name the folder for the new repo: labwarden init ~/homelab' });
       }
+      const { FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } = await import('../../init/index.js');
       const target = path.resolve(options.repo ?? '.', dir ?? '.');
       const nodes = parseNodes(options.nodes);
       const every = parseEvery(options.every);

@@ -1,12 +1,5 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { renderText } from '../../notify/message.js';
-import { runNotify } from '../../notify/run.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { commitNotifications, NOTIFY_FILES } from '../../runner/notify-commit.js';
-import { Git } from '../../git/client.js';
-import { preflight } from '../../git/preflight.js';
-import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -28,6 +21,7 @@ export function notifyCommand(io: Io, env: Record<string, string | undefined> = 
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
       // Writing chronicle/notifications.jsonl (and committing it) takes the checkout's repo lock.
       if (options.dryRun) return notifyAction(io, env, options);
+      const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
       return withRepoLock(repoDir(options.repo), currentCommand(), () => notifyAction(io, env, options));
     });
 }
@@ -43,6 +37,12 @@ interface NotifyOptions {
 }
 
 async function notifyAction(io: Io, env: Record<string, string | undefined>, options: NotifyOptions): Promise<void> {
+  const { renderText } = await import('../../notify/message.js');
+  const { runNotify } = await import('../../notify/run.js');
+  const { selectSink } = await import('../../notify/sinks/registry.js');
+  const { commitNotifications, NOTIFY_FILES } = await import('../../runner/notify-commit.js');
+  const { Git } = await import('../../git/client.js');
+  const { preflight } = await import('../../git/preflight.js');
   // Refuse a detached HEAD or a dirty tree before anything is sent.
   if (options.commit || options.push) await preflight(new Git(repoDir(options.repo)), NOTIFY_FILES);
   const maxAttempts = Number(options.attempts);

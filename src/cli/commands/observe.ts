@@ -1,29 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { isName, parseDuration } from '../../model/index.js';
+import { isName } from '../../model/name-pattern.js';
 import { EXIT_UNDELIVERED } from './notify.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, runObserve, spawnRunner } from '../../observer/index.js';
-import { Git } from '../../git/client.js';
-import { preflight } from '../../git/preflight.js';
-import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { commitWorld, WORLD_DIR } from '../../runner/observe-commit.js';
-import { describeWatchdog, watchReconciler } from '../../watchdog/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../observer/defaults.js';
 import { UserError } from '../../errors/problem.js';
 import type { Io } from '../io.js';
-import { parseNow, repoDir } from '../options.js';
+import { durationOption, parseNow, repoDir } from '../options.js';
 import { progressLine, progressWanted } from '../progress.js';
 
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return n;
-}
-
-function duration(value: string): number {
-  if (!/^(\d+(ms|s|m|h))+$|^\d+$/.test(value)) throw new InvalidArgumentError('expected a duration such as 5s or 1500ms');
-  const ms = parseDuration(/^\d+$/.test(value) ? Number(value) : value);
-  if (ms <= 0) throw new InvalidArgumentError('expected a duration above zero');
-  return ms;
 }
 
 export function observeCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
@@ -33,14 +20,21 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     .option('--node <node>', 'observe only this node (default: every node in the inventory)')
     .option('--now <iso>', 'time written as observed_at and seen_at (default: the wall clock)')
     .option('--concurrency <n>', 'probes in flight at once', positive, DEFAULT_CONCURRENCY)
-    .option('--timeout <duration>', "per-probe timeout unless the probe sets `timeout`", duration, DEFAULT_TIMEOUT_MS)
+    .addOption(durationOption('--timeout <duration>', 'per-probe timeout unless the probe sets `timeout`', { default: DEFAULT_TIMEOUT_MS, min: 1 }))
     .option('--heartbeat', 'also force-push the heartbeat branch labwarden/heartbeat/<node>')
     .option('--remote <name>', 'remote for --heartbeat, and where the reconciler heartbeat is read from', 'origin')
     .option('--commit', 'commit the world files this run rewrote (world/nodes/<node>.* only)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
+    .option('--dry-run', 'probe, then print the snapshot each node would get; write nothing (no world file, no heartbeat, no alert)')
+    .option('--json', 'print the result per node as JSON (with --dry-run: each snapshot too)')
     .addHelpText('after', '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push')
     .action(async (options: ObserveOptions) => {
+      if (options.dryRun && (options.commit || options.push || options.heartbeat)) {
+        throw new UserError('--dry-run cannot be combined with --commit, --push or --heartbeat');
+      }
+      if (options.dryRun) return observeAction(io, env, options);
       // Writing world/nodes/ (and committing it) takes the checkout's repo lock.
+      const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
       await withRepoLock(repoDir(options.repo), currentCommand(), () => observeAction(io, env, options));
     });
 }
@@ -55,9 +49,17 @@ interface ObserveOptions {
   remote: string;
   commit?: boolean;
   push?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
 }
 
 async function observeAction(io: Io, env: Record<string, string | undefined>, options: ObserveOptions): Promise<void> {
+  const { runObserve, spawnRunner } = await import('../../observer/index.js');
+  const { Git } = await import('../../git/client.js');
+  const { preflight } = await import('../../git/preflight.js');
+  const { selectSink } = await import('../../notify/sinks/registry.js');
+  const { commitWorld, WORLD_DIR } = await import('../../runner/observe-commit.js');
+  const { describeWatchdog, watchReconciler } = await import('../../watchdog/index.js');
   const now = parseNow(options.now);
   const repo = repoDir(options.repo);
   // Refuse a detached HEAD or unrelated changes before probing anything.
@@ -76,22 +78,34 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
       timeoutMs: options.timeout,
       onProgress: progress?.update,
       pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
+      dryRun: options.dryRun,
     });
   } finally {
     progress?.clear();
   }
+  if (options.dryRun) {
+    if (options.json) io.out(JSON.stringify(results.map(({ text: _text, ...result }) => result), null, 2));
+    else for (const result of results) io.out(`# ${result.file} (${result.changed ? 'would be written' : 'unchanged'}; dry run)\n${result.text}`);
+    return;
+  }
+  const report: { nodes: typeof results; commit?: string; watchdog?: string } = { nodes: results };
   for (const result of results) {
     const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
-    io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
+    if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
   }
-  if (options.commit || options.push) io.out((await commitWorld(repo, results, { push: Boolean(options.push) })).line);
+  if (options.commit || options.push) {
+    report.commit = (await commitWorld(repo, results, { push: Boolean(options.push) })).line;
+    if (!options.json) io.out(report.commit);
+  }
   // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
   const sink = await selectSink({ env, write: io.err });
   try {
     const watched = await watchReconciler({ repo, watcher: options.node ? `observer-${options.node}` : 'observer', now, sink, remote: options.heartbeat || options.push ? options.remote : undefined });
     for (const warning of watched.warnings) io.err(`warning: ${warning}`);
     const line = describeWatchdog(watched.result, sink.name);
-    if (line) io.out(line);
+    if (line) report.watchdog = line;
+    if (line && !options.json) io.out(line);
+    if (options.json) io.out(JSON.stringify(report, null, 2));
     if (!watched.result.delivered) io.exitCode = EXIT_UNDELIVERED;
   } finally {
     await sink.close();

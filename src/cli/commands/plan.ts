@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { renderPlan, DEFAULT_MAX_BYTES } from '../../plan/render.js';
-import { planChange } from '../../plan/plan.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -11,9 +10,12 @@ export function planCommand(io: Io): Command {
     .option('--base <ref>', 'compare with this ref (in a pull_request checkout: HEAD^1 is the base branch)', 'HEAD')
     .option('--now <iso>', 'time that decides staleness, the same for both sides (default: the wall clock)')
     .option('--max-bytes <n>', 'truncate the markdown at this size', String(DEFAULT_MAX_BYTES))
+    .option('--json', 'print the comparison as JSON (base, summary before and after, opened, cleared, changed) instead of markdown')
     .addHelpText('after', '\nExample:\n  labwarden plan --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"   # in a pull-request workflow')
-    .action(async (options: { repo: string; base: string; now?: string; maxBytes: string }) => {
+    .action(async (options: { repo: string; base: string; now?: string; maxBytes: string; json?: boolean }) => {
+      const { planChange } = await import('../../plan/plan.js');
       const diff = await planChange({ repo: repoDir(options.repo), base: options.base, now: parseNow(options.now) });
+      if (options.json) return io.out(JSON.stringify({ base: options.base, ...diff }, null, 2));
       io.out(renderPlan(diff, { base: options.base, maxBytes: Number(options.maxBytes) || DEFAULT_MAX_BYTES }));
     });
 }

@@ -1,11 +1,7 @@
 import { Command, Option } from 'commander';
 import { renderProblem, UserError } from '../../errors/problem.js';
-import { describeCommitAndPush } from '../../git/commit-push.js';
-import { currentCommand, withRepoLock } from '../../git/repo-lock.js';
-import { reconcileAndCommit } from '../../runner/reconcile-commit.js';
-import { runReconcile, STATUS_FILE } from '../../reconciler/run.js';
 import type { Summary } from '../../model/index.js';
-import { describeStaleObservers, readPolicy, staleObservers, writeLocalReconcilerHeartbeat } from '../../watchdog/index.js';
+import { STATUS_FILE } from '../../reconciler/status-file.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -30,6 +26,7 @@ export function reconcileCommand(io: Io): Command {
       if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
       // A dry run writes nothing; anything else writes the checkout and so takes its turn on the repo lock.
       if (options.dryRun) return reconcileAction(io, options);
+      const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
       return withRepoLock(repoDir(options.repo), currentCommand(), () => reconcileAction(io, options));
     });
 }
@@ -48,6 +45,9 @@ interface ReconcileOptions {
 async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void> {
   if (options.commit || options.push) {
     const now = parseNow(options.now);
+    const { describeStaleObservers, readPolicy, staleObservers } = await import('../../watchdog/index.js');
+    const { reconcileAndCommit } = await import('../../runner/reconcile-commit.js');
+    const { describeCommitAndPush } = await import('../../git/commit-push.js');
     const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
     for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
     if (options.json) io.out(run.text);
@@ -62,7 +62,12 @@ async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void>
     return;
   }
   const now = parseNow(options.now);
-  const run = await runReconcile({ repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote });
+  // The run shortcut needs neither the model nor git: the rest loads only when it does not apply.
+  const { startReconcile } = await import('../../reconciler/shortcut.js');
+  const { writeLocalReconcilerHeartbeat } = await import('../../watchdog/reconciler-heartbeat.js');
+  const runOptions = { repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote };
+  const start = await startReconcile(runOptions);
+  const run = start.shortcut ?? (await (await import('../../reconciler/run.js')).finishReconcile(start, runOptions));
   // The last successful reconcile, for the site and the observers' dead-man's switch. Git
   // ignores it; on a read-only checkout an unchanged reconcile still succeeds without it.
   if (!options.dryRun) await writeLocalReconcilerHeartbeat(repoDir(options.repo), now).catch(() => undefined);

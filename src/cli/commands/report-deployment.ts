@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { isName } from '../../model/index.js';
-import { loadRepo, nodeWorld, recordDeployment, writeNodeWorld } from '../../observer/index.js';
+import { isName } from '../../model/name-pattern.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -19,6 +18,7 @@ export function reportDeploymentCommand(io: Io): Command {
       if (!node || !service || extra !== undefined || !isName(node) || !isName(service)) {
         throw new UserError(`"${ref}": expected <node>/<service>, both lowercase names`, { hint: 'For example: labwarden report-deployment media/jellyfin --result success' });
       }
+      const { loadRepo, nodeWorld, recordDeployment, writeNodeWorld } = await import('../../observer/index.js');
       const now = parseNow(options.now);
       const repo = repoDir(options.repo);
       const { model, files } = await loadRepo(repo);

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { IncidentId, type Severity } from '../../model/index.js';
-import { loadRepo, nodeWorld, openIncident, resolveIncident, writeNodeWorld } from '../../observer/index.js';
+import type { Severity } from '../../model/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
-function checkId(id: string): string {
+async function checkId(id: string): Promise<string> {
+  const { IncidentId } = await import('../../model/index.js');
   if (!IncidentId.safeParse(id).success) throw new UserError(`--id "${id}": expected letters, digits, dots, dashes and underscores`);
   return id;
 }
@@ -22,11 +22,12 @@ export function reportIncidentCommand(io: Io): Command {
     .option('--now <iso>', 'time it opened (default: the wall clock)')
     .addHelpText('after', '\nExample:\n  labwarden report-incident storage --id ups-battery --severity warning --summary "UPS on battery"')
     .action(async (node: string, options: { id: string; severity: Severity; summary: string; repo: string; now?: string }) => {
+      const { loadRepo, nodeWorld, openIncident, writeNodeWorld } = await import('../../observer/index.js');
       const now = parseNow(options.now);
       const repo = repoDir(options.repo);
       const { model, files } = await loadRepo(repo);
       const world = nodeWorld(model, files, node);
-      const { snapshot, changed } = openIncident(world.previous, node, { id: checkId(options.id), severity: options.severity, summary: options.summary }, now);
+      const { snapshot, changed } = openIncident(world.previous, node, { id: await checkId(options.id), severity: options.severity, summary: options.summary }, now);
       if (changed) await writeNodeWorld(repo, world, snapshot);
       io.out(`${node}: incident ${options.id} ${changed ? 'open' : 'already open, unchanged'} in ${world.file}`);
     });
@@ -41,11 +42,12 @@ export function resolveIncidentCommand(io: Io): Command {
     .option('--now <iso>', 'time it resolved (default: the wall clock)')
     .addHelpText('after', '\nExample:\n  labwarden resolve-incident storage --id ups-battery')
     .action(async (node: string, options: { id: string; repo: string; now?: string }) => {
+      const { loadRepo, nodeWorld, resolveIncident, writeNodeWorld } = await import('../../observer/index.js');
       const now = parseNow(options.now);
       const repo = repoDir(options.repo);
       const { model, files } = await loadRepo(repo);
       const world = nodeWorld(model, files, node);
-      const change = resolveIncident(world.previous, checkId(options.id), now);
+      const change = resolveIncident(world.previous, await checkId(options.id), now);
       if (!change) {
         const known = world.previous?.incidents.map((incident) => incident.id) ?? [];
         throw new UserError(`${node} has no incident "${options.id}"`, { hint: known.length > 0 ? `Known ids: ${known.join(', ')}.` : 'Report it first with `labwarden report-incident`.' });

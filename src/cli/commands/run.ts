@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UserError, WriteError } from '../../errors/problem.js';
-import { formatTime, isName, parseDuration } from '../../model/index.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { acquireLock } from '../../runner/lock.js';
-import { runLoop } from '../../runner/loop.js';
-import { describeCycleError, runCycleReport, type CycleOptions } from '../../runner/cycle.js';
-import { cycleCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
+import { formatTime } from '../../model/duration.js';
+import { isName } from '../../model/name-pattern.js';
+import type { CycleOptions } from '../../runner/cycle.js';
+import type { Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
-import { parseNow, repoDir } from '../options.js';
+import { durationOption, parseNow, repoDir } from '../options.js';
 
 export const LOCK_FILE = '.labwarden/run.lock';
 
@@ -21,7 +19,7 @@ class ReportedFailure extends Error {
 
 interface RunOptions {
   repo: string;
-  every: string;
+  every: number;
   once?: boolean;
   cycles?: string;
   push: boolean;
@@ -35,7 +33,7 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
   return new Command('run')
     .description('local runner: every period pull, observe?, reconcile, commit, push, notify?, site?; one log line per cycle (cron/systemd friendly)')
     .option('--repo <dir>', 'homelab repo (a clone)', '.')
-    .option('--every <duration>', 'period between cycles, e.g. 5m', '5m')
+    .addOption(durationOption('--every <duration>', 'period between cycles, e.g. 30s, 5m or 1h', { default: 5 * 60_000 }))
     .option('--once', 'run one cycle and exit')
     .option('--cycles <n>', 'stop after n cycles')
     .option('--no-push', 'commit locally only')
@@ -46,9 +44,13 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
     .option('--now <iso>', 'time of the first cycle; later cycles add the time elapsed since (default: the wall clock)')
     .addHelpText('after', '\nA failing cycle (reconcile, push, notify) and stale observers are alerted once per episode,\nand once more on recovery (DISCORD_WEBHOOK_URL, else stderr); state in .labwarden/watchdog/.\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=')
     .action(async (options: RunOptions) => {
-      const every = /^(\d+(ms|s|m|h|d|w))+$|^\d+$/.test(options.every) ? parseDuration(/^\d+$/.test(options.every) ? Number(options.every) : options.every) : Number.NaN;
-      if (!(every >= 0)) throw new UserError(`--every: expected a duration such as 30s, 5m or 1h, found "${options.every}"`);
+      const every = options.every;
       if (typeof options.observe === 'string' && !isName(options.observe)) throw new UserError(`--observe: "${options.observe}" is not a node name`);
+      const { selectSink } = await import('../../notify/sinks/registry.js');
+      const { acquireLock } = await import('../../runner/lock.js');
+      const { runLoop } = await import('../../runner/loop.js');
+      const { describeCycleError, runCycleReport } = await import('../../runner/cycle.js');
+      const { cycleCheck, describeWatchdog, observerChecks, runWatchdog } = await import('../../watchdog/index.js');
       const repo = repoDir(options.repo);
       // The first cycle runs at exactly --now (so --once --now is deterministic); later ones add
       // the wall-clock time elapsed since.

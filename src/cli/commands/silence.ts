@@ -1,16 +1,16 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import type { AdminRequest } from '../../maintenance/append.js';
-import { formatTime, parseDuration } from '../../model/index.js';
+import { formatTime } from '../../model/duration.js';
 import { runAdmin, withAdminOptions, type AdminOptions } from '../admin.js';
 import type { Io } from '../io.js';
-import { parseNow } from '../options.js';
+import { durationOption, parseNow } from '../options.js';
 
 interface SilenceOptions extends AdminOptions {
   node?: string;
   service?: string;
   fingerprint?: string;
-  for?: string;
+  for?: number;
   until?: string;
 }
 
@@ -34,15 +34,14 @@ function withMatcher(command: Command): Command {
 export function silenceCommand(io: Io): Command {
   return withMatcher(new Command('silence'))
     .description('silence alerts matching a node, a service or an incident until a time, or until the incident resolves (appends to chronicle/admin.jsonl)')
-    .option('--for <duration>', 'how long, e.g. 2h or 30m')
+    .addOption(durationOption('--for <duration>', 'how long, e.g. 30m, 2h or 1d', { min: 1 }))
     .option('--until <iso|resolved>', 'until when, e.g. 2026-11-22T12:00:00Z; `resolved` (with --fingerprint) ends it when that incident resolves')
     .addHelpText('after', '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"\n  labwarden silence --fingerprint media/jellyfin/unhealthy_service --until resolved')
     .action((options: SilenceOptions) => {
       if ((options.for === undefined) === (options.until === undefined)) throw new UserError('silence needs exactly one of --for DURATION or --until ISO');
       let until = options.until;
       if (options.for !== undefined) {
-        if (!/^(\d+(ms|s|m|h|d|w))+$/.test(options.for)) throw new UserError(`--for: expected a duration such as 30m or 2h, found "${options.for}"`);
-        until = formatTime(parseNow(options.now) + parseDuration(options.for));
+        until = formatTime(parseNow(options.now) + options.for);
       } else if (until !== 'resolved' && Number.isNaN(Date.parse(until!))) {
         throw new UserError(`--until: expected an ISO timestamp or "resolved", found "${until}"`);
       }

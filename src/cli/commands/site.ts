@@ -1,7 +1,5 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { buildSite, normalizeBase } from '../../site/build.js';
-import { readReconcilerHeartbeat } from '../../watchdog/reconciler-heartbeat.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 
@@ -16,6 +14,8 @@ export function siteCommand(io: Io): Command {
     .option('--heartbeat-remote <remote>', 'fetch the reconciler heartbeat branch (labwarden/heartbeat/_reconciler) from this remote: the site shows the last successful reconcile')
     .addHelpText('after', '\nExample:\n  labwarden site build --repo ~/homelab --base /homelab/')
     .action(async (options: { repo: string; out?: string; base: string; site?: string; now?: string; heartbeatRemote?: string }) => {
+      const { buildSite, normalizeBase } = await import('../../site/build.js');
+      const { readReconcilerHeartbeat } = await import('../../watchdog/reconciler-heartbeat.js');
       const repo = repoDir(options.repo);
       const out = options.out ? path.resolve(options.out) : path.join(repo, 'site/dist');
       const base = normalizeBase(options.base);

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { readRepoFile } from '../../fs/safe-path.js';
 import type { ReconcileResult } from '../../model/index.js';
-import { STATUS_FILE } from '../../reconciler/run.js';
+import { STATUS_FILE } from '../../reconciler/status-file.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 import { renderStatus } from '../render-status.js';

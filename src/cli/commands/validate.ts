@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
 import { renderProblem, UserError, type Problem } from '../../errors/problem.js';
-import { buildRepoModel, readRepoSources } from '../../repo/index.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -9,9 +8,19 @@ export function validateCommand(io: Io): Command {
   return new Command('validate')
     .description('check inventory, world, policy and chronicle; print every problem as file:line:col message (exit 2 on any; warnings alone exit 0)')
     .option('--repo <dir>', 'homelab repo', '.')
-    .addHelpText('after', '\nExample:\n  labwarden validate --repo ~/homelab')
-    .action(async (options: { repo: string }) => {
+    .option('--json', 'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none')
+    .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
+    .action(async (options: { repo: string; json?: boolean }) => {
+      const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
+      if (options.json) {
+        const all = [...model.problems.map((problem) => problemJson(problem, 'error')), ...model.warnings.map((warning) => problemJson(warning, 'warning'))];
+        all.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+        io.out(JSON.stringify(all, null, 2));
+        // Like the text form: any error is exit 2, a warning alone is not.
+        if (model.problems.length > 0) io.exitCode = 2;
+        return;
+      }
       for (const warning of model.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (model.problems.length > 0) {
         const hint = untrustedInputHint(model.problems);
@@ -21,6 +30,11 @@ export function validateCommand(io: Io): Command {
       const warned = model.warnings.length > 0 ? `; ${plural(model.warnings.length, 'warning')}` : '';
       io.out(`ok: ${plural(model.inventory.nodes.size, 'node')}, ${plural(services, 'service')}, ${plural(model.world.size, 'world snapshot')}${warned}`);
     });
+}
+
+/** One problem for scripts: where, how bad, what, and what to do about it. */
+export function problemJson(problem: Problem, severity: 'error' | 'warning'): { file: string; line: number; col: number; severity: string; code: string; message: string; hint: string } {
+  return { file: problem.file, line: problem.line, col: problem.col, severity, code: problem.code, message: problem.message, hint: PROBLEMS[problem.code]?.hint ?? '' };
 }
 
 /** Problems of the repo as untrusted input (src/fs/safe-path.ts, src/model/limits.ts) are new to most users: say what to do. */

@@ -1,12 +1,10 @@
 import { Command, Option } from 'commander';
 import { readRepoFile } from '../../fs/safe-path.js';
-import { isName, type NodeStatus } from '../../model/index.js';
+import type { NodeStatus } from '../../model/index.js';
+import { isName } from '../../model/name-pattern.js';
 import { UserError } from '../../errors/problem.js';
-import { selectSink } from '../../notify/sinks/registry.js';
-import { pendingOutbox } from '../../notify/run.js';
-import { STATUS_FILE } from '../../reconciler/run.js';
-import { readPolicy } from '../../repo/policy.js';
-import { cycleCheck, outboxCheck, describeWatchdog, observerChecks, runWatchdog, type Check } from '../../watchdog/index.js';
+import { STATUS_FILE } from '../../reconciler/status-file.js';
+import type { Check } from '../../watchdog/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
 import { EXIT_UNDELIVERED } from './notify.js';
@@ -52,6 +50,10 @@ export function watchdogCommand(io: Io, env: Record<string, string | undefined> 
     .action(async (options: { repo: string; now?: string; jobStatus: 'success' | 'failure' | 'cancelled'; steps?: string; link?: string; problem: string[]; watcher: string; remote: string | false }) => {
       // The watcher names a file and a branch.
       if (!isName(options.watcher)) throw new UserError(`--watcher: "${options.watcher}" is not a name (lowercase letters, digits and inner dashes)`);
+      const { selectSink } = await import('../../notify/sinks/registry.js');
+      const { readPolicy } = await import('../../repo/policy.js');
+      const { pendingOutbox } = await import('../../notify/run.js');
+      const { cycleCheck, outboxCheck, describeWatchdog, observerChecks, runWatchdog } = await import('../../watchdog/index.js');
       const repo = repoDir(options.repo);
       const now = parseNow(options.now);
       const checks: Check[] = [];
