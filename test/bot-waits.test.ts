@@ -4,7 +4,10 @@ import { defaultAppender as appender } from '../src/bot/admin-appender.js';
 import { repoGitOps } from '../src/bot/persist.js';
 import { readOperators } from '../src/bot/repo-view.js';
 import { botConfig, createBotClient } from '../src/bot/run.js';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { gitTimeoutMs } from '../src/git/client.js';
+import { commitAndPush, GitFailure } from '../src/git/index.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
 import { ALICE, APP, chatInput, clonedHomelab, emitter, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
 import { cleanupRepos } from './helpers/repo.js';
@@ -94,6 +97,27 @@ describe('bot: bounded waits', () => {
       expect((await git(repo, 'rev-list', '--count', 'HEAD')).stdout.trim()).toBe('1');
     } finally {
       await client.destroy();
+      await remote.close();
+    }
+  }, 30_000);
+
+  it('a push to a hung remote is remote_timeout (exit 1) within the timeout, the commit kept locally', async () => {
+    process.env.LABWARDEN_GIT_TIMEOUT = '2s';
+    const repo = await clonedHomelab();
+    const remote = await silentRemote();
+    try {
+      await git(repo, 'remote', 'set-url', 'origin', remote.url);
+      await writeFile(path.join(repo, 'chronicle/notifications.jsonl'), '{"event":"sent"}\n');
+      const started = Date.now();
+      const error = await commitAndPush(repo, { files: ['chronicle/notifications.jsonl'], message: 'notify: sent', push: true }).catch((caught: unknown) => caught);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(error).toBeInstanceOf(GitFailure);
+      expect((error as GitFailure).code).toBe('remote_timeout');
+      expect((error as GitFailure).exitCode).toBe(1);
+      const head = (await git(repo, 'rev-parse', 'HEAD')).stdout.trim();
+      expect((error as GitFailure).message).toBe(`push to origin got no answer within 2s. Commit ${head.slice(0, 7)} is kept locally.`);
+      expect((await git(repo, 'log', '-1', '--format=%s')).stdout.trim()).toBe('notify: sent');
+    } finally {
       await remote.close();
     }
   }, 30_000);
