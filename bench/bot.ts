@@ -28,13 +28,25 @@ const { defaultAppender } = await import('../src/bot/admin-appender.js');
 const { repoGitOps } = await import('../src/bot/persist.js');
 const { botConfig, createBotClient } = await import('../src/bot/run.js');
 const { DiscordStandIn } = await import('../test/helpers/discord-stand-in.js');
-const { ALICE, APP, chatInput, clonedHomelab, emitter, GUILD, until } = await import('../test/helpers/discord-interactions.js');
+const { ALICE, APP, chatInput, clonedHomelab, emitter, GUILD, until } =
+  await import('../test/helpers/discord-interactions.js');
 const { cleanupRepos } = await import('../test/helpers/repo.js');
 
 const discord = await new DiscordStandIn().start();
 const repo = await clonedHomelab();
-const config = botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
-const client = createBotClient(config, { repo, appender: defaultAppender, git: repoGitOps(repo), now: () => Date.now(), log: () => undefined });
+const config = botConfig({
+  DISCORD_TOKEN: 'bot-token',
+  DISCORD_APPLICATION_ID: APP,
+  DISCORD_GUILD_ID: GUILD,
+  DISCORD_API_URL: discord.api,
+});
+const client = createBotClient(config, {
+  repo,
+  appender: defaultAppender,
+  git: repoGitOps(repo),
+  now: () => Date.now(),
+  log: () => undefined,
+});
 const emit = emitter(client, discord);
 
 const gitCalls = async () => (await readFile(countFile, 'utf8')).split('\n').filter(Boolean);
@@ -46,11 +58,20 @@ try {
     const id = String(8_000_000_000_000_000_000n + BigInt(index));
     const before = (await gitCalls()).length;
     const started = performance.now();
-    emit(chatInput(id, { id: ALICE, name: 'alice' }, index % 2 === 0 ? 'cordon' : 'uncordon', [{ type: 3, name: 'node', value: 'media' }]));
-    await until(() => discord.requests.some((request) => request.method === 'PATCH' && request.path.includes(`tok-${id}`)), 60_000);
+    emit(
+      chatInput(id, { id: ALICE, name: 'alice' }, index % 2 === 0 ? 'cordon' : 'uncordon', [
+        { type: 3, name: 'node', value: 'media' },
+      ]),
+    );
+    await until(
+      () => discord.requests.some((request) => request.method === 'PATCH' && request.path.includes(`tok-${id}`)),
+      60_000,
+    );
     const elapsed = performance.now() - started;
-    const reply = discord.requests.find((request) => request.method === 'PATCH' && request.path.includes(`tok-${id}`))!.body.content as string;
-    if (!/\nCommitted [0-9a-f]{12} as alice\.$/.test(reply)) throw new Error(`command ${index} pushed nothing: ${reply}`);
+    const reply = discord.requests.find((request) => request.method === 'PATCH' && request.path.includes(`tok-${id}`))!
+      .body.content as string;
+    if (!/\nCommitted [0-9a-f]{12} as alice\.$/.test(reply))
+      throw new Error(`command ${index} pushed nothing: ${reply}`);
     const calls = (await gitCalls()).slice(before);
     if (index === 0) continue; // warm-up: discord.js and the modules load
     times.push(elapsed);
@@ -66,9 +87,20 @@ try {
 
 const sorted = [...times].sort((a, b) => a - b);
 const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-const load = os.loadavg().map((value) => value.toFixed(2)).join(' ');
-console.log(`bot: interaction → pushed commit, ${times.length} commands (/cordon, /uncordon alternating), ${os.cpus().length} cores, load ${load}`);
-console.log(`  p50 ${quantile(0.5).toFixed(0)} ms, p95 ${quantile(0.95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
-console.log(`  git processes per command: ${Math.min(...perCommand)}-${Math.max(...perCommand)} (median ${[...perCommand].sort((a, b) => a - b)[Math.floor(perCommand.length / 2)]})`);
-const per = [...bySubcommand].sort((a, b) => b[1] - a[1]).map(([sub, count]) => `${sub} ${(count / times.length).toFixed(1)}`);
+const load = os
+  .loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
+console.log(
+  `bot: interaction → pushed commit, ${times.length} commands (/cordon, /uncordon alternating), ${os.cpus().length} cores, load ${load}`,
+);
+console.log(
+  `  p50 ${quantile(0.5).toFixed(0)} ms, p95 ${quantile(0.95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`,
+);
+console.log(
+  `  git processes per command: ${Math.min(...perCommand)}-${Math.max(...perCommand)} (median ${[...perCommand].sort((a, b) => a - b)[Math.floor(perCommand.length / 2)]})`,
+);
+const per = [...bySubcommand]
+  .sort((a, b) => b[1] - a[1])
+  .map(([sub, count]) => `${sub} ${(count / times.length).toFixed(1)}`);
 console.log(`  by subcommand (per command): ${per.join(', ')}`);

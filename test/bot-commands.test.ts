@@ -4,7 +4,19 @@ import { repoGitOps } from '../src/bot/persist.js';
 import { botConfig, createBotClient } from '../src/bot/run.js';
 import { appendAdminEvent } from '../src/maintenance/append.js';
 import { DiscordStandIn } from './helpers/discord-stand-in.js';
-import { ALICE, APP, autocomplete, chatInput, clonedHomelab, emitter, EVE, git, GUILD, OPS_ROLE, until } from './helpers/discord-interactions.js';
+import {
+  ALICE,
+  APP,
+  autocomplete,
+  chatInput,
+  clonedHomelab,
+  emitter,
+  EVE,
+  git,
+  GUILD,
+  OPS_ROLE,
+  until,
+} from './helpers/discord-interactions.js';
 import { cleanupRepos } from './helpers/repo.js';
 
 // /help, /status with maintenance and silences, /unsilence, /silence's preset durations:
@@ -24,20 +36,50 @@ const NOW = Date.parse('2026-11-22T10:00:00Z');
 const alice = { id: ALICE, name: 'alice' };
 const eve = { id: EVE, name: 'eve' };
 const ofInteraction = (id: string) => discord.requests.filter((request) => request.path.includes(`tok-${id}`));
-const STATUS = JSON.stringify({ summary: 'degraded', nodes: { media: { maintenance: { state: 'Maintenance', since: '2026-11-22T08:00:00Z', actor: 'carol', reason: 'disk swap' } }, pi: {} } });
+const STATUS = JSON.stringify({
+  summary: 'degraded',
+  nodes: {
+    media: {
+      maintenance: { state: 'Maintenance', since: '2026-11-22T08:00:00Z', actor: 'carol', reason: 'disk swap' },
+    },
+    pi: {},
+  },
+});
 
 /** A homelab where media is in maintenance (status/) and pi is silenced for an hour (the admin chain). */
 async function homelab(): Promise<string> {
   const repo = await clonedHomelab({ 'status/recommendations.json': STATUS });
-  await appendAdminEvent(repo, { actor: 'carol', action: 'silence', node: 'pi', matcher: { node: 'pi' }, until: '2026-11-22T11:00:00Z', reason: 'rewiring' }, { now: NOW - 60_000 });
+  await appendAdminEvent(
+    repo,
+    {
+      actor: 'carol',
+      action: 'silence',
+      node: 'pi',
+      matcher: { node: 'pi' },
+      until: '2026-11-22T11:00:00Z',
+      reason: 'rewiring',
+    },
+    { now: NOW - 60_000 },
+  );
   await git(repo, 'commit', '-qam', 'admin: silence pi');
   await git(repo, 'push', '-q');
   return repo;
 }
 
 function startBot(repo: string) {
-  const config = botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
-  const client = createBotClient(config, { repo, appender, git: repoGitOps(repo), now: () => NOW, log: () => undefined });
+  const config = botConfig({
+    DISCORD_TOKEN: 'bot-token',
+    DISCORD_APPLICATION_ID: APP,
+    DISCORD_GUILD_ID: GUILD,
+    DISCORD_API_URL: discord.api,
+  });
+  const client = createBotClient(config, {
+    repo,
+    appender,
+    git: repoGitOps(repo),
+    now: () => NOW,
+    log: () => undefined,
+  });
   return { client, emit: emitter(client, discord) };
 }
 
@@ -48,12 +90,18 @@ describe('bot commands', () => {
     try {
       emit(chatInput('7000000000000000001', eve, 'help', []));
       emit(chatInput('7000000000000000002', eve, 'status', []));
-      await until(() => ['7000000000000000001', '7000000000000000002'].every((id) => ofInteraction(id).some((request) => request.method === 'PATCH')));
+      await until(() =>
+        ['7000000000000000001', '7000000000000000002'].every((id) =>
+          ofInteraction(id).some((request) => request.method === 'PATCH'),
+        ),
+      );
       const [helpAck, help] = ofInteraction('7000000000000000001');
       expect([helpAck!.body.type, helpAck!.body.data.flags]).toEqual([5, 64]);
       expect(ofInteraction('7000000000000000001')).toHaveLength(2); // edited in place: no follow-up, nothing deleted
       const text = help!.body.content as string;
-      expect(text).toContain('**Everyone** may use:\n• `/status` — summary, nodes, maintenance and silences in force\n• `/incidents` — open incidents\n• `/help`');
+      expect(text).toContain(
+        '**Everyone** may use:\n• `/status` — summary, nodes, maintenance and silences in force\n• `/incidents` — open incidents\n• `/help`',
+      );
       expect(text).toContain(`**Operators** (<@${ALICE}>, <@&${OPS_ROLE}>) may also use:\n• \`/maintenance\``);
       expect(text).toContain('• `/unsilence` — lift a silence before it ends');
       expect(help!.body.allowed_mentions).toEqual({ parse: [] });
@@ -82,7 +130,11 @@ describe('bot commands', () => {
       emit(autocomplete('7000000000000000011', alice, 'silence', 'duration', ''));
       emit(autocomplete('7000000000000000012', alice, 'silence', 'duration', '90m'));
       emit(autocomplete('7000000000000000013', alice, 'unsilence', 'target', ''));
-      await until(() => ['7000000000000000011', '7000000000000000012', '7000000000000000013'].every((id) => ofInteraction(id).length === 1));
+      await until(() =>
+        ['7000000000000000011', '7000000000000000012', '7000000000000000013'].every(
+          (id) => ofInteraction(id).length === 1,
+        ),
+      );
       expect(choices('7000000000000000011')).toEqual([
         { name: '15 minutes', value: '15m' },
         { name: '1 hour', value: '1h' },
@@ -96,13 +148,20 @@ describe('bot commands', () => {
 
       emit(chatInput('7000000000000000014', alice, 'unsilence', [{ type: 3, name: 'target', value: 'pi' }]));
       await until(() => ofInteraction('7000000000000000014').some((request) => request.method === 'PATCH'));
-      expect(ofInteraction('7000000000000000014').at(-1)!.body.content).toMatch(/^unsilence recorded as seq 2: lifted silences matching \{"node":"pi"\}\nCommitted [0-9a-f]{12} as alice\.$/);
-      expect((await git(repo, 'log', '-1', '--format=%s', 'origin/main')).stdout.trim()).toBe('admin: lifted the silence on pi');
+      expect(ofInteraction('7000000000000000014').at(-1)!.body.content).toMatch(
+        /^unsilence recorded as seq 2: lifted silences matching \{"node":"pi"\}\nCommitted [0-9a-f]{12} as alice\.$/,
+      );
+      expect((await git(repo, 'log', '-1', '--format=%s', 'origin/main')).stdout.trim()).toBe(
+        'admin: lifted the silence on pi',
+      );
 
       emit(chatInput('7000000000000000015', alice, 'unsilence', [{ type: 3, name: 'target', value: 'pi' }]));
       await until(() => ofInteraction('7000000000000000015').some((request) => request.method === 'DELETE'));
       const [, answer] = ofInteraction('7000000000000000015');
-      expect([answer!.body.flags, answer!.body.content]).toEqual([64, 'No silence in force for "pi". /status lists the silences in force.']);
+      expect([answer!.body.flags, answer!.body.content]).toEqual([
+        64,
+        'No silence in force for "pi". /status lists the silences in force.',
+      ]);
     } finally {
       await client.destroy();
     }

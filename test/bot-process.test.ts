@@ -25,7 +25,14 @@ describe('labwarden bot (a real process against the gateway and REST stand-ins)'
   it('logs in, pushes a /cordon as the operator, and exits 0 on SIGTERM after a clean disconnect', async () => {
     const repo = await clonedHomelab();
     const token = 'secret-bot-token';
-    const env = { ...process.env, NO_COLOR: '1', DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api };
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      DISCORD_TOKEN: token,
+      DISCORD_APPLICATION_ID: APP,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.api,
+    };
     const child = spawn(process.execPath, [CLI, 'bot', '--repo', repo], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -35,14 +42,20 @@ describe('labwarden bot (a real process against the gateway and REST stand-ins)'
       await until(() => output.includes('bot ready as labwarden'), 30_000);
       expect(gateway.isReady()).toBe(true);
       expect(gateway.received.find((payload) => payload.op === 2)!.d).toMatchObject({ token, intents: 1 });
-      gateway.interaction(chatInput('6000000000000000001', { id: ALICE, name: 'alice' }, 'cordon', [{ type: 3, name: 'node', value: 'media' }]));
+      gateway.interaction(
+        chatInput('6000000000000000001', { id: ALICE, name: 'alice' }, 'cordon', [
+          { type: 3, name: 'node', value: 'media' },
+        ]),
+      );
       const ofCordon = () => discord.requests.filter((request) => request.path.includes('tok-6000000000000000001'));
       await until(() => ofCordon().some((request) => request.method === 'PATCH'), 30_000);
       expect(ofCordon().map((request) => [request.method, request.status])).toEqual([
         ['POST', 204],
         ['PATCH', 200],
       ]);
-      expect(ofCordon()[1]!.body.content).toMatch(/^media: cordon recorded as seq 1.*\nCommitted [0-9a-f]{12} as alice\.$/s);
+      expect(ofCordon()[1]!.body.content).toMatch(
+        /^media: cordon recorded as seq 1.*\nCommitted [0-9a-f]{12} as alice\.$/s,
+      );
       const { stdout } = await git(repo, 'log', '--format=%an <%ae>|%s', 'origin/main', '-1');
       expect(stdout.trim()).toBe(`alice <${ALICE}@discord.invalid>|admin: cordon media`);
       const origin = (await git(repo, 'remote', 'get-url', 'origin')).stdout.trim();

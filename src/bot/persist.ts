@@ -76,7 +76,9 @@ export interface CommandOutcome {
  * push. Read-only commands (`/status`, `/incidents`, `/help`) never wait behind them: they are
  * answered at once from the local checkout, without a pull or the repo lock.
  */
-export function createCommandRunner(deps: { repo: string; appender: AdminAppender; git: GitOps; now: () => number }): (request: CommandRequest) => Promise<CommandOutcome> {
+export type CommandRunner = ((request: CommandRequest) => Promise<CommandOutcome>) & { idle(): Promise<void> };
+
+export function createCommandRunner(deps: { repo: string; appender: AdminAppender; git: GitOps; now: () => number }): CommandRunner {
   let queue: Promise<unknown> = Promise.resolve();
   const run = async (request: CommandRequest): Promise<CommandOutcome> => {
     await deps.git.pull();
@@ -103,10 +105,12 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content };
     throw new Error(`/${request.command} is read-only but planned a change`);
   };
-  return (request) => {
+  const runner = (request: CommandRequest): Promise<CommandOutcome> => {
     if (!MUTATING.has(request.command)) return answer(request);
     const next = queue.then(() => exclusive(() => run(request)));
     queue = next.catch(() => undefined);
     return next;
   };
+  // Resolves once every command queued so far has finished (a SIGTERM lets them finish).
+  return Object.assign(runner, { idle: () => queue.then(() => undefined) });
 }

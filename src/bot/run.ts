@@ -4,7 +4,7 @@ import { discordApi } from '../notify/sinks/registry.js';
 import type { AdminAppender } from './admin-appender.js';
 import { COMMANDS } from './commands.js';
 import { handleInteraction } from './interactions.js';
-import { createCommandRunner, type GitOps } from './persist.js';
+import { createCommandRunner, type CommandRunner, type GitOps } from './persist.js';
 import { readBotView, readOperators } from './repo-view.js';
 
 export interface BotConfig {
@@ -54,10 +54,16 @@ export interface BotDeps {
   stopped: Promise<void>;
 }
 
+const runners = new WeakMap<Client, CommandRunner>();
+
+/** A SIGTERM lets the commands already taken finish (their pushes and replies), up to this long. */
+const DRAIN_MS = 60_000;
+
 /** Wires a discord.js client to the command handlers. Exposed for tests (no login). */
 export function createBotClient(config: BotConfig, deps: Omit<BotDeps, 'stopped'>): Client {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.api } });
   const run = createCommandRunner(deps);
+  runners.set(client, run);
   const view = () => readBotView(deps.repo, deps.now());
   client.on(Events.InteractionCreate, (interaction) => {
     handleInteraction(interaction, { run, view, operators: () => readOperators(deps.repo), log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
@@ -88,6 +94,13 @@ export async function startBot(config: BotConfig, deps: BotDeps): Promise<void> 
     throw error;
   }
   await deps.stopped;
+  let drained: NodeJS.Timeout | undefined;
+  const waited = await Promise.race([
+    runners.get(client)!.idle().then(() => true),
+    new Promise<boolean>((resolve) => (drained = setTimeout(() => resolve(false), DRAIN_MS))),
+  ]);
+  clearTimeout(drained);
+  if (!waited) deps.log(`stopping: a command still runs after ${DRAIN_MS / 1000}s; its reply may be lost`);
   deps.log('stopping: disconnecting from Discord');
   clearInterval(health);
   await client.destroy();

@@ -38,7 +38,10 @@ export class DiscordGateway {
     this.url = `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.server.on('connection', (socket) => this.connected(socket));
     const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
-    this.rest.route('GET', /^\/api\/v10\/gateway\/bot$/, () => ({ status: 200, body: { url: this.url, shards: 1, session_start_limit: limit } }));
+    this.rest.route('GET', /^\/api\/v10\/gateway\/bot$/, () => ({
+      status: 200,
+      body: { url: this.url, shards: 1, session_start_limit: limit },
+    }));
     return this;
   }
 
