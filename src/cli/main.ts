@@ -21,6 +21,7 @@ import { siteCommand } from './commands/site.js';
 import { notifyCommand } from './commands/notify.js';
 import { botCommand } from './commands/bot.js';
 import { watchdogCommand } from './commands/watchdog.js';
+import { skillsCommand } from './commands/skills.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -40,6 +41,7 @@ export function buildProgram(io: Io): Command {
     planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),
     siteCommand(io),
     notifyCommand(io), botCommand(io),
+    skillsCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }

@@ -8,3 +8,4 @@ export * from './admin.js';
 export * from './maintenance-window.js';
 export * from './fast-parse.js';
 export * from './limits.js';
+export * from './skill.js';

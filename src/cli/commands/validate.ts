@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
-import { UserError, type Problem } from '../../errors/problem.js';
+import { sortProblems, UserError, type Problem } from '../../errors/problem.js';
 import { buildRepoModel, readRepoSources } from '../../repo/index.js';
+import { loadSkills } from '../../skills/load.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -11,10 +12,13 @@ export function validateCommand(io: Io): Command {
     .option('--repo <dir>', 'homelab repo', '.')
     .addHelpText('after', '\nExample:\n  labwarden validate --repo ~/homelab')
     .action(async (options: { repo: string }) => {
-      const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
-      if (model.problems.length > 0) {
-        const hint = untrustedInputHint(model.problems);
-        throw new UserError(`${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
+      const repo = repoDir(options.repo);
+      const model = buildRepoModel(await readRepoSources(repo));
+      // inventory/skills/ is read apart: reconcile never needs it (nor its run shortcut).
+      const problems = sortProblems([...model.problems, ...loadSkills(repo).problems]);
+      if (problems.length > 0) {
+        const hint = untrustedInputHint(problems);
+        throw new UserError(`${problems.length} problem${problems.length === 1 ? '' : 's'} found`, { problems, ...(hint ? { hint } : {}) });
       }
       const services = [...model.inventory.nodes.values()].reduce((sum, node) => sum + node.services.length, 0);
       io.out(`ok: ${model.inventory.nodes.size} nodes, ${services} services, ${model.world.size} world snapshots`);
