@@ -22,6 +22,7 @@ import { notifyCommand } from './commands/notify.js';
 import { botCommand } from './commands/bot.js';
 import { watchdogCommand } from './commands/watchdog.js';
 import { skillsCommand } from './commands/skills.js';
+import { diagnoseCommand } from './commands/diagnose.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -41,7 +42,7 @@ export function buildProgram(io: Io): Command {
     planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),
     siteCommand(io),
     notifyCommand(io), botCommand(io),
-    skillsCommand(io),
+    skillsCommand(io), diagnoseCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }
