@@ -55,9 +55,10 @@ export function specificity(skill: Skill, rec: Recommendation, facts: MatchFacts
     const hits = match.detail.filter((pattern) => matchesPattern(pattern, rec.reason));
     if (hits.length === 0) return undefined;
     conditions++;
-    literal = Math.max(...hits.map(literalLength));
+    // Fewer wildcards first (`exited (137)` before `container * exited (*)`), then more literal text.
+    literal = Math.max(...hits.map((pattern) => (9 - (pattern.match(/\*/g) ?? []).length) * 1000 + literalLength(pattern)));
   }
-  return conditions * 1000 + literal;
+  return conditions * 100_000 + literal;
 }
 
 /** Every skill matching `rec`, most specific first; ties by id, so the order is a function of the data. */
