@@ -1,6 +1,6 @@
 import { UserError } from '../errors/problem.js';
 import { readRepoFile } from '../fs/safe-path.js';
-import type { Recommendation, ReconcileResult } from '../model/index.js';
+import type { NodeStatus, Recommendation, ReconcileResult } from '../model/index.js';
 import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
 import { STATUS_SOURCE } from '../repo/model.js';
 import { closest } from '../repo/suggest.js';
@@ -12,23 +12,26 @@ export interface SkillContext {
   model: RepoModel;
   catalogue: SkillCatalogue;
   recommendations: Recommendation[];
+  /** status/'s nodes (maintenance states), for the guardrails. */
+  nodes: Record<string, NodeStatus>;
   facts: (rec: Recommendation) => MatchFacts;
 }
 
 export async function loadSkillContext(repo: string): Promise<SkillContext> {
   const model = buildRepoModel(await readRepoSources(repo));
   const catalogue = loadSkills(repo);
-  const recommendations = await readRecommendations(repo);
-  return { model, catalogue, recommendations, facts: (rec) => factsFor(model, rec) };
+  const { recommendations, nodes } = await readStatus(repo);
+  return { model, catalogue, recommendations, nodes, facts: (rec) => factsFor(model, rec) };
 }
 
-/** status/recommendations.json's recommendations; none before the first reconcile. */
-export async function readRecommendations(repo: string): Promise<Recommendation[]> {
+/** status/recommendations.json's recommendations and nodes; none before the first reconcile. */
+export async function readStatus(repo: string): Promise<{ recommendations: Recommendation[]; nodes: Record<string, NodeStatus> }> {
   const text = await readRepoFile(repo, STATUS_SOURCE);
-  if (text === undefined) return [];
+  if (text === undefined) return { recommendations: [], nodes: {} };
   try {
     const parsed = JSON.parse(text) as Partial<ReconcileResult>;
-    return Array.isArray(parsed.recommendations) ? parsed.recommendations : [];
+    const nodes = parsed.nodes && typeof parsed.nodes === 'object' ? parsed.nodes : {};
+    return { recommendations: Array.isArray(parsed.recommendations) ? parsed.recommendations : [], nodes };
   } catch {
     throw new UserError(`${STATUS_SOURCE} is not valid JSON`, { hint: 'Run `labwarden reconcile` to rewrite it.' });
   }

@@ -1,15 +1,10 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import type { Policy } from '../../model/index.js';
 import { findRecommendation, loadSkillContext, matchSkills } from '../../skills/index.js';
+import { mayApprove } from '../../skills/guardrails.js';
 import { defaultActor, runAdmin, withAdminOptions, type AdminOptions } from '../admin.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
-
-/** Who may approve: operators (policy `operators.users`) and `remediation.approvers`. */
-export function mayApprove(policy: Policy, actor: string): boolean {
-  return policy.operators.users.includes(actor) || policy.remediation.approvers.includes(actor);
-}
 
 export function approveCommand(io: Io): Command {
   return withAdminOptions(new Command('approve'))

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { formatDuration, type Recommendation, type Skill } from '../../model/index.js';
-import { findRecommendation, loadSkillContext, matchSkills, type SkillContext } from '../../skills/index.js';
+import { decideRemediation, findRecommendation, loadSkillContext, matchSkills, type Decision, type SkillContext } from '../../skills/index.js';
 import { paint, type Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -55,6 +55,14 @@ function renderMatching(rec: Recommendation, skills: readonly Skill[], context: 
     if (skill.diagnostics.length) lines.push(`     diagnose: ${skill.diagnostics.map((step) => step.title).join('; ')}`);
     if (skill.remediation.length) lines.push(`     remedy:   ${skill.remediation.map((step) => step.title).join('; ')}`);
     lines.push(`     verify:   ${skill.verify.observation} within ${formatDuration(skill.verify.within)}, at most ${skill.max_attempts} attempt${skill.max_attempts === 1 ? '' : 's'}`);
+    const inputs = { events: context.model.admin.events, policy: context.model.policy, nodes: context.nodes };
+    lines.push(`     approval: ${describeDecision(decideRemediation(rec, skill, inputs))}`);
   });
   return lines.join('\n');
+}
+
+function describeDecision(decision: Decision): string {
+  if (decision.kind === 'refused') return `no: ${decision.reasons.join('; ')}`;
+  if (decision.by === 'pre-approved') return 'pre-approved (approval_required: false)';
+  return `approved by ${decision.by.actor} at ${decision.by.at} (seq ${decision.by.seq})`;
 }
