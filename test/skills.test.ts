@@ -298,9 +298,15 @@ describe('labwarden skills, diagnose, approve, remediation', () => {
       'pause_remediation recorded as seq 3: remediation paused (kill switch); no executor acts until resumed\n');
     expect((await runCli(['remediation', 'pause', '--repo', repo, '--now', NOW])).stdout).toBe(
       `remediation is already paused by alice at ${NOW} (seq 3); nothing to do\n`);
+    // What an executor would decide: approved (seq 1) but paused; the unapproved skill is refused for both reasons.
+    const decided = (await runCli(['skills', '--repo', repo, '--for', 'node3/app/unhealthy_service'])).stdout;
+    expect(decided).toContain(`2. systemd-unit-failed  Unit failed  [risk low, approval required] (built-in)`);
+    expect(decided).toContain(`     approval: no: remediation paused by alice at ${NOW} (seq 3)\n`);
+    expect(decided).toContain(`     approval: no: remediation paused by alice at ${NOW} (seq 3); systemd-crash-loop is not approved for node3/app/unhealthy_service\n`);
     expect((await runCli(['remediation', 'resume', '--repo', repo, '--now', NOW, '--actor', 'alice'])).stdout).toBe('resume_remediation recorded as seq 4: remediation resumed\n');
-    expect((await runCli(['validate', '--repo', repo])).code).toBe(0);
-  });
+    expect((await runCli(['skills', '--repo', repo, '--for', 'node3/app/unhealthy_service'])).stdout).toContain(
+      `     approval: approved by alice at ${NOW} (seq 1)\n`);
+  }, 90_000);
 
   it('diagnose --push commits chronicle/diagnostics.jsonl and pushes it', async () => {
     const files: Record<string, string> = {};

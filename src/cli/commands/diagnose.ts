@@ -42,20 +42,22 @@ export function diagnoseCommand(io: Io, env: Record<string, string | undefined> 
       const at = formatTime(parseNow(options.now));
       if (options.node !== undefined && !isName(options.node)) throw new UserError(`--node: "${options.node}" is not a node name`);
       const git = Boolean(options.commit || options.push);
+      // Refuse a detached HEAD or foreign changes before running anything.
+      if (git) await preflight(new Git(repo), [DIAGNOSTICS_FILE]);
+      const context = await loadSkillContext(repo);
+      const rec = findRecommendation(context.recommendations, fingerprint);
+      if (options.node !== undefined && options.node !== rec.node) {
+        throw new UserError(`${rec.id} belongs to node ${rec.node}, not ${options.node}`, { hint: `Run diagnose on ${rec.node}, where its observer runs.` });
+      }
+      const skill = chooseSkill(context, rec, options.skill);
+      if (skill.diagnostics.length === 0) {
+        io.out(`${skill.id} has no diagnostics for ${rec.id}; next: ${skill.remediation[0]?.title ?? 'review'}`);
+        return;
+      }
+      const params = paramsFor(rec, probeOf(context.model, rec));
+      // Steps may take minutes: run them before taking the checkout's lock, which a runner or the bot may be waiting for.
+      const lines = await runDiagnostics(rec, skill, params, { runner: spawnRunner, env: diagnosticEnv(env), secrets: secretValues(env), at });
       await withRepoLock(repo, currentCommand(), async () => {
-        if (git) await preflight(new Git(repo), [DIAGNOSTICS_FILE]);
-        const context = await loadSkillContext(repo);
-        const rec = findRecommendation(context.recommendations, fingerprint);
-        if (options.node !== undefined && options.node !== rec.node) {
-          throw new UserError(`${rec.id} belongs to node ${rec.node}, not ${options.node}`, { hint: `Run diagnose on ${rec.node}, where its observer runs.` });
-        }
-        const skill = chooseSkill(context, rec, options.skill);
-        if (skill.diagnostics.length === 0) {
-          io.out(`${skill.id} has no diagnostics for ${rec.id}; next: ${skill.remediation[0]?.title ?? 'review'}`);
-          return;
-        }
-        const params = paramsFor(rec, probeOf(context.model, rec));
-        const lines = await runDiagnostics(rec, skill, params, { runner: spawnRunner, env: diagnosticEnv(env), secrets: secretValues(env), at });
         await appendWhole(repo, DIAGNOSTICS_FILE, lines.map((line) => `${formatDiagnosticLine(line)}\n`).join(''));
         io.out(options.json ? JSON.stringify(lines, null, 2) : renderLines(rec, skill, lines));
         if (!git) return;
