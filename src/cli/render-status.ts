@@ -14,7 +14,11 @@ const SEVERITY_STYLE = { info: 'gray', warning: 'yellow', critical: 'red' } as c
 const HEALTH_STYLE = { online: 'green', offline: 'red', unknown: 'magenta' } as const;
 
 /** The terminal view of status/recommendations.json; colours only add to the words, never replace them. */
-export function renderStatus(result: ReconcileResult, io: Io, runbooks: ReadonlyMap<string, Runbook> = new Map()): string {
+export function renderStatus(
+  result: ReconcileResult,
+  io: Io,
+  runbooks: ReadonlyMap<string, Runbook> = new Map(),
+): string {
   const lines: string[] = [];
   const nodes = Object.entries(result.nodes);
   const services = nodes.reduce((sum, [, node]) => sum + node.services.total, 0);
@@ -56,7 +60,9 @@ export function renderStatus(result: ReconcileResult, io: Io, runbooks: Readonly
       lines.push(`  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`);
       lines.push(`      ${rec.reason}`);
       const runbook = runbooks.get(rec.id);
-      if (runbook) lines.push(`      runbook: ${runbook.title} (${runbook.skill}, risk ${runbook.risk}); next: ${runbook.next}`);
+      if (runbook) {
+        lines.push(`      runbook: ${runbook.title} (${runbook.skill}, risk ${runbook.risk}); next: ${runbook.next}`);
+      }
     }
     lines.push('');
   }

@@ -121,7 +121,9 @@ function checkRequest(request: AdminRequest, now: number): void {
     if (until <= now) fail(`silence until ${request.until} is not in the future`);
   }
   if (request.action === 'ack' && !request.fingerprint) fail('ack needs an incident fingerprint');
-  if (request.action === 'approve_remediation' && (!request.fingerprint || !request.skill)) fail('approve_remediation needs a fingerprint and a skill');
+  if (request.action === 'approve_remediation' && (!request.fingerprint || !request.skill)) {
+    fail('approve_remediation needs a fingerprint and a skill');
+  }
 }
 
 function checkNames(request: AdminRequest, model: RepoModel): void {
@@ -185,7 +187,9 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
     case 'pause_remediation':
     case 'resume_remediation': {
       const pause = remediationPause(model.admin.events);
-      if (event.action === 'pause_remediation' && pause) return `remediation is already paused by ${pause.actor} at ${pause.at} (seq ${pause.seq}); nothing to do`;
+      if (event.action === 'pause_remediation' && pause) {
+        return `remediation is already paused by ${pause.actor} at ${pause.at} (seq ${pause.seq}); nothing to do`;
+      }
       return event.action === 'resume_remediation' && !pause ? 'remediation is not paused; nothing to do' : undefined;
     }
   }
@@ -206,8 +210,12 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
   if (event.node === null || !NODE_ACTIONS.includes(event.action)) {
     if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until === 'resolved' ? 'the incident resolves' : event.until}`;
     if (event.action === 'unsilence') return `${recorded}: lifted silences matching ${JSON.stringify(event.matcher)}`;
-    if (event.action === 'approve_remediation') return `${recorded}: ${event.skill} approved for ${event.fingerprint} by ${event.actor}`;
-    if (event.action === 'pause_remediation') return `${recorded}: remediation paused (kill switch); no executor acts until resumed`;
+    if (event.action === 'approve_remediation') {
+      return `${recorded}: ${event.skill} approved for ${event.fingerprint} by ${event.actor}`;
+    }
+    if (event.action === 'pause_remediation') {
+      return `${recorded}: remediation paused (kill switch); no executor acts until resumed`;
+    }
     if (event.action === 'resume_remediation') return `${recorded}: remediation resumed`;
     return `${recorded}: ${event.fingerprint} acknowledged`;
   }

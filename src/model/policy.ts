@@ -42,7 +42,10 @@ export const Policy = z.strictObject({
     .describe('who may change state from Discord (maintenance, silences); anyone else is refused'),
   remediation: z
     .strictObject({
-      approvers: z.array(z.string().min(1).max(200)).default([]).describe('who may approve a remediation from the CLI (`--actor`), besides operators.users'),
+      approvers: z
+        .array(z.string().min(1).max(200))
+        .default([])
+        .describe('who may approve a remediation from the CLI (`--actor`), besides operators.users'),
     })
     .default({ approvers: [] })
     .describe('remediation skills: who may approve (docs/skills.md); recommendation-only, nothing runs by itself'),

@@ -98,10 +98,24 @@ export const DetailPattern = z
 
 export const SkillMatch = z
   .strictObject({
-    probe: z.array(z.enum(MATCH_PROBES)).min(1).optional().describe('probe kinds of the service (`none`: no probe, node-level)'),
+    probe: z
+      .array(z.enum(MATCH_PROBES))
+      .min(1)
+      .optional()
+      .describe('probe kinds of the service (`none`: no probe, node-level)'),
     drift: z.array(z.enum(MATCH_DRIFTS)).min(1).optional().describe('drift kinds of the recommendation'),
-    detail: z.array(DetailPattern).min(1).max(16).optional().describe('failure-mode patterns on the reason (`*`, `?`); any one matches'),
-    same_version_failures: z.number().int().min(2).max(100).optional()
+    detail: z
+      .array(DetailPattern)
+      .min(1)
+      .max(16)
+      .optional()
+      .describe('failure-mode patterns on the reason (`*`, `?`); any one matches'),
+    same_version_failures: z
+      .number()
+      .int()
+      .min(2)
+      .max(100)
+      .optional()
       .describe('the latest failed deployments of one version number at least this many in a row (a bad release)'),
   })
   .refine((match) => Object.keys(match).length > 0, { message: 'a match needs at least one of probe, drift, detail' });
@@ -118,18 +132,33 @@ export const DiagnosticStep = z
   .superRefine((step, ctx) => {
     const kinds = (['run', 'http_get', 'tcp_connect'] as const).filter((kind) => step[kind] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `a diagnostic step needs exactly one of run, http_get, tcp_connect${kinds.length ? `, found ${kinds.join(' and ')}` : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a diagnostic step needs exactly one of run, http_get, tcp_connect' +
+          (kinds.length ? `, found ${kinds.join(' and ')}` : ''),
+      });
       return;
     }
     if (step.run) {
       const [program, subcommand] = step.run;
       if (!Object.hasOwn(READ_ONLY_PROGRAMS, program!)) {
-        ctx.addIssue({ code: 'custom', path: ['run', 0], message: `"${program}" is not a read-only diagnostic program; allowed: ${Object.keys(READ_ONLY_PROGRAMS).join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['run', 0],
+          message:
+            `"${program}" is not a read-only diagnostic program; ` +
+            `allowed: ${Object.keys(READ_ONLY_PROGRAMS).join(', ')}`,
+        });
         return;
       }
       const allowed = READ_ONLY_PROGRAMS[program!];
       if (allowed && !allowed.includes(subcommand ?? '')) {
-        ctx.addIssue({ code: 'custom', path: ['run', 1], message: `${program} ${subcommand ?? ''} is not read-only; allowed: ${allowed.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['run', 1],
+          message: `${program} ${subcommand ?? ''} is not read-only; allowed: ${allowed.join(', ')}`,
+        });
       }
     }
     if (step.timeout > 120_000) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'at most 2m' });
@@ -139,7 +168,9 @@ export type DiagnosticStep = z.infer<typeof DiagnosticStep>;
 export const REMEDIATION_ACTIONS = ['restart', 'redeploy_last_good', 'failover', 'run', 'manual'] as const;
 
 export const RemediationStep = z.strictObject({
-  action: z.enum(REMEDIATION_ACTIONS).describe('restart the unit/container, redeploy the last good version, fail over, run argv, or a manual step'),
+  action: z
+    .enum(REMEDIATION_ACTIONS)
+    .describe('restart the unit/container, redeploy the last good version, fail over, run argv, or a manual step'),
   title: z.string().min(1).max(200).describe('the step, for a person'),
   run: Argv.optional().describe('argv for `run` (and to override how restart is done); never through a shell'),
 });
@@ -148,13 +179,23 @@ export type RemediationStep = z.infer<typeof RemediationStep>;
 export const VERIFY_OBSERVATIONS = ['service_ok', 'deployment_success', 'node_online', 'drift_cleared'] as const;
 
 export const Skill = z.strictObject({
-  id: z.string().regex(NAME_PATTERN, { message: 'an id of lowercase letters, digits and inner dashes (at most 63 characters)' })
+  id: z
+    .string()
+    .regex(NAME_PATTERN, { message: 'an id of lowercase letters, digits and inner dashes (at most 63 characters)' })
     .describe('unique; a homelab skill with the id of a built-in one replaces it'),
   title: z.string().min(1).max(200).describe('the failure mode in a few words, shown beside the recommendation'),
   family: z.enum(FAMILIES).describe('the doctor it belongs to'),
   match: SkillMatch,
-  diagnostics: z.array(DiagnosticStep).max(16).default([]).describe('read-only steps `labwarden diagnose` runs on the node'),
-  remediation: z.array(RemediationStep).max(16).default([]).describe('what fixes it, in order; nothing runs without approval'),
+  diagnostics: z
+    .array(DiagnosticStep)
+    .max(16)
+    .default([])
+    .describe('read-only steps `labwarden diagnose` runs on the node'),
+  remediation: z
+    .array(RemediationStep)
+    .max(16)
+    .default([])
+    .describe('what fixes it, in order; nothing runs without approval'),
   risk: z.enum(['low', 'medium', 'high']).describe('what the remediation may break'),
   approval_required: z.boolean().default(true).describe('an operator must approve before an executor acts'),
   verify: z

@@ -7,9 +7,18 @@ import type { RemediationStep, SkillInput } from '../model/skill.js';
  */
 
 const UNIT_STATUS = { title: 'unit status', run: ['systemctl', 'status', '--no-pager', '--full', '--', '{unit}'] };
-const UNIT_JOURNAL = { title: 'unit journal since the drift', run: ['journalctl', '--no-pager', '-n', '200', '-u', '{unit}', '--since', '{since}'] };
-const UNIT_PROPERTIES = { title: 'restart counters', run: ['systemctl', 'show', '--property=Result,NRestarts,ExecMainStatus,ActiveEnterTimestamp', '--', '{unit}'] };
-const CONTAINER_STATE = { title: 'container state', run: ['docker', 'inspect', '--type', 'container', '--format', '{{json .State}}', '--', '{container}'] };
+const UNIT_JOURNAL = {
+  title: 'unit journal since the drift',
+  run: ['journalctl', '--no-pager', '-n', '200', '-u', '{unit}', '--since', '{since}'],
+};
+const UNIT_PROPERTIES = {
+  title: 'restart counters',
+  run: ['systemctl', 'show', '--property=Result,NRestarts,ExecMainStatus,ActiveEnterTimestamp', '--', '{unit}'],
+};
+const CONTAINER_STATE = {
+  title: 'container state',
+  run: ['docker', 'inspect', '--type', 'container', '--format', '{{json .State}}', '--', '{container}'],
+};
 const CONTAINER_LOGS = { title: 'last container logs', run: ['docker', 'logs', '--tail', '100', '--', '{container}'] };
 const HTTP_GET = { title: 'GET the probe URL', http_get: '{url}' };
 const TCP_CONNECT = { title: 'connect to the probed port', tcp_connect: '{address}' };
@@ -17,9 +26,20 @@ const MEMORY = { title: 'memory', run: ['free', '-m'] };
 const DISK = { title: 'disk space', run: ['df', '-h'] };
 const LOAD = { title: 'load and uptime', run: ['uptime'] };
 
-const RESTART_UNIT: RemediationStep = { action: 'restart', title: 'restart the unit', run: ['systemctl', 'restart', '--', '{unit}'] };
-const RESTART_CONTAINER: RemediationStep = { action: 'restart', title: 'restart the container', run: ['docker', 'restart', '--', '{container}'] };
-const REDEPLOY: RemediationStep = { action: 'redeploy_last_good', title: 'redeploy the last version that deployed successfully' };
+const RESTART_UNIT: RemediationStep = {
+  action: 'restart',
+  title: 'restart the unit',
+  run: ['systemctl', 'restart', '--', '{unit}'],
+};
+const RESTART_CONTAINER: RemediationStep = {
+  action: 'restart',
+  title: 'restart the container',
+  run: ['docker', 'restart', '--', '{container}'],
+};
+const REDEPLOY: RemediationStep = {
+  action: 'redeploy_last_good',
+  title: 'redeploy the last version that deployed successfully',
+};
 const FAILOVER: RemediationStep = { action: 'failover', title: 'fail over to the first healthy failover target' };
 
 export const BUILTIN_SKILLS: readonly SkillInput[] = [
@@ -28,7 +48,11 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     id: 'systemd-crash-loop',
     title: 'Unit in a crash loop (start limit hit)',
     family: 'systemd',
-    match: { probe: ['systemd'], drift: ['unhealthy_service'], detail: ['start-limit-hit', 'start request repeated too quickly'] },
+    match: {
+      probe: ['systemd'],
+      drift: ['unhealthy_service'],
+      detail: ['start-limit-hit', 'start request repeated too quickly'],
+    },
     diagnostics: [UNIT_STATUS, UNIT_PROPERTIES, UNIT_JOURNAL],
     remediation: [
       { action: 'manual', title: 'fix the cause in the journal, then `systemctl reset-failed` the unit' },
@@ -82,14 +106,23 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     family: 'docker',
     match: { probe: ['docker'], drift: ['unhealthy_service'], detail: ['exited (137)', 'oomkilled'] },
     diagnostics: [
-      { title: 'OOM flag and exit code', run: ['docker', 'inspect', '--type', 'container', '--format', '{{.State.OOMKilled}} {{.State.ExitCode}} {{.HostConfig.Memory}}', '--', '{container}'] },
+      {
+        title: 'OOM flag and exit code',
+        run: [
+          'docker',
+          'inspect',
+          '--type',
+          'container',
+          '--format',
+          '{{.State.OOMKilled}} {{.State.ExitCode}} {{.HostConfig.Memory}}',
+          '--',
+          '{container}',
+        ],
+      },
       CONTAINER_LOGS,
       MEMORY,
     ],
-    remediation: [
-      { action: 'manual', title: 'raise the container memory limit or find the leak' },
-      RESTART_CONTAINER,
-    ],
+    remediation: [{ action: 'manual', title: 'raise the container memory limit or find the leak' }, RESTART_CONTAINER],
     risk: 'medium',
     approval_required: true,
     verify: { observation: 'service_ok', within: '5m' },
@@ -113,7 +146,10 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     family: 'docker',
     match: { probe: ['docker'], drift: ['unhealthy_service'], detail: ['running, unhealthy'] },
     diagnostics: [
-      { title: 'healthcheck log', run: ['docker', 'inspect', '--type', 'container', '--format', '{{json .State.Health}}', '--', '{container}'] },
+      {
+        title: 'healthcheck log',
+        run: ['docker', 'inspect', '--type', 'container', '--format', '{{json .State.Health}}', '--', '{container}'],
+      },
       CONTAINER_LOGS,
     ],
     remediation: [RESTART_CONTAINER],
@@ -127,8 +163,13 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     title: 'Docker daemon unreachable',
     family: 'docker',
     match: { probe: ['docker'], detail: ['docker daemon unreachable', 'cannot connect to the docker daemon'] },
-    diagnostics: [{ title: 'docker service', run: ['systemctl', 'status', '--no-pager', '--', 'docker.service'] }, DISK],
-    remediation: [{ action: 'restart', title: 'restart the docker daemon', run: ['systemctl', 'restart', '--', 'docker.service'] }],
+    diagnostics: [
+      { title: 'docker service', run: ['systemctl', 'status', '--no-pager', '--', 'docker.service'] },
+      DISK,
+    ],
+    remediation: [
+      { action: 'restart', title: 'restart the docker daemon', run: ['systemctl', 'restart', '--', 'docker.service'] },
+    ],
     risk: 'high',
     approval_required: true,
     verify: { observation: 'service_ok', within: '5m' },
@@ -166,7 +207,11 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     id: 'http-unreachable',
     title: 'HTTP endpoint unreachable',
     family: 'http',
-    match: { probe: ['http'], drift: ['unhealthy_service'], detail: ['refused', 'no answer from', 'timed out', 'unreachable'] },
+    match: {
+      probe: ['http'],
+      drift: ['unhealthy_service'],
+      detail: ['refused', 'no answer from', 'timed out', 'unreachable'],
+    },
     diagnostics: [HTTP_GET, LOAD],
     remediation: [REDEPLOY],
     risk: 'medium',
@@ -230,10 +275,7 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     family: 'node',
     match: { drift: ['offline_node'] },
     diagnostics: [],
-    remediation: [
-      { action: 'manual', title: 'check power and network of the node' },
-      FAILOVER,
-    ],
+    remediation: [{ action: 'manual', title: 'check power and network of the node' }, FAILOVER],
     risk: 'high',
     approval_required: true,
     verify: { observation: 'node_online', within: '30m' },
@@ -245,7 +287,9 @@ export const BUILTIN_SKILLS: readonly SkillInput[] = [
     family: 'node',
     match: { drift: ['drain_failed'] },
     diagnostics: [LOAD, MEMORY, DISK],
-    remediation: [{ action: 'manual', title: 'move the blocking services by hand, or `labwarden maintenance uncordon` the node' }],
+    remediation: [
+      { action: 'manual', title: 'move the blocking services by hand, or `labwarden maintenance uncordon` the node' },
+    ],
     risk: 'high',
     approval_required: true,
     verify: { observation: 'drift_cleared', within: '1h' },

@@ -25,7 +25,9 @@ export async function loadSkillContext(repo: string): Promise<SkillContext> {
 }
 
 /** status/recommendations.json's recommendations and nodes; none before the first reconcile. */
-export async function readStatus(repo: string): Promise<{ recommendations: Recommendation[]; nodes: Record<string, NodeStatus> }> {
+export async function readStatus(
+  repo: string,
+): Promise<{ recommendations: Recommendation[]; nodes: Record<string, NodeStatus> }> {
   const text = await readRepoFile(repo, STATUS_SOURCE);
   if (text === undefined) return { recommendations: [], nodes: {} };
   try {
@@ -41,10 +43,16 @@ export async function readStatus(repo: string): Promise<{ recommendations: Recom
 export function findRecommendation(recommendations: readonly Recommendation[], fingerprint: string): Recommendation {
   const found = recommendations.find((rec) => rec.id === fingerprint);
   if (found) return found;
-  const guess = closest(fingerprint, recommendations.map((rec) => rec.id));
-  throw new UserError(`no open recommendation "${fingerprint}" in ${STATUS_SOURCE}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-    hint: recommendations.length
-      ? 'Fingerprints are node/service/drift as `labwarden status` shows them.'
-      : 'Run `labwarden reconcile` first: there are no recommendations yet.',
-  });
+  const guess = closest(
+    fingerprint,
+    recommendations.map((rec) => rec.id),
+  );
+  throw new UserError(
+    `no open recommendation "${fingerprint}" in ${STATUS_SOURCE}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    {
+      hint: recommendations.length
+        ? 'Fingerprints are node/service/drift as `labwarden status` shows them.'
+        : 'Run `labwarden reconcile` first: there are no recommendations yet.',
+    },
+  );
 }

@@ -46,7 +46,12 @@ export interface DiagnoseEnvironment {
  * chronicle lines. Argv goes to the program as it is: no shell, so a `;` or `$(...)` anywhere
  * is an argument's text, and placeholders come only from validated names (params.ts).
  */
-export async function runDiagnostics(rec: Recommendation, skill: Skill, params: ParamsResult, environment: DiagnoseEnvironment): Promise<DiagnosticLine[]> {
+export async function runDiagnostics(
+  rec: Recommendation,
+  skill: Skill,
+  params: ParamsResult,
+  environment: DiagnoseEnvironment,
+): Promise<DiagnosticLine[]> {
   const lines: DiagnosticLine[] = [];
   for (const [index, step] of skill.diagnostics.entries()) {
     const base = {
@@ -65,13 +70,18 @@ export async function runDiagnostics(rec: Recommendation, skill: Skill, params: 
 
 type StepOutcome = Omit<DiagnosticLine, 'at' | 'fingerprint' | 'node' | 'service' | 'skill' | 'step' | 'title'>;
 
-async function runStep(step: DiagnosticStep, params: ParamsResult, environment: DiagnoseEnvironment): Promise<StepOutcome> {
+async function runStep(
+  step: DiagnosticStep,
+  params: ParamsResult,
+  environment: DiagnoseEnvironment,
+): Promise<StepOutcome> {
   const kind = step.run ? 'run' : step.http_get !== undefined ? 'http_get' : 'tcp_connect';
   const templates = step.run ?? [step.http_get ?? step.tcp_connect!];
   const target: string[] = [];
   for (const template of templates) {
     const expanded = expandTemplate(template, params);
-    if ('missing' in expanded) return { kind, target: templates.map((t) => redact(t)), result: 'skipped', reason: `needs ${expanded.missing}` };
+    if ('missing' in expanded)
+      return { kind, target: templates.map((t) => redact(t)), result: 'skipped', reason: `needs ${expanded.missing}` };
     target.push(expanded.value);
   }
   const shown = target.map((part) => redact(part, environment.secrets));
@@ -97,7 +107,13 @@ async function runStep(step: DiagnosticStep, params: ParamsResult, environment: 
   }
   if (kind === 'http_get') {
     const got = await httpGet(target[0]!, signal);
-    if ('error' in got) return { kind, target: shown, result: 'error', reason: signal.aborted ? `timed out after ${step.timeout} ms` : got.error };
+    if ('error' in got)
+      return {
+        kind,
+        target: shown,
+        result: 'error',
+        reason: signal.aborted ? `timed out after ${step.timeout} ms` : got.error,
+      };
     const body = clip(got.body);
     return {
       kind,
@@ -110,7 +126,12 @@ async function runStep(step: DiagnosticStep, params: ParamsResult, environment: 
   const connected = await tcpConnect(target[0]!, signal);
   return connected === true
     ? { kind, target: shown, result: 'ok', output: 'connected' }
-    : { kind, target: shown, result: 'failed', reason: signal.aborted ? `timed out after ${step.timeout} ms` : connected };
+    : {
+        kind,
+        target: shown,
+        result: 'failed',
+        reason: signal.aborted ? `timed out after ${step.timeout} ms` : connected,
+      };
 }
 
 /** One GET, no redirects followed, the body read up to twice what is kept (the rest is dropped). */
@@ -144,11 +165,29 @@ function tcpConnect(address: string, signal: AbortSignal): Promise<true | string
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ? `${error.code}: ${error.message}` : error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code ? `${error.code}: ${error.message}` : error.message),
+    );
   });
 }
 
-const ORDER = ['at', 'fingerprint', 'node', 'service', 'skill', 'step', 'title', 'kind', 'target', 'result', 'exit', 'output', 'stderr', 'truncated', 'reason'] as const;
+const ORDER = [
+  'at',
+  'fingerprint',
+  'node',
+  'service',
+  'skill',
+  'step',
+  'title',
+  'kind',
+  'target',
+  'result',
+  'exit',
+  'output',
+  'stderr',
+  'truncated',
+  'reason',
+] as const;
 
 /** A line as written: fixed key order, so equal findings give equal bytes. */
 export function formatDiagnosticLine(line: DiagnosticLine): string {
@@ -159,5 +198,10 @@ export function formatDiagnosticLine(line: DiagnosticLine): string {
 
 /** The children's environment: enough to find and run the tools, nothing else. */
 export function diagnosticEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  return { PATH: env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...(env.HOME ? { HOME: env.HOME } : {}), ...(env.DOCKER_HOST ? { DOCKER_HOST: env.DOCKER_HOST } : {}) };
+  return {
+    PATH: env.PATH ?? '/usr/bin:/bin',
+    LC_ALL: 'C',
+    ...(env.HOME ? { HOME: env.HOME } : {}),
+    ...(env.DOCKER_HOST ? { DOCKER_HOST: env.DOCKER_HOST } : {}),
+  };
 }

@@ -18,7 +18,10 @@ export interface Approval {
  * someone allowed to approve. A line by anyone else (appended by hand: the chain still verifies)
  * approves nothing and is listed in `ignored`.
  */
-export function foldApprovals(events: readonly AdminEvent[], policy: Pick<Policy, 'operators' | 'remediation'>): { approvals: Map<string, Approval[]>; ignored: AdminEvent[] } {
+export function foldApprovals(
+  events: readonly AdminEvent[],
+  policy: Pick<Policy, 'operators' | 'remediation'>,
+): { approvals: Map<string, Approval[]>; ignored: AdminEvent[] } {
   const approvals = new Map<string, Approval[]>();
   const ignored: AdminEvent[] = [];
   for (const event of events) {
@@ -34,9 +37,7 @@ export function foldApprovals(events: readonly AdminEvent[], policy: Pick<Policy
   return { approvals, ignored };
 }
 
-export type Decision =
-  | { kind: 'allowed'; by: Approval | 'pre-approved' }
-  | { kind: 'refused'; reasons: string[] };
+export type Decision = { kind: 'allowed'; by: Approval | 'pre-approved' } | { kind: 'refused'; reasons: string[] };
 
 export interface GuardrailInputs {
   events: readonly AdminEvent[];
@@ -55,13 +56,17 @@ export function decideRemediation(rec: Recommendation, skill: Skill, inputs: Gua
   const pause = remediationPause(inputs.events);
   if (pause) reasons.push(`remediation paused by ${pause.actor} at ${pause.at} (seq ${pause.seq})`);
   const maintenance = inputs.nodes[rec.node]?.maintenance;
-  if (maintenance && maintenance.state !== 'Active' && maintenance.state !== 'Cordoned') reasons.push(`${rec.node} is ${maintenance.state}`);
+  if (maintenance && maintenance.state !== 'Active' && maintenance.state !== 'Cordoned')
+    reasons.push(`${rec.node} is ${maintenance.state}`);
   if (rec.maintenance_window) reasons.push(`inside maintenance window ${rec.maintenance_window}`);
   let by: Approval | 'pre-approved' | undefined;
   if (!skill.approval_required) by = 'pre-approved';
   else {
     const since = rec.since ?? '';
-    by = foldApprovals(inputs.events, inputs.policy).approvals.get(rec.id)?.filter((a) => a.skill === skill.id && a.at >= since).at(-1);
+    by = foldApprovals(inputs.events, inputs.policy)
+      .approvals.get(rec.id)
+      ?.filter((a) => a.skill === skill.id && a.at >= since)
+      .at(-1);
     if (!by) reasons.push(`${skill.id} is not approved for ${rec.id}`);
   }
   return reasons.length > 0 || !by ? { kind: 'refused', reasons } : { kind: 'allowed', by };

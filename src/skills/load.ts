@@ -36,10 +36,19 @@ export function loadSkills(repo: string): SkillCatalogue {
   let names: string[] = [];
   try {
     const dir = root.dir(SKILLS_DIR);
-    if (dir !== null) names = readdirSync(dir).filter((name) => /\.(ya?ml|json)$/.test(name)).sort();
+    if (dir !== null)
+      names = readdirSync(dir)
+        .filter((name) => /\.(ya?ml|json)$/.test(name))
+        .sort();
   } catch (error) {
     if (!(error instanceof RepoPathError)) throw error;
-    problems.push({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
+    problems.push({
+      code: error.code,
+      file: error.file,
+      line: 1,
+      col: 1,
+      message: error.message.slice(error.file.length + 2),
+    });
   }
   for (const name of names) {
     const relative = `${SKILLS_DIR}/${name}`;
@@ -48,7 +57,13 @@ export function loadSkills(repo: string): SkillCatalogue {
       text = root.read(relative, { maxBytes: LIMITS.inventoryFileBytes });
     } catch (error) {
       if (!(error instanceof RepoPathError)) throw error;
-      problems.push({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
+      problems.push({
+        code: error.code,
+        file: error.file,
+        line: 1,
+        col: 1,
+        message: error.message.slice(error.file.length + 2),
+      });
       continue;
     }
     if (text === undefined) continue;
@@ -61,12 +76,16 @@ export function loadSkills(repo: string): SkillCatalogue {
     const skill = parsed.value;
     const stem = name.replace(/\.(ya?ml|json)$/, '');
     if (skill.id !== stem) {
-      problems.push(new Locator(file).problemAt(['id'], 'invalid_value', `id "${skill.id}" must match the file name (${stem})`));
+      problems.push(
+        new Locator(file).problemAt(['id'], 'invalid_value', `id "${skill.id}" must match the file name (${stem})`),
+      );
       continue;
     }
     const earlier = own.get(skill.id);
     if (earlier) {
-      problems.push(new Locator(file).problemAt(['id'], 'invalid_value', `skill "${skill.id}" is already defined in ${earlier}`));
+      problems.push(
+        new Locator(file).problemAt(['id'], 'invalid_value', `skill "${skill.id}" is already defined in ${earlier}`),
+      );
       continue;
     }
     own.set(skill.id, relative);

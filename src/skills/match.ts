@@ -12,7 +12,10 @@ export interface MatchFacts {
 }
 
 /** The service's inventory probe, if any. */
-export function probeOf(model: Pick<RepoModel, 'inventory'>, rec: Pick<Recommendation, 'node' | 'service'>): Probe | undefined {
+export function probeOf(
+  model: Pick<RepoModel, 'inventory'>,
+  rec: Pick<Recommendation, 'node' | 'service'>,
+): Probe | undefined {
   if (rec.service === undefined) return undefined;
   return model.inventory.nodes.get(rec.node)?.services.find((service) => service.name === rec.service)?.probe;
 }
@@ -21,7 +24,10 @@ export function factsFor(model: Pick<RepoModel, 'inventory' | 'world'>, rec: Rec
   const probe = probeOf(model, rec);
   const observation = model.world.get(rec.node);
   const snapshot = observation?.kind === 'snapshot' ? observation.snapshot : undefined;
-  return { probe: probe ? probeKind(probe) : 'none', sameVersionFailures: rec.service ? sameVersionFailures(snapshot, rec.service) : 0 };
+  return {
+    probe: probe ? probeKind(probe) : 'none',
+    sameVersionFailures: rec.service ? sameVersionFailures(snapshot, rec.service) : 0,
+  };
 }
 
 /** How many of the service's latest deployments failed with the version of the latest one. */
@@ -30,7 +36,12 @@ export function sameVersionFailures(snapshot: WorldSnapshot | undefined, service
   const latest = history.at(-1);
   if (latest?.result !== 'failed' || latest.version === undefined) return 0;
   let count = 0;
-  for (let i = history.length - 1; i >= 0 && history[i]!.result === 'failed' && history[i]!.version === latest.version; i--) count++;
+  for (
+    let i = history.length - 1;
+    i >= 0 && history[i]!.result === 'failed' && history[i]!.version === latest.version;
+    i--
+  )
+    count++;
   return count;
 }
 
@@ -56,7 +67,9 @@ export function specificity(skill: Skill, rec: Recommendation, facts: MatchFacts
     if (hits.length === 0) return undefined;
     conditions++;
     // Fewer wildcards first (`exited (137)` before `container * exited (*)`), then more literal text.
-    literal = Math.max(...hits.map((pattern) => (9 - (pattern.match(/\*/g) ?? []).length) * 1000 + literalLength(pattern)));
+    literal = Math.max(
+      ...hits.map((pattern) => (9 - (pattern.match(/\*/g) ?? []).length) * 1000 + literalLength(pattern)),
+    );
   }
   return conditions * 100_000 + literal;
 }
@@ -89,8 +102,9 @@ export function runbookFor(rec: Recommendation, skills: readonly Skill[], facts:
   const skill = matchSkills(rec, skills, facts)[0];
   if (!skill) return undefined;
   const first = skill.remediation[0];
-  const next = skill.diagnostics.length > 0
-    ? `labwarden diagnose ${rec.id}${first ? `, then ${first.title}` : ''}`
-    : (first?.title ?? 'review');
+  const next =
+    skill.diagnostics.length > 0
+      ? `labwarden diagnose ${rec.id}${first ? `, then ${first.title}` : ''}`
+      : (first?.title ?? 'review');
   return { skill: skill.id, title: skill.title, risk: skill.risk, next };
 }

@@ -19,10 +19,18 @@ export interface ParamsResult {
   missing: Partial<Record<Placeholder, string>>;
 }
 
-export function paramsFor(rec: Pick<Recommendation, 'node' | 'service' | 'since'>, probe: Probe | undefined): ParamsResult {
+export function paramsFor(
+  rec: Pick<Recommendation, 'node' | 'service' | 'since'>,
+  probe: Probe | undefined,
+): ParamsResult {
   const values: Params = {};
   const missing: Partial<Record<Placeholder, string>> = {};
-  const take = (key: Placeholder, value: string | undefined | null, valid: (value: string) => boolean, absent: string) => {
+  const take = (
+    key: Placeholder,
+    value: string | undefined | null,
+    valid: (value: string) => boolean,
+    absent: string,
+  ) => {
     if (value === undefined || value === null) missing[key] = absent;
     else if (valid(value)) values[key] = value;
     else missing[key] = `${JSON.stringify(value.slice(0, 80))} is not a valid ${key}`;

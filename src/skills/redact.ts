@@ -7,7 +7,9 @@
  */
 const MARK = '[redacted]';
 
-const SECRET_NAME = '[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth|session|cookie)[A-Za-z0-9_.-]*';
+const SECRET_NAME =
+  '[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key' +
+  '|credential|auth|session|cookie)[A-Za-z0-9_.-]*';
 
 const RULES: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, `${MARK} private key`],
@@ -17,7 +19,10 @@ const RULES: readonly [RegExp, string][] = [
   [/(discord(?:app)?\.com\/api\/webhooks\/\d+\/)[A-Za-z0-9_-]+/gi, `$1${MARK}`],
   [new RegExp(`("${SECRET_NAME}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${MARK}"`],
   [new RegExp(`\\b(${SECRET_NAME})(\\s*[=:]\\s*)("[^"\\r\\n]*"|'[^'\\r\\n]*'|[^\\s"',;]+)`, 'gi'), `$1$2${MARK}`],
-  [/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g, MARK],
+  [
+    /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g,
+    MARK,
+  ],
 ];
 
 const SECRET_ENV = new RegExp(`^${SECRET_NAME}$`, 'i');

@@ -10,7 +10,10 @@ import { factsFor, runbookFor, type Runbook } from './match.js';
  * or a homelab skill has a problem (validate reports those), so it falls back to the
  * built-in skills and to what the recommendation alone tells.
  */
-export async function runbooksFor(repo: string, recommendations: readonly Recommendation[]): Promise<Map<string, Runbook>> {
+export async function runbooksFor(
+  repo: string,
+  recommendations: readonly Recommendation[],
+): Promise<Map<string, Runbook>> {
   const out = new Map<string, Runbook>();
   if (recommendations.length === 0) return out;
   let facts: (rec: Recommendation) => ReturnType<typeof factsFor> = () => ({ probe: 'none', sameVersionFailures: 0 });

@@ -6,7 +6,11 @@ import type { Io } from '../io.js';
 export function remediationCommand(io: Io): Command {
   const command = new Command('remediation')
     .description('the remediation kill switch: pause or resume every executor (appends to chronicle/admin.jsonl)')
-    .addHelpText('after', '\nExamples:\n  labwarden remediation pause --reason "backup running" --actor alice\n  labwarden remediation resume --actor alice');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  labwarden remediation pause --reason "backup running" --actor alice\n' +
+        '  labwarden remediation resume --actor alice',
+    );
   for (const [verb, action, description] of [
     ['pause', 'pause_remediation', 'stop every remediation: no executor acts until resumed'],
     ['resume', 'resume_remediation', 'allow approved remediations again'],

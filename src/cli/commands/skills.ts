@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
 import { formatDuration, type Recommendation, type Skill } from '../../model/index.js';
-import { decideRemediation, findRecommendation, loadSkillContext, matchSkills, type Decision, type SkillContext } from '../../skills/index.js';
+import {
+  decideRemediation,
+  findRecommendation,
+  loadSkillContext,
+  matchSkills,
+  type Decision,
+  type SkillContext,
+} from '../../skills/index.js';
 import { paint, type Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -16,7 +23,9 @@ export function skillsCommand(io: Io): Command {
       const context = await loadSkillContext(repoDir(options.repo));
       if (context.catalogue.problems.length > 0) {
         const count = context.catalogue.problems.length;
-        throw new UserError(`${count} problem${count === 1 ? '' : 's'} in inventory/skills/`, { problems: context.catalogue.problems });
+        throw new UserError(`${count} problem${count === 1 ? '' : 's'} in inventory/skills/`, {
+          problems: context.catalogue.problems,
+        });
       }
       if (options.for === undefined) {
         io.out(options.json ? `${JSON.stringify(context.catalogue.skills, null, 2)}` : renderList(context, io));
@@ -38,7 +47,9 @@ function renderList(context: SkillContext, io: Io): string {
   const lines = [paint(io, 'bold', `${skills.length} skills`)];
   for (const skill of skills) {
     const from = origin.get(skill.id) === 'built-in' ? '' : `  (${origin.get(skill.id)})`;
-    lines.push(`  ${skill.id.padEnd(width)}  ${skill.family.padEnd(10)}  ${skill.risk.padEnd(6)}  ${skill.title}${from}`);
+    lines.push(
+      `  ${skill.id.padEnd(width)}  ${skill.family.padEnd(10)}  ${skill.risk.padEnd(6)}  ${skill.title}${from}`,
+    );
   }
   return lines.join('\n');
 }
@@ -51,10 +62,18 @@ function renderMatching(rec: Recommendation, skills: readonly Skill[], context: 
   }
   skills.forEach((skill, index) => {
     const approval = skill.approval_required ? 'approval required' : 'no approval needed';
-    lines.push(`${index + 1}. ${paint(io, 'bold', skill.id)}  ${skill.title}  [risk ${skill.risk}, ${approval}] (${context.catalogue.origin.get(skill.id)})`);
-    if (skill.diagnostics.length) lines.push(`     diagnose: ${skill.diagnostics.map((step) => step.title).join('; ')}`);
-    if (skill.remediation.length) lines.push(`     remedy:   ${skill.remediation.map((step) => step.title).join('; ')}`);
-    lines.push(`     verify:   ${skill.verify.observation} within ${formatDuration(skill.verify.within)}, at most ${skill.max_attempts} attempt${skill.max_attempts === 1 ? '' : 's'}`);
+    lines.push(
+      `${index + 1}. ${paint(io, 'bold', skill.id)}  ${skill.title}  ` +
+        `[risk ${skill.risk}, ${approval}] (${context.catalogue.origin.get(skill.id)})`,
+    );
+    if (skill.diagnostics.length)
+      lines.push(`     diagnose: ${skill.diagnostics.map((step) => step.title).join('; ')}`);
+    if (skill.remediation.length)
+      lines.push(`     remedy:   ${skill.remediation.map((step) => step.title).join('; ')}`);
+    lines.push(
+      `     verify:   ${skill.verify.observation} within ${formatDuration(skill.verify.within)}, ` +
+        `at most ${skill.max_attempts} attempt${skill.max_attempts === 1 ? '' : 's'}`,
+    );
     const inputs = { events: context.model.admin.events, policy: context.model.policy, nodes: context.nodes };
     lines.push(`     approval: ${describeDecision(decideRemediation(rec, skill, inputs))}`);
   });
