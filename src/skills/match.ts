@@ -1,7 +1,7 @@
 import type { Probe, Recommendation, Skill, SkillMatch, WorldSnapshot } from '../model/index.js';
 import { probeKind } from '../model/index.js';
 import type { RepoModel } from '../repo/index.js';
-import { literalLength, matchesPattern } from './pattern.js';
+import { literalLength, matchesLowered } from './pattern.js';
 
 /** What matching needs besides the recommendation: facts from inventory and world, never free text. */
 export interface MatchFacts {
@@ -46,7 +46,12 @@ export function sameVersionFailures(snapshot: WorldSnapshot | undefined, service
 }
 
 /** The specificity of `skill` for `rec`, or undefined when it does not match. Higher is more specific. */
-export function specificity(skill: Skill, rec: Recommendation, facts: MatchFacts): number | undefined {
+export function specificity(
+  skill: Skill,
+  rec: Recommendation,
+  facts: MatchFacts,
+  reason = rec.reason.toLowerCase(),
+): number | undefined {
   const { match } = skill;
   let conditions = 0;
   let literal = 0;
@@ -63,7 +68,7 @@ export function specificity(skill: Skill, rec: Recommendation, facts: MatchFacts
     conditions++;
   }
   if (match.detail) {
-    const hits = match.detail.filter((pattern) => matchesPattern(pattern, rec.reason));
+    const hits = match.detail.filter((pattern) => matchesLowered(pattern.toLowerCase(), reason));
     if (hits.length === 0) return undefined;
     conditions++;
     // Fewer wildcards first (`exited (137)` before `container * exited (*)`), then more literal text.
@@ -77,8 +82,9 @@ export function specificity(skill: Skill, rec: Recommendation, facts: MatchFacts
 /** Every skill matching `rec`, most specific first; ties by id, so the order is a function of the data. */
 export function matchSkills(rec: Recommendation, skills: readonly Skill[], facts: MatchFacts): Skill[] {
   const scored: { skill: Skill; score: number }[] = [];
+  const reason = rec.reason.toLowerCase();
   for (const skill of skills) {
-    const score = specificity(skill, rec, facts);
+    const score = specificity(skill, rec, facts, reason);
     if (score !== undefined) scored.push({ skill, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.skill.id < b.skill.id ? -1 : a.skill.id > b.skill.id ? 1 : 0));

@@ -5,8 +5,13 @@
  * (src/model/skill.ts, src/model/limits.ts). A homelab's pattern never becomes a RegExp.
  */
 export function matchesPattern(pattern: string, text: string): boolean {
-  const p = `*${pattern.toLowerCase()}*`;
-  const t = text.toLowerCase();
+  return matchesLowered(pattern.toLowerCase(), text.toLowerCase());
+}
+
+/** `matchesPattern` for a pattern and text already in lower case (a reason is lowered once for every skill). */
+export function matchesLowered(pattern: string, text: string): boolean {
+  const p = `*${pattern}*`;
+  const t = text;
   let pi = 0;
   let ti = 0;
   let star = -1;
