@@ -22,6 +22,10 @@ import { siteCommand } from './commands/site.js';
 import { notifyCommand } from './commands/notify.js';
 import { botCommand } from './commands/bot.js';
 import { watchdogCommand } from './commands/watchdog.js';
+import { skillsCommand } from './commands/skills.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { approveCommand } from './commands/approve.js';
+import { remediationCommand } from './commands/remediation.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('labwarden')
@@ -42,6 +46,7 @@ export function buildProgram(io: Io): Command {
     planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),
     siteCommand(io),
     notifyCommand(io), botCommand(io),
+    skillsCommand(io), diagnoseCommand(io), approveCommand(io), remediationCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
   }

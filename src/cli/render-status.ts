@@ -2,6 +2,7 @@ import type { NodeStatus, ReconcileResult, Summary } from '../model/index.js';
 import { EVENTS } from '../model/recommendation.js';
 import { paint, type Io } from './io.js';
 import { describeDrain } from '../maintenance/state.js';
+import type { Runbook } from '../skills/match.js';
 
 const SUMMARY_STYLE: Record<Summary, 'green' | 'yellow' | 'red' | 'cyan'> = {
   nominal: 'green',
@@ -14,7 +15,11 @@ const SEVERITY_STYLE = { info: 'gray', warning: 'yellow', critical: 'red' } as c
 const HEALTH_STYLE = { online: 'green', offline: 'red', unknown: 'magenta' } as const;
 
 /** The terminal view of status/recommendations.json; colours only add to the words, never replace them. */
-export function renderStatus(result: ReconcileResult, io: Io): string {
+export function renderStatus(
+  result: ReconcileResult,
+  io: Io,
+  runbooks: ReadonlyMap<string, Runbook> = new Map(),
+): string {
   const lines: string[] = [];
   const nodes = Object.entries(result.nodes);
   const services = nodes.reduce((sum, [, node]) => sum + node.services.total, 0);
@@ -55,6 +60,10 @@ export function renderStatus(result: ReconcileResult, io: Io): string {
       ];
       lines.push(`  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`);
       lines.push(`      ${rec.reason}`);
+      const runbook = runbooks.get(rec.id);
+      if (runbook) {
+        lines.push(`      runbook: ${runbook.title} (${runbook.skill}, risk ${runbook.risk}); next: ${runbook.next}`);
+      }
     }
     lines.push('');
   }

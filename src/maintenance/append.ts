@@ -29,6 +29,8 @@ export interface AdminRequest {
   until?: string;
   matcher?: { node?: string; service?: string; fingerprint?: string };
   fingerprint?: string;
+  /** approve_remediation: the skill approved. */
+  skill?: string;
 }
 
 export interface AppendOutcome {
@@ -73,6 +75,7 @@ export async function appendAdminEvent(repo: string, request: AdminRequest, opti
       ...(request.until !== undefined ? { until: request.until === 'resolved' ? 'resolved' : formatTime(parseTime(request.until)) } : {}),
       ...(request.matcher !== undefined ? { matcher: request.matcher } : {}),
       ...(request.fingerprint !== undefined ? { fingerprint: request.fingerprint } : {}),
+      ...(request.skill !== undefined ? { skill: request.skill } : {}),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -116,6 +119,9 @@ function checkRequest(request: AdminRequest, now: number): void {
     if (until <= now) fail(`silence until ${request.until} is not in the future`);
   }
   if (request.action === 'ack' && !request.fingerprint) fail('ack needs an incident fingerprint');
+  if (request.action === 'approve_remediation' && (!request.fingerprint || !request.skill)) {
+    fail('approve_remediation needs a fingerprint and a skill');
+  }
 }
 
 function checkNames(request: AdminRequest, model: RepoModel): void {
@@ -173,7 +179,28 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
       const ack = acknowledgements(model.admin.events).get(event.fingerprint!);
       return ack ? `${event.fingerprint} was already acknowledged by ${ack.actor} at ${ack.at} (seq ${ack.seq}); nothing to do` : undefined;
     }
+    // Every approval is its own attributed event: two operators approving is two lines.
+    case 'approve_remediation':
+      return undefined;
+    case 'pause_remediation':
+    case 'resume_remediation': {
+      const pause = remediationPause(model.admin.events);
+      if (event.action === 'pause_remediation' && pause) {
+        return `remediation is already paused by ${pause.actor} at ${pause.at} (seq ${pause.seq}); nothing to do`;
+      }
+      return event.action === 'resume_remediation' && !pause ? 'remediation is not paused; nothing to do' : undefined;
+    }
   }
+}
+
+/** The kill switch: the pause in force (the last pause_remediation not followed by a resume), if any. */
+export function remediationPause(events: readonly AdminEvent[]): AdminEvent | undefined {
+  let pause: AdminEvent | undefined;
+  for (const event of events) {
+    if (event.action === 'pause_remediation') pause ??= event;
+    else if (event.action === 'resume_remediation') pause = undefined;
+  }
+  return pause;
 }
 
 function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>, after: Map<string, NodeMaintenance>): string {
@@ -181,6 +208,13 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
   if (event.node === null || !NODE_ACTIONS.includes(event.action)) {
     if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until === 'resolved' ? 'the incident resolves' : event.until}`;
     if (event.action === 'unsilence') return `${recorded}: lifted silences matching ${JSON.stringify(event.matcher)}`;
+    if (event.action === 'approve_remediation') {
+      return `${recorded}: ${event.skill} approved for ${event.fingerprint} by ${event.actor}`;
+    }
+    if (event.action === 'pause_remediation') {
+      return `${recorded}: remediation paused (kill switch); no executor acts until resumed`;
+    }
+    if (event.action === 'resume_remediation') return `${recorded}: remediation resumed`;
     return `${recorded}: ${event.fingerprint} acknowledged`;
   }
   const from = before.get(event.node)!;

@@ -135,7 +135,7 @@ export function checkAdminWitness(chain: AdminChain, witness: AdminHead | undefi
   return { line: chain.lines[witness.seq - 1]!, message: `seq ${witness.seq} was edited: ${recorded} with a different hash` };
 }
 
-const ORDER = ['seq', 'at', 'actor', 'action', 'node', 'reason', 'prev', 'until', 'matcher', 'fingerprint'] as const;
+const ORDER = ['seq', 'at', 'actor', 'action', 'node', 'reason', 'prev', 'until', 'matcher', 'fingerprint', 'skill'] as const;
 
 /** One admin event as its line (without newline): fixed key order, so the bytes are reproducible. */
 export function formatAdminLine(event: AdminEvent): string {

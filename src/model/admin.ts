@@ -11,6 +11,9 @@ export const ADMIN_ACTIONS = [
   'silence',
   'unsilence',
   'ack',
+  'approve_remediation',
+  'pause_remediation',
+  'resume_remediation',
 ] as const;
 export const AdminAction = z.enum(ADMIN_ACTIONS);
 export type AdminAction = z.infer<typeof AdminAction>;
@@ -46,6 +49,8 @@ export const AdminEvent = z.strictObject({
   until: SilenceUntil.optional(),
   matcher: SilenceMatcher.optional(),
   fingerprint: z.string().min(1).max(200).optional(),
+  /** approve_remediation: the skill approved for `fingerprint`. */
+  skill: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'a skill id' }).optional(),
 });
 export type AdminEvent = z.infer<typeof AdminEvent>;
 

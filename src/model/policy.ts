@@ -40,6 +40,15 @@ export const Policy = z.strictObject({
     })
     .default({ users: [], roles: [] })
     .describe('who may change state from Discord (maintenance, silences); anyone else is refused'),
+  remediation: z
+    .strictObject({
+      approvers: z
+        .array(z.string().min(1).max(200))
+        .default([])
+        .describe('who may approve a remediation from the CLI (`--actor`), besides operators.users'),
+    })
+    .default({ approvers: [] })
+    .describe('remediation skills: who may approve (docs/skills.md); recommendation-only, nothing runs by itself'),
   flapping_threshold_high: z.number().min(0).max(100).default(30).describe('weighted % of state changes over the last 20 samples from which a drift is flapping (Icinga 2 convention)'),
   flapping_threshold_low: z.number().min(0).max(100).default(25).describe('weighted % of state changes below which a flapping drift is stable again'),
   flapping_sample: Duration.prefault('5m').describe('length of one of the 20 flapping samples: a sample counts as a change when the drift opened or cleared in it'),

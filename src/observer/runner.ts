@@ -9,7 +9,13 @@ export type CommandResult =
  * Runs argv[0] with the rest as arguments. Injected into the systemd, docker and command
  * probes, so tests replay recorded outputs of the real tools through the same code.
  */
-export type CommandRunner = (argv: readonly string[], options: { signal: AbortSignal }) => Promise<CommandResult>;
+export type CommandRunner = (argv: readonly string[], options: RunOptions) => Promise<CommandResult>;
+
+export interface RunOptions {
+  signal: AbortSignal;
+  /** The child's whole environment (default: ours with LC_ALL=C). Diagnostics pass a minimal one. */
+  env?: NodeJS.ProcessEnv;
+}
 
 const MAX_OUTPUT = 64 * 1024;
 
@@ -18,11 +24,11 @@ const MAX_OUTPUT = 64 * 1024;
  * (SIGKILL): `sh -c "sleep 999"` leaves a grandchild that would otherwise hold the pipes open
  * and keep the run (and the CLI process) alive.
  */
-export const spawnRunner: CommandRunner = (argv, { signal }) =>
+export const spawnRunner: CommandRunner = (argv, { signal, env }) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve({ kind: 'error', reason: 'aborted', message: 'aborted before start' });
     const [file, ...args] = argv;
-    const child = spawn(file!, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(file!, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? { ...process.env, LC_ALL: 'C' } });
     let stdout = '';
     let stderr = '';
     let settled = false;

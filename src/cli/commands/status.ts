@@ -6,6 +6,7 @@ import { STATUS_FILE } from '../../reconciler/status-file.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 import { renderStatus } from '../render-status.js';
+import { runbooksFor } from '../../skills/runbooks.js';
 
 export function statusCommand(io: Io): Command {
   return new Command('status')
@@ -14,7 +15,8 @@ export function statusCommand(io: Io): Command {
     .option('--json', 'print status/recommendations.json as it is')
     .addHelpText('after', '\nExample:\n  labwarden status --repo ~/homelab')
     .action(async (options: { repo: string; json?: boolean }) => {
-      const text = await readRepoFile(repoDir(options.repo), STATUS_FILE);
+      const repo = repoDir(options.repo);
+      const text = await readRepoFile(repo, STATUS_FILE);
       if (text === undefined) throw new UserError(`no ${STATUS_FILE} yet`, { hint: 'Run `labwarden reconcile` first.' });
       let result: ReconcileResult;
       try {
@@ -22,6 +24,8 @@ export function statusCommand(io: Io): Command {
       } catch {
         throw new UserError(`${STATUS_FILE} is not valid JSON`, { hint: 'Run `labwarden reconcile` to rewrite it.' });
       }
-      io.out(options.json ? text : renderStatus({ ...result, nodes: result.nodes ?? {} }, io));
+      if (options.json) return io.out(text);
+      const runbooks = await runbooksFor(repo, result.recommendations ?? []);
+      io.out(renderStatus({ ...result, nodes: result.nodes ?? {} }, io, runbooks));
     });
 }

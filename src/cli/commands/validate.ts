@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { PROBLEMS, type ProblemCode } from '../../errors/catalogue.js';
-import { renderProblem, UserError, type Problem } from '../../errors/problem.js';
+import { renderProblem, sortProblems, UserError, type Problem } from '../../errors/problem.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
@@ -12,7 +12,11 @@ export function validateCommand(io: Io): Command {
     .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
     .action(async (options: { repo: string; json?: boolean }) => {
       const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
-      const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
+      const { loadSkills } = await import('../../skills/load.js');
+      const repo = repoDir(options.repo);
+      const built = buildRepoModel(await readRepoSources(repo));
+      // inventory/skills/ is read apart: reconcile never needs it (nor its run shortcut).
+      const model = { ...built, problems: sortProblems([...built.problems, ...loadSkills(repo).problems]) };
       if (options.json) {
         const all = [...model.problems.map((problem) => problemJson(problem, 'error')), ...model.warnings.map((warning) => problemJson(warning, 'warning'))];
         all.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);

@@ -1,0 +1,58 @@
+import { UserError } from '../errors/problem.js';
+import { readRepoFile } from '../fs/safe-path.js';
+import type { NodeStatus, Recommendation, ReconcileResult } from '../model/index.js';
+import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { STATUS_SOURCE } from '../repo/model.js';
+import { closest } from '../repo/suggest.js';
+import { loadSkills, type SkillCatalogue } from './load.js';
+import { factsFor, type MatchFacts } from './match.js';
+
+/** What the skill commands read: the repo model (inventory, world, chain), the skills, the last status. */
+export interface SkillContext {
+  model: RepoModel;
+  catalogue: SkillCatalogue;
+  recommendations: Recommendation[];
+  /** status/'s nodes (maintenance states), for the guardrails. */
+  nodes: Record<string, NodeStatus>;
+  facts: (rec: Recommendation) => MatchFacts;
+}
+
+export async function loadSkillContext(repo: string): Promise<SkillContext> {
+  const model = buildRepoModel(await readRepoSources(repo));
+  const catalogue = loadSkills(repo);
+  const { recommendations, nodes } = await readStatus(repo);
+  return { model, catalogue, recommendations, nodes, facts: (rec) => factsFor(model, rec) };
+}
+
+/** status/recommendations.json's recommendations and nodes; none before the first reconcile. */
+export async function readStatus(
+  repo: string,
+): Promise<{ recommendations: Recommendation[]; nodes: Record<string, NodeStatus> }> {
+  const text = await readRepoFile(repo, STATUS_SOURCE);
+  if (text === undefined) return { recommendations: [], nodes: {} };
+  try {
+    const parsed = JSON.parse(text) as Partial<ReconcileResult>;
+    const nodes = parsed.nodes && typeof parsed.nodes === 'object' ? parsed.nodes : {};
+    return { recommendations: Array.isArray(parsed.recommendations) ? parsed.recommendations : [], nodes };
+  } catch {
+    throw new UserError(`${STATUS_SOURCE} is not valid JSON`, { hint: 'Run `labwarden reconcile` to rewrite it.' });
+  }
+}
+
+/** The open recommendation with this fingerprint (its `id`), or a UserError naming the nearest one. */
+export function findRecommendation(recommendations: readonly Recommendation[], fingerprint: string): Recommendation {
+  const found = recommendations.find((rec) => rec.id === fingerprint);
+  if (found) return found;
+  const guess = closest(
+    fingerprint,
+    recommendations.map((rec) => rec.id),
+  );
+  throw new UserError(
+    `no open recommendation "${fingerprint}" in ${STATUS_SOURCE}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    {
+      hint: recommendations.length
+        ? 'Fingerprints are node/service/drift as `labwarden status` shows them.'
+        : 'Run `labwarden reconcile` first: there are no recommendations yet.',
+    },
+  );
+}
