@@ -76,7 +76,9 @@ function applyGroup(memory: GateMemory, line: DecisionLine): void {
   if (!line.episode || CLOSING.has(line.kind)) return;
   memory.groupOf.set(line.fingerprint, { fingerprint: line.fingerprint, episode: line.episode, message: line.message });
   const members = memory.members.get(line.message) ?? [];
-  if (!members.some((member) => member.fingerprint === line.fingerprint)) members.push({ fingerprint: line.fingerprint, episode: line.episode });
+  if (!members.some((member) => member.fingerprint === line.fingerprint)) {
+    members.push({ fingerprint: line.fingerprint, episode: line.episode });
+  }
   memory.members.set(line.message, members);
 }
 

@@ -64,16 +64,24 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
     while (!done && attempt < maxAttempts) {
       attempt += 1;
       const form = reshapePayload(queued.payload as MessagePayload, RESHAPE_STEPS[step]!);
-      const result = editing ? await options.sink.edit!(targetId!, form, queued.message) : await options.sink.send(form, queued.message);
+      const result = editing
+        ? await options.sink.edit!(targetId!, form, queued.message)
+        : await options.sink.send(form, queued.message);
       if (result.status === 'delivered') {
         const shape = RESHAPE_STEPS[step]!;
         const id = editing ? undefined : result.id;
-        const fields = { ...(shape !== 'full' ? { reshaped: shape, error: refusedFull } : {}), ...(id ? { discord_id: id } : {}), ...(reposted ? { reposted: true } : {}) };
+        const fields = {
+          ...(shape !== 'full' ? { reshaped: shape, error: refusedFull } : {}),
+          ...(id ? { discord_id: id } : {}),
+          ...(reposted ? { reposted: true } : {}),
+        };
         await options.append([line({ state: 'delivered', message: queued.message, ...fields })]);
         if (id) ids.set(reposted && queued.edit ? queued.edit : queued.message, id);
         report.delivered.push(queued.message);
         if (editing) (report.edited ??= []).push(queued.message);
-        if (shape !== 'full') (report.reshaped ??= []).push({ message: queued.message, step: shape, reason: refusedFull });
+        if (shape !== 'full') {
+          (report.reshaped ??= []).push({ message: queued.message, step: shape, reason: refusedFull });
+        }
         done = true;
       } else if (result.status === 'rejected' && result.gone && editing) {
         // The live message was deleted by a human: the update goes out as a new post.
