@@ -172,6 +172,22 @@ describe('one live message per alert group', () => {
     expect(discord.edits().map((request) => request.path.split('/').at(-1))).toEqual([id]);
   });
 
+  it('a webhook message is not edited by the bot (with both configured the bot posts): the update is posted anew', async () => {
+    const repo = await homelab(incident('a1', 1, 'opened', J));
+    await runNotify({ repo, now: at(5), sink: webhook(), ...noSleep });
+    await chronicle(repo, incident('a2', 8, 'escalated', J, 'critical'));
+    const escalated = await runNotify({ repo, now: at(10), sink: bot(), ...noSleep });
+    expect(escalated.report!.deferred).toEqual([]);
+    expect(discord.requests.filter((request) => request.method === 'PATCH')).toEqual([]);
+    expect(discord.posts().map((request) => request.path)).toEqual([
+      `/api/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`,
+      `/api/v10/channels/${CHANNEL}/messages`,
+    ]);
+    await chronicle(repo, incident('a3', 11, 'resolved', J, 'critical'));
+    await runNotify({ repo, now: at(30), sink: bot(), ...noSleep });
+    expect(discord.edits().map((request) => request.path)).toEqual([`/api/v10/channels/${CHANNEL}/messages/${[...discord.messages.keys()][1]}`]);
+  });
+
   it('an edit refused with 404 Unknown Message (deleted by a human) is posted anew, and later edits go to the new message', async () => {
     const repo = await homelab(incident('a1', 1, 'opened', J));
     await runNotify({ repo, now: at(5), sink: bot(), ...noSleep });

@@ -26,9 +26,15 @@ export interface GateMemory {
   /** Posted message key → signature of what it shows (queued post or its latest queued edit). */
   sigs: Map<string, string>;
   /** Message key → Discord's id of the posted message (an edit reposted after a 404 moves it). */
-  ids: Map<string, string>;
+  ids: Map<string, PostedId>;
   /** Posted message key → edits queued for it so far (part of the next edit's key). */
   edits: Map<string, number>;
+}
+
+/** Where a message was posted: only the same sink (webhook or bot channel) can edit it. */
+export interface PostedId {
+  id: string;
+  channel?: string;
 }
 
 export interface Member {
@@ -135,10 +141,12 @@ export function foldMemory(lines: readonly NotificationLine[]): GateMemory {
       if (line.sig) memory.sigs.set(line.edit ?? line.message, line.sig);
     } else {
       final.add(line.message);
-      if (line.discord_id) memory.ids.set(line.message, line.discord_id);
+      const channel = line.channel ? { channel: line.channel } : {};
+      const posted = line.discord_id ? { id: line.discord_id, ...channel } : undefined;
+      if (posted) memory.ids.set(line.message, posted);
       // An edit whose message was deleted was posted anew: later edits go to the new one.
       const target = targets.get(line.message);
-      if (line.discord_id && line.reposted && target) memory.ids.set(target, line.discord_id);
+      if (posted && line.reposted && target) memory.ids.set(target, posted);
     }
   }
   memory.delivered = final;
