@@ -20,7 +20,19 @@ const noSleep = { sleep: async () => {}, backoffMs: 1 };
 
 function incident(id: string, minute: number, event: string, fingerprint: string, severity = 'warning'): string {
   const [node, service, drift] = fingerprint.split('/');
-  const line = { id, at: iso(minute), event, fingerprint, node, service, drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'HTTP 503' };
+  const line = {
+    id,
+    at: iso(minute),
+    event,
+    fingerprint,
+    node,
+    service,
+    drift,
+    severity,
+    recommendation: 'reconcile_required',
+    action: 'redeploy',
+    reason: 'HTTP 503',
+  };
   return `${JSON.stringify(line)}\n`;
 }
 async function homelab(incidents: string): Promise<string> {
@@ -32,7 +44,10 @@ async function homelab(incidents: string): Promise<string> {
 }
 const chronicle = (repo: string, lines: string) => appendFile(path.join(repo, 'chronicle/incidents.jsonl'), lines);
 async function log(repo: string): Promise<any[]> {
-  return (await readFile(path.join(repo, 'chronicle/notifications.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  return (await readFile(path.join(repo, 'chronicle/notifications.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 let discord: DiscordStandIn;
@@ -58,11 +73,14 @@ const webhook = () => {
   return sink;
 };
 /** The first word after the icon of each line of a message as it stands now (e.g. **opened**). */
-const shown = (message: any) => message.embeds.flatMap((embed: any) => embed.description.split('\n').map((line: string) => line.split(' ').slice(1).join(' ')));
+const shown = (message: any) =>
+  message.embeds.flatMap((embed: any) =>
+    embed.description.split('\n').map((line: string) => line.split(' ').slice(1).join(' ')),
+  );
 const lines = (message: any) => shown(message).map((line: string) => line.replace(/ → \S+ \S+/, ''));
 
 describe('one live message per alert group', () => {
-  it('posts the opening; escalation, ack, silence and resolution edit it; buttons go when resolved', async () => {
+  it('posts the opening; escalation, ack, silence and resolution edit it; the resolution also posts; buttons go when resolved', async () => {
     const repo = await homelab(incident('a1', 1, 'opened', J));
     const run = (minute: number) => runNotify({ repo, now: at(minute), sink: bot(), ...noSleep });
     const first = await run(5);
@@ -72,30 +90,50 @@ describe('one live message per alert group', () => {
     const escalated = await run(10);
     expect(escalated.plan.messageKey).toBeNull();
     expect(escalated.report!.edited).toEqual([escalated.plan.edits[0]!.key]);
-    expect(lines(discord.messages.get(id))).toEqual(['**escalated** jellyfin unhealthy\\_service (critical) — HTTP 503']);
+    expect(lines(discord.messages.get(id))).toEqual([
+      '**escalated** jellyfin unhealthy\\_service (critical) — HTTP 503',
+    ]);
     await appendAdminEvent(repo, { actor: 'alice', action: 'ack', fingerprint: J }, { now: at(12) });
     await run(15);
-    expect(lines(discord.messages.get(id))).toEqual(['**escalated** jellyfin unhealthy\\_service (critical) · acknowledged — HTTP 503']);
-    await appendAdminEvent(repo, { actor: 'alice', action: 'silence', matcher: { fingerprint: J }, until: iso(200) }, { now: at(16) });
+    expect(lines(discord.messages.get(id))).toEqual([
+      '**escalated** jellyfin unhealthy\\_service (critical) · acknowledged — HTTP 503',
+    ]);
+    await appendAdminEvent(
+      repo,
+      { actor: 'alice', action: 'silence', matcher: { fingerprint: J }, until: iso(200) },
+      { now: at(16) },
+    );
     await run(20);
-    expect(lines(discord.messages.get(id))).toEqual(['**escalated** jellyfin unhealthy\\_service (critical) · acknowledged · silenced — HTTP 503']);
+    expect(lines(discord.messages.get(id))).toEqual([
+      '**escalated** jellyfin unhealthy\\_service (critical) · acknowledged · silenced — HTTP 503',
+    ]);
     await run(25);
     await chronicle(repo, incident('a3', 26, 'resolved', J, 'critical'));
     const resolved = await run(45);
-    // Still the last post in the channel: the resolution edits it in place, no new post.
-    expect(resolved.plan.messageKey).toBeNull();
-    expect(lines(discord.messages.get(id))).toEqual(['**resolved** jellyfin unhealthy\\_service (critical) — HTTP 503']);
+    // The resolution is one short post (people hear that it is over) and the original shows it.
+    expect(resolved.plan.messageKey).not.toBeNull();
+    expect(lines(discord.messages.get(id))).toEqual([
+      '**resolved** jellyfin unhealthy\\_service (critical) — HTTP 503',
+    ]);
     expect(discord.messages.get(id).components).toEqual([]);
-    expect(discord.posts()).toHaveLength(1);
-    expect(discord.edits().map((request) => request.path)).toEqual(Array(4).fill(`/api/v10/channels/${CHANNEL}/messages/${id}`));
-    expect(discord.edits().every((request) => request.body.nonce === undefined && request.body.allowed_mentions.parse.length === 0)).toBe(true);
+    expect(discord.posts()).toHaveLength(2);
+    expect(discord.edits().map((request) => request.path)).toEqual(
+      Array(4).fill(`/api/v10/channels/${CHANNEL}/messages/${id}`),
+    );
+    expect(
+      discord
+        .edits()
+        .every((request) => request.body.nonce === undefined && request.body.allowed_mentions.parse.length === 0),
+    ).toBe(true);
     const entries = await log(repo);
-    expect(entries.filter((line) => line.type === 'outbox' && line.state === 'queued').map((line) => line.edit ?? 'post')).toEqual([
-      'post', first.plan.messageKey, first.plan.messageKey, first.plan.messageKey, first.plan.messageKey,
-    ]);
-    expect(entries.filter((line) => line.type === 'decision' && line.decision === 'sent').map((line) => `${line.kind} ${line.via ?? 'post'}`)).toEqual([
-      'opened post', 'escalated edit', 'resolved edit',
-    ]);
+    expect(
+      entries.filter((line) => line.type === 'outbox' && line.state === 'queued').map((line) => line.edit ?? 'post'),
+    ).toEqual(['post', first.plan.messageKey, first.plan.messageKey, first.plan.messageKey, 'post', first.plan.messageKey]);
+    expect(
+      entries
+        .filter((line) => line.type === 'decision' && line.decision === 'sent')
+        .map((line) => `${line.kind} ${line.via ?? 'post'}`),
+    ).toEqual(['opened post', 'escalated edit', 'resolved post']);
   });
 
   it('a resolution scrolled away by a newer post posts one short grouped message and edits the original', async () => {
@@ -107,12 +145,18 @@ describe('one live message per alert group', () => {
     const resolved = await runNotify({ repo, now: at(30), sink: webhook(), ...noSleep });
     expect(resolved.plan.messageKey).not.toBeNull();
     const posts = discord.posts();
-    expect(posts.map((request) => shown(request.body).map((line: string) => line.split(' ')[0]))).toEqual([['**opened**'], ['**opened**'], ['**resolved**']]);
+    expect(posts.map((request) => shown(request.body).map((line: string) => line.split(' ')[0]))).toEqual([
+      ['**opened**'],
+      ['**opened**'],
+      ['**resolved**'],
+    ]);
     expect(posts[2]!.body.content).toBe('labwarden: 0 active, 1 cleared');
     const [first, second] = [...discord.messages.values()];
     expect(shown(first)[0]).toMatch(/^\*\*resolved\*\* jellyfin/);
     expect(shown(second)[0]).toMatch(/^\*\*opened\*\* pihole/);
-    expect(discord.edits().map((request) => request.path)).toEqual([`/api/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}/messages/${first.id}`]);
+    expect(discord.edits().map((request) => request.path)).toEqual([
+      `/api/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}/messages/${first.id}`,
+    ]);
   });
 
   it('a fresh checkout edits rather than re-posts: the message ids live in chronicle/notifications.jsonl', async () => {
@@ -128,6 +172,22 @@ describe('one live message per alert group', () => {
     expect(discord.edits().map((request) => request.path.split('/').at(-1))).toEqual([id]);
   });
 
+  it('a webhook message is not edited by the bot (with both configured the bot posts): the update is posted anew', async () => {
+    const repo = await homelab(incident('a1', 1, 'opened', J));
+    await runNotify({ repo, now: at(5), sink: webhook(), ...noSleep });
+    await chronicle(repo, incident('a2', 8, 'escalated', J, 'critical'));
+    const escalated = await runNotify({ repo, now: at(10), sink: bot(), ...noSleep });
+    expect(escalated.report!.deferred).toEqual([]);
+    expect(discord.requests.filter((request) => request.method === 'PATCH')).toEqual([]);
+    expect(discord.posts().map((request) => request.path)).toEqual([
+      `/api/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`,
+      `/api/v10/channels/${CHANNEL}/messages`,
+    ]);
+    await chronicle(repo, incident('a3', 11, 'resolved', J, 'critical'));
+    await runNotify({ repo, now: at(30), sink: bot(), ...noSleep });
+    expect(discord.edits().map((request) => request.path)).toEqual([`/api/v10/channels/${CHANNEL}/messages/${[...discord.messages.keys()][1]}`]);
+  });
+
   it('an edit refused with 404 Unknown Message (deleted by a human) is posted anew, and later edits go to the new message', async () => {
     const repo = await homelab(incident('a1', 1, 'opened', J));
     await runNotify({ repo, now: at(5), sink: bot(), ...noSleep });
@@ -136,7 +196,9 @@ describe('one live message per alert group', () => {
     await chronicle(repo, incident('a2', 8, 'escalated', J, 'critical'));
     const escalated = await runNotify({ repo, now: at(10), sink: bot(), ...noSleep });
     expect(escalated.report!.deferred).toEqual([]);
-    expect(discord.requests.filter((request) => request.method === 'PATCH').map((request) => request.status)).toEqual([404]);
+    expect(discord.requests.filter((request) => request.method === 'PATCH').map((request) => request.status)).toEqual([
+      404,
+    ]);
     const [reposted] = [...discord.messages.keys()];
     expect(reposted).not.toBe(deleted);
     expect(discord.posts()).toHaveLength(2);
@@ -156,8 +218,13 @@ describe('undeliverable is never done', () => {
     discord.script('POST', /webhooks/, gone);
     const refused = await runCli(['notify', '--repo', repo, '--now', iso(5)], { env });
     expect(refused.code).toBe(4);
-    expect(refused.stderr).toMatch(/still pending \(Discord refused the message: 404 Unknown Webhook.*\); the next run retries it/);
-    const watchdog = (minute: number) => runCli(['watchdog', '--repo', repo, '--now', iso(minute), '--job-status', 'success', '--no-remote'], { env: { DISCORD_WEBHOOK_URL: '' } });
+    expect(refused.stderr).toMatch(
+      /still pending \(Discord refused the message: 404 Unknown Webhook.*\); the next run retries it/,
+    );
+    const watchdog = (minute: number) =>
+      runCli(['watchdog', '--repo', repo, '--now', iso(minute), '--job-status', 'success', '--no-remote'], {
+        env: { DISCORD_WEBHOOK_URL: '' },
+      });
     const late = await watchdog(30);
     expect(late.stdout).toMatch(/alert delivery/);
     expect(late.stdout).toMatch(/Failing: alert delivery\n  1 alert message undelivered since 2026/);
@@ -182,8 +249,16 @@ async function sequence(repo: string, sink: Sink, crashAt?: { call: number; afte
     if (crashAt && calls === crashAt.call && crashAt.after) throw new Error('killed');
     return result;
   };
-  const crashing: Sink = { ...sink, send: (payload, key) => crash(() => sink.send(payload, key)), edit: (id, payload, key) => crash(() => sink.edit!(id, payload, key)) };
-  const steps: [number, string][] = [[5, ''], [10, incident('b1', 6, 'opened', P) + incident('a2', 7, 'escalated', J, 'critical')], [30, incident('a3', 11, 'resolved', J, 'critical')]];
+  const crashing: Sink = {
+    ...sink,
+    send: (payload, key) => crash(() => sink.send(payload, key)),
+    edit: (id, payload, key) => crash(() => sink.edit!(id, payload, key)),
+  };
+  const steps: [number, string][] = [
+    [5, ''],
+    [10, incident('b1', 6, 'opened', P) + incident('a2', 7, 'escalated', J, 'critical')],
+    [30, incident('a3', 11, 'resolved', J, 'critical')],
+  ];
   for (const [minute, lines] of steps) {
     if (lines) await chronicle(repo, lines);
     try {
@@ -212,7 +287,12 @@ describe('a restart mid-sequence neither re-posts nor loses an edit', () => {
   });
 
   // 5 requests in all: post, post, edit, post, edit; a kill before or after each of them.
-  it.each([1, 2, 3, 4, 5].flatMap((call) => [{ call, after: false }, { call, after: true }]))('bot: killed at request $call (after it reached Discord: $after)', async (crashAt) => {
+  it.each(
+    [1, 2, 3, 4, 5].flatMap((call) => [
+      { call, after: false },
+      { call, after: true },
+    ]),
+  )('bot: killed at request $call (after it reached Discord: $after)', async (crashAt) => {
     const repo = await homelab(incident('a1', 1, 'opened', J));
     await sequence(repo, bot(), crashAt);
     expect(finalState()).toEqual(reference);
@@ -220,13 +300,15 @@ describe('a restart mid-sequence neither re-posts nor loses an edit', () => {
   });
 
   // A webhook has no nonce: a kill right after its POST would repost once (documented); every other step is exact.
-  it.each([1, 2, 3, 4, 5].flatMap((call) => [{ call, after: false }, ...(call === 3 || call === 5 ? [{ call, after: true }] : [])]))(
-    'webhook: killed at request $call (after it reached Discord: $after)',
-    async (crashAt) => {
-      const repo = await homelab(incident('a1', 1, 'opened', J));
-      await sequence(repo, webhook(), crashAt);
-      expect(finalState()).toEqual(reference);
-      expect(discord.posts()).toHaveLength(3);
-    },
-  );
+  it.each(
+    [1, 2, 3, 4, 5].flatMap((call) => [
+      { call, after: false },
+      ...(call === 3 || call === 5 ? [{ call, after: true }] : []),
+    ]),
+  )('webhook: killed at request $call (after it reached Discord: $after)', async (crashAt) => {
+    const repo = await homelab(incident('a1', 1, 'opened', J));
+    await sequence(repo, webhook(), crashAt);
+    expect(finalState()).toEqual(reference);
+    expect(discord.posts()).toHaveLength(3);
+  });
 });

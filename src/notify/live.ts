@@ -18,10 +18,25 @@ export interface QueueOptions {
  */
 export function queueLines(plan: NotifyPlan, options: QueueOptions): OutboxLine[] {
   const lines: OutboxLine[] = [];
-  const queue = (message: string, items: readonly NotifyItem[], extra: { edit?: string; sig?: string }, renderKey: string) => {
+  const queue = (
+    message: string,
+    items: readonly NotifyItem[],
+    extra: { edit?: string; sig?: string },
+    renderKey: string,
+  ) => {
     if (options.known?.(message)) return;
     const payload = options.render?.(items, renderKey);
-    lines.push(withLineId({ at: options.at, type: 'outbox' as const, state: 'queued' as const, message, channel: options.channel, ...(payload ? { payload } : {}), ...extra }));
+    lines.push(
+      withLineId({
+        at: options.at,
+        type: 'outbox' as const,
+        state: 'queued' as const,
+        message,
+        channel: options.channel,
+        ...(payload ? { payload } : {}),
+        ...extra,
+      }),
+    );
   };
   if (plan.messageKey) {
     const posted = plan.items.filter((item) => item.via !== 'edit');

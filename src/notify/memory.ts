@@ -21,14 +21,18 @@ export interface GateMemory {
   groupOf: Map<string, Member & { message: string }>;
   /** Posted message key → the incidents it announced (in order). */
   members: Map<string, Member[]>;
-  /** Key of the last message posted (not edited): what sits at the bottom of the channel. */
-  lastPost: string | null;
   /** Posted message key → signature of what it shows (queued post or its latest queued edit). */
   sigs: Map<string, string>;
   /** Message key → Discord's id of the posted message (an edit reposted after a 404 moves it). */
-  ids: Map<string, string>;
+  ids: Map<string, PostedId>;
   /** Posted message key → edits queued for it so far (part of the next edit's key). */
   edits: Map<string, number>;
+}
+
+/** Where a message was posted: only the same sink (webhook or bot channel) can edit it. */
+export interface PostedId {
+  id: string;
+  channel?: string;
 }
 
 export interface Member {
@@ -60,7 +64,6 @@ export function emptyMemory(): GateMemory {
     delivered: new Set(),
     groupOf: new Map(),
     members: new Map(),
-    lastPost: null,
     sigs: new Map(),
     ids: new Map(),
     edits: new Map(),
@@ -72,11 +75,12 @@ const CLOSING = new Set<ItemKind>(['resolved', 'pipeline_recovered']);
 
 function applyGroup(memory: GateMemory, line: DecisionLine): void {
   if (!line.message || line.via === 'edit') return;
-  memory.lastPost = line.message;
   if (!line.episode || CLOSING.has(line.kind)) return;
   memory.groupOf.set(line.fingerprint, { fingerprint: line.fingerprint, episode: line.episode, message: line.message });
   const members = memory.members.get(line.message) ?? [];
-  if (!members.some((member) => member.fingerprint === line.fingerprint)) members.push({ fingerprint: line.fingerprint, episode: line.episode });
+  if (!members.some((member) => member.fingerprint === line.fingerprint)) {
+    members.push({ fingerprint: line.fingerprint, episode: line.episode });
+  }
   memory.members.set(line.message, members);
 }
 
@@ -133,10 +137,12 @@ export function foldMemory(lines: readonly NotificationLine[]): GateMemory {
       if (line.sig) memory.sigs.set(line.edit ?? line.message, line.sig);
     } else {
       final.add(line.message);
-      if (line.discord_id) memory.ids.set(line.message, line.discord_id);
+      const channel = line.channel ? { channel: line.channel } : {};
+      const posted = line.discord_id ? { id: line.discord_id, ...channel } : undefined;
+      if (posted) memory.ids.set(line.message, posted);
       // An edit whose message was deleted was posted anew: later edits go to the new one.
       const target = targets.get(line.message);
-      if (line.discord_id && line.reposted && target) memory.ids.set(target, line.discord_id);
+      if (posted && line.reposted && target) memory.ids.set(target, posted);
     }
   }
   memory.delivered = final;

@@ -145,7 +145,8 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
   if (options.buttons) {
     const rows: { type: 1; components: ButtonPayload[] }[] = [];
     // Four alerts get buttons; the fifth row is the dashboard link (Discord allows 5 rows).
-    const live = items.filter((entry) => (entry.kind === 'opened' || entry.kind === 'escalated' || entry.kind === 'reminder' || entry.kind === 'flapping') && !entry.moved);
+    const active = new Set<NotifyItem['kind']>(['opened', 'escalated', 'reminder', 'flapping']);
+    const live = items.filter((entry) => active.has(entry.kind) && !entry.moved);
     for (const item of live.slice(0, LIMITS.rows - 1)) {
       const label = truncate(item.fingerprint, LIMITS.buttonLabel - 4);
       rows.push({

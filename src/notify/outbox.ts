@@ -2,6 +2,7 @@ import { formatTime } from '../model/index.js';
 import { withLineId, type OutboxLine } from './log-line.js';
 import type { MessagePayload } from './message.js';
 import { reshapePayload, RESHAPE_STEPS, type ReshapeStep } from './reshape.js';
+import type { PostedId } from './memory.js';
 import type { Sink } from './sinks/sink.js';
 
 export interface DeliveryOptions {
@@ -15,7 +16,7 @@ export interface DeliveryOptions {
   /** First backoff after a 5xx or network error; doubles each time. */
   backoffMs?: number;
   /** Message key → Discord id of messages posted by earlier runs (what edits need); updated as posts go out. */
-  ids?: Map<string, string>;
+  ids?: Map<string, PostedId>;
 }
 
 export interface DeliveryReport {
@@ -47,7 +48,7 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
   const report: DeliveryReport = { delivered: [], failed: [], deferred: [] };
   const maxAttempts = options.maxAttempts ?? 3;
   const backoffMs = options.backoffMs ?? 500;
-  const ids = options.ids ?? new Map<string, string>();
+  const ids = options.ids ?? new Map<string, PostedId>();
   type Fields = Pick<OutboxLine, 'state' | 'message' | 'error' | 'reshaped' | 'discord_id' | 'reposted'>;
   const line = ({ state, message, ...rest }: Fields): OutboxLine =>
     withLineId({ at: formatTime(options.now()), type: 'outbox' as const, state, message, channel: options.sink.channel, ...rest });
@@ -58,22 +59,32 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
     let step = 0;
     let refusedFull = '';
     // An edit needs its message's id; without one (never posted here, or deleted) it is posted.
-    const targetId = queued.edit === undefined ? undefined : ids.get(queued.edit);
+    // Another sink's message (the webhook's, now that the bot posts) cannot be edited: post anew.
+    const target = queued.edit === undefined ? undefined : ids.get(queued.edit);
+    const targetId = target && (target.channel ?? options.sink.channel) === options.sink.channel ? target.id : undefined;
     let editing = targetId !== undefined && options.sink.edit !== undefined;
     let reposted = queued.edit !== undefined && !editing;
     while (!done && attempt < maxAttempts) {
       attempt += 1;
       const form = reshapePayload(queued.payload as MessagePayload, RESHAPE_STEPS[step]!);
-      const result = editing ? await options.sink.edit!(targetId!, form, queued.message) : await options.sink.send(form, queued.message);
+      const result = editing
+        ? await options.sink.edit!(targetId!, form, queued.message)
+        : await options.sink.send(form, queued.message);
       if (result.status === 'delivered') {
         const shape = RESHAPE_STEPS[step]!;
         const id = editing ? undefined : result.id;
-        const fields = { ...(shape !== 'full' ? { reshaped: shape, error: refusedFull } : {}), ...(id ? { discord_id: id } : {}), ...(reposted ? { reposted: true } : {}) };
+        const fields = {
+          ...(shape !== 'full' ? { reshaped: shape, error: refusedFull } : {}),
+          ...(id ? { discord_id: id } : {}),
+          ...(reposted ? { reposted: true } : {}),
+        };
         await options.append([line({ state: 'delivered', message: queued.message, ...fields })]);
-        if (id) ids.set(reposted && queued.edit ? queued.edit : queued.message, id);
+        if (id) ids.set(reposted && queued.edit ? queued.edit : queued.message, { id, channel: options.sink.channel });
         report.delivered.push(queued.message);
         if (editing) (report.edited ??= []).push(queued.message);
-        if (shape !== 'full') (report.reshaped ??= []).push({ message: queued.message, step: shape, reason: refusedFull });
+        if (shape !== 'full') {
+          (report.reshaped ??= []).push({ message: queued.message, step: shape, reason: refusedFull });
+        }
         done = true;
       } else if (result.status === 'rejected' && result.gone && editing) {
         // The live message was deleted by a human: the update goes out as a new post.

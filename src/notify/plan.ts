@@ -263,14 +263,18 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
   const live = liveMessages({ items, memory, states, admin });
   const carried = new Map<string, { message: string; via?: 'edit' }>();
   for (const item of items) {
-    const message = item.via === 'edit' ? live.edits.find((edit) => edit.items.some((entry) => entry.fingerprint === item.fingerprint))?.key : live.messageKey;
+    const message =
+      item.via === 'edit'
+        ? live.edits.find((edit) => edit.items.some((entry) => entry.fingerprint === item.fingerprint))?.key
+        : live.messageKey;
     if (message) carried.set(item.key, { message, ...(item.via === 'edit' ? { via: 'edit' as const } : {}) });
   }
   return {
     items,
     inhibitedDependents,
     decisions: decisions.map((decision) => {
-      const carrier = decision.decision === 'sent' && typeof decision.key === 'string' ? carried.get(decision.key) : undefined;
+      const sent = decision.decision === 'sent' && typeof decision.key === 'string';
+      const carrier = sent ? carried.get(decision.key as string) : undefined;
       return withLineId(carrier ? { ...decision, ...carrier } : decision);
     }) as DecisionLine[],
     ...live,
@@ -286,12 +290,16 @@ const CLOSED = new Set<ItemKind>(['resolved', 'resolved_while_held', 'transient'
  * One live message per alert group: routes each item to the run's new post or to an edit of
  * the message that announced the incident, and computes which live messages changed.
  * Openings, reminders and anything never announced are posted (they notify). Escalation,
- * flapping and stable-again edit. A resolution edits too when its live message is still the
- * last post (nothing scrolled it away) and the run posts nothing else; else it rides in the
- * run's post, and its live message is edited to show it resolved. Acks and silences change the
- * view, so they edit. Mutates `items[].via`.
+ * flapping and stable-again edit. A resolution is posted (one short grouped message, as
+ * PRODUCT.md says: people want to hear that it is over), and its live message is edited to show
+ * it resolved. Acks and silences change the view, so they edit. Mutates `items[].via`.
  */
-function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: Map<string, IncidentState>; admin: AdminView }): Pick<NotifyPlan, 'messageKey' | 'postSig' | 'edits'> {
+function liveMessages(input: {
+  items: NotifyItem[];
+  memory: GateMemory;
+  states: Map<string, IncidentState>;
+  admin: AdminView;
+}): Pick<NotifyPlan, 'messageKey' | 'postSig' | 'edits'> {
   const { items, memory, states, admin } = input;
   const liveOf = (item: NotifyItem): string | undefined => {
     const group = memory.groupOf.get(item.fingerprint);
@@ -299,14 +307,14 @@ function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: 
   };
   for (const item of items) {
     const target = liveOf(item);
-    item.via = target && (EDITED.has(item.kind) || (item.kind === 'resolved' && target === memory.lastPost)) ? 'edit' : 'post';
+    const edited = EDITED.has(item.kind);
+    item.via = target && edited ? 'edit' : 'post';
   }
-  // A run that posts anyway carries its resolutions in that post too (one grouped message).
-  if (items.some((item) => item.via === 'post')) for (const item of items) if (item.kind === 'resolved') item.via = 'post';
   const posted = items.filter((item) => item.via === 'post');
   const messageKey = posted.length > 0 ? `n${hashHex(posted.map((item) => item.key).sort().join('\n'), 24)}` : null;
   const current = new Map(items.map((item) => [item.fingerprint, item]));
-  const announces = (item: NotifyItem) => item.via === 'post' && item.episode !== undefined && item.kind !== 'resolved' && item.kind !== 'pipeline_recovered';
+  const announces = (item: NotifyItem) =>
+    item.via === 'post' && item.episode !== undefined && item.kind !== 'resolved' && item.kind !== 'pipeline_recovered';
   const view = (member: Member, message: string): NotifyItem => {
     const state = states.get(member.fingerprint)!;
     const fresh = current.get(member.fingerprint);
@@ -314,8 +322,13 @@ function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: 
     const announced = memory.announced.get(member.fingerprint);
     let kind: ItemKind = 'resolved';
     let severity = state.severity;
-    if (fresh && fresh.episode === member.episode) [kind, severity] = [fresh.kind === 'stable' && fresh.open === false ? 'resolved' : fresh.kind, fresh.severity];
-    else if (announced?.episode === member.episode) [kind, severity] = [announced.resolved ? 'resolved' : announced.flapping ? 'flapping' : announced.kind, announced.severity];
+    if (fresh && fresh.episode === member.episode) {
+      kind = fresh.kind === 'stable' && fresh.open === false ? 'resolved' : fresh.kind;
+      severity = fresh.severity;
+    } else if (announced?.episode === member.episode) {
+      kind = announced.resolved ? 'resolved' : announced.flapping ? 'flapping' : announced.kind;
+      severity = announced.severity;
+    }
     // Announced again in a newer post (a reminder): this message points there and stays still.
     const moved = !CLOSED.has(kind) && latest !== message;
     const open = !CLOSED.has(kind) && !moved && state.open && state.episode === member.episode;
@@ -332,9 +345,19 @@ function liveMessages(input: { items: NotifyItem[]; memory: GateMemory; states: 
     };
   };
   const signature = (entries: readonly NotifyItem[]) =>
-    hashHex(entries.map((entry) => [entry.key, entry.kind, entry.severity, entry.acked ? 'a' : '', entry.silenced ? 's' : '', entry.moved ? 'm' : ''].join('|')).join('\n'), 16);
-  const postMembers = posted.filter(announces).map((item) => ({ fingerprint: item.fingerprint, episode: item.episode! }));
-  const postSig = messageKey && postMembers.length > 0 ? signature(postMembers.map((member) => view(member, messageKey))) : undefined;
+    hashHex(
+      entries
+        .map((entry) => {
+          const flags = `${entry.acked ? 'a' : ''}${entry.silenced ? 's' : ''}${entry.moved ? 'm' : ''}`;
+          return [entry.key, entry.kind, entry.severity, flags];
+        })
+        .map((fields) => fields.join('|'))
+        .join('\n'),
+      16,
+    );
+  const postMembers = posted.filter(announces).map(({ fingerprint, episode }) => ({ fingerprint, episode: episode! }));
+  const postView = messageKey ? postMembers.map((member) => view(member, messageKey)) : [];
+  const postSig = postView.length > 0 ? signature(postView) : undefined;
   // Live messages: the latest post of every incident still open as far as they showed it.
   const targets = new Set<string>();
   for (const [fingerprint, group] of memory.groupOf) {

@@ -69,7 +69,12 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     now: options.now,
   });
   const render = (items: readonly NotifyItem[], key: string) =>
-    renderMessage(items, { key, policy: model.policy, buttons: options.sink.buttons, ...(key === plan.messageKey ? { inhibitedDependents: plan.inhibitedDependents } : {}) });
+    renderMessage(items, {
+      key,
+      policy: model.policy,
+      buttons: options.sink.buttons,
+      ...(key === plan.messageKey ? { inhibitedDependents: plan.inhibitedDependents } : {}),
+    });
   const backlog = memory.pending.map((line) => line.message);
   const queued = queueLines(plan, {
     at: formatTime(options.now),

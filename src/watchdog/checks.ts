@@ -67,7 +67,7 @@ export function describeStaleObservers(stale: readonly StaleObserver[]): string 
  * NotifyGate's outbox: alert messages queued and still undelivered after `staleAfter` (a deleted
  * webhook, a bad token, a long outage). They are kept, never dropped; this says so loudly.
  */
-export function outboxCheck(pending: readonly { message: string; at: string }[], staleAfter: number, now: number): Check {
+export function outboxCheck(pending: readonly { at: string }[], staleAfter: number, now: number): Check {
   const stale = pending.filter((line) => now - parseTime(line.at) > staleAfter);
   const first = stale[0];
   return {
@@ -76,6 +76,7 @@ export function outboxCheck(pending: readonly { message: string; at: string }[],
     title: 'alert delivery',
     detail: first === undefined
       ? 'every queued alert was delivered'
-      : `${stale.length} alert message${stale.length === 1 ? '' : 's'} undelivered since ${first.at}, kept in chronicle/notifications.jsonl; \`labwarden notify\` says why`,
+      : `${stale.length} alert message${stale.length === 1 ? '' : 's'} undelivered since ${first.at}, ` +
+        'kept in chronicle/notifications.jsonl; `labwarden notify` says why',
   };
 }

@@ -1,5 +1,6 @@
 export { advanceEpisodes, emptyState, newerState, type Check, type Episode, type WatchdogAlert, type WatchdogState } from './episodes.js';
-export { cycleCheck, outboxCheck, OUTBOX_CHECK, describeStaleObservers, observerChecks, reconcilerCheck, staleObservers, CYCLE_CHECK, RECONCILER_CHECK, type StaleObserver } from './checks.js';
+export { outboxCheck, OUTBOX_CHECK } from './checks.js';
+export { cycleCheck, describeStaleObservers, observerChecks, reconcilerCheck, staleObservers, CYCLE_CHECK, RECONCILER_CHECK, type StaleObserver } from './checks.js';
 export { renderWatchdogMessage } from './message.js';
 export { localStateFile, stateBranch, WATCHDOG_PREFIX } from './store.js';
 export { readReconcilerHeartbeat, writeLocalReconcilerHeartbeat, RECONCILER_HEARTBEAT } from './reconciler-heartbeat.js';

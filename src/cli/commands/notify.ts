@@ -51,18 +51,23 @@ async function notifyAction(io: Io, env: Record<string, string | undefined>, opt
   try {
     const run = await runNotify({ repo: repoDir(options.repo), now: parseNow(options.now), sink, dryRun: options.dryRun, maxAttempts });
     if (options.json) {
-      const json = { sink: sink.name, decisions: run.plan.decisions, message: run.plan.messageKey, payload: run.payload, edits: run.edits, backlog: run.backlog, report: run.report };
+      const { plan, payload, edits, backlog, report } = run;
+      const json = { sink: sink.name, decisions: plan.decisions, message: plan.messageKey, payload, edits, backlog, report };
       io.out(JSON.stringify(json, null, 2));
     } else if (options.dryRun) {
       const sent = run.plan.decisions.filter((decision) => decision.decision === 'sent').length;
-      const edits = run.edits.length === 0 ? '' : ` + ${run.edits.length} edit${run.edits.length === 1 ? '' : 's'} of live messages`;
+      const count = run.edits.length;
+      const edits = count === 0 ? '' : ` + ${count} edit${count === 1 ? '' : 's'} of live messages`;
       io.out(`dry run (${sink.name}): ${sent} alert${sent === 1 ? '' : 's'} in ${run.payload ? "1 message" : "0 messages"}${edits}; ${run.plan.decisions.length - sent} suppressed or held; ${run.backlog.length} queued from earlier runs`);
       for (const decision of run.plan.decisions.filter((entry) => entry.decision !== 'sent')) io.out(`  ${decision.decision} ${decision.kind} ${decision.fingerprint}: ${decision.reason}`);
       if (run.payload) io.out(`${renderText(run.payload)}\n--- payload ---\n${JSON.stringify(run.payload, null, 2)}`);
-      for (const edit of run.edits) io.out(`--- edit of message ${edit.target} (notifies nobody) ---\n${renderText(edit.payload)}`);
+      for (const edit of run.edits) {
+        io.out(`--- edit of message ${edit.target} (notifies nobody) ---\n${renderText(edit.payload)}`);
+      }
     } else {
       const report = run.report!;
-      const edited = report.edited?.length ? ` (${report.edited.length} edit${report.edited.length === 1 ? '' : 's'})` : '';
+      const count = report.edited?.length ?? 0;
+      const edited = count > 0 ? ` (${count} edit${count === 1 ? '' : 's'})` : '';
       io.out(`notify (${sink.name}): ${report.delivered.length} delivered${edited}, ${report.deferred.length} pending, ${report.failed.length} refused; ${run.plan.decisions.length} decision${run.plan.decisions.length === 1 ? "" : "s"} logged`);
     }
     if ((options.commit || options.push) && run.report) {

@@ -8,7 +8,9 @@ export function classifyDiscordError(error: unknown): SendResult {
     const status = error.status;
     if (status >= 500 || status === 408) return { status: 'retry', reason: `Discord answered ${status}` };
     // 10008 Unknown Message: an edit's target was deleted; the destination itself is fine.
-    if (status === 404 && error instanceof DiscordAPIError && error.code === 10008) return { status: 'rejected', reason: `Discord: ${status} Unknown Message`, gone: true };
+    if (status === 404 && error instanceof DiscordAPIError && error.code === 10008) {
+      return { status: 'rejected', reason: `Discord: ${status} Unknown Message`, gone: true };
+    }
     const destination = status === 401 || status === 403 || status === 404;
     const hint = status === 401 || status === 404 ? ' (is the webhook URL or token valid and not deleted?)' : '';
     // discord.js puts every refused field on its own line; the log wants one line.

@@ -25,7 +25,8 @@ export function discordWebhookSink(options: { id: string; token: string; api?: s
     async edit(id: string, payload: MessagePayload): Promise<SendResult> {
       try {
         // PATCH /webhooks/{id}/{token}/messages/{message_id}: a webhook may edit what it posted.
-        await client.editMessage(id, { content: payload.content, embeds: payload.embeds, allowedMentions: { parse: [] } });
+        const { content, embeds } = payload;
+        await client.editMessage(id, { content, embeds, allowedMentions: { parse: [] } });
         return { status: 'delivered', id };
       } catch (error) {
         return classifyDiscordError(error);

@@ -19,7 +19,7 @@ export interface Sink {
   /** Whether messages may carry buttons (only a bot's own messages can). */
   readonly buttons: boolean;
   send(payload: MessagePayload, key: string): Promise<SendResult>;
-  /** Replaces the content of a message this sink posted (Discord id `id`); notifies nobody. Absent: edits are posted. */
+  /** Replaces a message this sink posted (Discord id `id`); notifies nobody. Absent: edits are posted anew. */
   edit?(id: string, payload: MessagePayload, key: string): Promise<SendResult>;
   close(): Promise<void>;
 }
