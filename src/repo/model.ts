@@ -99,8 +99,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   for (const problem of sources.problems ?? []) {
     flawed.add(problem.file);
     if (SNAPSHOT_FILE.test(problem.file)) unread.set(problem.file, problem);
-    // Like any other break of the admin chain: the fold stops there, reconcile goes on.
-    else if (problem.file === ADMIN_FILE) worldProblems.push(problem);
+    // A bad byte in the admin chain is like any other break: the fold stops there, reconcile goes on.
+    else if (problem.file === ADMIN_FILE && problem.code === 'invalid_utf8') worldProblems.push(problem);
     else problems.push(problem);
   }
 
