@@ -29,19 +29,27 @@ export const PROBLEMS = {
   unreadable_file: { title: 'Unreadable file', hint: 'Check the file exists and is readable.' },
   empty_file: {
     title: 'Empty file',
-    hint: 'An empty file is usually an interrupted write or a wrong save: write its content (`services: []` for a node that runs none), or delete it where it is optional.',
+    hint:
+      'An empty file is usually an interrupted write or a wrong save: write its content ' +
+      '(`services: []` for a node that runs none), or delete it where it is optional.',
   },
   unknown_file: {
     title: 'Unknown file',
-    hint: 'A node is a folder inventory/hosts/<node>/ holding host.yaml and services.yaml; labwarden reads no other file there, so rename or move it.',
+    hint:
+      'A node is a folder inventory/hosts/<node>/ holding host.yaml and services.yaml; ' +
+      'labwarden reads no other file there, so rename or move it.',
   },
   invalid_utf8: {
     title: 'Invalid UTF-8',
-    hint: 'labwarden reads text as UTF-8: save the file as UTF-8 (most editors: "save with encoding"), or retype the character.',
+    hint:
+      'labwarden reads text as UTF-8: save the file as UTF-8 (most editors: "save with encoding"), ' +
+      'or retype the character.',
   },
   no_services_file: {
     title: 'Node without services.yaml (warning)',
-    hint: 'Add inventory/hosts/<node>/services.yaml (`services: []` if the node runs none); without it every service observed there is unmanaged.',
+    hint:
+      'Add inventory/hosts/<node>/services.yaml (`services: []` if the node runs none); ' +
+      'without it every service observed there is unmanaged.',
   },
   empty_node_folder: {
     title: 'Empty node folder (warning)',

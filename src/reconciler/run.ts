@@ -89,7 +89,8 @@ export async function finishReconcile({ sources, remote, digests, runKey }: RunS
   const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
   const fatal = new Set(model.fatal);
   // Problems reconcile works around (world snapshots) and the model's warnings, in file order.
-  const warnings = [...model.problems.filter((problem) => !fatal.has(problem)), ...model.warnings].sort(compareProblems);
+  const warnings = [...model.problems.filter((problem) => !fatal.has(problem)), ...model.warnings];
+  warnings.sort(compareProblems);
 
   // Every target is checked before the first write (src/fs/safe-path.ts): a status/ or chronicle
   // file linked out of the repo stops the run with nothing written, not half of it.

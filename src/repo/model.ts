@@ -85,7 +85,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     let validate = validators.get(schema);
     if (!validate) validators.set(schema, (validate = fastParser(schema)));
     const check = validate as (value: unknown) => z.ZodSafeParseResult<z.output<S>>;
-    return flawed.has(file.path) ? parseSourceText(file, schema, check) : parseCached(cache, file, digestOf(file), schema, check);
+    if (flawed.has(file.path)) return parseSourceText(file, schema, check);
+    return parseCached(cache, file, digestOf(file), schema, check);
   };
   const files = new Map(sources.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
@@ -100,8 +101,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   for (const problem of sources.problems ?? []) {
     flawed.add(problem.file);
     if (SNAPSHOT_FILE.test(problem.file)) unread.set(problem.file, problem);
-    // Like any other break of the admin chain: the fold stops there, reconcile goes on.
-    else if (problem.file === ADMIN_FILE) worldProblems.push(problem);
+    // A bad byte in the admin chain is like any other break: the fold stops there, reconcile goes on.
+    else if (problem.file === ADMIN_FILE && problem.code === 'invalid_utf8') worldProblems.push(problem);
     else problems.push(problem);
   }
 
@@ -153,7 +154,8 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   const world = new Map<string, NodeObservation>();
   // A world file that could not be read stands for its node like an invalid one.
   const unreadFiles: SourceFile[] = [...unread.keys()].map((path) => ({ path, text: '' }));
-  const snapshotFiles = [...sources.files.filter((file) => SNAPSHOT_FILE.test(file.path) && !unread.has(file.path)), ...unreadFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const readFiles = sources.files.filter((file) => SNAPSHOT_FILE.test(file.path) && !unread.has(file.path));
+  const snapshotFiles = [...readFiles, ...unreadFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of snapshotFiles) {
     const name = SNAPSHOT_FILE.exec(file.path)![1]!;
     const fail = (issues: Problem[]) => {
@@ -258,7 +260,8 @@ function validEntries(file: SourceFile, check: (value: unknown) => z.ZodSafePars
   const services: Service[] = [];
   const indices: number[] = [];
   const data = parseData(file);
-  const entries = data.ok && data.value !== null && typeof data.value === 'object' ? (data.value as { services?: unknown }).services : undefined;
+  const value = data.ok ? (data.value as { services?: unknown } | null) : undefined;
+  const entries = value !== null && typeof value === 'object' ? value.services : undefined;
   if (!Array.isArray(entries)) return { services, indices, broken: null, names: [] };
   const broken = new Set<string>();
   const names: (string | undefined)[] = [];
@@ -282,14 +285,18 @@ function snapshotIssues(file: SourceFile, name: string, value: unknown): Problem
   if (value === null || typeof value !== 'object') return issues;
   const { node, services } = value as { node?: unknown; services?: unknown };
   let locator: Locator | undefined;
-  const at = (path: (string | number)[], code: Problem['code'], message: string) => issues.push((locator ??= new Locator(file)).problemAt(path, code, message));
-  if (typeof node === 'string' && node !== name) at(['node'], 'node_mismatch', `node: "${node}" does not match the file name (expected "${name}")`);
+  const at = (path: (string | number)[], code: Problem['code'], message: string) =>
+    issues.push((locator ??= new Locator(file)).problemAt(path, code, message));
+  if (typeof node === 'string' && node !== name) {
+    at(['node'], 'node_mismatch', `node: "${node}" does not match the file name (expected "${name}")`);
+  }
   if (!Array.isArray(services)) return issues;
   const seen = new Set<string>();
   services.forEach((service: unknown, index) => {
     const serviceName = (service as { name?: unknown } | null)?.name;
     if (typeof serviceName !== 'string') return;
-    if (seen.has(serviceName)) at(['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${serviceName}" is listed twice`);
+    const message = `services[${index}].name: "${serviceName}" is listed twice`;
+    if (seen.has(serviceName)) at(['services', index, 'name'], 'duplicate_service', message);
     seen.add(serviceName);
   });
   return issues;
@@ -347,7 +354,11 @@ function sortProblemsList(problems: Problem[]): Problem[] {
  * dependency cycles. Services are numbered (one number per `node/service`), so the graph
  * walk compares numbers; the `node/service` text is built only for messages.
  */
-function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, SourceFile>, partial: ReadonlyMap<string, ValidEntries>): Problem[] {
+function checkServices(
+  nodes: Map<string, InventoryNode>,
+  files: Map<string, SourceFile>,
+  partial: ReadonlyMap<string, ValidEntries>,
+): Problem[] {
   const problems: Problem[] = [];
   const locators = new Map<string, Locator>();
   const at = (node: string, path: (string | number)[], code: Problem['code'], message: string) => {
@@ -381,7 +392,8 @@ function checkServices(nodes: Map<string, InventoryNode>, files: Map<string, Sou
     const names = partial.get(node.name)?.names ?? node.services.map((service) => service.name);
     names.forEach((name, index) => {
       if (name === undefined) return;
-      if (seen.has(name)) at(node.name, ['services', index, 'name'], 'duplicate_service', `services[${index}].name: "${name}" is listed twice on ${node.name}`);
+      const message = `services[${index}].name: "${name}" is listed twice on ${node.name}`;
+      if (seen.has(name)) at(node.name, ['services', index, 'name'], 'duplicate_service', message);
       seen.add(name);
     });
   }

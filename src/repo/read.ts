@@ -56,13 +56,20 @@ function nodeFiles(repo: RepoRoot, dir: string, wanted: string[], problems: Prob
       const what = entry.isDirectory() ? 'a directory, not read' : 'not read';
       const suggestion = entry.isDirectory() ? undefined : closest(entry.name.toLowerCase(), NODE_FILES);
       const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
-      problems.push({ code: 'unknown_file', file: relative, line: 1, col: 1, message: `${what}: a node folder holds only host.yaml and services.yaml${hint}` });
+      const message = `${what}: a node folder holds only host.yaml and services.yaml${hint}`;
+      problems.push({ code: 'unknown_file', file: relative, line: 1, col: 1, message });
     }
   }
   if (entries.length === 0) {
-    warnings.push({ code: 'empty_node_folder', file: folder, line: 1, col: 1, message: `empty node folder: git does not keep an empty folder, so node "${dir}" is missing from every clone and from CI; add host.yaml and services.yaml` });
+    const message =
+      `empty node folder: git does not keep an empty folder, so node "${dir}" is missing from every clone ` +
+      'and from CI; add host.yaml and services.yaml';
+    warnings.push({ code: 'empty_node_folder', file: folder, line: 1, col: 1, message });
   } else if (!services) {
-    warnings.push({ code: 'no_services_file', file: folder, line: 1, col: 1, message: `node "${dir}" has no services.yaml: nothing is desired on it, so every service observed there is reported as unmanaged (write \`services: []\` if it runs none)` });
+    const message =
+      `node "${dir}" has no services.yaml: nothing is desired on it, so every service observed there ` +
+      'is reported as unmanaged (write `services: []` if it runs none)';
+    warnings.push({ code: 'no_services_file', file: folder, line: 1, col: 1, message });
   }
 }
 
@@ -104,7 +111,8 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   for (const entry of list(repo, 'inventory/hosts', problems)) {
     if (entry.isDirectory() || entry.isSymbolicLink()) hostDirs.push(entry.name);
     else if (!KEEP_FILES.has(entry.name)) {
-      problems.push({ code: 'unknown_file', file: `inventory/hosts/${entry.name}`, line: 1, col: 1, message: 'not read: a node is a folder inventory/hosts/<node>/ with host.yaml and services.yaml' });
+      const message = 'not read: a node is a folder inventory/hosts/<node>/ with host.yaml and services.yaml';
+      problems.push({ code: 'unknown_file', file: `inventory/hosts/${entry.name}`, line: 1, col: 1, message });
     }
   }
   const wanted: string[] = ['inventory/policy.yaml'];

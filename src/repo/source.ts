@@ -40,7 +40,9 @@ export function parseSource<S extends z.ZodType>(
 export function parseData(file: SourceFile): Parsed<unknown> {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   try {
-    if (file.path.endsWith('.json')) return text.trim() === '' ? { ok: false, problems: [emptyProblem(file)] } : { ok: true, value: JSON.parse(text) };
+    if (file.path.endsWith('.json')) {
+      return text.trim() === '' ? { ok: false, problems: [emptyProblem(file)] } : { ok: true, value: JSON.parse(text) };
+    }
     const documents = jsYaml.loadAll(text, null, { schema: jsYaml.CORE_SCHEMA });
     if (documents.length === 0 || (documents.length === 1 && documents[0] === null && isBlankYaml(text))) {
       // Comments alone are deliberate where every key is optional (`init` writes such a host.yaml):
@@ -109,7 +111,8 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
     const code: ProblemCode = yamlError.code === 'DUPLICATE_KEY' ? 'duplicate_key' : file.path.endsWith('.json') ? 'json_syntax' : 'yaml_syntax';
     const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     if (code !== 'duplicate_key') return { code, file: file.path, line, col, message };
-    return { code, file: file.path, line, col, message: `duplicate key${keyAt(locator, yamlError.pos[0])}: a key may appear once per mapping` };
+    const named = `duplicate key${keyAt(locator, yamlError.pos[0])}: a key may appear once per mapping`;
+    return { code, file: file.path, line, col, message: named };
   });
   if (fromYaml.length > 0) return fromYaml;
   const mark = (error as { mark?: { line: number; column: number } }).mark;

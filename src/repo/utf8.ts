@@ -20,7 +20,8 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text: string; pro
     const col = Buffer.from(bytes.buffer, bytes.byteOffset + lineStart, at - lineStart).toString('utf8').length + 1;
     const byte = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return { text, problem: { code: 'invalid_utf8', file, line, col, message: `invalid UTF-8 byte 0x${byte}; save the file as UTF-8` } };
+    const message = `invalid UTF-8 byte 0x${byte}; save the file as UTF-8`;
+    return { text, problem: { code: 'invalid_utf8', file, line, col, message } };
   }
 }
 

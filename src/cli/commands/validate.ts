@@ -6,7 +6,10 @@ import { repoDir } from '../options.js';
 
 export function validateCommand(io: Io): Command {
   return new Command('validate')
-    .description('check inventory, world, policy and chronicle; print every problem as file:line:col message (exit 2 on any; warnings alone exit 0)')
+    .description(
+      'check inventory, world, policy and chronicle; print every problem as file:line:col message ' +
+        '(exit 2 on any; warnings alone exit 0)',
+    )
     .option('--repo <dir>', 'homelab repo', '.')
     .option('--json', 'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none')
     .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
@@ -28,11 +31,14 @@ export function validateCommand(io: Io): Command {
       for (const warning of model.warnings) io.err(`warning: ${renderProblem(warning)}`);
       if (model.problems.length > 0) {
         const hint = untrustedInputHint(model.problems);
-        throw new UserError(`${plural(model.problems.length, 'problem')} found`, { problems: model.problems, ...(hint ? { hint } : {}) });
+        const found = `${plural(model.problems.length, 'problem')} found`;
+        throw new UserError(found, { problems: model.problems, ...(hint ? { hint } : {}) });
       }
       const services = [...model.inventory.nodes.values()].reduce((sum, node) => sum + node.services.length, 0);
       const warned = model.warnings.length > 0 ? `; ${plural(model.warnings.length, 'warning')}` : '';
-      io.out(`ok: ${plural(model.inventory.nodes.size, 'node')}, ${plural(services, 'service')}, ${plural(model.world.size, 'world snapshot')}${warned}`);
+      const nodes = plural(model.inventory.nodes.size, 'node');
+      const counts = [nodes, plural(services, 'service'), plural(model.world.size, 'world snapshot')];
+      io.out(`ok: ${counts.join(', ')}${warned}`);
     });
 }
 
