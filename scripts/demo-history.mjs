@@ -55,8 +55,11 @@ try {
         const detail = failed[`${node}/${name}`];
         return detail ? `  - { name: ${name}, status: failed, detail: "${detail}" }\n` : `  - { name: ${name}, status: ok }\n`;
       });
-      const deploys = (deployments[node] ?? []).map((d) => `  - { service: ${d.service}, at: ${iso(d.at)}, result: ${d.result}, version: ${d.version} }\n`);
-      const text = `node: ${node}\nobserved_at: ${iso(lastSeen[node])}\nstatus: online\nservices:\n${lines.join('')}${deploys.length ? `deployments:\n${deploys.join('')}` : ''}`;
+      const deploys = (deployments[node] ?? []).map(
+        (d) => `  - { service: ${d.service}, at: ${iso(d.at)}, result: ${d.result}, version: ${d.version} }\n`,
+      );
+      const head = `node: ${node}\nobserved_at: ${iso(lastSeen[node])}\nstatus: online\n`;
+      const text = `${head}services:\n${lines.join('')}${deploys.length ? `deployments:\n${deploys.join('')}` : ''}`;
       await writeFile(path.join(work, 'world/nodes', `${node}.yaml`), text);
     }
     await runReconcile({ repo: work, now: at });

@@ -19,7 +19,8 @@ const browser = await launchChromium();
 try {
   let dir = values.site ? path.resolve(values.site) : path.join(work, 'site');
   if (!values.site) {
-    execFileSync(process.execPath, [path.join(root, 'bin/labwarden.js'), 'site', 'build', '--repo', root, '--out', dir, '--now', NOW], { stdio: 'inherit' });
+    const cli = path.join(root, 'bin/labwarden.js');
+    execFileSync(process.execPath, [cli, 'site', 'build', '--repo', root, '--out', dir, '--now', NOW], { stdio: 'inherit' });
   }
   const site = await serveStatic(dir);
   // A fixed clock in the page, so relative times read as they did at --now, whenever this runs.
@@ -39,7 +40,8 @@ try {
     const shots = path.resolve(values.shots);
     await mkdir(shots, { recursive: true });
     const narrow = await context(390);
-    for (const [name, relative] of [['overview', ''], ['incidents', 'incidents/'], ['maintenance', 'maintenance/'], ['node-gateway', 'nodes/gateway/']]) {
+    const pages = [['overview', ''], ['incidents', 'incidents/'], ['maintenance', 'maintenance/'], ['node-gateway', 'nodes/gateway/']];
+    for (const [name, relative] of pages) {
       await shoot(wide, relative, path.join(shots, `${name}-1280.png`));
       await shoot(narrow, relative, path.join(shots, `${name}-390.png`));
     }

@@ -236,10 +236,16 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     const tab = await browser.newPage();
     await tab.clock.install({ time: new Date(NOW) });
     await tab.goto(site.url, { waitUntil: 'load' });
+    let loads = 0;
+    tab.on('load', () => loads++);
     const pi = tab.locator('#nodes > li[data-node="pi"] .seen time');
     expect(await pi.innerText()).toBe('1 h ago');
-    await tab.clock.runFor(3 * 3_600_000);
+    await tab.clock.fastForward(3 * 3_600_000);
     expect(await pi.innerText()).toBe('4 h ago');
+    await tab.clock.runFor(61_000);
+    await tab.waitForTimeout(1_000);
+    // Same status.json as the page was built from: no reload.
+    expect(loads).toBe(0);
     await tab.route('**/status.json', async (route) => {
       const body = JSON.parse((await (await route.fetch()).text()) as string);
       await route.fulfill({ json: { ...body, as_of: '2026-11-22T14:00:00Z' } });

@@ -73,7 +73,10 @@ export function incidentHistory(lines: readonly IncidentLine[]): { intervals: In
       if (severityRank(state.severity) > severityRank(current.span.worst)) current.span.worst = state.severity;
       continue;
     }
-    const span: IncidentSpan = { fingerprint: line.fingerprint, id: line.id, ...where, worst: state.severity, opened: at, resolved: null, flapping: state.flapping, reason: line.reason };
+    const span: IncidentSpan = {
+      ...{ fingerprint: line.fingerprint, id: line.id, ...where, worst: state.severity, opened: at, resolved: null },
+      ...{ flapping: state.flapping, reason: line.reason },
+    };
     spans.push(span);
     open.set(line.fingerprint, { interval, span });
   }
