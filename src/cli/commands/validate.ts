@@ -8,8 +8,15 @@ export function validateCommand(io: Io): Command {
   return new Command('validate')
     .description('check inventory, world, policy and chronicle; print every problem as file:line:col message')
     .option('--repo <dir>', 'homelab repo', '.')
-    .option('--json', 'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none')
-    .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
+    .option(
+      '--json',
+      'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when none',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  labwarden validate --repo ~/homelab\n' +
+        '  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'',
+    )
     .action(async (options: { repo: string; json?: boolean }) => {
       const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
       const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
@@ -29,10 +36,21 @@ export function validateCommand(io: Io): Command {
 }
 
 /** One problem for scripts: where, how bad, what, and what to do about it. */
-export function problemJson(problem: Problem): { file: string; line: number; col: number; severity: string; code: string; message: string; hint: string } {
+export interface ProblemJson {
+  file: string;
+  line: number;
+  col: number;
+  severity: string;
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export function problemJson(problem: Problem): ProblemJson {
   // A problem may carry its own severity (warnings); everything else stops a run.
   const severity = (problem as Problem & { severity?: string }).severity ?? 'error';
-  return { file: problem.file, line: problem.line, col: problem.col, severity, code: problem.code, message: problem.message, hint: PROBLEMS[problem.code]?.hint ?? '' };
+  const { file, line, col, code, message } = problem;
+  return { file, line, col, severity, code, message, hint: PROBLEMS[code]?.hint ?? '' };
 }
 
 /** Problems of the repo as untrusted input (src/fs/safe-path.ts, src/model/limits.ts) are new to most users: say what to do. */
