@@ -10,6 +10,9 @@ import { demoFiles, git, makeRemote } from './helpers/git.js';
 const NOW = '2026-11-22T10:05:00Z';
 const EXPECTED = 'expected a duration such as 30s, 5m or 1h30m (a bare number is seconds, as in policy.yaml)';
 
+const NAME_HINT =
+  'hint: Node names are lowercase letters, digits and inner dashes, at most 63 characters: nas, pi-4, media.\n';
+
 afterAll(cleanupRepos);
 
 /** Every file under `dir` (hidden ones too) with its bytes, for "nothing was written". */
@@ -111,7 +114,8 @@ describe('--repo everywhere', () => {
       code: 2,
       stdout: '',
       stderr:
-        'error: keepalive needs GITHUB_TOKEN and GITHUB_REPOSITORY in the environment (or a clone with an origin remote as --repo)\nhint: Pass them with `env:` in the workflow step.\n',
+        'error: keepalive needs GITHUB_TOKEN and GITHUB_REPOSITORY in the environment ' +
+        '(or a clone with an origin remote as --repo)\nhint: Pass them with `env:` in the workflow step.\n',
     });
   });
 });
@@ -219,7 +223,9 @@ describe('add-node', () => {
     expect(result).toEqual({
       code: 0,
       stdout:
-        'written   inventory/hosts/pi-4/host.yaml\nwritten   inventory/hosts/pi-4/services.yaml\nNext: list its services (`labwarden discover --node pi-4 --write` on that machine), then `labwarden validate`.\n',
+        'written   inventory/hosts/pi-4/host.yaml\nwritten   inventory/hosts/pi-4/services.yaml\n' +
+        'Next: list its services (`labwarden discover --node pi-4 --write` on that machine), ' +
+        'then `labwarden validate`.\n',
       stderr: '',
     });
     const reference = path.join(await tempDir(), 'ref');
@@ -237,15 +243,16 @@ describe('add-node', () => {
   it.each([
     [
       ['add-node', 'media'],
-      'error: node "media" already exists: inventory/hosts/media/ is there; nothing written\nhint: Pick another name, or edit inventory/hosts/media/host.yaml and services.yaml.\n',
+      'error: node "media" already exists: inventory/hosts/media/ is there; nothing written\n' +
+        'hint: Pick another name, or edit inventory/hosts/media/host.yaml and services.yaml.\n',
     ],
     [
       ['add-node', 'Media_1'],
-      'error: "Media_1" is not a valid node name\nhint: Node names are lowercase letters, digits and inner dashes, at most 63 characters: nas, pi-4, media.\n',
+      `error: "Media_1" is not a valid node name\n${NAME_HINT}`,
     ],
     [
       ['add-node', '../escape'],
-      'error: "../escape" is not a valid node name\nhint: Node names are lowercase letters, digits and inner dashes, at most 63 characters: nas, pi-4, media.\n',
+      `error: "../escape" is not a valid node name\n${NAME_HINT}`,
     ],
   ])('%j: exit 2, nothing written', async (args, stderr) => {
     const repo = await copyDemo();
@@ -259,7 +266,9 @@ describe('add-node', () => {
     expect(await runCli(['add-node', 'nas', '--repo', dir])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `error: ${dir} is not a labwarden repo: inventory/hosts/ not found\nhint: Create one with \`labwarden init DIR\`, or pass --repo DIR.\n`,
+      stderr:
+        `error: ${dir} is not a labwarden repo: inventory/hosts/ not found\n` +
+        'hint: Create one with `labwarden init DIR`, or pass --repo DIR.\n',
     });
     expect(await readdir(dir)).toEqual([]);
   });
