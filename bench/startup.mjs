@@ -54,7 +54,9 @@ const median = (list) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const floor = median(samples.get('node -e 0'));
-console.log(`startup, median of ${repeats} (${cpus().length} cores, load ${loadavg()[0].toFixed(2)}), node ${process.version}`);
+console.log(
+  `startup, median of ${repeats} (${cpus().length} cores, load ${loadavg()[0].toFixed(2)}), node ${process.version}`,
+);
 console.log('| command | ms | × node | goal |');
 console.log('|---|---:|---:|---:|');
 let failed = 0;
@@ -63,6 +65,7 @@ for (const entry of cases) {
   const ratio = ms / floor;
   const over = entry.goal !== undefined && ratio > entry.goal;
   if (over) failed++;
-  console.log(`| ${entry.name} | ${ms.toFixed(0)} | ${ratio.toFixed(2)} | ${entry.goal ? `≤ ${entry.goal}${over ? ' (over)' : ''}` : '—'} |`);
+  const goal = entry.goal ? `≤ ${entry.goal}${over ? ' (over)' : ''}` : '—';
+  console.log(`| ${entry.name} | ${ms.toFixed(0)} | ${ratio.toFixed(2)} | ${goal} |`);
 }
 if (failed > 0) console.log(`${failed} over the goal (compare within one run; a loaded machine inflates every ratio)`);

@@ -31,7 +31,12 @@ await build({
   format: 'esm',
   external: Object.keys(dependencies).filter((name) => name !== 'commander'),
   // commander is CommonJS: its require() of node built-ins needs a require in an ES module.
-  banner: { js: "import { createRequire as __labwardenRequire } from 'node:module'; const require = __labwardenRequire(import.meta.url);" },
+  banner: {
+    js: [
+      "import { createRequire as __labwardenRequire } from 'node:module';",
+      'const require = __labwardenRequire(import.meta.url);',
+    ].join(' '),
+  },
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',

@@ -60,7 +60,8 @@ describe('help and suggestions for every command', () => {
     if (entry.command.commands.length === 0) expect(result.stdout).toMatch(/Examples?:\n {2}labwarden /);
   });
 
-  it.each(COMMANDS.filter((entry) => entry.command.commands.length === 0 && entry.path[0] !== 'help').map((entry) => [entry.path.join(' '), entry] as const))(
+  const LEAVES = COMMANDS.filter((entry) => entry.command.commands.length === 0 && entry.path[0] !== 'help');
+  it.each(LEAVES.map((entry) => [entry.path.join(' '), entry] as const))(
     '%s takes --repo',
     (_name, entry) => {
       expect(entry.command.options.map((option) => option.long)).toContain('--repo');
@@ -68,13 +69,19 @@ describe('help and suggestions for every command', () => {
   );
 
   // A duration's default is shown as it is typed (`5s`), and typing what help shows gives the default.
-  const DURATIONS = COMMANDS.flatMap((entry) => entry.command.options.filter((option) => option.flags.includes('<duration>')).map((option) => [`${entry.path.join(' ')} ${option.long}`, entry, option] as const));
+  const DURATIONS = COMMANDS.flatMap((entry) =>
+    entry.command.options
+      .filter((option) => option.flags.includes('<duration>'))
+      .map((option) => [`${entry.path.join(' ')} ${option.long}`, entry, option] as const),
+  );
 
   it('finds the duration options', () => {
-    expect(DURATIONS.map(([name]) => name)).toEqual(expect.arrayContaining(['observe --timeout', 'run --every', 'silence --for', 'init --every']));
+    const names = DURATIONS.map(([name]) => name);
+    expect(names).toEqual(expect.arrayContaining(['observe --timeout', 'run --every', 'silence --for', 'init --every']));
   });
 
-  it.each(DURATIONS.filter(([, , option]) => option.defaultValue !== undefined))('%s: default shown in duration syntax, and it parses back', async (_name, entry, option) => {
+  const WITH_DEFAULT = DURATIONS.filter(([, , option]) => option.defaultValue !== undefined);
+  it.each(WITH_DEFAULT)('%s: default shown in duration syntax, and it parses back', async (_name, entry, option) => {
     const result = await run([...entry.path, '--help']);
     const shown = /\(default: ([^)]+)\)/.exec(result.stdout.slice(result.stdout.indexOf(option.long!)))![1]!;
     expect(shown).toMatch(/^(\d+(ms|s|m|h|d|w))+$/);

@@ -16,8 +16,11 @@ afterAll(cleanupRepos);
 async function packagesLoaded(args: string[]): Promise<{ code: number; packages: string[] }> {
   const record = path.join(await tempDir('labwarden-imports-'), 'imports.txt');
   const code = await new Promise<number>((resolve) => {
-    execFile(process.execPath, ['--import', HOOK, CLI, ...args], { env: { ...process.env, NO_COLOR: '1', RECORD_IMPORTS: record } }, (error) =>
-      resolve(error ? Number(error.code ?? 1) : 0),
+    execFile(
+      process.execPath,
+      ['--import', HOOK, CLI, ...args],
+      { env: { ...process.env, NO_COLOR: '1', RECORD_IMPORTS: record } },
+      (error) => resolve(error ? Number(error.code ?? 1) : 0),
     );
   });
   const urls = (await readFile(record, 'utf8').catch(() => '')).split('\n');
@@ -29,11 +32,14 @@ async function packagesLoaded(args: string[]): Promise<{ code: number; packages:
 }
 
 describe('CLI startup loads only what the command needs', () => {
-  it.each([[['--version']], [['--help']], [['status', '--help']]])('labwarden %j loads none of the heavy packages', async (args) => {
-    const { code, packages } = await packagesLoaded(args);
-    expect(code).toBe(0);
-    expect(packages.filter((name) => HEAVY.includes(name))).toEqual([]);
-  });
+  it.each([[['--version']], [['--help']], [['status', '--help']]])(
+    'labwarden %j loads none of the heavy packages',
+    async (args) => {
+      const { code, packages } = await packagesLoaded(args);
+      expect(code).toBe(0);
+      expect(packages.filter((name) => HEAVY.includes(name))).toEqual([]);
+    },
+  );
 
   it('status and a warm no-change reconcile load none of them', async () => {
     const repo = await copyDemo();

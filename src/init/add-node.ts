@@ -11,7 +11,11 @@ export interface AddNodeResult {
   schemas: boolean;
 }
 
-const exists = (file: string) => lstat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  lstat(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * `labwarden add-node NAME`: inventory/hosts/NAME/host.yaml and services.yaml as `init` writes
@@ -20,14 +24,25 @@ const exists = (file: string) => lstat(file).then(() => true, () => false);
  */
 export async function addNode(repo: string, node: string): Promise<AddNodeResult> {
   if (!isName(node)) {
-    throw new UserError(`"${node}" is not a valid node name`, { hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters: nas, pi-4, media.' });
+    throw new UserError(`"${node}" is not a valid node name`, {
+      hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters: nas, pi-4, media.',
+    });
   }
-  if (!(await lstat(path.join(repo, 'inventory/hosts')).then((entry) => entry.isDirectory(), () => false))) {
-    throw new UserError(`${repo} is not a labwarden repo: inventory/hosts/ not found`, { hint: 'Create one with `labwarden init DIR`, or pass --repo DIR.' });
+  if (
+    !(await lstat(path.join(repo, 'inventory/hosts')).then(
+      (entry) => entry.isDirectory(),
+      () => false,
+    ))
+  ) {
+    throw new UserError(`${repo} is not a labwarden repo: inventory/hosts/ not found`, {
+      hint: 'Create one with `labwarden init DIR`, or pass --repo DIR.',
+    });
   }
   const folder = `inventory/hosts/${node}`;
   if (await exists(path.join(repo, folder))) {
-    throw new UserError(`node "${node}" already exists: ${folder}/ is there; nothing written`, { hint: `Pick another name, or edit ${folder}/host.yaml and services.yaml.` });
+    throw new UserError(`node "${node}" already exists: ${folder}/ is there; nothing written`, {
+      hint: `Pick another name, or edit ${folder}/host.yaml and services.yaml.`,
+    });
   }
   const written: string[] = [];
   for (const [file, text] of nodeFiles(node)) {

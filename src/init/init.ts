@@ -28,8 +28,10 @@ export function parseEvery(value: string): number {
     const bare = /^\d+$/.test(value) && (SCHEDULE_CHOICES as readonly number[]).includes(Number(value));
     throw new UserError(`--every: expected one of ${choices} (time between scheduled runs), found "${value}"`, {
       hint: bare
-        ? `A bare number is seconds, as in policy.yaml: write --every ${formatDurationExact(Number(value) * 60_000)} for every ${value} minutes.`
-        : `Every ${DEFAULT_EVERY} minutes fits a private repository's free Actions minutes; public repositories may run every 5.`,
+        ? `A bare number is seconds, as in policy.yaml: write --every ${formatDurationExact(Number(value) * 60_000)} ` +
+          `for every ${value} minutes.`
+        : `Every ${DEFAULT_EVERY} minutes fits a private repository's free Actions minutes; ` +
+          'public repositories may run every 5.',
     });
   }
   return every;

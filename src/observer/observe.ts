@@ -51,7 +51,8 @@ export async function runObserve(options: ObserveOptions): Promise<NodeObserveRe
     const counts: Partial<Record<ServiceStatus, number>> = {};
     for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
     if (options.dryRun) {
-      results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts, snapshot, text: snapshotText(world, snapshot) });
+      const text = snapshotText(world, snapshot);
+      results.push({ node: node.name, file: world.file, probes: mine.size, changed, counts, snapshot, text });
       continue;
     }
     if (changed) await writeNodeWorld(options.repo, world, snapshot);

@@ -49,7 +49,8 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
 }
 
 /** The full run, when the shortcut (src/reconciler/shortcut.ts) did not apply. */
-export async function finishReconcile({ sources, remote, digests, runKey }: RunStart, options: ReconcileOptions): Promise<ReconcileRun> {
+export async function finishReconcile(start: RunStart, options: ReconcileOptions): Promise<ReconcileRun> {
+  const { sources, remote, digests, runKey } = start;
   const { cache, fingerprint } = loadParseCache(options.repo);
   const model = buildRepoModel(sources, { cache, digests });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);

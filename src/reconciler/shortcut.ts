@@ -77,5 +77,13 @@ async function takeShortcut(repo: string, fingerprint: string, now: number): Pro
   if (text === undefined || textDigest(text) !== record.status) return undefined;
   const insights = await readRepoFile(repo, INSIGHTS_FILE);
   if (insights === undefined || textDigest(insights) !== record.insights) return undefined;
-  return { result: JSON.parse(text) as ReconcileResult, text, changed: false, written: false, warnings: record.warnings, incidents: [], repaired: [] };
+  return {
+    result: JSON.parse(text) as ReconcileResult,
+    text,
+    changed: false,
+    written: false,
+    warnings: record.warnings,
+    incidents: [],
+    repaired: [],
+  };
 }

@@ -10,7 +10,9 @@ function parseSince(value: string, now: () => number): number {
   if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value))) return Date.parse(value);
   const back = readDuration(value);
   if (back !== undefined) return now() - back;
-  throw new UserError(`--since: expected an ISO time (2026-11-22T00:00:00Z) or a duration (24h, 7d; a bare number is seconds), found "${value}"`);
+  throw new UserError(
+    `--since: expected an ISO time (2026-11-22T00:00:00Z) or a duration (24h, 7d; a bare number is seconds), found "${value}"`,
+  );
 }
 
 export function chronicleCommand(io: Io): Command {

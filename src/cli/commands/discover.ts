@@ -47,7 +47,8 @@ export function discoverCommand(io: Io, runner?: CommandRunner): Command {
       const repo = repoDir(options.repo);
       const node = options.node;
       if (!isName(node)) throw new UserError(`--node: "${node}" is not a valid node name`, { hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters.' });
-      const { discoverServices, execRunner, mergeServices, renderServicesYaml } = await import('../../discover/index.js');
+      const discover = await import('../../discover/index.js');
+      const { discoverServices, execRunner, mergeServices, renderServicesYaml } = discover;
       const { writeIfChanged } = await import('../../fs/atomic.js');
       const sources = parseSources(options.source);
       const address = options.address ?? (await nodeAddress(repo, node));

@@ -18,14 +18,18 @@ export function initCommand(io: Io): Command {
     .option('--repo <dir>', 'the folder to scaffold when DIR is left out, else the folder DIR is relative to')
     .option('--nodes <list>', 'comma-separated node names', here)
     .option('--force', 'overwrite files that already exist')
-    .addOption(new Option('--every <duration>', 'time between scheduled reconciles: 5m, 10m, 15m, 20m, 30m or 1h').default(`${DEFAULT_EVERY}m`, `${DEFAULT_EVERY}m`))
+    .addOption(
+      new Option('--every <duration>', 'time between scheduled reconciles: 5m, 10m, 15m, 20m, 30m or 1h')
+        .default(`${DEFAULT_EVERY}m`, `${DEFAULT_EVERY}m`),
+    )
     .option('--action <ref>', 'the uses: value of the labwarden action in the workflows (default: labwarden/labwarden@v<this version>; Forgejo: https://github.com/labwarden/labwarden@v<version>)')
     .addHelpText('after', '\nExample:\n  labwarden init ~/homelab --nodes nas,pi,media')
     .action(async (dir: string | undefined, options: { repo?: string; nodes: string; force?: boolean; every: string; action?: string }) => {
       if (dir === undefined && options.repo === undefined) {
         throw new UserError("missing required argument 'dir'", { hint: 'Name the folder for the new repo: labwarden init ~/homelab' });
       }
-      const { FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } = await import('../../init/index.js');
+      const init = await import('../../init/index.js');
+      const { FREE_MINUTES, idleMinutesPerMonth, initRepo, parseActionRef, parseEvery, parseNodes } = init;
       const target = path.resolve(options.repo ?? '.', dir ?? '.');
       const nodes = parseNodes(options.nodes);
       const every = parseEvery(options.every);

@@ -20,12 +20,20 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     .option('--node <node>', 'observe only this node (default: every node in the inventory)')
     .option('--now <iso>', 'time written as observed_at and seen_at (default: the wall clock)')
     .option('--concurrency <n>', 'probes in flight at once', positive, DEFAULT_CONCURRENCY)
-    .addOption(durationOption('--timeout <duration>', 'per-probe timeout unless the probe sets `timeout`', { default: DEFAULT_TIMEOUT_MS, min: 1 }))
+    .addOption(
+      durationOption('--timeout <duration>', 'per-probe timeout unless the probe sets `timeout`', {
+        default: DEFAULT_TIMEOUT_MS,
+        min: 1,
+      }),
+    )
     .option('--heartbeat', 'also force-push the heartbeat branch labwarden/heartbeat/<node>')
     .option('--remote <name>', 'remote for --heartbeat, and where the reconciler heartbeat is read from', 'origin')
     .option('--commit', 'commit the world files this run rewrote (world/nodes/<node>.* only)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
-    .option('--dry-run', 'probe, then print the snapshot each node would get; write nothing (no world file, no heartbeat, no alert)')
+    .option(
+      '--dry-run',
+      'probe, then print the snapshot each node would get; write nothing (no world file, no heartbeat, no alert)',
+    )
     .option('--json', 'print the result per node as JSON (with --dry-run: each snapshot too)')
     .addHelpText('after', '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push')
     .action(async (options: ObserveOptions) => {
@@ -85,13 +93,18 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
   }
   if (options.dryRun) {
     if (options.json) io.out(JSON.stringify(results.map(({ text: _text, ...result }) => result), null, 2));
-    else for (const result of results) io.out(`# ${result.file} (${result.changed ? 'would be written' : 'unchanged'}; dry run)\n${result.text}`);
+    else {
+      for (const result of results) {
+        io.out(`# ${result.file} (${result.changed ? 'would be written' : 'unchanged'}; dry run)\n${result.text}`);
+      }
+    }
     return;
   }
   const report: { nodes: typeof results; commit?: string; watchdog?: string } = { nodes: results };
   for (const result of results) {
     const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
-    if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${result.changed ? 'written' : 'unchanged'}`);
+    const verb = result.changed ? 'written' : 'unchanged';
+    if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${verb}`);
   }
   if (options.commit || options.push) {
     report.commit = (await commitWorld(repo, results, { push: Boolean(options.push) })).line;

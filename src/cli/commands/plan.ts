@@ -10,7 +10,10 @@ export function planCommand(io: Io): Command {
     .option('--base <ref>', 'compare with this ref (in a pull_request checkout: HEAD^1 is the base branch)', 'HEAD')
     .option('--now <iso>', 'time that decides staleness, the same for both sides (default: the wall clock)')
     .option('--max-bytes <n>', 'truncate the markdown at this size', String(DEFAULT_MAX_BYTES))
-    .option('--json', 'print the comparison as JSON (base, summary before and after, opened, cleared, changed) instead of markdown')
+    .option(
+      '--json',
+      'print the comparison as JSON (base, summary before and after, opened, cleared, changed) instead of markdown',
+    )
     .addHelpText('after', '\nExample:\n  labwarden plan --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"   # in a pull-request workflow')
     .action(async (options: { repo: string; base: string; now?: string; maxBytes: string; json?: boolean }) => {
       const { planChange } = await import('../../plan/plan.js');

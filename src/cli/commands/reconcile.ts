@@ -65,7 +65,12 @@ async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void>
   // The run shortcut needs neither the model nor git: the rest loads only when it does not apply.
   const { startReconcile } = await import('../../reconciler/shortcut.js');
   const { writeLocalReconcilerHeartbeat } = await import('../../watchdog/reconciler-heartbeat.js');
-  const runOptions = { repo: repoDir(options.repo), now, dryRun: options.dryRun, heartbeatRemote: options.heartbeatRemote };
+  const runOptions = {
+    repo: repoDir(options.repo),
+    now,
+    dryRun: options.dryRun,
+    heartbeatRemote: options.heartbeatRemote,
+  };
   const start = await startReconcile(runOptions);
   const run = start.shortcut ?? (await (await import('../../reconciler/run.js')).finishReconcile(start, runOptions));
   // The last successful reconcile, for the site and the observers' dead-man's switch. Git

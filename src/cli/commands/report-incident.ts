@@ -27,7 +27,8 @@ export function reportIncidentCommand(io: Io): Command {
       const repo = repoDir(options.repo);
       const { model, files } = await loadRepo(repo);
       const world = nodeWorld(model, files, node);
-      const { snapshot, changed } = openIncident(world.previous, node, { id: await checkId(options.id), severity: options.severity, summary: options.summary }, now);
+      const incident = { id: await checkId(options.id), severity: options.severity, summary: options.summary };
+      const { snapshot, changed } = openIncident(world.previous, node, incident, now);
       if (changed) await writeNodeWorld(repo, world, snapshot);
       io.out(`${node}: incident ${options.id} ${changed ? 'open' : 'already open, unchanged'} in ${world.file}`);
     });

@@ -33,7 +33,9 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
   return new Command('run')
     .description('local runner: every period pull, observe?, reconcile, commit, push, notify?, site?; one log line per cycle (cron/systemd friendly)')
     .option('--repo <dir>', 'homelab repo (a clone)', '.')
-    .addOption(durationOption('--every <duration>', 'period between cycles, e.g. 30s, 5m or 1h', { default: 5 * 60_000 }))
+    .addOption(
+      durationOption('--every <duration>', 'period between cycles, e.g. 30s, 5m or 1h', { default: 5 * 60_000 }),
+    )
     .option('--once', 'run one cycle and exit')
     .option('--cycles <n>', 'stop after n cycles')
     .option('--no-push', 'commit locally only')
