@@ -10,3 +10,4 @@ export * from './fast-parse.js';
 export * from './limits.js';
 export * from './chronicle.js';
 export * from './notification-line.js';
+export * from './reconcile-input.js';

@@ -3,7 +3,7 @@ import { UserError } from '../../errors/problem.js';
 import { readRepoFile } from '../../fs/safe-path.js';
 import { INCIDENTS_FILE, IncidentLine, serializeLine } from '../../chronicle/line.js';
 import { parseJsonLines } from '../../chronicle/parse.js';
-import { filterLines, renderChronicle } from '../../chronicle/render.js';
+import { filterLines, renderChronicle } from '../render-chronicle.js';
 import { parseDuration } from '../../model/index.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
