@@ -1,5 +1,5 @@
 import { formatTime, parseTime, SEVERITY_RANK, EVENT_RANK, type Recommendation, type ReconcileResult, type Severity } from '../model/index.js';
-import type { ReconcileInput } from '../reconciler/reconcile.js';
+import type { ReconcileInput } from '../model/index.js';
 import { flappingPercent, stableAt } from './flapping.js';
 import { lineId, type IncidentEvent, type IncidentLine, type TransitionLine } from './line.js';
 import { foldSortedIncidents, foldTransitions, sortUnique, type IncidentState, type Transition } from './state.js';

@@ -1,10 +1,11 @@
 import {
+  compareRecommendations,
   formatTime,
   SEVERITY_RANK,
+  type ReconcileInput,
   type Recommendation,
   type ReconcileResult,
 } from '../model/index.js';
-import { compareRecommendations, type ReconcileInput } from '../reconciler/reconcile.js';
 import { redeployBackoff } from './backoff.js';
 import type { IncidentState } from './state.js';
 import { activeWindow, windowsFor } from './windows.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ADMIN_FILE, foldAdminEvents, formatAdminLine, GENESIS, hashLine } from '../maintenance/chain.js';
+import { ADMIN_FILE, foldAdminEvents, formatAdminLine, GENESIS, hashLine } from '../model/admin-chain.js';
 import { AdminEvent, formatTime, parseTime } from '../model/index.js';
 import type { Git } from './client.js';
 import { GitFailure } from './errors.js';

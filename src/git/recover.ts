@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { foldAdminEvents } from '../maintenance/chain.js';
+import { foldAdminEvents } from '../model/admin-chain.js';
 import type { Git } from './client.js';
 import { commitOwned, DEFAULT_AUTHOR } from './commit.js';
 import { isAppendOnly, isChained, isDerived } from './converge.js';

@@ -1,5 +1,5 @@
 import type { NodeMaintenance } from '../model/index.js';
-import { assessNode } from '../reconciler/liveness.js';
+import { assessNode } from '../model/liveness.js';
 import type { RepoModel } from '../repo/model.js';
 import { deriveNodeStates, type MaintenanceView } from './state.js';
 

@@ -11,3 +11,4 @@ export * from './limits.js';
 export * from './chronicle.js';
 export * from './notification-line.js';
 export * from './skill.js';
+export * from './reconcile-input.js';

@@ -2,7 +2,7 @@ import type { ChronicleAdvance } from '../chronicle/advance.js';
 import { nextWindowChange } from '../chronicle/windows.js';
 import type { AdminEvent } from '../model/index.js';
 import { maintenanceChangesAt } from '../maintenance/state.js';
-import { assessNode, livenessChangesAt, type NodeView } from './liveness.js';
+import { assessNode, livenessChangesAt, type NodeView } from '../model/liveness.js';
 import type { ReconcileInput } from './reconcile.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   type Service,
   type Severity,
 } from '../model/index.js';
-import type { NodeView } from './liveness.js';
+import type { NodeView } from '../model/liveness.js';
 
 /** Looks up whether `node/service` is available to its dependents right now. */
 export type Availability = (node: string, service: string) => string | null;

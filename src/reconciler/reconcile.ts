@@ -13,23 +13,12 @@ import {
   type NodeMaintenance,
 } from '../model/index.js';
 import { applyMaintenance } from '../maintenance/apply.js';
-import { assessNode, type NodeView } from './liveness.js';
+import { compareRecommendations, type ReconcileInput } from '../model/reconcile-input.js';
+import { assessNode, type NodeView } from '../model/liveness.js';
 import { detectOfflineNode, detectOnlineDrift, detectUnknownNode, detectIncidents, makeAvailability } from './drift.js';
 
-export interface ReconcileInput {
-  inventory: Inventory;
-  world: Map<string, NodeObservation>;
-  heartbeats: Map<string, number>;
-  policy: Policy;
-  /** Decides staleness and time windows only; nothing else depends on it. */
-  now: number;
-  /** Node maintenance states folded from chronicle/admin.jsonl (see src/maintenance). */
-  maintenance?: ReadonlyMap<string, NodeMaintenance>;
-  /** Where the admin chain broke, reported in status/ (the fold stopped there). */
-  adminChain?: ReconcileResult['admin_chain'];
-  /** The admin head to record in status/ (see RepoModel.adminHead). */
-  adminHead?: ReconcileResult['admin_head'];
-}
+/** Defined with the model, where the chronicle reads them too. */
+export { compareRecommendations, type ReconcileInput };
 
 /** The supervisor's conclusion: a pure function of its inputs. */
 export function reconcile(input: ReconcileInput): ReconcileResult {
@@ -71,18 +60,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ...(input.adminChain ? { admin_chain: input.adminChain } : {}),
     ...(input.adminHead ? { admin_head: input.adminHead } : {}),
   };
-}
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-export function compareRecommendations(a: Recommendation, b: Recommendation): number {
-  return (
-    EVENT_RANK[a.event] - EVENT_RANK[b.event] ||
-    compareText(a.node, b.node) ||
-    compareText(a.service ?? '', b.service ?? '') ||
-    compareText(a.drift, b.drift) ||
-    compareText(a.id, b.id)
-  );
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { Locator, parseData, parseSource as parseSourceText, type Parsed, type SourceFile } from './source.js';
 import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
-import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../maintenance/chain.js';
+import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../model/admin-chain.js';
 import { checkChronicleFile } from './chronicle-check.js';
 import type { ParsedJsonLines } from './jsonl.js';
 import { STATUS_SOURCE } from './status-source.js';

@@ -28,7 +28,7 @@ export function chronicleCommand(io: Io): Command {
     .action(async (options: { repo: string; since?: string; node?: string; service?: string; now?: string; json?: boolean }) => {
       const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
       const { parseJsonLines } = await import('../../chronicle/parse.js');
-      const { filterLines, renderChronicle } = await import('../../chronicle/render.js');
+      const { filterLines, renderChronicle } = await import('../render-chronicle.js');
       const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
       const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
       if (parsed.problems.length > 0) {

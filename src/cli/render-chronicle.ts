@@ -1,7 +1,7 @@
 import { parseTime } from '../model/index.js';
-import { paint, type Io } from '../cli/io.js';
-import type { IncidentLine } from './line.js';
-import { sortUnique } from './state.js';
+import { paint, type Io } from './io.js';
+import type { IncidentLine } from '../chronicle/line.js';
+import { sortUnique } from '../chronicle/state.js';
 
 export interface ChronicleFilter {
   since?: number;

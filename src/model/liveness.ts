@@ -1,4 +1,8 @@
-import { formatDuration, formatTime, parseTime, type InventoryNode, type NodeHealth, type NodeObservation, type Policy, type WorldSnapshot } from '../model/index.js';
+import type { InventoryNode } from './inventory.js';
+import type { Policy } from './policy.js';
+import { formatDuration, formatTime, parseTime } from './time.js';
+import type { NodeHealth } from './recommendation.js';
+import type { NodeObservation, WorldSnapshot } from './world.js';
 
 /** What reconcile concludes about one node before looking at its services. */
 export interface NodeView {
