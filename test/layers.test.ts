@@ -18,13 +18,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ['maintenance'],
   ['observer'],
   ['reconciler'],
-  ['plan', 'discover', 'init', 'docs', 'forge', 'skills'],
+  ['plan', 'discover', 'init', 'forge', 'skills'],
   ['notify'],
   ['watchdog'],
   ['site', 'bot'],
   ['runner'],
   ['cli'],
-  ['action'],
+  ['action', 'docs'],
 ];
 
 const SRC = path.resolve(import.meta.dirname, '../src');

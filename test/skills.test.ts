@@ -232,8 +232,9 @@ describe('labwarden skills, diagnose, approve, remediation', () => {
     });
   });
 
-  it("status shows each recommendation's runbook and next step", async () => {
-    const status = await runCli(['status', '--repo', repo]);
+  it("status --runbooks shows each recommendation's runbook and next step; plain status does not read skills", async () => {
+    expect((await runCli(['status', '--repo', repo])).stdout).not.toContain('runbook:');
+    const status = await runCli(['status', '--runbooks', '--repo', repo]);
     expect(status.stdout).toContain(
       '      runbook: Unit in a crash loop (start limit hit) (systemd-crash-loop, risk medium); next: labwarden diagnose node3/app/unhealthy_service, then fix the cause in the journal',
     );
