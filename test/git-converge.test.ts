@@ -111,14 +111,16 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
   }, 120_000);
 
   it('local notifications lines, a local reconcile commit and an admin commit all converge in one push', async () => {
+    // Lines notify could write (the repo model checks the log's contract).
+    const outboxLine = (id: string) => `${JSON.stringify({ id, at: '2026-11-22T12:00:00Z', type: 'outbox', state: 'delivered', message: id })}\n`;
     const remote = await makeRemote(await demoFiles());
     const [a, b] = [await remote.clone(), await remote.clone()];
     expect((await lab(['reconcile', '--repo', a, '--now', '2026-11-22T12:00:00Z', '--commit'])).code).toBe(0);
-    await appendFile(path.join(a, 'chronicle/notifications.jsonl'), '{"id":"local-only","at":"2026-11-22T12:00:00Z"}\n');
+    await appendFile(path.join(a, 'chronicle/notifications.jsonl'), outboxLine('local-only'));
     await git(a, 'add', 'chronicle/notifications.jsonl');
     await git(a, 'commit', '-qm', 'notify: local');
     expect((await lab(['maintenance', 'cordon', 'media', '--repo', a, '--actor', 'alice', '--now', '2026-11-22T12:01:00Z', '--commit'])).code).toBe(0);
-    await appendFile(path.join(b, 'chronicle/notifications.jsonl'), '{"id":"remote-only","at":"2026-11-22T12:00:00Z"}\n');
+    await appendFile(path.join(b, 'chronicle/notifications.jsonl'), outboxLine('remote-only'));
     await git(b, 'add', 'chronicle/notifications.jsonl');
     await git(b, 'commit', '-qm', 'notify: remote');
     expect((await lab(['maintenance', 'cordon', 'pi', '--repo', b, '--actor', 'bob', '--now', '2026-11-22T12:02:00Z', '--push'])).code).toBe(0);
