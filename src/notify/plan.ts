@@ -349,9 +349,12 @@ function liveMessages(input: {
       entries
         .map((entry) => {
           const flags = `${entry.acked ? 'a' : ''}${entry.silenced ? 's' : ''}${entry.moved ? 'm' : ''}`;
-          return [entry.key, entry.kind, entry.severity, flags];
+          // Closed is closed: a transient shown in its post is the log's `resolved` on the next run.
+          return [entry.key, CLOSED.has(entry.kind) ? 'resolved' : entry.kind, entry.severity, flags];
         })
         .map((fields) => fields.join('|'))
+        // Order-free: a post lists its items as rendered, the log as decided.
+        .sort()
         .join('\n'),
       16,
     );
