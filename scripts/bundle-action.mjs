@@ -18,7 +18,7 @@ for (const file of (await readdir(path.join(root, 'src'), { recursive: true })).
 }
 
 // Chunk names carry a hash: drop the previous build's, or a release would carry both.
-await rm(path.dirname(BUNDLE) + '/chunks', { recursive: true, force: true });
+await rm(path.dirname(BUNDLE), { recursive: true, force: true });
 await build({
   entryPoints: { labwarden: path.join(root, 'src/action/index.ts') },
   outdir: path.dirname(BUNDLE),
@@ -27,7 +27,9 @@ await build({
   // discord.js (the bot, and the webhook sink's client) is imported lazily: split into chunks
   // beside the entry, it loads only when a run delivers to Discord, never on an idle run.
   splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  // Beside the entry, not in a subfolder: code that finds the package from its own file
+  // (PACKAGE_ROOT, SITE_ROOT: two folders up) must land at the same depth in every chunk.
+  chunkNames: '[name]-[hash]',
   platform: 'node',
   // What action.yml's `runs.using: node20` gives; GitHub now runs it on Node 24, which is fine.
   target: 'node20',
@@ -50,4 +52,4 @@ await build({
   logLevel: 'warning',
 });
 const { size } = await stat(BUNDLE);
-console.log(`dist/action/labwarden.mjs: ${(size / 1024).toFixed(0)} KiB (+ lazily loaded chunks in dist/action/chunks/)`);
+console.log(`dist/action/labwarden.mjs: ${(size / 1024).toFixed(0)} KiB (+ lazily loaded chunks beside it)`);

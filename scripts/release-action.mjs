@@ -29,7 +29,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'labwarden-release-'));
 try {
   const index = { GIT_INDEX_FILE: path.join(scratch, 'index') };
   git(['read-tree', 'HEAD'], index);
-  git(['add', '--force', 'dist/action/labwarden.mjs', 'dist/action/chunks'], index);
+  git(['add', '--force', 'dist/action'], index);
   const tree = git(['write-tree'], index);
   const commit = git(['commit-tree', tree, '-p', 'HEAD', '-m', `labwarden ${tag}: the action's bundle (dist/action/)`]);
   git(['tag', '--annotate', tag, '--message', `labwarden ${tag}`, commit]);

@@ -16,10 +16,15 @@ describe("the bot's view", () => {
     const expected: Record<string, string> = {};
     for (const [node, entry] of Object.entries(status.nodes)) {
       const m = entry.maintenance;
-      if (m && m.state !== 'Active') expected[node] = `${m.state}${m.drain && (m.state === 'EnteringMaintenance' || m.state === 'DrainFailed') ? `, ${describeDrain(m.drain)}` : ''}`;
+      if (!m || m.state === 'Active') continue;
+      const drain = m.drain && (m.state === 'EnteringMaintenance' || m.state === 'DrainFailed') ? `, ${describeDrain(m.drain)}` : '';
+      expected[node] = `${m.state}${m.since ? ` since ${m.since}` : ''}${m.actor ? ` by ${m.actor}` : ''}${drain}`;
     }
     const view = await readBotView(repo, Date.parse('2026-11-22T10:05:00Z'));
     expect(view.states).toEqual(expected);
-    expect(view.states).toEqual({ backup: 'Cordoned', gateway: 'EnteringMaintenance, drain 0/1 moved (3 stop with the node)' });
+    expect(view.states).toEqual({
+      backup: 'Cordoned since 2026-11-22T09:05:00Z by bob',
+      gateway: 'EnteringMaintenance since 2026-11-22T09:55:00Z by alice, drain 0/1 moved (3 stop with the node)',
+    });
   });
 });

@@ -121,20 +121,21 @@ describe('notify through the Discord webhook stand-in', () => {
     expect(first.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey]);
     await appendFile(path.join(repo, 'chronicle/incidents.jsonl'), incident('a2', '2026-11-22T10:07:00Z', 'resolved', J));
     const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
-    // The resolution edits the (still undelivered) live message: the edit waits behind its post.
-    expect(second.plan.messageKey).toBeNull();
+    // The resolution posts, and edits the (still undelivered) live message: both wait behind its post.
+    expect(second.plan.messageKey).not.toBeNull();
     const edit = second.plan.edits[0]!;
     expect(edit.target).toBe(first.plan.messageKey);
-    expect(second.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey, edit.key]);
+    const order = [first.plan.messageKey, second.plan.messageKey, edit.key];
+    expect(second.report!.deferred.map((entry) => entry.message)).toEqual(order);
     const third = await runNotify({ repo, now: Date.parse('2026-11-22T10:25:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
-    expect(third.report!.delivered).toEqual([first.plan.messageKey, edit.key]);
+    expect(third.report!.delivered).toEqual(order);
     expect(third.report!.edited).toEqual([edit.key]);
-    expect(discord.posts().map((request) => request.body.embeds[0].description.split(' ')[1])).toEqual(['**opened**']);
+    expect(discord.posts().map((request) => request.body.embeds[0].description.split(' ')[1])).toEqual(['**opened**', '**resolved**']);
     const [patch] = discord.edits();
     expect(patch!.path).toBe(`${WEBHOOK_PATH}/messages/${[...discord.messages.keys()][0]}`);
     expect(patch!.body.embeds[0].description.split(' ')[1]).toBe('**resolved**');
     expect(patch!.body.allowed_mentions).toEqual({ parse: [] });
-    expect(discord.requests.map((request) => `${request.method} ${request.status}`)).toEqual([...Array(6).fill('POST 500'), 'POST 200', 'PATCH 200']);
+    expect(discord.requests.map((request) => `${request.method} ${request.status}`)).toEqual([...Array(6).fill('POST 500'), 'POST 200', 'POST 200', 'PATCH 200']);
     const fourth = await runNotify({ repo, now: Date.parse('2026-11-22T10:30:00Z'), sink: webhook(), ...noSleep });
     expect(fourth.report).toEqual({ delivered: [], failed: [], deferred: [] });
   });

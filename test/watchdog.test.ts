@@ -102,14 +102,17 @@ describe('labwarden watchdog (the last step of reconcile.yml)', () => {
     expect(webhooks()).toHaveLength(1);
   });
 
-  it('a broken policy is a located problem and exit 2, never a silent fall-back to the defaults', async () => {
+  it('a broken policy is located and alerted (the alert of last resort stays loud), never a silent fall-back', async () => {
     const remote = await makeRemote({ ...(await demoFiles()), 'inventory/policy.yaml': 'stale_after: soon\n' });
     const dir = await remote.clone();
-    const result = await runCli(['watchdog', '--repo', dir, '--now', NOW, '--job-status', 'success', '--no-remote'], { env: env() });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('1 problem in inventory/policy.yaml');
+    const result = await runCli(['watchdog', '--repo', dir, '--now', NOW, '--job-status', 'failure', '--no-remote'], { env: env() });
+    expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/inventory\/policy\.yaml:1:\d+ /);
-    expect(webhooks()).toEqual([]);
+    expect(result.stderr).toContain('warning: 1 problem in inventory/policy.yaml');
+    const [alert] = webhooks();
+    const embeds = (alert!.body as { embeds: { title: string; description: string }[] }).embeds;
+    expect(embeds.find((embed) => embed.title === 'Failing: problems in the repo')?.description).toContain('found "soon"');
+    expect(JSON.stringify(alert!.body)).toContain('reconcile workflow');
   });
 });
 

@@ -61,9 +61,23 @@ export function watchdogCommand(io: Io, env: Record<string, string | undefined> 
         const failed = failedSteps(options.steps);
         checks.push(cycleCheck('reconcile workflow', options.jobStatus === 'success' ? undefined : failed.length > 0 ? `step${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}` : 'the run failed'));
       }
-      checks.push(problemsCheck(options.problem));
+      // The watchdog is the alert of last resort: a broken policy is alerted (and printed, located),
+      // with the default thresholds meanwhile, never a reason to stay silent about a failing run.
+      const { defaultPolicy } = await import('../../model/index.js');
+      const { renderProblem } = await import('../../errors/problem.js');
+      let policy;
+      const problems = [...options.problem];
+      try {
+        policy = await readPolicy(repo);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        for (const problem of error.problems) io.err(renderProblem(problem));
+        io.err(`warning: ${error.message}; the watchdog uses the default thresholds and alerts about it`);
+        problems.push(...(error.problems.length > 0 ? error.problems.map(renderProblem) : [error.message]));
+        policy = defaultPolicy();
+      }
+      checks.push(problemsCheck(problems));
       // The reconciler's report of stale observers, from the status this run (or the last) wrote.
-      const policy = await readPolicy(repo);
       const nodes = await statusNodes(repo);
       if (nodes) checks.push(...observerChecks(nodes, policy.stale_after, now));
       // Alerts NotifyGate could not deliver (kept in its outbox) past stale_after.
