@@ -25,7 +25,8 @@ if (process.argv[2] === '--measure') {
   const file = path.join(dir, 'incidents.jsonl');
   const chronicle = syntheticChronicle({ lines, services: 100, days: 365, start: NOW - 365 * 86_400_000 });
   writeFileSync(file, chronicle.map(serializeLine).join(''));
-  const run = (...args) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8' }));
+  const run = (...args) =>
+    JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8' }));
   const baseline = run('--baseline');
   const runs = [1, 2, 3].map(() => run('--measure', file));
   rmSync(dir, { recursive: true, force: true });
@@ -33,6 +34,8 @@ if (process.argv[2] === '--measure') {
   console.log(`distill: ${runs[0].lines} lines, ${runs[0].services} services, 365 days (median of 3 fresh processes)`);
   console.log(`  parse+validate ${median('parse_ms')} ms wall / ${median('parse_cpu_ms')} ms CPU`);
   console.log(`  distill        ${median('distill_ms')} ms wall / ${median('distill_cpu_ms')} ms CPU`);
-  console.log(`  load average at the end: ${(await import('node:os')).loadavg()[0].toFixed(1)} (wall time grows with it; CPU time much less)`);
+  console.log(
+    `  load average at the end: ${(await import('node:os')).loadavg()[0].toFixed(1)} (wall time grows with it; CPU time much less)`,
+  );
   console.log(`  peak RSS ${median('max_rss_mib')} MiB (node + modules alone: ${baseline.max_rss_mib} MiB)`);
 }

@@ -39,9 +39,18 @@ try {
   for (let i = 0; i < 5; i++) {
     const record = await runWorkflow(workflow, { remote, event: schedule, actions: { [ACTION]: action } });
     const ran = record.jobs.filter((job) => job.result !== 'skipped');
-    idle.push({ jobs: ran.length, seconds: ran.reduce((sum, job) => sum + job.seconds, 0), steps: record.steps.filter((step) => step.outcome !== 'skipped').map((step) => `${step.name.replace(/@.*/, '')} ${step.seconds.toFixed(2)}s`) });
+    idle.push({
+      jobs: ran.length,
+      seconds: ran.reduce((sum, job) => sum + job.seconds, 0),
+      steps: record.steps
+        .filter((step) => step.outcome !== 'skipped')
+        .map((step) => `${step.name.replace(/@.*/, '')} ${step.seconds.toFixed(2)}s`),
+    });
   }
-  const installedAfter = await stat(path.join(action, 'node_modules')).then(() => 'node_modules appeared!', () => 0);
+  const installedAfter = await stat(path.join(action, 'node_modules')).then(
+    () => 'node_modules appeared!',
+    () => 0,
+  );
 
   // ---- before: the workflows init copied until now ----
   const nodeModules = await bytesUnder(path.join(PROJECT_ROOT, 'node_modules'));
@@ -51,7 +60,10 @@ try {
     await copyFile(path.join(PROJECT_ROOT, 'package.json'), path.join(scratch, 'package.json'));
     await copyFile(path.join(PROJECT_ROOT, 'package-lock.json'), path.join(scratch, 'package-lock.json'));
     const started = performance.now();
-    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: scratch, maxBuffer: 64 * 1024 * 1024 });
+    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: scratch,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     npmCi = (performance.now() - started) / 1000;
     await rm(scratch, { recursive: true, force: true });
   }
@@ -77,9 +89,16 @@ try {
     },
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`\nbefore: ${result.before.jobs_per_idle_run} jobs per idle run, ${mb(result.before.installed_per_idle_run_bytes)} installed (3 × npm ci of ${mb(nodeModules)}), ${result.before.billed_minutes_per_month.toLocaleString('en-US')} billed min/month`);
-  console.log(`after:  ${result.after.jobs_per_idle_run} job per idle run in ${result.after.idle_run_seconds_median}s, ${installedAfter} bytes installed (action download ${mb(result.after.action_download_bytes)}), ${result.after.billed_minutes_per_month.toLocaleString('en-US')} billed min/month`);
-  await writeFile(path.join(PROJECT_ROOT, 'bench/distribution.json'), `${JSON.stringify({ measured_at: new Date().toISOString().slice(0, 10), ...result }, null, 2)}\n`);
+  console.log(
+    `\nbefore: ${result.before.jobs_per_idle_run} jobs per idle run, ${mb(result.before.installed_per_idle_run_bytes)} installed (3 × npm ci of ${mb(nodeModules)}), ${result.before.billed_minutes_per_month.toLocaleString('en-US')} billed min/month`,
+  );
+  console.log(
+    `after:  ${result.after.jobs_per_idle_run} job per idle run in ${result.after.idle_run_seconds_median}s, ${installedAfter} bytes installed (action download ${mb(result.after.action_download_bytes)}), ${result.after.billed_minutes_per_month.toLocaleString('en-US')} billed min/month`,
+  );
+  await writeFile(
+    path.join(PROJECT_ROOT, 'bench/distribution.json'),
+    `${JSON.stringify({ measured_at: new Date().toISOString().slice(0, 10), ...result }, null, 2)}\n`,
+  );
 } finally {
   await cleanupRepos();
 }

@@ -21,7 +21,10 @@ const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
  * `servicesPerNode` services each; about 5% of services unhealthy, 2% of nodes offline,
  * and `incidentsPerNode` incidents spread over the last 90 days. Returns the node names.
  */
-export async function writeSyntheticHomelab(dir, { nodes = 1000, servicesPerNode = 4, incidentsPerNode = 1, now = '2026-11-22T10:00:00Z', seed = 7 } = {}) {
+export async function writeSyntheticHomelab(
+  dir,
+  { nodes = 1000, servicesPerNode = 4, incidentsPerNode = 1, now = '2026-11-22T10:00:00Z', seed = 7 } = {},
+) {
   const random = prng(seed);
   const nowMs = Date.parse(now);
   const names = [];
@@ -36,7 +39,10 @@ export async function writeSyntheticHomelab(dir, { nodes = 1000, servicesPerNode
     writes.push(
       mkdir(hostDir, { recursive: true }).then(() =>
         Promise.all([
-          writeFile(path.join(hostDir, 'host.yaml'), `address: 10.0.${Math.floor(n / 250)}.${(n % 250) + 1}\nrole: worker\nlabels: [rack-${n % 8}]\n`),
+          writeFile(
+            path.join(hostDir, 'host.yaml'),
+            `address: 10.0.${Math.floor(n / 250)}.${(n % 250) + 1}\nrole: worker\nlabels: [rack-${n % 8}]\n`,
+          ),
           writeFile(
             path.join(hostDir, 'services.yaml'),
             `services:\n${services.map((s, i) => `  - name: ${s}\n${i > 0 ? `    depends_on: [${services[0]}]\n` : ''}    probe: { docker: ${s} }\n`).join('')}`,
@@ -64,7 +70,16 @@ export async function writeSyntheticHomelab(dir, { nodes = 1000, servicesPerNode
       const resolved = opened + Math.floor(random() * 6 * 3_600_000) + 60_000;
       const severity = random() < 0.3 ? 'critical' : 'warning';
       const id = `${node}/${service}/unhealthy_service/${iso(opened)}`;
-      const base = { id, fingerprint: `${node}/${service}/unhealthy_service`, node, service, drift: 'unhealthy_service', severity, recommendation: 'reconcile_required', action: 'redeploy' };
+      const base = {
+        id,
+        fingerprint: `${node}/${service}/unhealthy_service`,
+        node,
+        service,
+        drift: 'unhealthy_service',
+        severity,
+        recommendation: 'reconcile_required',
+        action: 'redeploy',
+      };
       incidents.push({ ...base, at: iso(opened), event: 'opened', reason: 'status failed: probe said no' });
       if (resolved < nowMs) incidents.push({ ...base, at: iso(resolved), event: 'resolved', reason: 'status ok' });
     }
@@ -72,6 +87,9 @@ export async function writeSyntheticHomelab(dir, { nodes = 1000, servicesPerNode
   await Promise.all(writes);
   incidents.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   await mkdir(path.join(dir, 'chronicle'), { recursive: true });
-  await writeFile(path.join(dir, 'chronicle/incidents.jsonl'), incidents.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  await writeFile(
+    path.join(dir, 'chronicle/incidents.jsonl'),
+    incidents.map((line) => `${JSON.stringify(line)}\n`).join(''),
+  );
   return names;
 }

@@ -22,9 +22,30 @@ export const GENERATED_NOW = '2026-11-22T10:05:00Z';
 const NOW_MS = Date.parse(GENERATED_NOW);
 
 const SERVICE_NAMES = [
-  'postgres', 'redis', 'traefik', 'jellyfin', 'nextcloud', 'grafana', 'prometheus', 'loki', 'gitea',
-  'vaultwarden', 'home-assistant', 'mosquitto', 'pihole', 'immich', 'paperless', 'syncthing',
-  'uptime-kuma', 'minio', 'restic', 'unifi', 'wireguard', 'node-exporter', 'cadvisor', 'frigate',
+  'postgres',
+  'redis',
+  'traefik',
+  'jellyfin',
+  'nextcloud',
+  'grafana',
+  'prometheus',
+  'loki',
+  'gitea',
+  'vaultwarden',
+  'home-assistant',
+  'mosquitto',
+  'pihole',
+  'immich',
+  'paperless',
+  'syncthing',
+  'uptime-kuma',
+  'minio',
+  'restic',
+  'unifi',
+  'wireguard',
+  'node-exporter',
+  'cadvisor',
+  'frigate',
 ];
 
 /** mulberry32: small, fast and deterministic; Math.random is neither seedable nor stable. */
@@ -41,7 +62,9 @@ export function seededRandom(seed: number): () => number {
 
 export const nodeName = (index: number) => `node-${String(index).padStart(4, '0')}`;
 export const serviceName = (index: number) =>
-  index < SERVICE_NAMES.length ? SERVICE_NAMES[index]! : `${SERVICE_NAMES[index % SERVICE_NAMES.length]}-${Math.floor(index / SERVICE_NAMES.length)}`;
+  index < SERVICE_NAMES.length
+    ? SERVICE_NAMES[index]!
+    : `${SERVICE_NAMES[index % SERVICE_NAMES.length]}-${Math.floor(index / SERVICE_NAMES.length)}`;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -53,7 +76,12 @@ export function generateHomelabFiles(options: HomelabOptions): Record<string, st
   const files: Record<string, string> = {};
   const dump = (value: unknown) => jsYaml.dump(value, { lineWidth: -1, noRefs: true });
 
-  files['inventory/policy.yaml'] = dump({ stale_after: '15m', block_after_failures: 3, min_severity: 'warning', repeat_interval: '4h' });
+  files['inventory/policy.yaml'] = dump({
+    stale_after: '15m',
+    block_after_failures: 3,
+    min_severity: 'warning',
+    repeat_interval: '4h',
+  });
 
   for (let n = 0; n < options.nodes; n++) {
     const node = nodeName(n);
@@ -69,8 +97,12 @@ export function generateHomelabFiles(options: HomelabOptions): Record<string, st
       // Dependencies point only to lower (node, service) indices, so there is never a cycle.
       const depends: string[] = [];
       if (s > 0 && chance(0.4)) depends.push(serviceName(Math.floor(random() * s)));
-      if (n > 0 && chance(0.05)) depends.push(`${nodeName(Math.floor(random() * n))}/${serviceName(Math.floor(random() * options.services))}`);
-      const failover = options.nodes > 1 && chance(0.3) ? [nodeName((n + 1 + Math.floor(random() * (options.nodes - 1))) % options.nodes)] : [];
+      if (n > 0 && chance(0.05))
+        depends.push(`${nodeName(Math.floor(random() * n))}/${serviceName(Math.floor(random() * options.services))}`);
+      const failover =
+        options.nodes > 1 && chance(0.3)
+          ? [nodeName((n + 1 + Math.floor(random() * (options.nodes - 1))) % options.nodes)]
+          : [];
       const port = 8000 + s;
       const probe = pick([
         { http: `http://10.0.${n % 250}.1:${port}/health`, expect: 200 },
@@ -78,7 +110,13 @@ export function generateHomelabFiles(options: HomelabOptions): Record<string, st
         { systemd: `${serviceName(s)}.service` },
         { docker: serviceName(s) },
       ]);
-      services.push({ name: serviceName(s), critical: chance(0.1), depends_on: [...new Set(depends)], failover, probe });
+      services.push({
+        name: serviceName(s),
+        critical: chance(0.1),
+        depends_on: [...new Set(depends)],
+        failover,
+        probe,
+      });
     }
     files[`inventory/hosts/${node}/services.yaml`] = dump({ services });
 
@@ -105,9 +143,22 @@ export function generateHomelabFiles(options: HomelabOptions): Record<string, st
     if (chance(0.01)) observed.push({ name: 'stray-container', status: 'ok' });
     const incidents = [];
     if (chance(0.05)) {
-      incidents.push({ id: `inc-${node}`, severity: pick(['info', 'warning', 'critical']), summary: 'UPS on battery', opened_at: iso(observedAt - 1_800_000), resolved_at: chance(0.5) ? iso(observedAt - 600_000) : null });
+      incidents.push({
+        id: `inc-${node}`,
+        severity: pick(['info', 'warning', 'critical']),
+        summary: 'UPS on battery',
+        opened_at: iso(observedAt - 1_800_000),
+        resolved_at: chance(0.5) ? iso(observedAt - 600_000) : null,
+      });
     }
-    const snapshot = { node, observed_at: iso(observedAt), status: chance(0.03) ? 'offline' : 'online', services: observed, deployments, incidents };
+    const snapshot = {
+      node,
+      observed_at: iso(observedAt),
+      status: chance(0.03) ? 'offline' : 'online',
+      services: observed,
+      deployments,
+      incidents,
+    };
     if (options.format === 'json') files[`world/nodes/${node}.json`] = `${JSON.stringify(snapshot, null, 2)}\n`;
     else files[`world/nodes/${node}.yaml`] = dump(snapshot);
   }

@@ -12,7 +12,8 @@ import { commitAndPush } from '../dist/git/commit-push.js';
 const run = promisify(execFile);
 const samples = Number(process.argv[2] ?? 40);
 const root = await mkdtemp(path.join(tmpdir(), 'labwarden-bench-'));
-const git = (cwd, ...args) => run('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd });
+const git = (cwd, ...args) =>
+  run('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd });
 
 async function setup(name) {
   const remote = path.join(root, `${name}.git`);
@@ -34,13 +35,20 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
-const stats = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), mean: values.reduce((a, b) => a + b, 0) / values.length });
+const stats = (values) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  mean: values.reduce((a, b) => a + b, 0) / values.length,
+});
 const fmt = (s) => `p50 ${s.p50.toFixed(1)} ms  p95 ${s.p95.toFixed(1)} ms  mean ${s.mean.toFixed(1)} ms`;
 
 async function measure(label, clone, once) {
   const times = [];
   for (let i = 0; i < samples; i++) {
-    await appendFile(path.join(clone, 'chronicle/notifications.jsonl'), `${JSON.stringify({ id: `${label}-${i}`, at: new Date(i * 1000).toISOString() })}\n`);
+    await appendFile(
+      path.join(clone, 'chronicle/notifications.jsonl'),
+      `${JSON.stringify({ id: `${label}-${i}`, at: new Date(i * 1000).toISOString() })}\n`,
+    );
     const start = process.hrtime.bigint();
     await once(i);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -52,7 +60,9 @@ const layerClone = await setup('layer');
 const plainClone = await setup('plain');
 const FILE = 'chronicle/notifications.jsonl';
 // Interleave-free but same conditions: warm both once.
-const layer = await measure('layer', layerClone, (i) => commitAndPush(layerClone, { files: [FILE], message: `notify: ${i}`, push: true }));
+const layer = await measure('layer', layerClone, (i) =>
+  commitAndPush(layerClone, { files: [FILE], message: `notify: ${i}`, push: true }),
+);
 const plain = await measure('plain', plainClone, async (i) => {
   await git(plainClone, 'add', '--', FILE);
   await git(plainClone, 'commit', '-q', '-m', `notify: ${i}`, '--', FILE);
@@ -71,23 +81,44 @@ const cliSamples = Math.max(5, Math.round(samples / 4));
 for (let i = 0; i < cliSamples; i++) {
   const file = path.join(e2eClone, 'world/nodes/pi.yaml');
   const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace(/observed_at: \S+/, `observed_at: 2026-11-22T10:${String(i % 60).padStart(2, '0')}:00Z`));
+  await writeFile(
+    file,
+    text.replace(/observed_at: \S+/, `observed_at: 2026-11-22T10:${String(i % 60).padStart(2, '0')}:00Z`),
+  );
   await git(e2eClone, 'commit', '-qam', `observe ${i}`);
   const start = process.hrtime.bigint();
-  await run(process.execPath, [path.join(project, 'bin/labwarden.js'), 'reconcile', '--repo', e2eClone, '--now', `2026-11-22T10:${String(i % 60).padStart(2, '0')}:30Z`, '--push']);
+  await run(process.execPath, [
+    path.join(project, 'bin/labwarden.js'),
+    'reconcile',
+    '--repo',
+    e2eClone,
+    '--now',
+    `2026-11-22T10:${String(i % 60).padStart(2, '0')}:30Z`,
+    '--push',
+  ]);
   cliTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
 }
 
 // Where the overhead comes from: simple-git itself vs a bare spawn, per trivial command.
 const sg = simpleGit({ baseDir: layerClone });
-const perCommand = async (fn) => { const t = performance.now(); for (let i = 0; i < 40; i++) await fn(); return (performance.now() - t) / 40; };
+const perCommand = async (fn) => {
+  const t = performance.now();
+  for (let i = 0; i < 40; i++) await fn();
+  return (performance.now() - t) / 40;
+};
 const viaSimpleGit = await perCommand(() => sg.raw(['rev-parse', 'HEAD']));
 const viaExecFile = await perCommand(() => run('git', ['rev-parse', 'HEAD'], { cwd: layerClone }));
 
-console.log(`git ${execFileSync('git', ['--version']).toString().trim().replace('git version ', '')}, node ${process.version}, load average ${loadavg()[0].toFixed(2)}, ${samples} samples`);
+console.log(
+  `git ${execFileSync('git', ['--version']).toString().trim().replace('git version ', '')}, node ${process.version}, load average ${loadavg()[0].toFixed(2)}, ${samples} samples`,
+);
 console.log(`commit+push of one appended line, commitAndPush : ${fmt(layer)}`);
 console.log(`same operations, plain git CLI (add/commit/push): ${fmt(plain)}`);
-console.log(`git layer overhead                              : p50 ${(layer.p50 - plain.p50).toFixed(1)} ms (${((layer.p50 / plain.p50 - 1) * 100).toFixed(0)}%)`);
+console.log(
+  `git layer overhead                              : p50 ${(layer.p50 - plain.p50).toFixed(1)} ms (${((layer.p50 / plain.p50 - 1) * 100).toFixed(0)}%)`,
+);
 console.log(`labwarden reconcile --push (CLI, end to end)    : ${fmt(stats(cliTimes))} (${cliSamples} samples)`);
-console.log(`one trivial git command, simple-git vs execFile : ${viaSimpleGit.toFixed(1)} ms vs ${viaExecFile.toFixed(1)} ms`);
+console.log(
+  `one trivial git command, simple-git vs execFile : ${viaSimpleGit.toFixed(1)} ms vs ${viaExecFile.toFixed(1)} ms`,
+);
 await rm(root, { recursive: true, force: true });

@@ -40,7 +40,13 @@ const TICKS = (7 * DAY) / OBSERVE_EVERY;
 const HOMELAB: Record<string, Record<string, string[]>> = {
   gateway: { traefik: [], wireguard: [] },
   pi: { pihole: [], homeassistant: ['rack2/mosquitto'] },
-  apps: { nextcloud: ['rack1/postgres', 'rack1/redis'], gitea: ['rack1/postgres'], vaultwarden: [], immich: ['rack2/postgres-immich'], paperless: ['rack1/redis'] },
+  apps: {
+    nextcloud: ['rack1/postgres', 'rack1/redis'],
+    gitea: ['rack1/postgres'],
+    vaultwarden: [],
+    immich: ['rack2/postgres-immich'],
+    paperless: ['rack1/redis'],
+  },
   media: { jellyfin: [], sonarr: [], radarr: [], prowlarr: [] },
   storage: { minio: [], nfs: [], restic: [] },
   rack1: { postgres: [], redis: [], mariadb: [], grafana: [], prometheus: [], loki: [] },
@@ -60,7 +66,9 @@ export const WEEK_POLICY_YAML = [
 function inventoryFiles(): { path: string; text: string }[] {
   const files = [{ path: 'inventory/policy.yaml', text: WEEK_POLICY_YAML }];
   for (const [node, services] of Object.entries(HOMELAB)) {
-    const list = Object.entries(services).map(([name, deps]) => `  - name: ${name}\n` + (deps.length ? `    depends_on: [${deps.join(', ')}]\n` : ''));
+    const list = Object.entries(services).map(
+      ([name, deps]) => `  - name: ${name}\n` + (deps.length ? `    depends_on: [${deps.join(', ')}]\n` : ''),
+    );
     files.push({ path: `inventory/hosts/${node}/services.yaml`, text: `services:\n${list.join('')}` });
   }
   return files;
@@ -75,12 +83,13 @@ export interface Truth {
 }
 
 type Interval = [number, number];
-const within = (list: readonly Interval[] | undefined, tick: number) => !!list?.some(([from, to]) => tick >= from && tick < to);
+const within = (list: readonly Interval[] | undefined, tick: number) =>
+  !!list?.some(([from, to]) => tick >= from && tick < to);
 const tickOf = (ms: number) => Math.round((ms - WEEK_START) / OBSERVE_EVERY);
 
 function weekTruth(): Truth {
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const nodeDown = new Map<string, Interval[]>();
   const serviceDown = new Map<string, Interval[]>();
   const flapping = new Map<string, Set<number>>();
@@ -93,7 +102,10 @@ function weekTruth(): Truth {
   const at = (day: number, hour: number, minute = 0) => tickOf(WEEK_START + day * DAY + hour * HOUR + minute * MIN);
 
   // Flapping: the check fails on about half the observations.
-  for (const [ref, from, hours] of [['media/jellyfin', at(1, 9), 10], ['pi/pihole', at(4, 1), 4]] as const) {
+  for (const [ref, from, hours] of [
+    ['media/jellyfin', at(1, 9), 10],
+    ['pi/pihole', at(4, 1), 4],
+  ] as const) {
     const ticks = new Set<number>();
     for (let tick = from; tick < from + (hours * HOUR) / OBSERVE_EVERY; tick++) if (random() < 0.5) ticks.add(tick);
     flapping.set(ref, ticks);
@@ -105,7 +117,8 @@ function weekTruth(): Truth {
   for (const node of ['rack1', 'rack2', 'rack3']) down(nodeDown, node, rackFrom, rackTo, 'rack outage');
   for (const [node, services] of Object.entries(HOMELAB)) {
     for (const [name, deps] of Object.entries(services)) {
-      if (deps.some((dep) => dep.startsWith('rack'))) down(serviceDown, `${node}/${name}`, rackFrom + 1, rackTo + 1, 'rack outage');
+      if (deps.some((dep) => dep.startsWith('rack')))
+        down(serviceDown, `${node}/${name}`, rackFrom + 1, rackTo + 1, 'rack outage');
     }
   }
   // Maintenance window (patch-night, Wednesday = day 2, 01:00–03:00): restarts and a reboot.
@@ -130,8 +143,20 @@ function weekTruth(): Truth {
     }
   }
   // Background: real incidents, hiccups, one long incident.
-  const plain = ['gateway/traefik', 'gateway/wireguard', 'apps/vaultwarden', 'media/sonarr', 'media/radarr', 'media/prowlarr', 'storage/minio', 'rack1/grafana', 'rack2/unifi', 'rack3/syncthing'];
-  const busy = (ref: string, from: number, to: number) => (serviceDown.get(ref) ?? []).some(([a, b]) => from < b + 12 && a < to + 12);
+  const plain = [
+    'gateway/traefik',
+    'gateway/wireguard',
+    'apps/vaultwarden',
+    'media/sonarr',
+    'media/radarr',
+    'media/prowlarr',
+    'storage/minio',
+    'rack1/grafana',
+    'rack2/unifi',
+    'rack3/syncthing',
+  ];
+  const busy = (ref: string, from: number, to: number) =>
+    (serviceDown.get(ref) ?? []).some(([a, b]) => from < b + 12 && a < to + 12);
   const background = (count: number, minTicks: number, spread: number, label: string) => {
     for (let made = 0, tries = 0; made < count && tries < 1000; tries++) {
       const ref = plain[Math.floor(random() * plain.length)]!;
@@ -147,7 +172,10 @@ function weekTruth(): Truth {
   background(5, 1, 1, 'hiccup');
 
   return {
-    scenario: (key, tick) => labels.find((entry) => (entry.key === key || entry.key === key.split('/')[0]) && tick >= entry.from && tick < entry.to)?.label ?? 'other',
+    scenario: (key, tick) =>
+      labels.find(
+        (entry) => (entry.key === key || entry.key === key.split('/')[0]) && tick >= entry.from && tick < entry.to,
+      )?.label ?? 'other',
     nodeDown: (node, tick) => within(nodeDown.get(node), tick),
     serviceDown: (ref, tick) => within(serviceDown.get(ref), tick) || !!flapping.get(ref)?.has(tick),
   };
@@ -197,18 +225,34 @@ export function noisyWeek(): NoisyWeek {
     for (const [node, services] of Object.entries(HOMELAB)) {
       const nodeIsDown = truth.nodeDown(node, tick);
       count(node, nodeIsDown, tick);
-      for (const name of Object.keys(services)) count(`${node}/${name}`, nodeIsDown || truth.serviceDown(`${node}/${name}`, tick), tick);
+      for (const name of Object.keys(services))
+        count(`${node}/${name}`, nodeIsDown || truth.serviceDown(`${node}/${name}`, tick), tick);
       // A node that is down writes nothing: its last snapshot ages until it is stale.
       if (nodeIsDown) continue;
-      const list = Object.keys(services).map((name) => ({ name, status: truth.serviceDown(`${node}/${name}`, tick) ? 'failed' : 'ok' }));
-      snapshots.set(node, JSON.stringify({ node, observed_at: formatTime(observedAt), status: 'online', services: list }));
+      const list = Object.keys(services).map((name) => ({
+        name,
+        status: truth.serviceDown(`${node}/${name}`, tick) ? 'failed' : 'ok',
+      }));
+      snapshots.set(
+        node,
+        JSON.stringify({ node, observed_at: formatTime(observedAt), status: 'online', services: list }),
+      );
     }
     const now = observedAt + MIN;
-    const model = buildRepoModel({ hostDirs, files: [...inventory, ...[...snapshots].map(([node, text]) => ({ path: `world/nodes/${node}.json`, text }))] });
+    const model = buildRepoModel({
+      hostDirs,
+      files: [...inventory, ...[...snapshots].map(([node, text]) => ({ path: `world/nodes/${node}.json`, text }))],
+    });
     if (model.fatal.length > 0) throw new Error(`noisy week: ${JSON.stringify(model.fatal)}`);
     policy = model.policy;
     topology ??= notifyTopology(model.inventory, model.policy);
-    const input: ReconcileInput = { inventory: model.inventory, world: model.world, heartbeats: model.heartbeats, policy: model.policy, now };
+    const input: ReconcileInput = {
+      inventory: model.inventory,
+      world: model.world,
+      heartbeats: model.heartbeats,
+      policy: model.policy,
+      now,
+    };
     const advance = advanceChronicle(history, reconcile(input), input);
     history.incidents.push(...advance.incidents);
     history.transitions.push(...advance.transitions);
@@ -246,11 +290,21 @@ export function chronicleEpisodes(incidents: readonly IncidentLine[], end: numbe
     const at = Date.parse(line.at);
     const current = open.get(line.fingerprint);
     if (line.event === 'opened' && !current) {
-      const episode: Episode = { fingerprint: line.fingerprint, node: line.node, drift: line.drift, severity: line.severity, from: at, to: end, ...(line.service ? { service: line.service } : {}), ...(line.maintenance_window ? { window: line.maintenance_window } : {}) };
+      const episode: Episode = {
+        fingerprint: line.fingerprint,
+        node: line.node,
+        drift: line.drift,
+        severity: line.severity,
+        from: at,
+        to: end,
+        ...(line.service ? { service: line.service } : {}),
+        ...(line.maintenance_window ? { window: line.maintenance_window } : {}),
+      };
       open.set(line.fingerprint, episode);
       out.push(episode);
     } else if (current && (line.event === 'escalated' || line.event === 'deescalated')) {
-      current.severity = SEVERITY_RANK[line.severity] > SEVERITY_RANK[current.severity] ? line.severity : current.severity;
+      current.severity =
+        SEVERITY_RANK[line.severity] > SEVERITY_RANK[current.severity] ? line.severity : current.severity;
     } else if (current && line.event === 'resolved') {
       current.to = at;
       open.delete(line.fingerprint);
@@ -274,17 +328,41 @@ export interface Coverage {
  * escalated...) while it lasted, or covered by a sent alert about its root cause, or
  * suppressed by a rule the operator set (maintenance window, min_severity, alert_after).
  */
-export function coverage(week: Pick<NoisyWeek, 'incidents' | 'runs' | 'topology'>, policy: Policy, results: readonly { at: number; plan: NotifyPlan }[]): Coverage {
+export function coverage(
+  week: Pick<NoisyWeek, 'incidents' | 'runs' | 'topology'>,
+  policy: Policy,
+  results: readonly { at: number; plan: NotifyPlan }[],
+): Coverage {
   const end = week.runs.at(-1)!;
   const sent = results.flatMap(({ at, plan }) => plan.items.map((item) => ({ at, item })));
   const lag = 2 * OBSERVE_EVERY + policy.stabilize_for;
-  const sentFor = (test: (item: NotifyItem) => boolean, from: number, to: number) => sent.some(({ at, item }) => test(item) && at >= from && at <= to + lag);
-  const result: Coverage = { announced: 0, rootCause: 0, maintenance: 0, belowMinSeverity: 0, shorterThanAlertAfter: 0, unannounced: [] };
+  const sentFor = (test: (item: NotifyItem) => boolean, from: number, to: number) =>
+    sent.some(({ at, item }) => test(item) && at >= from && at <= to + lag);
+  const result: Coverage = {
+    announced: 0,
+    rootCause: 0,
+    maintenance: 0,
+    belowMinSeverity: 0,
+    shorterThanAlertAfter: 0,
+    unannounced: [],
+  };
   for (const episode of chronicleEpisodes(week.incidents, end)) {
-    const dependencies = new Set(episode.service ? (week.topology.dependsOn[`${episode.node}/${episode.service}`] ?? []) : []);
+    const dependencies = new Set(
+      episode.service ? (week.topology.dependsOn[`${episode.node}/${episode.service}`] ?? []) : [],
+    );
     const causes = new Set([episode.node, ...[...dependencies].map((ref) => ref.split('/')[0]!)]);
     if (sentFor((item) => item.fingerprint === episode.fingerprint, episode.from, episode.to)) result.announced++;
-    else if (sentFor((item) => (item.drift === 'offline_node' && causes.has(item.node)) || dependencies.has(`${item.node}/${item.service}`) || item.kind === 'pipeline_stale', episode.from - lag, episode.to)) result.rootCause++;
+    else if (
+      sentFor(
+        (item) =>
+          (item.drift === 'offline_node' && causes.has(item.node)) ||
+          dependencies.has(`${item.node}/${item.service}`) ||
+          item.kind === 'pipeline_stale',
+        episode.from - lag,
+        episode.to,
+      )
+    )
+      result.rootCause++;
     else if (episode.window !== undefined) result.maintenance++;
     else if (SEVERITY_RANK[episode.severity] < SEVERITY_RANK[policy.min_severity]) result.belowMinSeverity++;
     else if (episode.to - episode.from <= policy.alert_after) result.shorterThanAlertAfter++;

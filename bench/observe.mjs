@@ -11,10 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { timeout: { type: 'string', default: '5s' }, concurrency: { type: 'string', default: '8' }, services: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    timeout: { type: 'string', default: '5s' },
+    concurrency: { type: 'string', default: '8' },
+    services: { type: 'string', default: '200' },
+  },
+});
 const total = Number(values.services);
 const concurrency = Number(values.concurrency);
-const timeoutMs = /ms$/.test(values.timeout) ? Number.parseInt(values.timeout, 10) : Number.parseInt(values.timeout, 10) * 1000;
+const timeoutMs = /ms$/.test(values.timeout)
+  ? Number.parseInt(values.timeout, 10)
+  : Number.parseInt(values.timeout, 10) * 1000;
 
 const sockets = new Set();
 const server = http.createServer((req, res) => {
@@ -40,14 +48,16 @@ const kinds = [
   () => ({ docker: 'bench' }),
   () => ({ http: `${base}/ok`, expect: 200 }),
 ];
-const probeFor = (i) => (i % 10 === 9 ? (i % 20 === 9 ? { http: `${base}/hang` } : { command: 'sleep 600' }) : kinds[i % 9]());
+const probeFor = (i) =>
+  i % 10 === 9 ? (i % 20 === 9 ? { http: `${base}/hang` } : { command: 'sleep 600' }) : kinds[i % 9]();
 
 const repo = path.join(root, 'bench/tmp/observe');
 await rm(repo, { recursive: true, force: true });
 const perNode = 20;
 for (let n = 0; n * perNode < total; n++) {
   const lines = ['services:'];
-  for (let i = n * perNode; i < Math.min(total, (n + 1) * perNode); i++) lines.push(`  - { name: s${i}, probe: ${JSON.stringify(probeFor(i))} }`);
+  for (let i = n * perNode; i < Math.min(total, (n + 1) * perNode); i++)
+    lines.push(`  - { name: s${i}, probe: ${JSON.stringify(probeFor(i))} }`);
   await mkdir(path.join(repo, `inventory/hosts/node${n}`), { recursive: true });
   await writeFile(path.join(repo, `inventory/hosts/node${n}/services.yaml`), `${lines.join('\n')}\n`);
 }
@@ -55,8 +65,22 @@ for (let n = 0; n * perNode < total; n++) {
 function observe(now) {
   const started = performance.now();
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, [path.join(root, 'bin/labwarden.js'), 'observe', '--repo', repo, '--now', now, '--timeout', values.timeout, '--concurrency', String(concurrency)], (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ ms: performance.now() - started, stdout }),
+    execFile(
+      process.execPath,
+      [
+        path.join(root, 'bin/labwarden.js'),
+        'observe',
+        '--repo',
+        repo,
+        '--now',
+        now,
+        '--timeout',
+        values.timeout,
+        '--concurrency',
+        String(concurrency),
+      ],
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ ms: performance.now() - started, stdout }),
     ),
   );
 }
@@ -72,7 +96,9 @@ const written = (text) => text.split('\n').filter((line) => line.endsWith(' writ
 console.log(`services: ${total} (${hanging} hanging), concurrency ${concurrency}, timeout ${values.timeout}`);
 console.log(`bound timeout × ceil(${total}/${concurrency}): ${(bound / 1000).toFixed(1)}s`);
 console.log(`first run:  ${(first.ms / 1000).toFixed(2)}s wall, ${written(first.stdout)} snapshots written`);
-console.log(`second run: ${(second.ms / 1000).toFixed(2)}s wall, ${written(second.stdout)} snapshots written (nothing observable changed)`);
+console.log(
+  `second run: ${(second.ms / 1000).toFixed(2)}s wall, ${written(second.stdout)} snapshots written (nothing observable changed)`,
+);
 const ok = first.ms < bound && second.ms < bound;
 console.log(ok ? 'within bound' : 'OVER BOUND');
 process.exitCode = ok ? 0 : 1;

@@ -3,6 +3,11 @@
 import { main } from '../dist/cli/main.js';
 
 const start = performance.now();
-const code = await main(process.argv.slice(2), { out: () => {}, err: (text) => process.stderr.write(`${text}\n`), color: false, exitCode: 0 });
+const code = await main(process.argv.slice(2), {
+  out: () => {},
+  err: (text) => process.stderr.write(`${text}\n`),
+  color: false,
+  exitCode: 0,
+});
 const wallMs = performance.now() - start;
 process.stderr.write(`${JSON.stringify({ code, wallMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);

@@ -44,15 +44,34 @@ interface Case {
 
 async function measureCase(nodes: number, format: 'yaml' | 'json', repeats: number): Promise<Case> {
   const dir = path.join(BENCH, 'tmp', `${format}-${nodes}x${SERVICES}`);
-  const files = await generateHomelab({ dir, nodes, services: SERVICES, seed: SEED, format, chronicleLines: nodes * 10 });
+  const files = await generateHomelab({
+    dir,
+    nodes,
+    services: SERVICES,
+    seed: SEED,
+    format,
+    chronicleLines: nodes * 10,
+  });
   const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
 
-  const worker = execFileSync(process.execPath, ['--import', 'tsx', path.join(BENCH, 'measure.ts'), dir, String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const samples = JSON.parse(worker.trim().split('\n').at(-1)!) as { floor: number[]; full: number[]; noChange: number[] };
+  const worker = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(BENCH, 'measure.ts'), dir, String(repeats)],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  const samples = JSON.parse(worker.trim().split('\n').at(-1)!) as {
+    floor: number[];
+    full: number[];
+    noChange: number[];
+  };
 
   // Peak RSS of a cold run in a fresh process: the built CLI code, as a user runs it.
   execFileSync('rm', ['-rf', path.join(dir, 'status'), path.join(dir, '.labwarden')]);
-  const rss = spawnSync(process.execPath, [path.join(BENCH, 'rss.mjs'), 'reconcile', '--repo', dir, '--now', GENERATED_NOW], { encoding: 'utf8' });
+  const rss = spawnSync(
+    process.execPath,
+    [path.join(BENCH, 'rss.mjs'), 'reconcile', '--repo', dir, '--now', GENERATED_NOW],
+    { encoding: 'utf8' },
+  );
   const cli = JSON.parse(rss.stderr.trim().split('\n').at(-1)!) as { code: number; wallMs: number; maxRssKb: number };
   if (cli.code !== 0) throw new Error(`reconcile exited ${cli.code}: ${rss.stderr}`);
 
@@ -77,8 +96,36 @@ async function measureCase(nodes: number, format: 'yaml' | 'json', repeats: numb
 }
 
 function table(cases: Case[]): string {
-  const header = ['nodes×svc', 'world', 'files', 'MB', 'floor ms', 'full ms', 'no-change ms', 'full/floor', 'no-change/full', 'no-change/floor', 'CLI cold ms', 'peak RSS MB'];
-  const rows = cases.map((c) => [`${c.nodes}×${c.services}`, c.format, c.files, c.megabytes, c.floorMs, c.fullMs, c.noChangeMs, c.fullOverFloor, c.noChangeOverFull, c.noChangeOverFloor, c.cliColdWallMs, c.peakRssMb].map(String));
+  const header = [
+    'nodes×svc',
+    'world',
+    'files',
+    'MB',
+    'floor ms',
+    'full ms',
+    'no-change ms',
+    'full/floor',
+    'no-change/full',
+    'no-change/floor',
+    'CLI cold ms',
+    'peak RSS MB',
+  ];
+  const rows = cases.map((c) =>
+    [
+      `${c.nodes}×${c.services}`,
+      c.format,
+      c.files,
+      c.megabytes,
+      c.floorMs,
+      c.fullMs,
+      c.noChangeMs,
+      c.fullOverFloor,
+      c.noChangeOverFull,
+      c.noChangeOverFloor,
+      c.cliColdWallMs,
+      c.peakRssMb,
+    ].map(String),
+  );
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padStart(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
@@ -95,7 +142,9 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.release()}`,
     loadAverageAtStart: os.loadavg().map((load) => round(load)),
   };
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; load ${machine.loadAverageAtStart.join(' ')}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; load ${machine.loadAverageAtStart.join(' ')}`,
+  );
   console.log(`median of ${repeats} repeats; floor, full and no-change interleaved in one process per case\n`);
 
   const cases: Case[] = [];
@@ -103,7 +152,9 @@ async function main(): Promise<void> {
     for (const format of ['yaml', 'json'] as const) {
       const result = await measureCase(nodes, format, repeats);
       cases.push(result);
-      console.log(`  ${nodes}×${SERVICES} ${format}: full ${result.fullMs} ms (${result.fullOverFloor}× floor), no-change ${result.noChangeMs} ms, RSS ${result.peakRssMb} MB`);
+      console.log(
+        `  ${nodes}×${SERVICES} ${format}: full ${result.fullMs} ms (${result.fullOverFloor}× floor), no-change ${result.noChangeMs} ms, RSS ${result.peakRssMb} MB`,
+      );
     }
   }
   const find = (nodes: number, format: string) => cases.find((c) => c.nodes === nodes && c.format === format);
@@ -124,7 +175,15 @@ async function main(): Promise<void> {
   console.log(`\n${table(cases)}\n`);
   console.log(`growth 1,000 → 5,000 nodes (full): ${JSON.stringify(growth)}`);
   for (const [target, met] of Object.entries(targets)) console.log(`${met ? 'met   ' : 'MISSED'} ${target}`);
-  const results = { machine, repeats, seed: SEED, note: 'Times are medians; compare ratios within this run, not absolute times across runs.', cases, growth, targets };
+  const results = {
+    machine,
+    repeats,
+    seed: SEED,
+    note: 'Times are medians; compare ratios within this run, not absolute times across runs.',
+    cases,
+    growth,
+    targets,
+  };
   await writeFile(path.join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
 }

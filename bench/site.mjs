@@ -35,13 +35,16 @@ async function bench(name, repo) {
   const html = await readFile(path.join(out, 'index.html'));
   // What a browser downloads: GitHub Pages serves HTML gzip-compressed.
   const overview = `overview ${(html.length / 1024).toFixed(1)} KiB (${(gzipSync(html).length / 1024).toFixed(1)} KiB gzip)`;
-  console.log(`${name}: build ${seconds.toFixed(1)}s, ${size.pages} pages, ${size.files} files, ${(size.bytes / 1024 / 1024).toFixed(2)} MiB, ${overview}`);
+  console.log(
+    `${name}: build ${seconds.toFixed(1)}s, ${size.pages} pages, ${size.files} files, ${(size.bytes / 1024 / 1024).toFixed(2)} MiB, ${overview}`,
+  );
 }
 
 const work = await mkdtemp(path.join(tmpdir(), 'labwarden-bench-'));
 try {
   const demo = path.join(work, 'demo');
-  for (const part of ['inventory', 'world', 'chronicle', 'status']) await cp(path.join(root, part), path.join(demo, part), { recursive: true }).catch(() => undefined);
+  for (const part of ['inventory', 'world', 'chronicle', 'status'])
+    await cp(path.join(root, part), path.join(demo, part), { recursive: true }).catch(() => undefined);
   await bench('demo', demo);
   for (const nodes of [100, 1000]) {
     const repo = path.join(work, `synthetic-${nodes}`);

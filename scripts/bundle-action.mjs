@@ -13,7 +13,9 @@ export const BUNDLE = path.join(root, 'dist/action/labwarden.mjs');
 
 // Caches keyed by the code (src/repo/code-fingerprint.ts) cannot read src/ from a bundle.
 const hash = createHash('sha1');
-for (const file of (await readdir(path.join(root, 'src'), { recursive: true })).filter((name) => name.endsWith('.ts') && !name.includes('.test')).sort()) {
+for (const file of (await readdir(path.join(root, 'src'), { recursive: true }))
+  .filter((name) => name.endsWith('.ts') && !name.includes('.test'))
+  .sort()) {
   hash.update(`${file}\0`).update(await readFile(path.join(root, 'src', file)));
 }
 

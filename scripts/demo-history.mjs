@@ -41,7 +41,8 @@ try {
   await mkdir(path.join(work, 'chronicle'), { recursive: true });
   const nodes = {};
   for (const node of (await readdir(path.join(root, 'inventory/hosts'))).sort()) {
-    const services = parse(await readFile(path.join(root, 'inventory/hosts', node, 'services.yaml'), 'utf8')).services ?? [];
+    const services =
+      parse(await readFile(path.join(root, 'inventory/hosts', node, 'services.yaml'), 'utf8')).services ?? [];
     nodes[node] = services.map((service) => service.name);
   }
 
@@ -53,7 +54,9 @@ try {
       if (node !== offline) lastSeen[node] = at;
       const lines = services.map((name) => {
         const detail = failed[`${node}/${name}`];
-        return detail ? `  - { name: ${name}, status: failed, detail: "${detail}" }\n` : `  - { name: ${name}, status: ok }\n`;
+        return detail
+          ? `  - { name: ${name}, status: failed, detail: "${detail}" }\n`
+          : `  - { name: ${name}, status: ok }\n`;
       });
       const deploys = (deployments[node] ?? []).map(
         (d) => `  - { service: ${d.service}, at: ${iso(d.at)}, result: ${d.result}, version: ${d.version} }\n`,
@@ -65,7 +68,13 @@ try {
     await runReconcile({ repo: work, now: at });
   }
 
-  const FAILURES = ['HTTP 503 from /health', 'container exited (137)', 'OOM killed', 'connection refused on :443', 'disk full'];
+  const FAILURES = [
+    'HTTP 503 from /health',
+    'container exited (137)',
+    'OOM killed',
+    'connection refused on :443',
+    'disk full',
+  ];
   // Days 88 … 3 before the demo's day: one event on about a third of them, at a random hour.
   const first = Math.floor(NOW / DAY) * DAY - 88 * DAY;
   await observe(first);
@@ -83,7 +92,8 @@ try {
       await observe(start + minutes * MIN);
       await observe(start + (minutes + 10) * MIN);
     } else if (kind === 'flap') {
-      for (let i = 0; i < 24; i++) await observe(start + i * 5 * MIN, i % 2 === 0 ? { failed: { [service]: 'health check timed out' } } : {});
+      for (let i = 0; i < 24; i++)
+        await observe(start + i * 5 * MIN, i % 2 === 0 ? { failed: { [service]: 'health check timed out' } } : {});
       for (let i = 0; i < 8; i++) await observe(start + (24 + i * 3) * 5 * MIN);
     } else if (kind === 'offline') {
       await observe(start);
@@ -113,7 +123,12 @@ try {
   await cp(path.join(root, 'world'), path.join(work, 'world'), { recursive: true });
   await copyFile(path.join(root, 'chronicle/admin.jsonl'), path.join(work, 'chronicle/admin.jsonl'));
   await runReconcile({ repo: work, now: NOW });
-  for (const file of ['chronicle/incidents.jsonl', 'chronicle/transitions.jsonl', 'status/recommendations.json', 'status/insights.json']) {
+  for (const file of [
+    'chronicle/incidents.jsonl',
+    'chronicle/transitions.jsonl',
+    'status/recommendations.json',
+    'status/insights.json',
+  ]) {
     await copyFile(path.join(work, file), path.join(root, file));
     console.log(file);
   }

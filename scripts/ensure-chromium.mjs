@@ -36,7 +36,9 @@ if (!usable(browser)) {
   run(['apt-get', 'update', '-qq']);
   run(['apt-get', 'install', '-y', '-qq', 'chromium']);
   if (!usable(browser)) {
-    console.error(`error: apt-get installed chromium, but ${browser} is still missing.\nhint: set CHROMIUM_PATH to the browser it installed.`);
+    console.error(
+      `error: apt-get installed chromium, but ${browser} is still missing.\nhint: set CHROMIUM_PATH to the browser it installed.`,
+    );
     process.exit(1);
   }
 }

@@ -14,15 +14,21 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const tag = `v${version}`;
 
 if (!existsSync('dist/action/labwarden.mjs')) {
-  console.error('error: dist/action/labwarden.mjs not found\nhint: run `npm run release:action`, which builds it first.');
+  console.error(
+    'error: dist/action/labwarden.mjs not found\nhint: run `npm run release:action`, which builds it first.',
+  );
   process.exit(2);
 }
 if (git(['status', '--porcelain', '--untracked-files=no']) !== '') {
-  console.error('error: the working tree has uncommitted changes\nhint: commit them first: the tag must be HEAD plus the bundle, nothing else.');
+  console.error(
+    'error: the working tree has uncommitted changes\nhint: commit them first: the tag must be HEAD plus the bundle, nothing else.',
+  );
   process.exit(2);
 }
 if (git(['tag', '--list', tag]) !== '') {
-  console.error(`error: tag ${tag} exists already\nhint: bump "version" in package.json (and commit) for a new release.`);
+  console.error(
+    `error: tag ${tag} exists already\nhint: bump "version" in package.json (and commit) for a new release.`,
+  );
   process.exit(2);
 }
 const scratch = mkdtempSync(path.join(tmpdir(), 'labwarden-release-'));

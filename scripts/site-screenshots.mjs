@@ -20,7 +20,9 @@ try {
   let dir = values.site ? path.resolve(values.site) : path.join(work, 'site');
   if (!values.site) {
     const cli = path.join(root, 'bin/labwarden.js');
-    execFileSync(process.execPath, [cli, 'site', 'build', '--repo', root, '--out', dir, '--now', NOW], { stdio: 'inherit' });
+    execFileSync(process.execPath, [cli, 'site', 'build', '--repo', root, '--out', dir, '--now', NOW], {
+      stdio: 'inherit',
+    });
   }
   const site = await serveStatic(dir);
   // A fixed clock in the page, so relative times read as they did at --now, whenever this runs.
@@ -40,7 +42,12 @@ try {
     const shots = path.resolve(values.shots);
     await mkdir(shots, { recursive: true });
     const narrow = await context(390);
-    const pages = [['overview', ''], ['incidents', 'incidents/'], ['maintenance', 'maintenance/'], ['node-gateway', 'nodes/gateway/']];
+    const pages = [
+      ['overview', ''],
+      ['incidents', 'incidents/'],
+      ['maintenance', 'maintenance/'],
+      ['node-gateway', 'nodes/gateway/'],
+    ];
     for (const [name, relative] of pages) {
       await shoot(wide, relative, path.join(shots, `${name}-1280.png`));
       await shoot(narrow, relative, path.join(shots, `${name}-390.png`));

@@ -7,8 +7,13 @@ afterAll(cleanupRepos);
 
 const NOW = '2026-11-22T10:05:00Z';
 const ADMIN = 'chronicle/admin.jsonl';
-type Status = { admin_head?: { seq: number; hash: string }; admin_chain?: unknown; nodes: Record<string, { maintenance?: { state: string } }> };
-const readStatus = async (repo: string) => JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')) as Status;
+type Status = {
+  admin_head?: { seq: number; hash: string };
+  admin_chain?: unknown;
+  nodes: Record<string, { maintenance?: { state: string } }>;
+};
+const readStatus = async (repo: string) =>
+  JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')) as Status;
 
 /** The demo reconciled, so status/ witnesses the newest admin line (seq 2). */
 async function reconciledDemo(): Promise<{ repo: string; admin: string }> {
@@ -22,8 +27,12 @@ describe('the newest admin line is witnessed by status/ (admin_head)', () => {
   it('a removed newest line is reported by validate (exit 2) and by reconcile, which then records the new head', async () => {
     const { repo, admin } = await reconciledDemo();
     await writeFile(path.join(repo, ADMIN), admin.split('\n').slice(0, 1).join('\n') + '\n');
-    const problem = 'chronicle/admin.jsonl:2:1 newest lines changed after reconcile: seq 2 was removed: status/recommendations.json records seq 2 as folded, the file ends at seq 1';
-    expect(await runCli(['validate', '--repo', repo])).toMatchObject({ code: 2, stderr: `${problem}\nerror: 1 problem found\n` });
+    const problem =
+      'chronicle/admin.jsonl:2:1 newest lines changed after reconcile: seq 2 was removed: status/recommendations.json records seq 2 as folded, the file ends at seq 1';
+    expect(await runCli(['validate', '--repo', repo])).toMatchObject({
+      code: 2,
+      stderr: `${problem}\nerror: 1 problem found\n`,
+    });
     const reconciled = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(reconciled).toMatchObject({ code: 0, stderr: expect.stringContaining(`warning: ${problem}`) });
     expect((await readStatus(repo)).admin_head?.seq).toBe(1);
@@ -35,7 +44,8 @@ describe('the newest admin line is witnessed by status/ (admin_head)', () => {
     await writeFile(path.join(repo, ADMIN), admin.replace('kernel update', 'kernel upgrade'));
     expect(await runCli(['validate', '--repo', repo])).toMatchObject({
       code: 2,
-      stderr: 'chronicle/admin.jsonl:2:1 newest lines changed after reconcile: seq 2 was edited: status/recommendations.json records seq 2 as folded with a different hash\nerror: 1 problem found\n',
+      stderr:
+        'chronicle/admin.jsonl:2:1 newest lines changed after reconcile: seq 2 was edited: status/recommendations.json records seq 2 as folded with a different hash\nerror: 1 problem found\n',
     });
     // Restored from git, it is whole again.
     await writeFile(path.join(repo, ADMIN), admin);

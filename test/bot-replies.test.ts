@@ -6,7 +6,19 @@ import { repoGitOps } from '../src/bot/persist.js';
 import { botConfig, createBotClient } from '../src/bot/run.js';
 import { fingerprintRef } from '../src/notify/fingerprint-ref.js';
 import { DiscordStandIn, refusal } from './helpers/discord-stand-in.js';
-import { ALICE, APP, autocomplete, button, chatInput, clonedHomelab, emitter, enter, git, GUILD, until } from './helpers/discord-interactions.js';
+import {
+  ALICE,
+  APP,
+  autocomplete,
+  button,
+  chatInput,
+  clonedHomelab,
+  emitter,
+  enter,
+  git,
+  GUILD,
+  until,
+} from './helpers/discord-interactions.js';
 import { cleanupRepos } from './helpers/repo.js';
 
 // Replies as Discord takes them: within 2,000 characters, private when they are refusals or
@@ -29,22 +41,62 @@ const fingerprint = (index: number) => `${BIG}/${service(index)}/unhealthy_servi
 
 /** A node with 40 services of 63-character names, each able to move to pi; 30 of them failing. */
 function bigNode(): Record<string, string> {
-  const services = Array.from({ length: 40 }, (_, index) => `  - name: ${service(index)}\n    failover: [pi]\n`).join('');
-  const incidents = Array.from({ length: 30 }, (_, index) =>
-    JSON.stringify({ id: `b${index}`, at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: fingerprint(index), node: BIG, service: service(index), drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' }),
+  const services = Array.from({ length: 40 }, (_, index) => `  - name: ${service(index)}\n    failover: [pi]\n`).join(
+    '',
   );
-  return { [`inventory/hosts/${BIG}/services.yaml`]: `services:\n${services}`, 'chronicle/incidents.jsonl': `${incidents.join('\n')}\n` };
+  const incidents = Array.from({ length: 30 }, (_, index) =>
+    JSON.stringify({
+      id: `b${index}`,
+      at: '2026-11-22T09:00:00Z',
+      event: 'opened',
+      fingerprint: fingerprint(index),
+      node: BIG,
+      service: service(index),
+      drift: 'unhealthy_service',
+      severity: 'warning',
+      recommendation: 'reconcile_required',
+      action: 'redeploy',
+      reason: 'status failed',
+    }),
+  );
+  return {
+    [`inventory/hosts/${BIG}/services.yaml`]: `services:\n${services}`,
+    'chronicle/incidents.jsonl': `${incidents.join('\n')}\n`,
+  };
 }
 
 async function startBot(repo: string) {
   const logs: string[] = [];
-  const config = botConfig({ DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.api });
-  const client = createBotClient(config, { repo, appender, git: repoGitOps(repo), now: () => NOW, log: (line) => logs.push(line) });
+  const config = botConfig({
+    DISCORD_TOKEN: 'bot-token',
+    DISCORD_APPLICATION_ID: APP,
+    DISCORD_GUILD_ID: GUILD,
+    DISCORD_API_URL: discord.api,
+  });
+  const client = createBotClient(config, {
+    repo,
+    appender,
+    git: repoGitOps(repo),
+    now: () => NOW,
+    log: (line) => logs.push(line),
+  });
   return { client, emit: emitter(client, discord), logs };
 }
 const ofInteraction = (id: string) => discord.requests.filter((request) => request.path.includes(`tok-${id}`));
-const shape = (id: string) => ofInteraction(id).map((request) => [request.method, request.path.replace(`tok-${id}`, 'TOKEN').replace(/\d{15,}/g, 'ID'), request.status, request.body?.type ?? null, request.body?.flags ?? request.body?.data?.flags ?? null]);
-const adminLines = async (repo: string) => (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const shape = (id: string) =>
+  ofInteraction(id).map((request) => [
+    request.method,
+    request.path.replace(`tok-${id}`, 'TOKEN').replace(/\d{15,}/g, 'ID'),
+    request.status,
+    request.body?.type ?? null,
+    request.body?.flags ?? request.body?.data?.flags ?? null,
+  ]);
+const adminLines = async (repo: string) =>
+  (await readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe('bot replies against the strict stand-in', () => {
   it('usage problems and refusals found after the pull are answered privately: an ephemeral follow-up, the public placeholder removed', async () => {
@@ -52,7 +104,12 @@ describe('bot replies against the strict stand-in', () => {
     const { client, emit } = await startBot(repo);
     try {
       emit(chatInput('4000000000000000001', alice, 'drain', [{ type: 3, name: 'node', value: 'nope' }]));
-      emit(chatInput('4000000000000000002', alice, 'silence', [{ type: 3, name: 'target', value: 'media' }, { type: 3, name: 'duration', value: 'soon' }]));
+      emit(
+        chatInput('4000000000000000002', alice, 'silence', [
+          { type: 3, name: 'target', value: 'media' },
+          { type: 3, name: 'duration', value: 'soon' },
+        ]),
+      );
       await until(() => discord.requests.filter((request) => request.method === 'DELETE').length === 2);
       for (const id of ['4000000000000000001', '4000000000000000002']) {
         expect(shape(id)).toEqual([
@@ -61,8 +118,12 @@ describe('bot replies against the strict stand-in', () => {
           ['DELETE', '/api/v10/webhooks/ID/TOKEN/messages/@original', 204, null, null],
         ]);
       }
-      expect(ofInteraction('4000000000000000001')[1]!.body.content).toBe('Unknown node "nope". Known nodes: media, pi.');
-      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe('Duration "soon" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".');
+      expect(ofInteraction('4000000000000000001')[1]!.body.content).toBe(
+        'Unknown node "nope". Known nodes: media, pi.',
+      );
+      expect(ofInteraction('4000000000000000002')[1]!.body.content).toBe(
+        'Duration "soon" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".',
+      );
       expect(await adminLines(repo)).toEqual([]);
       expect(discord.refusals).toEqual([]);
     } finally {
@@ -81,9 +142,15 @@ describe('bot replies against the strict stand-in', () => {
       expect(edit.status).toBe(200);
       const content = edit.body.content as string;
       expect(content.length).toBeLessThanOrEqual(2000);
-      expect(content).toMatch(/^big-x+: enter_maintenance recorded as seq 1; Active -> EnteringMaintenance \(drain 0\/40 moved; blocked: every failover target of service-0-y+ is down \(pi offline\); /);
-      expect(content).toMatch(/… \(shortened to fit Discord; \/status and the dashboard show the rest\)\nCommitted [0-9a-f]{12} as alice\.$/);
-      expect(await git(repo, 'log', '-1', '--format=%s', 'origin/main').then((result) => result.stdout.trim())).toBe(`admin: enter maintenance ${BIG}`);
+      expect(content).toMatch(
+        /^big-x+: enter_maintenance recorded as seq 1; Active -> EnteringMaintenance \(drain 0\/40 moved; blocked: every failover target of service-0-y+ is down \(pi offline\); /,
+      );
+      expect(content).toMatch(
+        /… \(shortened to fit Discord; \/status and the dashboard show the rest\)\nCommitted [0-9a-f]{12} as alice\.$/,
+      );
+      expect(await git(repo, 'log', '-1', '--format=%s', 'origin/main').then((result) => result.stdout.trim())).toBe(
+        `admin: enter maintenance ${BIG}`,
+      );
     } finally {
       await client.destroy();
     }
@@ -91,7 +158,11 @@ describe('bot replies against the strict stand-in', () => {
 
   it('when Discord refuses the reply after a push, the operator is told what was pushed, never "Nothing was pushed"', async () => {
     const repo = await clonedHomelab();
-    discord.script('PATCH', /\/messages\/@original$/, refusal({ content: { _errors: [{ code: 'X', message: 'refused' }] } }));
+    discord.script(
+      'PATCH',
+      /\/messages\/@original$/,
+      refusal({ content: { _errors: [{ code: 'X', message: 'refused' }] } }),
+    );
     const { client, emit, logs } = await startBot(repo);
     try {
       emit(chatInput('4000000000000000021', alice, 'cordon', [{ type: 3, name: 'node', value: 'pi' }]));
@@ -99,7 +170,9 @@ describe('bot replies against the strict stand-in', () => {
       const { stdout } = await git(repo, 'rev-parse', 'origin/main');
       const edits = discord.requests.filter((request) => request.method === 'PATCH');
       expect(edits.map((request) => request.status)).toEqual([400, 200]);
-      expect(edits[1]!.body.content).toBe(`/cordon succeeded and was pushed as ${stdout.trim().slice(0, 12)}, but Discord did not take the full reply. /status shows the result.`);
+      expect(edits[1]!.body.content).toBe(
+        `/cordon succeeded and was pushed as ${stdout.trim().slice(0, 12)}, but Discord did not take the full reply. /status shows the result.`,
+      );
       expect(JSON.stringify(discord.requests.map((request) => request.body))).not.toContain('Nothing was pushed');
       expect(logs.some((line) => line.startsWith('/cordon: the reply was not shown: '))).toBe(true);
     } finally {
@@ -118,13 +191,18 @@ describe('bot replies against the strict stand-in', () => {
       const choices = answer.body.data.choices as { name: string; value: string }[];
       expect(choices).toHaveLength(25);
       expect(choices.every((choice) => choice.name.length <= 100 && choice.value.length <= 100)).toBe(true);
-      expect(choices[0]).toEqual({ name: `${fingerprint(0).slice(0, 60)}…${fingerprint(0).slice(-39)}`, value: fingerprintRef(fingerprint(0)) });
+      expect(choices[0]).toEqual({
+        name: `${fingerprint(0).slice(0, 60)}…${fingerprint(0).slice(-39)}`,
+        value: fingerprintRef(fingerprint(0)),
+      });
 
       emit(chatInput('4000000000000000032', alice, 'ack', [{ type: 3, name: 'incident', value: choices[0]!.value }]));
       await until(() => discord.requests.some((request) => request.method === 'PATCH'));
       emit(button('4000000000000000033', alice, `silence1h:${fingerprintRef(fingerprint(1))}`));
       await until(() => discord.requests.filter((request) => request.method === 'PATCH').length === 2);
-      expect((await adminLines(repo)).map((line) => [line.action, line.fingerprint ?? line.matcher?.fingerprint])).toEqual([
+      expect(
+        (await adminLines(repo)).map((line) => [line.action, line.fingerprint ?? line.matcher?.fingerprint]),
+      ).toEqual([
         ['ack', fingerprint(0)],
         ['silence', fingerprint(1)],
       ]);

@@ -12,12 +12,17 @@ describe("the bot's view", () => {
   it('/status shows each node state as status/ holds it, drain in the CLI words, nothing folded again', async () => {
     const repo = await copyDemo();
     expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z'])).code).toBe(0);
-    const status = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')) as { nodes: Record<string, { maintenance?: NodeMaintenance }> };
+    const status = JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')) as {
+      nodes: Record<string, { maintenance?: NodeMaintenance }>;
+    };
     const expected: Record<string, string> = {};
     for (const [node, entry] of Object.entries(status.nodes)) {
       const m = entry.maintenance;
       if (!m || m.state === 'Active') continue;
-      const drain = m.drain && (m.state === 'EnteringMaintenance' || m.state === 'DrainFailed') ? `, ${describeDrain(m.drain)}` : '';
+      const drain =
+        m.drain && (m.state === 'EnteringMaintenance' || m.state === 'DrainFailed')
+          ? `, ${describeDrain(m.drain)}`
+          : '';
       expected[node] = `${m.state}${m.since ? ` since ${m.since}` : ''}${m.actor ? ` by ${m.actor}` : ''}${drain}`;
     }
     const view = await readBotView(repo, Date.parse('2026-11-22T10:05:00Z'));

@@ -4,10 +4,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, copyDemo, PROJECT_ROOT, runCli } from './helpers/repo.js';
 
 const NOW = '2026-11-22T10:05:00Z';
-const FILES = ['chronicle/incidents.jsonl', 'chronicle/transitions.jsonl', 'status/recommendations.json', 'status/insights.json'];
+const FILES = [
+  'chronicle/incidents.jsonl',
+  'chronicle/transitions.jsonl',
+  'status/recommendations.json',
+  'status/insights.json',
+];
 
 async function snapshot(repo: string): Promise<Record<string, string>> {
-  return Object.fromEntries(await Promise.all(FILES.map(async (file) => [file, await readFile(path.join(repo, file), 'utf8')])));
+  return Object.fromEntries(
+    await Promise.all(FILES.map(async (file) => [file, await readFile(path.join(repo, file), 'utf8')])),
+  );
 }
 
 afterAll(cleanupRepos);
@@ -18,7 +25,9 @@ describe('reconcile and the chronicle (CLI)', () => {
     const before = await snapshot(repo);
     const run = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('unstable: 9 recommendations; status/recommendations.json unchanged; no chronicle change\n');
+    expect(run.stdout).toBe(
+      'unstable: 9 recommendations; status/recommendations.json unchanged; no chronicle change\n',
+    );
     expect(await snapshot(repo)).toEqual(before);
     expect(before).toEqual(await snapshot(PROJECT_ROOT));
   });
@@ -69,9 +78,25 @@ const TODAY = '2026-11-22T00:00:00Z';
 describe('labwarden chronicle', () => {
   it.each([
     // The demo carries 90 days of history (scripts/demo-history.mjs): today's lines are these.
-    [['--service', 'media/jellyfin', '--since', TODAY], ['opened       media/jellyfin  failed_deployment', 'opened       media/jellyfin  unhealthy_service']],
-    [['--node', 'pi', '--since', TODAY], ['2026-11-22T08:27:00Z  opened       pi  offline_node  critical  not seen since']],
-    [['--since', '30m', '--now', NOW], ['2026-11-22T09:40:00Z', '2026-11-22T09:40:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z']],
+    [
+      ['--service', 'media/jellyfin', '--since', TODAY],
+      ['opened       media/jellyfin  failed_deployment', 'opened       media/jellyfin  unhealthy_service'],
+    ],
+    [
+      ['--node', 'pi', '--since', TODAY],
+      ['2026-11-22T08:27:00Z  opened       pi  offline_node  critical  not seen since'],
+    ],
+    [
+      ['--since', '30m', '--now', NOW],
+      [
+        '2026-11-22T09:40:00Z',
+        '2026-11-22T09:40:00Z',
+        '2026-11-22T10:00:00Z',
+        '2026-11-22T10:00:00Z',
+        '2026-11-22T10:00:00Z',
+        '2026-11-22T10:00:00Z',
+      ],
+    ],
   ])('filters %j', async (args, expected) => {
     const run = await runCli(['chronicle', '--repo', PROJECT_ROOT, ...args]);
     expect(run.code).toBe(0);

@@ -29,14 +29,31 @@ function jellyfinTimeline(states: [number, string][], delay = 1): TimelineStep[]
 
 describe('chronicle lifecycle', () => {
   it('opens at the failing observation and resolves at the clean one, once stable for stabilize_for', () => {
-    const run = replay(INVENTORY, jellyfinTimeline([[0, 'failed'], [10, 'failed'], [20, 'ok'], [22, 'ok'], [26, 'ok']]));
+    const run = replay(
+      INVENTORY,
+      jellyfinTimeline([
+        [0, 'failed'],
+        [10, 'failed'],
+        [20, 'ok'],
+        [22, 'ok'],
+        [26, 'ok'],
+      ]),
+    );
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:00:00Z opened media/jellyfin/unhealthy_service warning',
       '2026-11-22T10:20:00Z resolved media/jellyfin/unhealthy_service warning',
     ]);
     // The resolve is written by the 10:26 run (clear since 10:20 for >= 5m), not by the 10:21 one.
     expect(run.results[3]!.recommendations).toEqual([]);
-    expect(run.history.incidents.at(-1)).toMatchObject({ at: '2026-11-22T10:20:00Z', event: 'resolved', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', recommendation: 'reconcile_required', action: 'redeploy' });
+    expect(run.history.incidents.at(-1)).toMatchObject({
+      at: '2026-11-22T10:20:00Z',
+      event: 'resolved',
+      node: 'media',
+      service: 'jellyfin',
+      drift: 'unhealthy_service',
+      recommendation: 'reconcile_required',
+      action: 'redeploy',
+    });
   });
 
   it('writes nothing on a run where nothing changed', () => {
@@ -46,7 +63,16 @@ describe('chronicle lifecycle', () => {
   });
 
   it('escalates one step once open past escalate_after, and reports since = opened', () => {
-    const run = replay(INVENTORY, jellyfinTimeline([[0, 'failed'], [20, 'failed'], [35, 'failed'], [50, 'ok'], [60, 'ok']]));
+    const run = replay(
+      INVENTORY,
+      jellyfinTimeline([
+        [0, 'failed'],
+        [20, 'failed'],
+        [35, 'failed'],
+        [50, 'ok'],
+        [60, 'ok'],
+      ]),
+    );
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:00:00Z opened media/jellyfin/unhealthy_service warning',
       '2026-11-22T10:30:00Z escalated media/jellyfin/unhealthy_service critical',
@@ -57,7 +83,13 @@ describe('chronicle lifecycle', () => {
   });
 
   it('deescalates when the drift becomes milder (failed → degraded)', () => {
-    const run = replay(INVENTORY, jellyfinTimeline([[0, 'failed'], [5, 'degraded']]));
+    const run = replay(
+      INVENTORY,
+      jellyfinTimeline([
+        [0, 'failed'],
+        [5, 'degraded'],
+      ]),
+    );
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:00:00Z opened media/jellyfin/unhealthy_service warning',
       '2026-11-22T10:05:00Z deescalated media/jellyfin/unhealthy_service info',
@@ -66,7 +98,16 @@ describe('chronicle lifecycle', () => {
   });
 
   it('stabilization: a reopen within stabilize_for of clearing continues the same incident', () => {
-    const run = replay(INVENTORY, jellyfinTimeline([[0, 'failed'], [10, 'ok'], [12, 'failed'], [20, 'ok'], [30, 'ok']]));
+    const run = replay(
+      INVENTORY,
+      jellyfinTimeline([
+        [0, 'failed'],
+        [10, 'ok'],
+        [12, 'failed'],
+        [20, 'ok'],
+        [30, 'ok'],
+      ]),
+    );
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:00:00Z opened media/jellyfin/unhealthy_service warning',
       '2026-11-22T10:20:00Z resolved media/jellyfin/unhealthy_service warning',
@@ -74,7 +115,15 @@ describe('chronicle lifecycle', () => {
   });
 
   it('a reopen after stabilize_for is a new incident', () => {
-    const run = replay(INVENTORY, jellyfinTimeline([[0, 'failed'], [10, 'ok'], [16, 'ok'], [18, 'failed']]));
+    const run = replay(
+      INVENTORY,
+      jellyfinTimeline([
+        [0, 'failed'],
+        [10, 'ok'],
+        [16, 'ok'],
+        [18, 'failed'],
+      ]),
+    );
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:00:00Z opened media/jellyfin/unhealthy_service warning',
       '2026-11-22T10:10:00Z resolved media/jellyfin/unhealthy_service warning',
@@ -103,7 +152,17 @@ describe('chronicle lifecycle', () => {
 });
 
 describe('replay on time vs late', () => {
-  const states: [number, string][] = [[0, 'failed'], [8, 'failed'], [14, 'ok'], [16, 'failed'], [28, 'degraded'], [40, 'failed'], [52, 'ok'], [60, 'ok'], [75, 'ok']];
+  const states: [number, string][] = [
+    [0, 'failed'],
+    [8, 'failed'],
+    [14, 'ok'],
+    [16, 'failed'],
+    [28, 'degraded'],
+    [40, 'failed'],
+    [52, 'ok'],
+    [60, 'ok'],
+    [75, 'ok'],
+  ];
   it.each([
     ['a minute late', 1],
     ['fourteen minutes late', 14],
@@ -116,7 +175,11 @@ describe('replay on time vs late', () => {
 
   it('gives the same chronicle when a quiet world is proven alive by heartbeats, run every 5m or once late', () => {
     const world = { media: snap('media', 0, { jellyfin: 'failed', sonarr: 'ok' }), nas: nasOk(0) };
-    const step = (minute: number): TimelineStep => ({ now: at(T0, minute), world, heartbeats: { media: at(T0, minute - 1), nas: at(T0, minute - 1) } });
+    const step = (minute: number): TimelineStep => ({
+      now: at(T0, minute),
+      world,
+      heartbeats: { media: at(T0, minute - 1), nas: at(T0, minute - 1) },
+    });
     const every5m = replay(INVENTORY, [5, 10, 15, 20, 25, 30, 35, 40].map(step));
     const once = replay(INVENTORY, [step(40)]);
     expect(brief(once.incidents)).toEqual([

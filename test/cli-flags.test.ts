@@ -246,14 +246,8 @@ describe('add-node', () => {
       'error: node "media" already exists: inventory/hosts/media/ is there; nothing written\n' +
         'hint: Pick another name, or edit inventory/hosts/media/host.yaml and services.yaml.\n',
     ],
-    [
-      ['add-node', 'Media_1'],
-      `error: "Media_1" is not a valid node name\n${NAME_HINT}`,
-    ],
-    [
-      ['add-node', '../escape'],
-      `error: "../escape" is not a valid node name\n${NAME_HINT}`,
-    ],
+    [['add-node', 'Media_1'], `error: "Media_1" is not a valid node name\n${NAME_HINT}`],
+    [['add-node', '../escape'], `error: "../escape" is not a valid node name\n${NAME_HINT}`],
   ])('%j: exit 2, nothing written', async (args, stderr) => {
     const repo = await copyDemo();
     const before = await tree(repo);

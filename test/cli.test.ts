@@ -11,7 +11,11 @@ afterAll(cleanupRepos);
 describe('labwarden CLI (child processes)', () => {
   it('a reader that went away (`| head`) does not crash the command: it finishes and exits 0', async () => {
     const repo = await copyDemo();
-    const child = spawn(process.execPath, [CLI, 'reconcile', '--repo', repo, '--now', '2026-11-22T10:40:00Z', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'reconcile', '--repo', repo, '--now', '2026-11-22T10:40:00Z', '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     // Closed before the child has even loaded: its first write meets EPIPE.
     child.stdout.destroy();
     let err = '';
@@ -20,7 +24,9 @@ describe('labwarden CLI (child processes)', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     // The work was done even though nobody read about it.
-    expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toContain('"since": "2026-11-22T10:15:00Z"');
+    expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toContain(
+      '"since": "2026-11-22T10:15:00Z"',
+    );
   });
 
   it('validates the demo homelab', async () => {
@@ -64,10 +70,15 @@ describe('labwarden CLI (child processes)', () => {
   it('bad inventory: exit 2, every problem as file:line:col, status left as it was', async () => {
     const repo = await copyDemo();
     const status = await readFile(path.join(repo, 'status/recommendations.json'), 'utf8');
-    await writeFile(path.join(repo, 'inventory/hosts/media/services.yaml'), 'services:\n  - name: jellyfin\n    critcal: true\n  - name: Bad_Name\n');
+    await writeFile(
+      path.join(repo, 'inventory/hosts/media/services.yaml'),
+      'services:\n  - name: jellyfin\n    critcal: true\n  - name: Bad_Name\n',
+    );
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain('inventory/hosts/media/services.yaml:3:5 services[0]: unknown key "critcal" (did you mean "critical"?)');
+    expect(validate.stderr).toContain(
+      'inventory/hosts/media/services.yaml:3:5 services[0]: unknown key "critcal" (did you mean "critical"?)',
+    );
     expect(validate.stderr).toContain('inventory/hosts/media/services.yaml:4:11 services[1].name: expected a name');
     const reconcile = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(reconcile.code).toBe(2);
@@ -87,7 +98,9 @@ describe('labwarden CLI (child processes)', () => {
     const printed = JSON.parse(result.stdout);
     expect(printed.nodes.media.health).toBe('unknown');
     expect(printed.nodes.storage.health).toBe('online');
-    expect(printed.recommendations).toContainEqual(expect.objectContaining({ id: 'media/unknown_node', reason: expect.stringContaining('world/nodes/media.yaml:') }));
+    expect(printed.recommendations).toContainEqual(
+      expect.objectContaining({ id: 'media/unknown_node', reason: expect.stringContaining('world/nodes/media.yaml:') }),
+    );
   });
 
   it('status prints the summary, nodes and grouped recommendations', async () => {
@@ -134,7 +147,9 @@ describe('labwarden CLI (child processes)', () => {
     expect(policy.properties.stale_after.default).toBe('15m');
     // The committed schema files match what the code generates.
     for (const name of ['services', 'host', 'world', 'policy']) {
-      expect(await readFile(path.join(repo, `schema/${name}.schema.json`), 'utf8')).toBe(await readFile(path.join(PROJECT_ROOT, `schema/${name}.schema.json`), 'utf8'));
+      expect(await readFile(path.join(repo, `schema/${name}.schema.json`), 'utf8')).toBe(
+        await readFile(path.join(PROJECT_ROOT, `schema/${name}.schema.json`), 'utf8'),
+      );
     }
   });
 });

@@ -28,9 +28,13 @@ incidents:
       opened_at: 2026-11-22T09:00:00Z, resolved_at: null }
     # severity: info | warning | critical
 `;
-const NODE2 = 'node: node2\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: redis, status: ok }\n';
+const NODE2 =
+  'node: node2\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: redis, status: ok }\n';
 
-async function summaryOf(repo: string, now: string): Promise<{ summary: string; recommendations: { id: string; severity: string; escalated?: boolean }[] }> {
+async function summaryOf(
+  repo: string,
+  now: string,
+): Promise<{ summary: string; recommendations: { id: string; severity: string; escalated?: boolean }[] }> {
   const result = await runCli(['reconcile', '--repo', repo, '--now', now]);
   expect(result).toMatchObject({ code: 0, stderr: '' });
   const status = await runCli(['status', '--repo', repo, '--json']);
@@ -62,7 +66,8 @@ describe('summary state (PRODUCT.md): escalation does not make non-critical drif
   ])('an offline node hosting $label is $expected, hours after it went stale', async ({ services, expected }) => {
     const repo = await makeRepo({
       'inventory/hosts/n1/services.yaml': services,
-      'world/nodes/n1.yaml': 'node: n1\nobserved_at: 2026-11-22T09:00:00Z\nstatus: online\nservices:\n  - { name: web, status: ok }\n',
+      'world/nodes/n1.yaml':
+        'node: n1\nobserved_at: 2026-11-22T09:00:00Z\nstatus: online\nservices:\n  - { name: web, status: ok }\n',
     });
     await summaryOf(repo, '2026-11-22T09:20:00Z');
     const later = await summaryOf(repo, '2026-11-22T12:00:00Z');

@@ -19,9 +19,16 @@ describe('the pages job', () => {
 
   it('without Pages enabled: one line that says how to enable it, nothing deployed', async () => {
     const { remote, work } = await scaffoldRemote(['nas'], {});
-    const run = await runWorkflow(path.join(work, '.github/workflows/pages.yml'), { remote, event: { name: 'workflow_dispatch' }, actions: { [ACTION]: action }, pages: 'failure' });
+    const run = await runWorkflow(path.join(work, '.github/workflows/pages.yml'), {
+      remote,
+      event: { name: 'workflow_dispatch' },
+      actions: { [ACTION]: action },
+      pages: 'failure',
+    });
     expect(jobs(run)).toEqual({ build: 'failure', deploy: 'skipped' });
-    expect(log(run, 'build')).toContain('::error::GitHub Pages is not enabled for this repository, so the site cannot be deployed. Enable it: Settings → Pages → Build and deployment → Source: GitHub Actions');
+    expect(log(run, 'build')).toContain(
+      '::error::GitHub Pages is not enabled for this repository, so the site cannot be deployed. Enable it: Settings → Pages → Build and deployment → Source: GitHub Actions',
+    );
     expect(run.deployed).toEqual([]);
   }, 30_000);
 
@@ -32,9 +39,20 @@ describe('the pages job', () => {
       remote,
       event: schedule,
       actions: { [ACTION]: action },
-      pages: { base_path: '/homelab', base_url: 'https://owner.github.io/homelab', origin: 'https://owner.github.io', host: 'owner.github.io' },
+      pages: {
+        base_path: '/homelab',
+        base_url: 'https://owner.github.io/homelab',
+        origin: 'https://owner.github.io',
+        host: 'owner.github.io',
+      },
     });
-    expect(jobs(run), JSON.stringify(run.steps.filter((step) => step.outcome === 'failure'))).toEqual({ reconcile: 'success', keepalive: 'skipped', build: 'success', deploy: 'success', site: 'success' });
+    expect(jobs(run), JSON.stringify(run.steps.filter((step) => step.outcome === 'failure'))).toEqual({
+      reconcile: 'success',
+      keepalive: 'skipped',
+      build: 'success',
+      deploy: 'success',
+      site: 'success',
+    });
     expect(run.deployed).toHaveLength(1);
     const out = run.deployed[0]!;
     expect((await stat(path.join(out, 'index.html'))).isFile()).toBe(true);
@@ -56,7 +74,11 @@ describe('the pages job', () => {
       // Styled: the stylesheet under /homelab/ loaded and applies.
       const sheets = await page.evaluate(() => [...document.styleSheets].map((sheet) => sheet.href ?? 'inline'));
       expect(sheets.some((href) => href.includes('/homelab/_astro/'))).toBe(true);
-      const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href).filter((href) => href.startsWith(location.origin)));
+      const links = await page.evaluate(() =>
+        [...document.querySelectorAll('a[href]')]
+          .map((a) => (a as HTMLAnchorElement).href)
+          .filter((href) => href.startsWith(location.origin)),
+      );
       expect(links.length).toBeGreaterThan(2);
       for (const link of [...new Set(links)]) {
         expect(new URL(link).pathname.startsWith('/homelab/'), link).toBe(true);

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEEPALIVE_CRON } from '../src/init/index.js';
 import { runWorkflow } from './helpers/actions-runner.js';
-import { ACTION, commits, jobs, log, node, releasedAction, scaffoldRemote, schedule, world } from './helpers/distribution.js';
+import {
+  ACTION,
+  commits,
+  jobs,
+  log,
+  node,
+  releasedAction,
+  scaffoldRemote,
+  schedule,
+  world,
+} from './helpers/distribution.js';
 import { git } from './helpers/git.js';
 import { cleanupRepos, tempDir } from './helpers/repo.js';
 
@@ -19,7 +29,11 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
   it('a release tag is HEAD plus the bundle; the tree a runner downloads holds action.yml and its entry, and no node_modules', async () => {
     const { tag, clone } = await releasedAction();
     expect(await git(clone, 'rev-parse', `${tag}^{commit}^`)).toBe(await git(clone, 'rev-parse', 'HEAD'));
-    expect((await git(clone, 'diff', '--name-only', 'HEAD', tag)).split('\n').every((file) => file.startsWith('dist/action/'))).toBe(true);
+    expect(
+      (await git(clone, 'diff', '--name-only', 'HEAD', tag))
+        .split('\n')
+        .every((file) => file.startsWith('dist/action/')),
+    ).toBe(true);
     expect(await git(clone, 'status', '--porcelain')).toBe('');
     expect((await stat(path.join(action, 'dist/action/labwarden.mjs'))).isFile()).toBe(true);
     await expect(stat(path.join(action, 'node_modules'))).rejects.toThrow();
@@ -52,14 +66,19 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
 
   it('one invalid world file: the other node is reconciled, the bad one is unknown, the summary says why, the watchdog alerts once', async () => {
     const now = new Date().toISOString();
-    const { remote, work } = await scaffoldRemote(['nas', 'pi'], { nas: world('nas', now), pi: 'node: pi\nobserved_at: yesterday\nstatus: [broken\n' });
+    const { remote, work } = await scaffoldRemote(['nas', 'pi'], {
+      nas: world('nas', now),
+      pi: 'node: pi\nobserved_at: yesterday\nstatus: [broken\n',
+    });
     const workflow = path.join(work, '.github/workflows/reconcile.yml');
     const first = await runWorkflow(workflow, { remote, event: schedule, actions: { [ACTION]: action } });
     // Designed: reconcile succeeds (the job is green, no red X every run), the problem is reported and alerted.
     expect(jobs(first).reconcile, log(first, 'reconcile')).toBe('success');
     const clone = path.join(await tempDir(), 'check');
     await git(path.dirname(clone), 'clone', '--quiet', remote, clone);
-    const status = JSON.parse(await readFile(path.join(clone, 'status/recommendations.json'), 'utf8')) as { nodes: Record<string, { health: string }> };
+    const status = JSON.parse(await readFile(path.join(clone, 'status/recommendations.json'), 'utf8')) as {
+      nodes: Record<string, { health: string }>;
+    };
     expect(status.nodes.nas!.health).toBe('online');
     expect(status.nodes.pi!.health).toBe('unknown');
     const summary = first.jobs.find((job) => job.name === 'reconcile')!.summary;
@@ -77,7 +96,11 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
     await writeFile(path.join(work, 'inventory/policy.yaml'), 'stale_after: [not a duration\n');
     await git(work, 'commit', '--quiet', '-am', 'break the policy');
     await git(work, 'push', '--quiet');
-    const run = await runWorkflow(path.join(work, '.github/workflows/reconcile.yml'), { remote, event: schedule, actions: { [ACTION]: action } });
+    const run = await runWorkflow(path.join(work, '.github/workflows/reconcile.yml'), {
+      remote,
+      event: schedule,
+      actions: { [ACTION]: action },
+    });
     expect(jobs(run).reconcile).toBe('failure');
     expect(log(run, 'reconcile')).toContain('inventory/policy.yaml');
     expect(log(run, 'reconcile')).toMatch(/Failing: reconcile workflow[\s\S]*reconcile/);
@@ -93,9 +116,16 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
     try {
       const { remote, work } = await scaffoldRemote(['nas'], {});
       const port = (api.address() as { port: number }).port;
-      const run = await runWorkflow(path.join(work, '.github/workflows/reconcile.yml'), { remote, event: { name: 'schedule', schedule: KEEPALIVE_CRON }, actions: { [ACTION]: action }, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } });
+      const run = await runWorkflow(path.join(work, '.github/workflows/reconcile.yml'), {
+        remote,
+        event: { name: 'schedule', schedule: KEEPALIVE_CRON },
+        actions: { [ACTION]: action },
+        env: { GITHUB_API_URL: `http://127.0.0.1:${port}` },
+      });
       expect(jobs(run)).toEqual({ reconcile: 'skipped', keepalive: 'success', site: 'skipped' });
-      expect(requests).toEqual(['PUT /repos/owner/homelab/actions/workflows/reconcile.yml/enable Bearer ghs_stand-in-token']);
+      expect(requests).toEqual([
+        'PUT /repos/owner/homelab/actions/workflows/reconcile.yml/enable Bearer ghs_stand-in-token',
+      ]);
     } finally {
       await new Promise((resolve) => api.close(resolve));
     }
@@ -107,7 +137,11 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
     await git(work, 'commit', '--quiet', '-am', 'add jellyfin');
     await git(work, 'push', '--quiet');
     const before = await commits(remote);
-    const run = await runWorkflow(path.join(work, '.github/workflows/validate.yml'), { remote, event: { name: 'pull_request' }, actions: { [ACTION]: action } });
+    const run = await runWorkflow(path.join(work, '.github/workflows/validate.yml'), {
+      remote,
+      event: { name: 'pull_request' },
+      actions: { [ACTION]: action },
+    });
     expect(jobs(run)).toEqual({ validate: 'success' });
     const summary = run.jobs[0]!.summary;
     expect(summary).toContain('### labwarden validate: ok');
@@ -120,8 +154,19 @@ describe.concurrent("the scaffold's workflows, executed step by step as a runner
     const { work } = await scaffoldRemote(['nas'], {});
     const event = path.join(await tempDir(), 'event.json');
     await writeFile(event, JSON.stringify({ repository: { default_branch: 'main' } }));
-    const result = await node([path.join(action, 'dist/action/labwarden.mjs')], work, { PATH: process.env.PATH, GITHUB_WORKSPACE: work, GITHUB_REF: 'refs/heads/master', GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_EVENT_PATH: event, INPUT_COMMAND: 'cycle' });
+    const result = await node([path.join(action, 'dist/action/labwarden.mjs')], work, {
+      PATH: process.env.PATH,
+      GITHUB_WORKSPACE: work,
+      GITHUB_REF: 'refs/heads/master',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_EVENT_PATH: event,
+      INPUT_COMMAND: 'cycle',
+    });
     expect(result.code).toBe(2);
-    expect(result.out.trim().split('\n')).toEqual([expect.stringMatching(/^::error::labwarden reconciles the default branch \(main\); this run is on refs\/heads\/master, so nothing was done\. Run the workflow on main/)]);
+    expect(result.out.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^::error::labwarden reconciles the default branch \(main\); this run is on refs\/heads\/master, so nothing was done\. Run the workflow on main/,
+      ),
+    ]);
   }, 30_000);
 });

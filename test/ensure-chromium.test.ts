@@ -9,11 +9,15 @@ const SCRIPT = path.join(PROJECT_ROOT, 'scripts/ensure-chromium.mjs');
 
 describe('pretest: scripts/ensure-chromium.mjs', () => {
   it('passes quietly when the browser is there', async () => {
-    await expect(run(process.execPath, [SCRIPT], { env: { ...process.env, CHROMIUM_PATH: process.execPath } })).resolves.toMatchObject({ stdout: '', stderr: '' });
+    await expect(
+      run(process.execPath, [SCRIPT], { env: { ...process.env, CHROMIUM_PATH: process.execPath } }),
+    ).resolves.toMatchObject({ stdout: '', stderr: '' });
   });
 
   it('a browser that is not there stops npm test with what to install, never a silent skip', async () => {
-    const failed = await run(process.execPath, [SCRIPT], { env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' } }).catch((error: { code: number; stderr: string }) => error);
+    const failed = await run(process.execPath, [SCRIPT], {
+      env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
+    }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({
       code: 1,
       stderr:

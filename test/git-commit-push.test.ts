@@ -25,7 +25,10 @@ const remoteLog = (url: string) => git(url, 'log', '--format=%s', 'main');
 const show = (url: string, file: string) => git(url, 'show', `main:${file}`);
 
 async function failure(promise: Promise<unknown>): Promise<GitFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GitFailure);
   return error as GitFailure;
 }
@@ -36,7 +39,12 @@ describe('commitAndPush', () => {
     const dir = await remote.clone();
     await write(dir, 'status/recommendations.json', '{"summary":"degraded"}\n');
     await write(dir, 'scratch.txt', 'not mine\n');
-    const result = await commitAndPush(dir, { files: ['status/'], message: 'reconcile: a/x unhealthy_service opened; summary degraded', push: true, ...fast });
+    const result = await commitAndPush(dir, {
+      files: ['status/'],
+      message: 'reconcile: a/x unhealthy_service opened; summary degraded',
+      push: true,
+      ...fast,
+    });
     expect(result).toMatchObject({ pushed: true, attempts: 1 });
     expect(await remoteLog(remote.url)).toBe('reconcile: a/x unhealthy_service opened; summary degraded\nseed');
     expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe('status/recommendations.json');
@@ -48,7 +56,14 @@ describe('commitAndPush', () => {
     const dir = await remote.clone();
     await rename(remote.url, `${remote.url}.gone`); // any network use would now fail
     for (let i = 0; i < 5; i++) {
-      expect(await commitAndPush(dir, { files: ['status/', 'chronicle/incidents.jsonl'], message: 'x', push: true, ...fast })).toMatchObject({ commit: undefined, pushed: true, attempts: 0 });
+      expect(
+        await commitAndPush(dir, {
+          files: ['status/', 'chronicle/incidents.jsonl'],
+          message: 'x',
+          push: true,
+          ...fast,
+        }),
+      ).toMatchObject({ commit: undefined, pushed: true, attempts: 0 });
     }
     expect(await git(dir, 'rev-list', '--count', 'HEAD')).toBe('1');
   });
@@ -68,10 +83,19 @@ describe('commitAndPush', () => {
     await appendFile(path.join(a, 'chronicle/notifications.jsonl'), '{"id":"a1"}\n');
     await appendFile(path.join(b, 'chronicle/notifications.jsonl'), '{"id":"b1"}\n');
     await commitAndPush(a, { files: ['chronicle/notifications.jsonl'], message: 'notify: a', push: true, ...fast });
-    const result = await commitAndPush(b, { files: ['chronicle/notifications.jsonl'], message: 'notify: b', push: true, ...fast });
+    const result = await commitAndPush(b, {
+      files: ['chronicle/notifications.jsonl'],
+      message: 'notify: b',
+      push: true,
+      ...fast,
+    });
     expect(result.attempts).toBe(2);
     expect(await remoteLog(remote.url)).toBe('notify: b\nnotify: a\nseed');
-    expect((await show(remote.url, 'chronicle/notifications.jsonl')).split('\n').sort()).toEqual(['{"id":"a1"}', '{"id":"b1"}', '{"id":"n0"}']);
+    expect((await show(remote.url, 'chronicle/notifications.jsonl')).split('\n').sort()).toEqual([
+      '{"id":"a1"}',
+      '{"id":"b1"}',
+      '{"id":"n0"}',
+    ]);
     expect(await git(b, 'status', '--porcelain')).toBe('');
   });
 
@@ -89,7 +113,13 @@ describe('commitAndPush', () => {
       await write(b, 'status/recommendations.json', `{"summary":"merged ${world.trim()}"}\n`);
       return { files: ['status/'], message: 'reconcile: regenerated' };
     };
-    const result = await commitAndPush(b, { files: ['status/'], message: 'reconcile: b', push: true, regenerate, ...fast });
+    const result = await commitAndPush(b, {
+      files: ['status/'],
+      message: 'reconcile: b',
+      push: true,
+      regenerate,
+      ...fast,
+    });
     expect(runs).toBe(1);
     expect(result).toMatchObject({ pushed: true, attempts: 2, message: 'reconcile: regenerated' });
     expect(await show(remote.url, 'status/recommendations.json')).toBe('{"summary":"merged node: a"}');
@@ -101,7 +131,10 @@ describe('commitAndPush', () => {
     const [a, b] = [await remote.clone(), await remote.clone()];
     await appendStandIn(a, [{ id: 'a1', action: 'enter', node: 'a' }]);
     await commitAndPush(a, { files: [ADMIN], message: 'maintenance: a', push: true, ...fast });
-    const pending = [{ id: 'b1', action: 'cordon', node: 'b' }, { id: 'b2', action: 'drain', node: 'b' }];
+    const pending = [
+      { id: 'b1', action: 'cordon', node: 'b' },
+      { id: 'b2', action: 'drain', node: 'b' },
+    ];
     await appendStandIn(b, pending);
     const result = await commitAndPush(b, { files: [ADMIN], message: 'maintenance: b', push: true, ...fast });
     expect(result.attempts).toBe(2);
@@ -120,7 +153,11 @@ describe('commitAndPush', () => {
     expect(error.exitCode).toBe(1);
     expect(await git(dir, 'log', '-1', '--format=%s')).toBe('observe: a');
     await rename(`${remote.url}.gone`, remote.url);
-    expect(await commitAndPush(dir, { files: ['world/'], message: 'unused', push: true, ...fast })).toMatchObject({ commit: undefined, pushed: true, attempts: 1 });
+    expect(await commitAndPush(dir, { files: ['world/'], message: 'unused', push: true, ...fast })).toMatchObject({
+      commit: undefined,
+      pushed: true,
+      attempts: 1,
+    });
     expect(await remoteLog(remote.url)).toBe('observe: a\nseed');
   });
 
@@ -142,11 +179,19 @@ describe('commitAndPush', () => {
     const [a, b] = [await remote.clone(), await remote.clone()];
     await write(b, 'world/nodes/b.yaml', 'node: b\n');
     // Another writer wins every race: b's pre-push hook makes it push first, every time.
-    await write(b, '.git/hooks/pre-push', `#!/bin/sh\nunset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE; cd '${a}' && mkdir -p world/nodes && date +%s%N >> world/nodes/a.yaml && git add -A && git commit -qm a && git push -q origin main\n`);
+    await write(
+      b,
+      '.git/hooks/pre-push',
+      `#!/bin/sh\nunset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE; cd '${a}' && mkdir -p world/nodes && date +%s%N >> world/nodes/a.yaml && git add -A && git commit -qm a && git push -q origin main\n`,
+    );
     await chmod(path.join(b, '.git/hooks/pre-push'), 0o755);
-    const error = await failure(commitAndPush(b, { files: ['world/'], message: 'b', push: true, maxAttempts: 3, ...fast }));
+    const error = await failure(
+      commitAndPush(b, { files: ['world/'], message: 'b', push: true, maxAttempts: 3, ...fast }),
+    );
     expect(error.code).toBe('push_rejected');
-    expect(error.message).toMatch(/^push to origin rejected 3 times: the remote kept moving\. Commit [0-9a-f]{7} is kept locally\.$/);
+    expect(error.message).toMatch(
+      /^push to origin rejected 3 times: the remote kept moving\. Commit [0-9a-f]{7} is kept locally\.$/,
+    );
   });
 
   it.each([
@@ -159,11 +204,15 @@ describe('commitAndPush', () => {
     const dir = await remote.clone();
     await setup(dir);
     await write(dir, 'status/recommendations.json', '{}\n');
-    expect((await failure(commitAndPush(dir, { files: ['status/'], message: 'x', push: true, ...fast }))).code).toBe(code);
+    expect((await failure(commitAndPush(dir, { files: ['status/'], message: 'x', push: true, ...fast }))).code).toBe(
+      code,
+    );
   });
 
   it('refuses a folder that is not a repository', async () => {
-    expect((await failure(commitAndPush(await tempDir(), { files: ['status/'], message: 'x', push: false }))).code).toBe('not_a_repo');
+    expect(
+      (await failure(commitAndPush(await tempDir(), { files: ['status/'], message: 'x', push: false }))).code,
+    ).toBe('not_a_repo');
   });
 });
 
@@ -171,13 +220,25 @@ describe('classifyRemoteError', () => {
   it.each([
     [' ! [rejected]        HEAD -> main (fetch first)\nerror: failed to push some refs', 'rejected'],
     [' ! [rejected]        HEAD -> main (non-fast-forward)', 'rejected'],
-    ["error: failed to push some refs to '/tmp/remote.git'\nhint: Updates were rejected because the remote contains work that you do\nhint: not have locally.", 'rejected'],
-    ["remote: Permission to me/lab.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/me/lab.git/': The requested URL returned error: 403", 'auth_failed'],
+    [
+      "error: failed to push some refs to '/tmp/remote.git'\nhint: Updates were rejected because the remote contains work that you do\nhint: not have locally.",
+      'rejected',
+    ],
+    [
+      "remote: Permission to me/lab.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/me/lab.git/': The requested URL returned error: 403",
+      'auth_failed',
+    ],
     ["fatal: could not read Username for 'https://github.com': No such device or address", 'auth_failed'],
     ['git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'auth_failed'],
-    ["fatal: '/tmp/x/remote.git' does not appear to be a git repository\nfatal: Could not read from remote repository.", 'remote_unreachable'],
+    [
+      "fatal: '/tmp/x/remote.git' does not appear to be a git repository\nfatal: Could not read from remote repository.",
+      'remote_unreachable',
+    ],
     ["fatal: unable to access 'https://git.lan/lab.git/': Could not resolve host: git.lan", 'remote_unreachable'],
-    ["remote: error: cannot lock ref 'refs/heads/main': is at 08d4130 but expected 7171ecd\n ! HEAD:refs/heads/main [remote rejected] (failed to update ref)", 'rejected'],
+    [
+      "remote: error: cannot lock ref 'refs/heads/main': is at 08d4130 but expected 7171ecd\n ! HEAD:refs/heads/main [remote rejected] (failed to update ref)",
+      'rejected',
+    ],
     ['error: something else entirely', 'unknown'],
   ])('%s → %s', (stderr, expected) => {
     expect(classifyRemoteError(stderr)).toBe(expected);

@@ -19,7 +19,9 @@ describe('reconcile is idempotent on disk', () => {
         async (nodes, now) => {
           const files: Record<string, string> = {};
           nodes.forEach((services, n) => {
-            files[`inventory/hosts/n${n}/services.yaml`] = stringify({ services: services.map((_, s) => ({ name: `s${s}` })) });
+            files[`inventory/hosts/n${n}/services.yaml`] = stringify({
+              services: services.map((_, s) => ({ name: `s${s}` })),
+            });
             files[`world/nodes/n${n}.yaml`] = stringify({
               node: `n${n}`,
               observed_at: '2026-11-22T10:00:00Z',

@@ -17,7 +17,9 @@ const NOW = '2026-11-22T10:05:00Z';
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? listFiles(dir, path.posix.join(prefix, entry.name)) : [path.posix.join(prefix, entry.name)])),
+    entries.map((entry) =>
+      entry.isDirectory() ? listFiles(dir, path.posix.join(prefix, entry.name)) : [path.posix.join(prefix, entry.name)],
+    ),
   );
   return nested.flat().sort();
 }
@@ -50,24 +52,33 @@ describe('labwarden init', () => {
     expect(await readFile(path.join(dir, '.gitattributes'), 'utf8')).toContain('chronicle/*.jsonl merge=union');
     expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\.labwarden\/$/m);
     expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^site\/dist\/$/m);
-    expect(await readFile(path.join(dir, 'inventory/hosts/pi/services.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/services\.schema\.json\n/);
-    expect(await readFile(path.join(dir, 'inventory/hosts/pi/host.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/host\.schema\.json\n/);
+    expect(await readFile(path.join(dir, 'inventory/hosts/pi/services.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/services\.schema\.json\n/,
+    );
+    expect(await readFile(path.join(dir, 'inventory/hosts/pi/host.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/host\.schema\.json\n/,
+    );
     expect(await readFile(path.join(dir, 'inventory/policy.yaml'), 'utf8')).toContain('# stale_after: 15m');
-    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toMatch(/discover[\s\S]*main[\s\S]*DISCORD_WEBHOOK_URL[\s\S]*Pages/);
+    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toMatch(
+      /discover[\s\S]*main[\s\S]*DISCORD_WEBHOOK_URL[\s\S]*Pages/,
+    );
     expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toContain('≈ **1,470 billed minutes a month**');
     // The schema files are those `labwarden schema` writes.
     for (const name of ['services', 'host', 'world', 'policy']) {
-      expect(await readFile(path.join(dir, `schema/${name}.schema.json`), 'utf8')).toBe(await readFile(path.join(PROJECT_ROOT, `schema/${name}.schema.json`), 'utf8'));
+      expect(await readFile(path.join(dir, `schema/${name}.schema.json`), 'utf8')).toBe(
+        await readFile(path.join(PROJECT_ROOT, `schema/${name}.schema.json`), 'utf8'),
+      );
     }
 
     const validate = await runCli(['validate', '--repo', dir]);
     expect(validate).toMatchObject({ code: 0, stdout: 'ok: 2 nodes, 0 services, 0 world snapshots\n' });
     const reconcile = await runCli(['reconcile', '--repo', dir, '--now', NOW]);
     expect(reconcile.code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(dir, 'status/recommendations.json'), 'utf8')).recommendations.map((r: { id: string }) => r.id)).toEqual([
-      'nas/offline_node',
-      'pi/offline_node',
-    ]);
+    expect(
+      JSON.parse(await readFile(path.join(dir, 'status/recommendations.json'), 'utf8')).recommendations.map(
+        (r: { id: string }) => r.id,
+      ),
+    ).toEqual(['nas/offline_node', 'pi/offline_node']);
   });
 
   it('takes --repo like every command: the folder to scaffold, or the base of a relative DIR; neither is a usage error', async () => {
@@ -96,13 +107,21 @@ describe('labwarden init', () => {
       const text = await readFile(path.join(dir, '.github/workflows', name), 'utf8');
       expect(text, name).toBe(expected.get(name));
       // Upgrading is one line per workflow: the version appears on the uses: lines only.
-      expect(text.split('\n').filter((line) => line.includes(`@v${version}`)).every((line) => /^\s+(- )?uses: labwarden\/labwarden@v/.test(line)), name).toBe(true);
+      expect(
+        text
+          .split('\n')
+          .filter((line) => line.includes(`@v${version}`))
+          .every((line) => /^\s+(- )?uses: labwarden\/labwarden@v/.test(line)),
+        name,
+      ).toBe(true);
     }
     const other = await tempDir();
     const action = 'https://github.com/me/labwarden@v9.9.9';
     const custom = await runCli(['init', other, '--nodes', 'nas', '--action', action, '--every', '1h']);
     expect(custom.code, custom.stderr).toBe(0);
-    expect(custom.stdout).toContain(`every 60 minutes ≈ ${idleMinutesPerMonth(60).toLocaleString('en-US')} billed Actions minutes a month`);
+    expect(custom.stdout).toContain(
+      `every 60 minutes ≈ ${idleMinutesPerMonth(60).toLocaleString('en-US')} billed Actions minutes a month`,
+    );
     const reconcile = await readFile(path.join(other, '.github/workflows/reconcile.yml'), 'utf8');
     expect(reconcile).toContain('uses: https://github.com/me/labwarden@v9.9.9');
     expect(reconcile).toContain('- cron: "0 * * * *"');
@@ -136,7 +155,9 @@ describe('labwarden init', () => {
     await git(old, 'init', '--quiet', '--initial-branch=master');
     const onMaster = await runCli(['init', old, '--nodes', 'nas']);
     expect(onMaster.code).toBe(0);
-    expect(onMaster.stdout).toContain('Git: this repository is on branch master, but the workflows run on main: rename it with `git branch -m master main`.');
+    expect(onMaster.stdout).toContain(
+      'Git: this repository is on branch master, but the workflows run on main: rename it with `git branch -m master main`.',
+    );
   });
 
   it('the scaffolded workflows and action.yml pass action-validator', async () => {
@@ -144,10 +165,16 @@ describe('labwarden init', () => {
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
     const workflows = await readdir(path.join(dir, '.github/workflows'));
     expect(workflows.sort()).toEqual(SCAFFOLD_WORKFLOWS);
-    for (const file of [...workflows.map((name) => path.join(dir, '.github/workflows', name)), path.join(PROJECT_ROOT, 'action.yml')]) {
+    for (const file of [
+      ...workflows.map((name) => path.join(dir, '.github/workflows', name)),
+      path.join(PROJECT_ROOT, 'action.yml'),
+    ]) {
       const result = await new Promise<{ code: number; output: string }>((resolve) => {
         execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/action-validator'), [file], (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+          resolve({
+            code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+            output: `${stdout}${stderr}`,
+          });
         });
       });
       expect(result, file).toMatchObject({ code: 0 });
@@ -187,7 +214,13 @@ describe('labwarden init', () => {
 describe('labwarden discover', () => {
   function captureIo(): Io & { text: () => string } {
     let out = '';
-    return { out: (text) => void (out += `${text}\n`), err: () => undefined, color: false, exitCode: 0, text: () => out };
+    return {
+      out: (text) => void (out += `${text}\n`),
+      err: () => undefined,
+      color: false,
+      exitCode: 0,
+      text: () => out,
+    };
   }
 
   it('--write merges recorded proposals into an initialised repo, which still validates, and twice adds nothing', async () => {
@@ -196,13 +229,20 @@ describe('labwarden discover', () => {
     await writeFile(path.join(dir, 'inventory/hosts/nas/host.yaml'), 'address: 192.168.1.20\n');
     const recorded = recordedOutputs();
     const first = captureIo();
-    await discoverCommand(first, replayRunner(recorded)).parseAsync(['--repo', dir, '--node', 'nas', '--write'], { from: 'user' });
+    await discoverCommand(first, replayRunner(recorded)).parseAsync(['--repo', dir, '--node', 'nas', '--write'], {
+      from: 'user',
+    });
     expect(first.text()).toContain('inventory/hosts/nas/services.yaml: added 12 services (jellyfin, ');
     const services = await readFile(path.join(dir, 'inventory/hosts/nas/services.yaml'), 'utf8');
     expect(services).toContain('probe: { http: http://192.168.1.20:8096/ }');
-    expect(await runCli(['validate', '--repo', dir])).toMatchObject({ code: 0, stdout: 'ok: 1 node, 12 services, 0 world snapshots\n' });
+    expect(await runCli(['validate', '--repo', dir])).toMatchObject({
+      code: 0,
+      stdout: 'ok: 1 node, 12 services, 0 world snapshots\n',
+    });
     const second = captureIo();
-    await discoverCommand(second, replayRunner(recorded)).parseAsync(['--repo', dir, '--node', 'nas', '--write'], { from: 'user' });
+    await discoverCommand(second, replayRunner(recorded)).parseAsync(['--repo', dir, '--node', 'nas', '--write'], {
+      from: 'user',
+    });
     expect(second.text()).toContain('added 0 services');
     expect(await readFile(path.join(dir, 'inventory/hosts/nas/services.yaml'), 'utf8')).toBe(services);
   });
@@ -212,8 +252,11 @@ describe('labwarden discover', () => {
     expect((await runCli(['init', dir, '--nodes', 'here'])).code).toBe(0);
     const printed = await runCli(['discover', '--repo', dir, '--node', 'here']);
     expect(printed.code).toBe(0);
-    expect(printed.stdout).toMatch(/^# yaml-language-server: \$schema=.*\n# Proposed by `labwarden discover` for node here \(docker, systemd, ports\)\.\n# Review, .*\nservices:/);
-    for (const line of printed.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^warning: (docker|systemd|ports): /);
+    expect(printed.stdout).toMatch(
+      /^# yaml-language-server: \$schema=.*\n# Proposed by `labwarden discover` for node here \(docker, systemd, ports\)\.\n# Review, .*\nservices:/,
+    );
+    for (const line of printed.stderr.split('\n').filter(Boolean))
+      expect(line).toMatch(/^warning: (docker|systemd|ports): /);
     await writeFile(path.join(dir, 'inventory/hosts/here/services.yaml'), printed.stdout);
     expect((await runCli(['validate', '--repo', dir])).code).toBe(0);
     const written = await runCli(['discover', '--repo', dir, '--node', 'here', '--write']);
@@ -233,7 +276,9 @@ describe('labwarden discover', () => {
     expect((await runCli(['init', dir, '--nodes', 'nas'])).code).toBe(0);
     const result = await runCli(['discover', '--repo', dir, '--node', 'naas', '--source', 'ports', '--write']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: node "naas" is not in the inventory: inventory/hosts/naas/ not found (did you mean "nas"?)');
+    expect(result.stderr).toContain(
+      'error: node "naas" is not in the inventory: inventory/hosts/naas/ not found (did you mean "nas"?)',
+    );
     expect(existsSync(path.join(dir, 'inventory/hosts/naas'))).toBe(false);
   });
 

@@ -28,13 +28,15 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 const SRC = path.resolve(import.meta.dirname, '../src');
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
 
 /** Every relative import of the non-test modules under src/: [file, folder it imports]. */
 function crossings(): { file: string; from: string; to: string; spec: string }[] {
   const found: { file: string; from: string; to: string; spec: string }[] = [];
   for (const entry of readdirSync(SRC, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !/\.(ts|mts)$/.test(entry.name) || /\.test(-helper)?\.ts$|\.d\.ts$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.(ts|mts)$/.test(entry.name) || /\.test(-helper)?\.ts$|\.d\.ts$/.test(entry.name))
+      continue;
     const file = path.join(entry.parentPath, entry.name);
     const from = path.relative(SRC, file).split(path.sep)[0]!;
     const text = readFileSync(file, 'utf8');
@@ -53,7 +55,9 @@ describe('layers of src/', () => {
   const rank = new Map(LAYERS.flatMap((layer, index) => layer.map((folder) => [folder, index] as const)));
 
   it('every folder of src/ has its place in LAYERS', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.filter((folder) => !rank.has(folder))).toEqual([]);
   });
 

@@ -12,11 +12,35 @@ describe('maintenance --commit --push', () => {
     const remote = await makeRemote(await demoFiles());
     const alice = await remote.clone();
     const bob = await remote.clone();
-    const first = await runCli(['maintenance', 'cordon', 'storage', '--repo', alice, '--actor', 'alice', '--reason', 'disk check', '--now', '2026-11-22T10:10:00Z', '--push']);
+    const first = await runCli([
+      'maintenance',
+      'cordon',
+      'storage',
+      '--repo',
+      alice,
+      '--actor',
+      'alice',
+      '--reason',
+      'disk check',
+      '--now',
+      '2026-11-22T10:10:00Z',
+      '--push',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/committed [0-9a-f]{7}; pushed \(1 attempt\)/);
     // Bob's clone does not have Alice's event: his push is rejected, he re-appends on her tail.
-    const second = await runCli(['maintenance', 'cordon', 'apps', '--repo', bob, '--actor', 'bob', '--now', '2026-11-22T10:11:00Z', '--push']);
+    const second = await runCli([
+      'maintenance',
+      'cordon',
+      'apps',
+      '--repo',
+      bob,
+      '--actor',
+      'bob',
+      '--now',
+      '2026-11-22T10:11:00Z',
+      '--push',
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/pushed \(2 attempts\)/);
 
@@ -24,8 +48,13 @@ describe('maintenance --commit --push', () => {
     const chain = foldAdminEvents(await readFile(path.join(check, 'chronicle/admin.jsonl'), 'utf8'));
     expect(chain.break).toBeUndefined();
     const added = chain.events.slice(2); // after the demo's own two events
-    expect(added.map((event) => `${event.actor} ${event.action} ${event.node}`)).toEqual(['alice cordon storage', 'bob cordon apps']);
-    expect(await git(check, 'log', '--format=%s', '-2')).toBe('admin: cordon apps by bob\nadmin: cordon storage by alice');
+    expect(added.map((event) => `${event.actor} ${event.action} ${event.node}`)).toEqual([
+      'alice cordon storage',
+      'bob cordon apps',
+    ]);
+    expect(await git(check, 'log', '--format=%s', '-2')).toBe(
+      'admin: cordon apps by bob\nadmin: cordon storage by alice',
+    );
     expect(await git(bob, 'status', '--porcelain')).toBe('');
   });
 
@@ -55,7 +84,18 @@ describe('maintenance --commit --push', () => {
     const policy = path.join(dir, 'inventory/policy.yaml');
     const original = await readFile(policy, 'utf8');
     await writeFile(policy, `${original}# local edit\n`);
-    const args = ['maintenance', 'cordon', 'storage', '--repo', dir, '--actor', 'alice', '--now', '2026-11-22T10:10:00Z', '--push'];
+    const args = [
+      'maintenance',
+      'cordon',
+      'storage',
+      '--repo',
+      dir,
+      '--actor',
+      'alice',
+      '--now',
+      '2026-11-22T10:10:00Z',
+      '--push',
+    ];
     const dirty = await runCli(args);
     expect(dirty.code).toBe(2);
     expect(dirty.stderr).toContain('uncommitted changes outside the files this command writes: inventory/policy.yaml');
@@ -63,20 +103,34 @@ describe('maintenance --commit --push', () => {
     await writeFile(policy, original);
     const clean = await runCli(args);
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toMatch(/^storage: cordon recorded as seq 3; Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \(1 attempt\)\n$/);
+    expect(clean.stdout).toMatch(
+      /^storage: cordon recorded as seq 3; Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \(1 attempt\)\n$/,
+    );
   });
 
   it('an event appended without --commit is committed and pushed by the repeated command with --push', async () => {
     const remote = await makeRemote(await demoFiles());
     const dir = await remote.clone();
-    const args = ['maintenance', 'cordon', 'storage', '--repo', dir, '--actor', 'alice', '--now', '2026-11-22T10:10:00Z'];
+    const args = [
+      'maintenance',
+      'cordon',
+      'storage',
+      '--repo',
+      dir,
+      '--actor',
+      'alice',
+      '--now',
+      '2026-11-22T10:10:00Z',
+    ];
     expect((await runCli(args)).code).toBe(0);
     const again = await runCli([...args, '--push']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/nothing to do\ncommitted [0-9a-f]{7}; pushed \(1 attempt\)\n$/);
     const check = await remote.clone();
     const chain = foldAdminEvents(await readFile(path.join(check, 'chronicle/admin.jsonl'), 'utf8'));
-    expect(chain.events.map((event) => `${event.actor} ${event.action} ${event.node}`).slice(2)).toEqual(['alice cordon storage']);
+    expect(chain.events.map((event) => `${event.actor} ${event.action} ${event.node}`).slice(2)).toEqual([
+      'alice cordon storage',
+    ]);
     expect(await git(dir, 'status', '--porcelain')).toBe('');
   });
 });

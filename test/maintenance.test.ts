@@ -7,7 +7,8 @@ import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli } from './helper
 
 const NOW = '2026-11-22T10:05:00Z';
 const admin = (repo: string) => readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8');
-const status = async (repo: string) => JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
+const status = async (repo: string) =>
+  JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
 
 afterAll(cleanupRepos);
 
@@ -15,47 +16,87 @@ describe('labwarden maintenance', () => {
   it('appends once, then says a repeat changes nothing; exit on an Active node is a no-op; unknown nodes are refused', async () => {
     const repo = await copyDemo();
     const before = await admin(repo);
-    const enter = await runCli(['maintenance', 'enter', 'media', '--repo', repo, '--now', NOW, '--reason', 'firmware', '--actor', 'carol']);
+    const enter = await runCli([
+      'maintenance',
+      'enter',
+      'media',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+      '--reason',
+      'firmware',
+      '--actor',
+      'carol',
+    ]);
     expect(enter).toMatchObject({ code: 0 });
-    expect(enter.stdout).toMatch(/^media: enter_maintenance recorded as seq 3; Active -> EnteringMaintenance \(drain 0\/4 moved/);
+    expect(enter.stdout).toMatch(
+      /^media: enter_maintenance recorded as seq 3; Active -> EnteringMaintenance \(drain 0\/4 moved/,
+    );
     const once = await admin(repo);
     expect(once.startsWith(before)).toBe(true);
-    expect(JSON.parse(once.trimEnd().split('\n').at(-1)!)).toMatchObject({ seq: 3, at: NOW, actor: 'carol', action: 'enter_maintenance', node: 'media', reason: 'firmware' });
+    expect(JSON.parse(once.trimEnd().split('\n').at(-1)!)).toMatchObject({
+      seq: 3,
+      at: NOW,
+      actor: 'carol',
+      action: 'enter_maintenance',
+      node: 'media',
+      reason: 'firmware',
+    });
 
     const again = await runCli(['maintenance', 'enter', 'media', '--repo', repo, '--now', NOW]);
-    expect(again).toMatchObject({ code: 0, stdout: `media is already EnteringMaintenance since ${NOW}; nothing to do\n` });
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: `media is already EnteringMaintenance since ${NOW}; nothing to do\n`,
+    });
     const exit = await runCli(['maintenance', 'exit', 'storage', '--repo', repo, '--now', NOW]);
     expect(exit).toMatchObject({ code: 0, stdout: 'storage is not in maintenance (Active); nothing to do\n' });
     expect(await admin(repo)).toBe(once);
 
     const unknown = await runCli(['maintenance', 'cordon', 'meda', '--repo', repo, '--now', NOW]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('error: unknown node "meda" (did you mean "media"?)\nhint: Known nodes: apps, backup, gateway, media, pi, storage.\n');
+    expect(unknown.stderr).toBe(
+      'error: unknown node "meda" (did you mean "media"?)\nhint: Known nodes: apps, backup, gateway, media, pi, storage.\n',
+    );
     expect(await admin(repo)).toBe(once);
   });
 
   it('a node whose services have no failover enters Maintenance at once and stops raising drift (the /maintenance enter story)', async () => {
     const repo = await makeRepo({
       'inventory/hosts/node3/services.yaml': 'services:\n  - name: jellyfin\n  - name: pihole\n    critical: true\n',
-      'world/nodes/node3.yaml': 'node: node3\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: jellyfin, status: failed, detail: "HTTP 503" }\n  - { name: pihole, status: ok }\n',
+      'world/nodes/node3.yaml':
+        'node: node3\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: jellyfin, status: failed, detail: "HTTP 503" }\n  - { name: pihole, status: ok }\n',
     });
     const before = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(before.stdout).toMatch(/^degraded: 1 recommendation/);
     const enter = await runCli(['maintenance', 'enter', 'node3', '--repo', repo, '--now', NOW, '--reason', 'reboot']);
-    expect(enter).toMatchObject({ code: 0, stdout: 'node3: enter_maintenance recorded as seq 1; Active -> Maintenance (nothing to move: 2 stop with the node)\n' });
+    expect(enter).toMatchObject({
+      code: 0,
+      stdout:
+        'node3: enter_maintenance recorded as seq 1; Active -> Maintenance (nothing to move: 2 stop with the node)\n',
+    });
     expect((await runCli(['reconcile', '--repo', repo, '--now', NOW])).code).toBe(0);
     const json = await status(repo);
     expect(json.summary).toBe('nominal');
     expect(json.recommendations).toEqual([]);
-    expect(json.nodes.node3.maintenance).toMatchObject({ state: 'Maintenance', since: NOW, suppressed: ['node3/jellyfin/unhealthy_service'] });
+    expect(json.nodes.node3.maintenance).toMatchObject({
+      state: 'Maintenance',
+      since: NOW,
+      suppressed: ['node3/jellyfin/unhealthy_service'],
+    });
   });
 
-  it('status shows each node\'s maintenance state, since when and drain progress', async () => {
+  it("status shows each node's maintenance state, since when and drain progress", async () => {
     const repo = await copyDemo();
     await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     const json = await status(repo);
     // traefik can move to apps; pihole, wireguard and unbound have no failover: they stop with the node.
-    expect(json.nodes.gateway.maintenance).toMatchObject({ state: 'EnteringMaintenance', since: '2026-11-22T09:55:00Z', until: '2026-11-22T10:55:00Z', drain: { moved: 0, total: 4, blockers: [] } });
+    expect(json.nodes.gateway.maintenance).toMatchObject({
+      state: 'EnteringMaintenance',
+      since: '2026-11-22T09:55:00Z',
+      until: '2026-11-22T10:55:00Z',
+      drain: { moved: 0, total: 4, blockers: [] },
+    });
     expect(json.nodes.gateway.maintenance.drain.services).toEqual({
       pihole: { target: null, moved: false, no_failover: true },
       traefik: { target: 'apps', moved: false },
@@ -65,10 +106,15 @@ describe('labwarden maintenance', () => {
     expect(json.nodes.backup.maintenance).toMatchObject({ state: 'Cordoned', cordoned: true });
     expect(json.nodes.storage.maintenance).toEqual({ state: 'Active', since: null, cordoned: false });
     const text = await runCli(['status', '--repo', repo]);
-    expect(text.stdout).toContain('gateway  online   4/4 ok  [EnteringMaintenance since 2026-11-22T09:55:00Z, drain 0/1 moved (3 stop with the node), until 2026-11-22T10:55:00Z]');
+    expect(text.stdout).toContain(
+      'gateway  online   4/4 ok  [EnteringMaintenance since 2026-11-22T09:55:00Z, drain 0/1 moved (3 stop with the node), until 2026-11-22T10:55:00Z]',
+    );
     // drain_timeout (1h) later traefik still has not moved: the drain failed, and status says the ways out.
     await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:56:00Z']);
-    expect((await status(repo)).nodes.gateway.maintenance).toMatchObject({ state: 'DrainFailed', since: '2026-11-22T10:55:00Z' });
+    expect((await status(repo)).nodes.gateway.maintenance).toMatchObject({
+      state: 'DrainFailed',
+      since: '2026-11-22T10:55:00Z',
+    });
     const later = await runCli(['status', '--repo', repo]);
     expect(later.stdout).toContain('[DrainFailed since 2026-11-22T10:55:00Z, drain 0/1 moved (3 stop with the node)]');
     expect(later.stdout).toContain('way out: labwarden maintenance exit gateway');
@@ -76,13 +122,44 @@ describe('labwarden maintenance', () => {
 
   it('silence, unsilence and ack go through the same chain', async () => {
     const repo = await copyDemo();
-    const silence = await runCli(['silence', '--node', 'pi', '--for', '2h', '--repo', repo, '--now', NOW, '--actor', 'bob']);
-    expect(silence).toMatchObject({ code: 0, stdout: 'silence recorded as seq 3: silenced {"node":"pi"} until 2026-11-22T12:05:00Z\n' });
-    const same = await runCli(['silence', '--node', 'pi', '--until', '2026-11-22T12:05:00Z', '--repo', repo, '--now', NOW]);
+    const silence = await runCli([
+      'silence',
+      '--node',
+      'pi',
+      '--for',
+      '2h',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+      '--actor',
+      'bob',
+    ]);
+    expect(silence).toMatchObject({
+      code: 0,
+      stdout: 'silence recorded as seq 3: silenced {"node":"pi"} until 2026-11-22T12:05:00Z\n',
+    });
+    const same = await runCli([
+      'silence',
+      '--node',
+      'pi',
+      '--until',
+      '2026-11-22T12:05:00Z',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
     expect(same.stdout).toMatch(/already active/);
-    expect((await runCli(['unsilence', '--node', 'pi', '--repo', repo, '--now', NOW])).stdout).toMatch(/^unsilence recorded as seq 4/);
-    expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(/^ack recorded as seq 5/);
-    expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(/already acknowledged/);
+    expect((await runCli(['unsilence', '--node', 'pi', '--repo', repo, '--now', NOW])).stdout).toMatch(
+      /^unsilence recorded as seq 4/,
+    );
+    expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(
+      /^ack recorded as seq 5/,
+    );
+    expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(
+      /already acknowledged/,
+    );
     expect((await runCli(['silence', '--service', 'media/nope', '--for', '1h', '--repo', repo])).code).toBe(2);
     expect(foldAdminEvents(await admin(repo)).break).toBeUndefined();
   });
@@ -90,15 +167,61 @@ describe('labwarden maintenance', () => {
   it('a silence until resolved is tied to one open incident', async () => {
     const repo = await copyDemo();
     const fingerprint = 'media/jellyfin/unhealthy_service';
-    const silence = await runCli(['silence', '--fingerprint', fingerprint, '--until', 'resolved', '--repo', repo, '--now', NOW, '--actor', 'bob']);
-    expect(silence).toMatchObject({ code: 0, stdout: `silence recorded as seq 3: silenced {"fingerprint":"${fingerprint}"} until the incident resolves\n` });
-    expect(JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!)).toMatchObject({ seq: 3, action: 'silence', matcher: { fingerprint }, until: 'resolved' });
-    const again = await runCli(['silence', '--fingerprint', fingerprint, '--until', 'resolved', '--repo', repo, '--now', NOW]);
+    const silence = await runCli([
+      'silence',
+      '--fingerprint',
+      fingerprint,
+      '--until',
+      'resolved',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+      '--actor',
+      'bob',
+    ]);
+    expect(silence).toMatchObject({
+      code: 0,
+      stdout: `silence recorded as seq 3: silenced {"fingerprint":"${fingerprint}"} until the incident resolves\n`,
+    });
+    expect(JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!)).toMatchObject({
+      seq: 3,
+      action: 'silence',
+      matcher: { fingerprint },
+      until: 'resolved',
+    });
+    const again = await runCli([
+      'silence',
+      '--fingerprint',
+      fingerprint,
+      '--until',
+      'resolved',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
     expect(again.stdout).toMatch(/already active until resolved/);
     const byNode = await runCli(['silence', '--node', 'media', '--until', 'resolved', '--repo', repo, '--now', NOW]);
-    expect(byNode).toMatchObject({ code: 2, stderr: expect.stringContaining('a silence until resolved needs an incident fingerprint') });
-    const closed = await runCli(['silence', '--fingerprint', 'media/sonarr/unhealthy_service', '--until', 'resolved', '--repo', repo, '--now', NOW]);
-    expect(closed).toMatchObject({ code: 2, stderr: expect.stringContaining('no open incident "media/sonarr/unhealthy_service"') });
+    expect(byNode).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('a silence until resolved needs an incident fingerprint'),
+    });
+    const closed = await runCli([
+      'silence',
+      '--fingerprint',
+      'media/sonarr/unhealthy_service',
+      '--until',
+      'resolved',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
+    expect(closed).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no open incident "media/sonarr/unhealthy_service"'),
+    });
     const chain = foldAdminEvents(await admin(repo));
     expect(chain.break).toBeUndefined();
     expect(chain.events).toHaveLength(3);
@@ -107,7 +230,9 @@ describe('labwarden maintenance', () => {
   it('concurrent appends (CLI processes and the library) never reuse a seq', async () => {
     const repo = await copyDemo();
     const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => runCli(['ack', `incident-${id}`, '--repo', repo, '--now', NOW]));
-    const library = ['f', 'g', 'h'].map((id) => appendAdminEvent(repo, { actor: 'bot', action: 'ack', fingerprint: `incident-${id}` }, { now: Date.parse(NOW) }));
+    const library = ['f', 'g', 'h'].map((id) =>
+      appendAdminEvent(repo, { actor: 'bot', action: 'ack', fingerprint: `incident-${id}` }, { now: Date.parse(NOW) }),
+    );
     expect((await Promise.all(runs)).map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
     expect((await Promise.all(library)).every((outcome) => outcome.changed)).toBe(true);
     const chain = foldAdminEvents(await admin(repo));
@@ -118,40 +243,50 @@ describe('labwarden maintenance', () => {
 
 describe('admin chain tampering', () => {
   const cases: { name: string; change: (lines: string[]) => string[]; seq: number; line: number }[] = [
-    { name: 'edit', change: (l) => [l[0]!.replace('UPS on battery', 'nothing happened'), ...l.slice(1)], seq: 1, line: 1 },
+    {
+      name: 'edit',
+      change: (l) => [l[0]!.replace('UPS on battery', 'nothing happened'), ...l.slice(1)],
+      seq: 1,
+      line: 1,
+    },
     { name: 'delete', change: (l) => [l[0]!, l[2]!], seq: 2, line: 2 },
     { name: 'reorder', change: (l) => [l[1]!, l[0]!, l[2]!], seq: 1, line: 1 },
   ];
 
-  it.each(cases)('$name: validate exits 2 naming the first bad seq; reconcile folds up to it and reports it; appends are refused', async ({ change, seq, line }) => {
-    const repo = await copyDemo();
-    expect((await runCli(['ack', 'x', '--repo', repo, '--now', NOW])).code).toBe(0);
-    const lines = (await admin(repo)).trimEnd().split('\n');
-    await writeFile(path.join(repo, 'chronicle/admin.jsonl'), `${change(lines).join('\n')}\n`);
+  it.each(cases)(
+    '$name: validate exits 2 naming the first bad seq; reconcile folds up to it and reports it; appends are refused',
+    async ({ change, seq, line }) => {
+      const repo = await copyDemo();
+      expect((await runCli(['ack', 'x', '--repo', repo, '--now', NOW])).code).toBe(0);
+      const lines = (await admin(repo)).trimEnd().split('\n');
+      await writeFile(path.join(repo, 'chronicle/admin.jsonl'), `${change(lines).join('\n')}\n`);
 
-    const validate = await runCli(['validate', '--repo', repo]);
-    expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain(`chronicle/admin.jsonl:${line}:1 hash chain broken at seq ${seq}:`);
+      const validate = await runCli(['validate', '--repo', repo]);
+      expect(validate.code).toBe(2);
+      expect(validate.stderr).toContain(`chronicle/admin.jsonl:${line}:1 hash chain broken at seq ${seq}:`);
 
-    const reconcile = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
-    expect(reconcile.code).toBe(0);
-    expect(reconcile.stderr).toContain(`warning: chronicle/admin.jsonl:${line}:1 hash chain broken at seq ${seq}`);
-    const json = await status(repo);
-    expect(json.admin_chain.break).toMatchObject({ seq, line });
-    // Events from the break on are not trusted: with seq 1 (the cordon) gone, backup is Active.
-    if (seq === 1) expect(json.nodes.backup.maintenance.state).toBe('Active');
-    else expect(json.nodes.gateway.maintenance.state).toBe('Active');
+      const reconcile = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
+      expect(reconcile.code).toBe(0);
+      expect(reconcile.stderr).toContain(`warning: chronicle/admin.jsonl:${line}:1 hash chain broken at seq ${seq}`);
+      const json = await status(repo);
+      expect(json.admin_chain.break).toMatchObject({ seq, line });
+      // Events from the break on are not trusted: with seq 1 (the cordon) gone, backup is Active.
+      if (seq === 1) expect(json.nodes.backup.maintenance.state).toBe('Active');
+      else expect(json.nodes.gateway.maintenance.state).toBe('Active');
 
-    const append = await runCli(['maintenance', 'cordon', 'pi', '--repo', repo, '--now', NOW]);
-    expect(append.code).toBe(2);
-    expect(append.stderr).toContain(`chronicle/admin.jsonl is broken at seq ${seq}`);
-  });
+      const append = await runCli(['maintenance', 'cordon', 'pi', '--repo', repo, '--now', NOW]);
+      expect(append.code).toBe(2);
+      expect(append.stderr).toContain(`chronicle/admin.jsonl is broken at seq ${seq}`);
+    },
+  );
 });
 
 describe('determinism', () => {
   it('two replicas of the repo fold the same chain to byte-identical status, equal to the committed demo', async () => {
     const [one, two] = [await copyDemo(), await copyDemo()];
-    const [a, b] = await Promise.all([one, two].map((repo) => runCli(['reconcile', '--repo', repo, '--now', NOW, '--dry-run', '--json'])));
+    const [a, b] = await Promise.all(
+      [one, two].map((repo) => runCli(['reconcile', '--repo', repo, '--now', NOW, '--dry-run', '--json'])),
+    );
     expect(a!.code).toBe(0);
     expect(a!.stdout).toBe(b!.stdout);
     expect(a!.stdout).toBe(await readFile(path.join(PROJECT_ROOT, 'status/recommendations.json'), 'utf8'));

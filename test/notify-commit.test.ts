@@ -26,14 +26,18 @@ describe('notify --commit / --push (what reconcile.yml runs)', () => {
     const env = { DISCORD_WEBHOOK_URL: WEBHOOK_URL, DISCORD_API_URL: discord.api };
     const result = await runCli(['notify', '--repo', dir, '--now', NOW, '--push'], { env });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^notify \(discord-webhook\): 1 delivered, 0 pending, 0 refused; \d+ decisions logged\ncommitted [0-9a-f]{7} "notify: 1 delivered"; pushed \(2 attempts\)\n$/);
+    expect(result.stdout).toMatch(
+      /^notify \(discord-webhook\): 1 delivered, 0 pending, 0 refused; \d+ decisions logged\ncommitted [0-9a-f]{7} "notify: 1 delivered"; pushed \(2 attempts\)\n$/,
+    );
     expect(await git(remote.url, 'log', '--format=%s', '-2', 'main')).toBe('notify: 1 delivered\npi gone');
     expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe('chronicle/notifications.jsonl');
     expect(discord.accepted(/\/webhooks\//)).toHaveLength(1);
 
     const fresh = await remote.clone();
     const again = await runCli(['notify', '--repo', fresh, '--now', NOW, '--push'], { env });
-    expect(again.stdout).toMatch(/^notify \(discord-webhook\): 0 delivered, 0 pending, 0 refused; 0 decisions logged\nnotifications unchanged; nothing to push\n$/);
+    expect(again.stdout).toMatch(
+      /^notify \(discord-webhook\): 0 delivered, 0 pending, 0 refused; 0 decisions logged\nnotifications unchanged; nothing to push\n$/,
+    );
     expect(discord.accepted(/\/webhooks\//)).toHaveLength(1);
     expect(discord.unexpected).toEqual([]);
   });
@@ -44,7 +48,9 @@ describe('notify --commit / --push (what reconcile.yml runs)', () => {
     expect((await runCli(['notify', '--repo', dir, '--dry-run', '--push'])).code).toBe(2);
     await git(dir, 'rm', '-q', '--cached', 'world/nodes/pi.yaml');
     const before = discord.requests.length;
-    const dirty = await runCli(['notify', '--repo', dir, '--now', NOW, '--push'], { env: { DISCORD_WEBHOOK_URL: WEBHOOK_URL, DISCORD_API_URL: discord.api } });
+    const dirty = await runCli(['notify', '--repo', dir, '--now', NOW, '--push'], {
+      env: { DISCORD_WEBHOOK_URL: WEBHOOK_URL, DISCORD_API_URL: discord.api },
+    });
     expect(dirty.code).toBe(2);
     expect(dirty.stderr).toContain('world/nodes/pi.yaml');
     expect(discord.requests).toHaveLength(before);

@@ -128,7 +128,14 @@ describe('one live message per alert group', () => {
     const entries = await log(repo);
     expect(
       entries.filter((line) => line.type === 'outbox' && line.state === 'queued').map((line) => line.edit ?? 'post'),
-    ).toEqual(['post', first.plan.messageKey, first.plan.messageKey, first.plan.messageKey, 'post', first.plan.messageKey]);
+    ).toEqual([
+      'post',
+      first.plan.messageKey,
+      first.plan.messageKey,
+      first.plan.messageKey,
+      'post',
+      first.plan.messageKey,
+    ]);
     expect(
       entries
         .filter((line) => line.type === 'decision' && line.decision === 'sent')
@@ -185,7 +192,9 @@ describe('one live message per alert group', () => {
     ]);
     await chronicle(repo, incident('a3', 11, 'resolved', J, 'critical'));
     await runNotify({ repo, now: at(30), sink: bot(), ...noSleep });
-    expect(discord.edits().map((request) => request.path)).toEqual([`/api/v10/channels/${CHANNEL}/messages/${[...discord.messages.keys()][1]}`]);
+    expect(discord.edits().map((request) => request.path)).toEqual([
+      `/api/v10/channels/${CHANNEL}/messages/${[...discord.messages.keys()][1]}`,
+    ]);
   });
 
   it('an edit refused with 404 Unknown Message (deleted by a human) is posted anew, and later edits go to the new message', async () => {

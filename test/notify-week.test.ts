@@ -5,13 +5,26 @@ import { simulateRuns } from '../src/notify/simulate.js';
 // The noisy week of `npm run bench:notify`: the real reconcile + chronicle every 5 minutes,
 // NotifyGate after each run. Counts, not timings.
 describe('NotifyGate over a noisy synthetic week', () => {
-  type Run = { policy: NoisyWeek['policy']; results: ReturnType<typeof simulateRuns>; messages: ReturnType<typeof simulateRuns> };
+  type Run = {
+    policy: NoisyWeek['policy'];
+    results: ReturnType<typeof simulateRuns>;
+    messages: ReturnType<typeof simulateRuns>;
+  };
   let week: NoisyWeek;
   const runs = new Map<string, Run>();
   beforeAll(() => {
     week = noisyWeek();
-    for (const [name, policy] of [['week', week.policy], ['default', { ...week.policy, alert_after: 0 }]] as const) {
-      const results = simulateRuns({ incidents: week.incidents, policy, topology: week.topology, nodes: week.nodes, runs: week.runs });
+    for (const [name, policy] of [
+      ['week', week.policy],
+      ['default', { ...week.policy, alert_after: 0 }],
+    ] as const) {
+      const results = simulateRuns({
+        incidents: week.incidents,
+        policy,
+        topology: week.topology,
+        nodes: week.nodes,
+        runs: week.runs,
+      });
       runs.set(name, { policy, results, messages: results.filter((result) => result.plan.messageKey !== null) });
     }
   });
@@ -44,30 +57,42 @@ describe('NotifyGate over a noisy synthetic week', () => {
     expect(week.naive / messages.length).toBeGreaterThanOrEqual(9);
     const items = results.flatMap(({ plan }) => plan.items);
     // Escalations, flapping and stable-again of announced incidents never post (they notify nobody).
-    expect(items.filter((item) => ['escalated', 'flapping', 'stable'].includes(item.kind) && item.via === 'post')).toEqual([]);
+    expect(
+      items.filter((item) => ['escalated', 'flapping', 'stable'].includes(item.kind) && item.via === 'post'),
+    ).toEqual([]);
     expect(items.filter((item) => item.via === 'edit').length).toBeGreaterThan(10);
     expect(results.reduce((sum, { plan }) => sum + plan.edits.length, 0)).toBeGreaterThan(10);
   });
 
   it('says nothing about incidents inside a policy maintenance window', () => {
     const { results } = run(0);
-    const windowed = chronicleEpisodes(week.incidents, week.runs.at(-1)!).filter((episode) => episode.window !== undefined);
+    const windowed = chronicleEpisodes(week.incidents, week.runs.at(-1)!).filter(
+      (episode) => episode.window !== undefined,
+    );
     expect(windowed.length).toBeGreaterThan(50);
     const sent = results.flatMap(({ at, plan }) => plan.items.map((item) => ({ at, item })));
-    const about = windowed.filter((episode) => sent.some(({ at, item }) => item.fingerprint === episode.fingerprint && at >= episode.from && at <= episode.to + 600_000));
+    const about = windowed.filter((episode) =>
+      sent.some(
+        ({ at, item }) => item.fingerprint === episode.fingerprint && at >= episode.from && at <= episode.to + 600_000,
+      ),
+    );
     expect(about).toEqual([]);
   });
 
   it('announces a flapping service once as flapping and once as stable', () => {
     const { results } = run();
-    const kinds = results.flatMap(({ plan }) => plan.items.filter((item) => item.fingerprint === 'media/jellyfin/unhealthy_service').map((item) => item.kind));
+    const kinds = results.flatMap(({ plan }) =>
+      plan.items.filter((item) => item.fingerprint === 'media/jellyfin/unhealthy_service').map((item) => item.kind),
+    );
     expect(kinds.filter((kind) => kind === 'flapping')).toHaveLength(1);
     expect(kinds.filter((kind) => kind === 'stable')).toHaveLength(1);
   });
 
   it('collapses the rack outage under its three offline nodes', () => {
     const { results } = run();
-    const rack = results.filter(({ at }) => at >= Date.parse('2026-11-19T13:55:00Z') && at <= Date.parse('2026-11-19T16:30:00Z'));
+    const rack = results.filter(
+      ({ at }) => at >= Date.parse('2026-11-19T13:55:00Z') && at <= Date.parse('2026-11-19T16:30:00Z'),
+    );
     const items = rack.flatMap(({ plan }) => plan.items);
     expect(items.filter((item) => item.drift !== 'offline_node')).toEqual([]);
     expect(rack.filter(({ plan }) => plan.messageKey !== null).length).toBeLessThanOrEqual(3);

@@ -10,7 +10,14 @@ import { cleanupRepos, makeRepo, runCli } from './helpers/repo.js';
 import { DiscordStandIn, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL } from './helpers/discord-stand-in.js';
 
 const J = 'media/jellyfin/unhealthy_service';
-function incident(id: string, at: string, event: string, fingerprint: string, severity = 'warning', extra: Record<string, unknown> = {}): string {
+function incident(
+  id: string,
+  at: string,
+  event: string,
+  fingerprint: string,
+  severity = 'warning',
+  extra: Record<string, unknown> = {},
+): string {
   const [node, service, drift] = fingerprint.split('/');
   return `${JSON.stringify({ id, at, event, fingerprint, node, service, drift, severity, recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed: HTTP 503', ...extra })}\n`;
 }
@@ -24,7 +31,10 @@ async function homelab(incidents: string, policy = ''): Promise<string> {
 }
 async function logLines(repo: string): Promise<any[]> {
   const text = await readFile(path.join(repo, 'chronicle/notifications.jsonl'), 'utf8');
-  return text.trim().split('\n').map((line) => JSON.parse(line));
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 let discord: DiscordStandIn;
@@ -49,22 +59,33 @@ const noSleep = { sleep: async () => {}, backoffMs: 1 };
 
 describe('notify through the Discord webhook stand-in', () => {
   it('posts exactly one grouped message with empty allowed_mentions, then nothing on the next run', async () => {
-    const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J) + incident('a2', '2026-11-22T10:02:00Z', 'opened', 'pi/pihole/unhealthy_service', 'critical'));
+    const repo = await homelab(
+      incident('a1', '2026-11-22T10:01:00Z', 'opened', J) +
+        incident('a2', '2026-11-22T10:02:00Z', 'opened', 'pi/pihole/unhealthy_service', 'critical'),
+    );
     const first = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
     expect(first.report).toEqual({ delivered: [first.plan.messageKey], failed: [], deferred: [] });
-    expect(discord.requests.map((request) => `${request.method} ${request.path}${request.query}`)).toEqual([`POST ${WEBHOOK_PATH}?wait=true`]);
+    expect(discord.requests.map((request) => `${request.method} ${request.path}${request.query}`)).toEqual([
+      `POST ${WEBHOOK_PATH}?wait=true`,
+    ]);
     const body = discord.requests[0]!.body;
     expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(body.embeds.map((embed: any) => [embed.title, embed.color, embed.url])).toEqual([
       ['media: 1 alert', 0xf1c40f, 'https://status.example.org'],
       ['pi: 1 alert', 0xe74c3c, 'https://status.example.org'],
     ]);
-    expect(body.embeds[0].description).toBe('🟠 **opened** jellyfin unhealthy\\_service (warning) → reconcile\\_required: redeploy — status failed\\: HTTP 503');
+    expect(body.embeds[0].description).toBe(
+      '🟠 **opened** jellyfin unhealthy\\_service (warning) → reconcile\\_required: redeploy — status failed\\: HTTP 503',
+    );
     expect(body.embeds[0].footer.text).toBe(`labwarden · ${first.plan.messageKey}`);
     const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:10:00Z'), sink: webhook(), ...noSleep });
     expect(second.plan.messageKey).toBeNull();
     expect(discord.requests).toHaveLength(1);
-    expect((await logLines(repo)).map((line) => `${line.type} ${line.decision ?? line.state} ${line.fingerprint ?? line.message}`)).toEqual([
+    expect(
+      (await logLines(repo)).map(
+        (line) => `${line.type} ${line.decision ?? line.state} ${line.fingerprint ?? line.message}`,
+      ),
+    ).toEqual([
       `decision sent ${J}`,
       'decision sent pi/pihole/unhealthy_service',
       `outbox queued ${first.plan.messageKey}`,
@@ -78,7 +99,11 @@ describe('notify through the Discord webhook stand-in', () => {
       'inventory/hosts/pi/services.yaml': 'services:\n  - name: pihole\n',
       'chronicle/incidents.jsonl': incident('a1', '2026-11-22T10:01:00Z', 'opened', J),
     });
-    await appendAdminEvent(repo, { actor: 'alice', action: 'enter_maintenance', node: 'media', reason: 'disk' }, { now: Date.parse('2026-11-22T10:00:00Z') });
+    await appendAdminEvent(
+      repo,
+      { actor: 'alice', action: 'enter_maintenance', node: 'media', reason: 'disk' },
+      { now: Date.parse('2026-11-22T10:00:00Z') },
+    );
     const draining = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
     expect(draining.plan.messageKey).toBeNull();
     expect(discord.requests).toEqual([]);
@@ -93,7 +118,13 @@ describe('notify through the Discord webhook stand-in', () => {
     const half = '{"id":"a9","at":"2026-11-22T10:03:00Z","event":"open';
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J) + half);
     // A complete last line without its newline, then an interrupted append after it.
-    const done = JSON.stringify({ id: 'n0', at: '2026-11-22T09:00:00Z', type: 'outbox', state: 'delivered', message: 'old' });
+    const done = JSON.stringify({
+      id: 'n0',
+      at: '2026-11-22T09:00:00Z',
+      type: 'outbox',
+      state: 'delivered',
+      message: 'old',
+    });
     await appendFile(path.join(repo, 'chronicle/notifications.jsonl'), `${done}\n{"id":"n1","at":"2026-11-22T09:0`);
     const run = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
     expect(run.report?.delivered).toEqual([run.plan.messageKey]);
@@ -105,9 +136,18 @@ describe('notify through the Discord webhook stand-in', () => {
 
   it('honours 429 Retry-After through the outbox, not a blocked REST queue', async () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
-    discord.script('POST', /webhooks/, { status: 429, headers: { 'retry-after': '3' }, body: { message: 'You are being rate limited.', retry_after: 3, global: false } });
+    discord.script('POST', /webhooks/, {
+      status: 429,
+      headers: { 'retry-after': '3' },
+      body: { message: 'You are being rate limited.', retry_after: 3, global: false },
+    });
     const slept: number[] = [];
-    const run = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), sleep: async (ms) => void slept.push(ms) });
+    const run = await runNotify({
+      repo,
+      now: Date.parse('2026-11-22T10:05:00Z'),
+      sink: webhook(),
+      sleep: async (ms) => void slept.push(ms),
+    });
     expect(slept).toEqual([3050]);
     expect(run.report!.delivered).toEqual([run.plan.messageKey]);
     expect(discord.requests.map((request) => request.status)).toEqual([429, 200]);
@@ -117,25 +157,54 @@ describe('notify through the Discord webhook stand-in', () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
     const outage = { status: 500, body: { message: 'Internal Server Error' } };
     discord.script('POST', /webhooks/, outage, outage, outage, outage, outage, outage);
-    const first = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
+    const first = await runNotify({
+      repo,
+      now: Date.parse('2026-11-22T10:05:00Z'),
+      sink: webhook(),
+      maxAttempts: 3,
+      ...noSleep,
+    });
     expect(first.report!.deferred.map((entry) => entry.message)).toEqual([first.plan.messageKey]);
-    await appendFile(path.join(repo, 'chronicle/incidents.jsonl'), incident('a2', '2026-11-22T10:07:00Z', 'resolved', J));
-    const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:15:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
+    await appendFile(
+      path.join(repo, 'chronicle/incidents.jsonl'),
+      incident('a2', '2026-11-22T10:07:00Z', 'resolved', J),
+    );
+    const second = await runNotify({
+      repo,
+      now: Date.parse('2026-11-22T10:15:00Z'),
+      sink: webhook(),
+      maxAttempts: 3,
+      ...noSleep,
+    });
     // The resolution posts, and edits the (still undelivered) live message: both wait behind its post.
     expect(second.plan.messageKey).not.toBeNull();
     const edit = second.plan.edits[0]!;
     expect(edit.target).toBe(first.plan.messageKey);
     const order = [first.plan.messageKey, second.plan.messageKey, edit.key];
     expect(second.report!.deferred.map((entry) => entry.message)).toEqual(order);
-    const third = await runNotify({ repo, now: Date.parse('2026-11-22T10:25:00Z'), sink: webhook(), maxAttempts: 3, ...noSleep });
+    const third = await runNotify({
+      repo,
+      now: Date.parse('2026-11-22T10:25:00Z'),
+      sink: webhook(),
+      maxAttempts: 3,
+      ...noSleep,
+    });
     expect(third.report!.delivered).toEqual(order);
     expect(third.report!.edited).toEqual([edit.key]);
-    expect(discord.posts().map((request) => request.body.embeds[0].description.split(' ')[1])).toEqual(['**opened**', '**resolved**']);
+    expect(discord.posts().map((request) => request.body.embeds[0].description.split(' ')[1])).toEqual([
+      '**opened**',
+      '**resolved**',
+    ]);
     const [patch] = discord.edits();
     expect(patch!.path).toBe(`${WEBHOOK_PATH}/messages/${[...discord.messages.keys()][0]}`);
     expect(patch!.body.embeds[0].description.split(' ')[1]).toBe('**resolved**');
     expect(patch!.body.allowed_mentions).toEqual({ parse: [] });
-    expect(discord.requests.map((request) => `${request.method} ${request.status}`)).toEqual([...Array(6).fill('POST 500'), 'POST 200', 'POST 200', 'PATCH 200']);
+    expect(discord.requests.map((request) => `${request.method} ${request.status}`)).toEqual([
+      ...Array(6).fill('POST 500'),
+      'POST 200',
+      'POST 200',
+      'PATCH 200',
+    ]);
     const fourth = await runNotify({ repo, now: Date.parse('2026-11-22T10:30:00Z'), sink: webhook(), ...noSleep });
     expect(fourth.report).toEqual({ delivered: [], failed: [], deferred: [] });
   });
@@ -146,7 +215,12 @@ describe('notify through the Discord webhook stand-in', () => {
     discord.script('POST', /webhooks/, gone, gone);
     const run = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: webhook(), ...noSleep });
     expect(run.report!.failed).toEqual([]);
-    expect(run.report!.deferred).toEqual([{ message: run.plan.messageKey, reason: expect.stringContaining('Discord refused the message: 404 Unknown Webhook') }]);
+    expect(run.report!.deferred).toEqual([
+      {
+        message: run.plan.messageKey,
+        reason: expect.stringContaining('Discord refused the message: 404 Unknown Webhook'),
+      },
+    ]);
     const again = await runNotify({ repo, now: Date.parse('2026-11-22T10:10:00Z'), sink: webhook(), ...noSleep });
     expect(again.report!.deferred.map((entry) => entry.message)).toEqual([run.plan.messageKey]);
     // One try per run (no retry helps a 404 within a run), and no "failed" line in the log.
@@ -162,27 +236,45 @@ describe('notify through the Discord webhook stand-in', () => {
     const bot = discordBotSink({ token: 'bot-token', channelId: '222222222222222222', api: discord.api });
     sinks.push(bot);
     // Crash: the post reaches Discord, but the process dies before "delivered" is logged.
-    const crashing: Sink = { ...bot, send: async (payload, key) => (await bot.send(payload, key), { status: 'retry', reason: 'crashed' }) };
-    const first = await runNotify({ repo, now: Date.parse('2026-11-22T10:05:00Z'), sink: crashing, maxAttempts: 1, ...noSleep });
+    const crashing: Sink = {
+      ...bot,
+      send: async (payload, key) => (await bot.send(payload, key), { status: 'retry', reason: 'crashed' }),
+    };
+    const first = await runNotify({
+      repo,
+      now: Date.parse('2026-11-22T10:05:00Z'),
+      sink: crashing,
+      maxAttempts: 1,
+      ...noSleep,
+    });
     const second = await runNotify({ repo, now: Date.parse('2026-11-22T10:10:00Z'), sink: bot, ...noSleep });
     expect(second.report!.delivered).toEqual([first.plan.messageKey]);
-    const posts = discord.requests.filter((request) => request.path === '/api/v10/channels/222222222222222222/messages');
+    const posts = discord.requests.filter(
+      (request) => request.path === '/api/v10/channels/222222222222222222/messages',
+    );
     expect(posts.map((request) => [request.authorization, request.body.nonce, request.body.enforce_nonce])).toEqual([
       ['Bot bot-token', first.plan.messageKey, true],
       ['Bot bot-token', first.plan.messageKey, true],
     ]);
     expect(new Set(posts.map((request) => request.body.nonce)).size).toBe(1);
-    expect(posts[0]!.body.components[0].components.map((button: any) => button.custom_id)).toEqual([`ack:${J}`, `silence1h:${J}`]);
+    expect(posts[0]!.body.components[0].components.map((button: any) => button.custom_id)).toEqual([
+      `ack:${J}`,
+      `silence1h:${J}`,
+    ]);
   });
 });
 
 describe('labwarden notify (CLI)', () => {
   it('--dry-run shows the exact payload and writes nothing', async () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
-    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z', '--dry-run'], { env: { DISCORD_WEBHOOK_URL: '', DISCORD_TOKEN: '' } });
+    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z', '--dry-run'], {
+      env: { DISCORD_WEBHOOK_URL: '', DISCORD_TOKEN: '' },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('dry run (console): 1 alert in 1 message; 0 suppressed or held; 0 queued from earlier runs');
+    expect(result.stdout).toContain(
+      'dry run (console): 1 alert in 1 message; 0 suppressed or held; 0 queued from earlier runs',
+    );
     expect(result.stdout).toContain('"allowed_mentions": {\n    "parse": []\n  }');
     await expect(readFile(path.join(repo, 'chronicle/notifications.jsonl'), 'utf8')).rejects.toThrow();
   });
@@ -198,24 +290,39 @@ describe('labwarden notify (CLI)', () => {
     const up = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:10:00Z'], { env });
     expect(up.stdout.trim()).toBe('notify (discord-webhook): 1 delivered, 0 pending, 0 refused; 0 decisions logged');
     expect(up.code).toBe(0);
-    expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([`POST ${WEBHOOK_PATH} 200`]);
+    expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      `POST ${WEBHOOK_PATH} 200`,
+    ]);
   });
 
   it.each([
-    ['a discord.com URL with a short id and token, redirected by DISCORD_API_URL', (api: string) => ({ DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/42/test-token', DISCORD_API_URL: api })],
-    ['a webhook URL on the stand-in itself, no DISCORD_API_URL', (api: string) => ({ DISCORD_WEBHOOK_URL: `${api}/webhooks/42/test-token`, DISCORD_API_URL: '' })],
+    [
+      'a discord.com URL with a short id and token, redirected by DISCORD_API_URL',
+      (api: string) => ({
+        DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/42/test-token',
+        DISCORD_API_URL: api,
+      }),
+    ],
+    [
+      'a webhook URL on the stand-in itself, no DISCORD_API_URL',
+      (api: string) => ({ DISCORD_WEBHOOK_URL: `${api}/webhooks/42/test-token`, DISCORD_API_URL: '' }),
+    ],
   ])('delivers through %s', async (_name, env) => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
     const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z'], { env: env(discord.api) });
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('notify (discord-webhook): 1 delivered, 0 pending, 0 refused; 1 decision logged');
     expect(result.code).toBe(0);
-    expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(['POST /api/v10/webhooks/42/test-token 200']);
+    expect(discord.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      'POST /api/v10/webhooks/42/test-token 200',
+    ]);
   });
 
   it('refuses a DISCORD_WEBHOOK_URL that is no webhook URL with exit 2, without printing it', async () => {
     const repo = await homelab(incident('a1', '2026-11-22T10:01:00Z', 'opened', J));
-    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z'], { env: { DISCORD_WEBHOOK_URL: 'https://discord.com/api/channels/42/secret-token', DISCORD_API_URL: discord.api } });
+    const result = await runCli(['notify', '--repo', repo, '--now', '2026-11-22T10:05:00Z'], {
+      env: { DISCORD_WEBHOOK_URL: 'https://discord.com/api/channels/42/secret-token', DISCORD_API_URL: discord.api },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: DISCORD_WEBHOOK_URL is not a Discord webhook URL');
     expect(result.stdout + result.stderr).not.toContain('secret-token');

@@ -62,19 +62,34 @@ describe('labwarden observe', () => {
     const second = await runCli(['observe', '--repo', repo, '--node', 'lab', '--now', '2026-11-22T10:14:00Z']);
     expect(second.stdout).toBe('lab: 6 probes, 3 ok, 3 failed, 1 unknown; world/nodes/lab.yaml unchanged\n');
     expect(await world(repo)).toBe(text);
-    expect(await readFile(path.join(repo, '.labwarden/heartbeats/lab.json'), 'utf8')).toBe('{"node":"lab","seen_at":"2026-11-22T10:14:00Z"}\n');
+    expect(await readFile(path.join(repo, '.labwarden/heartbeats/lab.json'), 'utf8')).toBe(
+      '{"node":"lab","seen_at":"2026-11-22T10:14:00Z"}\n',
+    );
 
     // observed_at is 20 minutes old, but the heartbeat says the node was seen 6 minutes ago.
-    const reconciled = await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:20:00Z', '--dry-run', '--json']);
+    const reconciled = await runCli([
+      'reconcile',
+      '--repo',
+      repo,
+      '--now',
+      '2026-11-22T10:20:00Z',
+      '--dry-run',
+      '--json',
+    ]);
     expect(reconciled.code).toBe(0);
-    const ids = (JSON.parse(reconciled.stdout) as { recommendations: { id: string }[] }).recommendations.map((r) => r.id);
+    const ids = (JSON.parse(reconciled.stdout) as { recommendations: { id: string }[] }).recommendations.map(
+      (r) => r.id,
+    );
     expect(ids).not.toContain('lab/offline_node');
     expect(ids).toContain('lab/api/unhealthy_service');
   });
 
   it('rejects an unknown node and leaves an invalid snapshot untouched', async () => {
     const repo = await labRepo();
-    expect(await runCli(['observe', '--repo', repo, '--node', 'lob'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown node "lob" (did you mean "lab"?)') });
+    expect(await runCli(['observe', '--repo', repo, '--node', 'lob'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown node "lob" (did you mean "lab"?)'),
+    });
     await mkdir(path.join(repo, 'world/nodes'), { recursive: true });
     await writeFile(path.join(repo, 'world/nodes/lab.yaml'), 'node: lab\nstatus: sideways\n');
     const run = await runCli(['observe', '--repo', repo]);
@@ -94,27 +109,46 @@ describe('labwarden observe', () => {
       expect((await runCli(['observe', '--repo', repo, '--heartbeat', '--timeout', '1s', '--now', now])).code).toBe(0);
     }
     expect(git(origin, 'rev-list', '--count', 'labwarden/heartbeat/lab')).toBe('1');
-    expect(git(origin, 'show', 'labwarden/heartbeat/lab:lab.json')).toBe('{"node":"lab","seen_at":"2026-11-22T10:14:00Z"}');
+    expect(git(origin, 'show', 'labwarden/heartbeat/lab:lab.json')).toBe(
+      '{"node":"lab","seen_at":"2026-11-22T10:14:00Z"}',
+    );
 
     // Reconcile reads liveness from the branch alone (no local heartbeat file).
     await rm(path.join(repo, '.labwarden'), { recursive: true });
     const offline = async (...extra: string[]) => {
-      const run = await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:20:00Z', '--dry-run', '--json', ...extra]);
+      const run = await runCli([
+        'reconcile',
+        '--repo',
+        repo,
+        '--now',
+        '2026-11-22T10:20:00Z',
+        '--dry-run',
+        '--json',
+        ...extra,
+      ]);
       expect(run.code, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as { recommendations: { id: string }[] }).recommendations.some((r) => r.id === 'lab/offline_node');
+      return (JSON.parse(run.stdout) as { recommendations: { id: string }[] }).recommendations.some(
+        (r) => r.id === 'lab/offline_node',
+      );
     };
     expect(await offline()).toBe(true);
     expect(await offline('--heartbeat-remote', 'origin')).toBe(false);
-    expect(await runCli(['reconcile', '--repo', repo, '--heartbeat-remote', 'nowhere', '--dry-run'])).toMatchObject({ code: 2, stderr: expect.stringContaining('could not fetch the heartbeat branches from "nowhere"') });
+    expect(await runCli(['reconcile', '--repo', repo, '--heartbeat-remote', 'nowhere', '--dry-run'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('could not fetch the heartbeat branches from "nowhere"'),
+    });
   });
 
   it('--heartbeat without a clone, without origin or with origin gone: one line and the fix, never a stack trace', async () => {
     const repo = await labRepo();
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-    const observe = () => runCli(['observe', '--repo', repo, '--heartbeat', '--timeout', '1s', '--now', '2026-11-22T10:00:00Z']);
+    const observe = () =>
+      runCli(['observe', '--repo', repo, '--heartbeat', '--timeout', '1s', '--now', '2026-11-22T10:00:00Z']);
     const notClone = await observe();
     expect(notClone).toMatchObject({ code: 2, stdout: '' });
-    expect(notClone.stderr).toBe(`error: --heartbeat: ${repo} is not a git clone\nhint: Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.\n`);
+    expect(notClone.stderr).toBe(
+      `error: --heartbeat: ${repo} is not a git clone\nhint: Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.\n`,
+    );
     git('init', '--quiet', '-b', 'main');
     const noOrigin = await observe();
     expect(noOrigin.code).toBe(2);
@@ -138,12 +172,44 @@ describe('labwarden report-deployment / report-incident / resolve-incident', () 
   it('records into the snapshot and rejects bad input with exit 2', async () => {
     const repo = await labRepo();
     const at = (minute: number) => `2026-11-22T10:${String(minute).padStart(2, '0')}:00Z`;
-    expect(await runCli(['report-deployment', 'lab/web', '--result', 'success', '--version', '1.10', '--repo', repo, '--now', at(1)])).toMatchObject({
+    expect(
+      await runCli([
+        'report-deployment',
+        'lab/web',
+        '--result',
+        'success',
+        '--version',
+        '1.10',
+        '--repo',
+        repo,
+        '--now',
+        at(1),
+      ]),
+    ).toMatchObject({
       code: 0,
       stdout: 'lab/web: deployment success 1.10 recorded in world/nodes/lab.yaml\n',
     });
-    expect((await runCli(['report-incident', 'lab', '--id', 'ups-battery', '--severity', 'warning', '--summary', 'UPS on battery', '--repo', repo, '--now', at(2)])).code).toBe(0);
-    expect((await runCli(['resolve-incident', 'lab', '--id', 'ups-battery', '--repo', repo, '--now', at(3)])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'report-incident',
+          'lab',
+          '--id',
+          'ups-battery',
+          '--severity',
+          'warning',
+          '--summary',
+          'UPS on battery',
+          '--repo',
+          repo,
+          '--now',
+          at(2),
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (await runCli(['resolve-incident', 'lab', '--id', 'ups-battery', '--repo', repo, '--now', at(3)])).code,
+    ).toBe(0);
     expect(await world(repo)).toBe(
       [
         '# yaml-language-server: $schema=../../schema/world.schema.json',

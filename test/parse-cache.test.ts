@@ -17,7 +17,9 @@ describe('parse cache (CLI): correctness never depends on it', async () => {
 
   it('the first run writes the cache', async () => {
     expect(first.code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(repo, CACHE), 'utf8'))).toMatchObject({ fingerprint: expect.any(String) });
+    expect(JSON.parse(await readFile(path.join(repo, CACHE), 'utf8'))).toMatchObject({
+      fingerprint: expect.any(String),
+    });
   });
 
   it.each([

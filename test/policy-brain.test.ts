@@ -5,7 +5,13 @@ const T0 = '2026-11-22T10:00:00Z';
 const MEDIA = { 'inventory/hosts/media/services.yaml': 'services:\n  - name: jellyfin\n' };
 
 function media(minute: number, status: string, deployments: unknown[] = []) {
-  return { node: 'media', observed_at: at(T0, minute), status: 'online', services: [{ name: 'jellyfin', status }], deployments };
+  return {
+    node: 'media',
+    observed_at: at(T0, minute),
+    status: 'online',
+    services: [{ name: 'jellyfin', status }],
+    deployments,
+  };
 }
 
 describe('flapping (Icinga-style weighted hysteresis)', () => {
@@ -40,20 +46,36 @@ describe('flapping (Icinga-style weighted hysteresis)', () => {
       '2026-11-22T10:50:00Z flapping media/jellyfin/unhealthy_service warning',
       '2026-11-22T13:00:00Z stable media/jellyfin/unhealthy_service warning',
     ]);
-    const strict = replay({ ...MEDIA, 'inventory/policy.yaml': 'stabilize_for: 0s\nflapping_threshold_high: 90\nflapping_threshold_low: 80\n' }, steps);
+    const strict = replay(
+      {
+        ...MEDIA,
+        'inventory/policy.yaml': 'stabilize_for: 0s\nflapping_threshold_high: 90\nflapping_threshold_low: 80\n',
+      },
+      steps,
+    );
     expect(strict.incidents.some((line) => line.event === 'flapping')).toBe(false);
     expect(strict.incidents.filter((line) => line.event === 'opened')).toHaveLength(7);
   });
 });
 
 describe('deployment backoff', () => {
-  const deploy = (minute: number, result: string, seconds = 0) => ({ service: 'jellyfin', at: at(T0, minute + seconds / 60), result, version: `v${minute}` });
+  const deploy = (minute: number, result: string, seconds = 0) => ({
+    service: 'jellyfin',
+    at: at(T0, minute + seconds / 60),
+    result,
+    version: `v${minute}`,
+  });
 
   it('shows not_before growing 10s, 20s, 40s, then blocks after 3 failures and escalates to reconcile_blocked', () => {
     const history = [deploy(0, 'failed'), deploy(1, 'failed'), deploy(2, 'failed')];
-    const steps: TimelineStep[] = [1, 2, 3].map((n) => ({ now: at(T0, n + 0.5), world: { media: media(n - 1, 'failed', history.slice(0, n)) } }));
+    const steps: TimelineStep[] = [1, 2, 3].map((n) => ({
+      now: at(T0, n + 0.5),
+      world: { media: media(n - 1, 'failed', history.slice(0, n)) },
+    }));
     const run = replay(MEDIA, steps);
-    const notBefore = run.results.map((result) => result.recommendations.find((rec) => rec.drift === 'failed_deployment')!);
+    const notBefore = run.results.map((result) =>
+      result.recommendations.find((rec) => rec.drift === 'failed_deployment')!,
+    );
     expect(notBefore.map((rec) => [rec.event, rec.action, rec.not_before ?? null])).toEqual([
       ['reconcile_required', 'redeploy', '2026-11-22T10:00:10Z'],
       ['reconcile_required', 'redeploy', '2026-11-22T10:01:20Z'],
@@ -63,18 +85,28 @@ describe('deployment backoff', () => {
       '2026-11-22T10:00:00Z opened media/jellyfin/failed_deployment warning',
       '2026-11-22T10:02:00Z escalated media/jellyfin/failed_deployment critical',
     ]);
-    expect(run.incidents.at(-1)).toMatchObject({ event: 'escalated', recommendation: 'reconcile_blocked', action: 'diagnostics' });
+    expect(run.incidents.at(-1)).toMatchObject({
+      event: 'escalated',
+      recommendation: 'reconcile_blocked',
+      action: 'diagnostics',
+    });
   });
 
   it('caps at backoff_max, and a success that held backoff_reset_after starts over', () => {
     const policy = { 'inventory/policy.yaml': 'block_after_failures: 99\n' };
     const failures = Array.from({ length: 8 }, (_, i) => deploy(i * 10, 'failed'));
-    const capped = replay({ ...MEDIA, ...policy }, [{ now: at(T0, 71), world: { media: media(70, 'failed', failures) } }]);
-    expect(capped.results[0]!.recommendations.find((rec) => rec.drift === 'failed_deployment')!.not_before).toBe('2026-11-22T11:15:00Z');
+    const capped = replay({ ...MEDIA, ...policy }, [
+      { now: at(T0, 71), world: { media: media(70, 'failed', failures) } },
+    ]);
+    expect(capped.results[0]!.recommendations.find((rec) => rec.drift === 'failed_deployment')!.not_before).toBe(
+      '2026-11-22T11:15:00Z',
+    );
     const shortSuccess = [deploy(0, 'failed'), deploy(1, 'success'), deploy(5, 'failed')];
     const heldSuccess = [deploy(0, 'failed'), deploy(1, 'success'), deploy(30, 'failed')];
     const notBefore = (deployments: unknown[]) =>
-      replay({ ...MEDIA, ...policy }, [{ now: at(T0, 31), world: { media: media(30, 'failed', deployments) } }]).results[0]!.recommendations.find((rec) => rec.drift === 'failed_deployment')!.not_before;
+      replay({ ...MEDIA, ...policy }, [
+        { now: at(T0, 31), world: { media: media(30, 'failed', deployments) } },
+      ]).results[0]!.recommendations.find((rec) => rec.drift === 'failed_deployment')!.not_before;
     expect(notBefore(shortSuccess)).toBe('2026-11-22T10:05:20Z');
     expect(notBefore(heldSuccess)).toBe('2026-11-22T10:30:10Z');
   });
@@ -84,11 +116,15 @@ describe('maintenance windows', () => {
   const inventory = {
     ...MEDIA,
     'inventory/hosts/media/host.yaml': 'labels: [rack-a]\n',
-    'inventory/policy.yaml': 'maintenance_windows:\n  - { name: nightly, cron: "0 10 * * *", duration: 1h, labels: [rack-a] }\n',
+    'inventory/policy.yaml':
+      'maintenance_windows:\n  - { name: nightly, cron: "0 10 * * *", duration: 1h, labels: [rack-a] }\n',
   };
 
   it('records drift inside a window but escalates only after it', () => {
-    const steps: TimelineStep[] = [5, 30, 50, 70, 95].map((minute) => ({ now: at(T0, minute + 1), world: { media: media(minute, 'failed') } }));
+    const steps: TimelineStep[] = [5, 30, 50, 70, 95].map((minute) => ({
+      now: at(T0, minute + 1),
+      world: { media: media(minute, 'failed') },
+    }));
     const run = replay(inventory, steps);
     expect(brief(run.incidents)).toEqual([
       '2026-11-22T10:05:00Z opened media/jellyfin/unhealthy_service warning [nightly]',
@@ -103,10 +139,19 @@ describe('load shedding', () => {
   it('keeps max_required_per_run actionable, ranked by severity and criticality; the rest are deferred', () => {
     const names = Array.from({ length: 25 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
     const services = names.map((name, i) => `  - name: ${name}\n    critical: ${i >= 20}\n`).join('');
-    const run = replay(
-      { 'inventory/hosts/rack/services.yaml': `services:\n${services}` },
-      [{ now: at(T0, 1), world: { rack: { node: 'rack', observed_at: T0, status: 'online', services: names.map((name) => ({ name, status: 'failed' })) } } }],
-    );
+    const run = replay({ 'inventory/hosts/rack/services.yaml': `services:\n${services}` }, [
+      {
+        now: at(T0, 1),
+        world: {
+          rack: {
+            node: 'rack',
+            observed_at: T0,
+            status: 'online',
+            services: names.map((name) => ({ name, status: 'failed' })),
+          },
+        },
+      },
+    ]);
     const recs = run.results[0]!.recommendations;
     const deferred = recs.filter((rec) => rec.deferred).map((rec) => rec.service);
     expect(deferred).toEqual(['svc-15', 'svc-16', 'svc-17', 'svc-18', 'svc-19']);

@@ -10,7 +10,8 @@ afterAll(cleanupRepos);
 
 const run = promisify(execFile);
 const QUICKSTART = path.join(PROJECT_ROOT, 'docs/quickstart.md');
-const VERSION = (JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /**
  * The only two commands that cannot run here as written: they reach GitHub. Each is replaced by
@@ -20,7 +21,8 @@ const VERSION = (JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json
  * - `gh repo create … --push` → a bare remote and the push the doc's own comment shows.
  */
 const STAND_INS = (remote: string): Record<string, string> => ({
-  [`npm install -g git+https://github.com/labwarden/labwarden.git#v${VERSION}`]: 'ln -s "$LABWARDEN_CHECKOUT/bin/labwarden.js" "$PREFIX/bin/labwarden"',
+  [`npm install -g git+https://github.com/labwarden/labwarden.git#v${VERSION}`]:
+    'ln -s "$LABWARDEN_CHECKOUT/bin/labwarden.js" "$PREFIX/bin/labwarden"',
   'gh repo create homelab --private --source . --push': `git remote add origin ${remote} && git push -u origin main`,
 });
 
@@ -44,11 +46,14 @@ describe('docs/quickstart.md, executed as written', () => {
     await mkdir(path.join(prefix, 'bin'), { recursive: true });
     const standIns = STAND_INS(remote);
     const commands = quickstartCommands(markdown);
-    for (const original of Object.keys(standIns)) expect(commands, 'the quickstart changed: update the stand-ins').toContain(original);
+    for (const original of Object.keys(standIns))
+      expect(commands, 'the quickstart changed: update the stand-ins').toContain(original);
     expect(commands.length).toBeGreaterThan(8);
 
     // One shell, as a user pasting the blocks in order: `cd homelab` carries over.
-    const script = ['set -euo pipefail', 'cd "$WORK"', ...commands.map((command) => standIns[command] ?? command)].join('\n');
+    const script = ['set -euo pipefail', 'cd "$WORK"', ...commands.map((command) => standIns[command] ?? command)].join(
+      '\n',
+    );
     const env = {
       ...process.env,
       WORK: work,
@@ -62,7 +67,9 @@ describe('docs/quickstart.md, executed as written', () => {
       GIT_COMMITTER_EMAIL: 'owner@example.org',
       GIT_CONFIG_NOSYSTEM: '1',
     };
-    const result = await run('bash', ['-c', script], { env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    const result = await run('bash', ['-c', script], { env, maxBuffer: 16 * 1024 * 1024 }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
     expect(result, `${'stderr' in result ? result.stderr : ''}`).not.toHaveProperty('code');
     expect(result.stdout).toContain(`${VERSION}\n`); // labwarden --version
     expect(result.stdout).toContain('ok: 3 nodes, 0 services, 0 world snapshots'); // the first validate, as the doc's comment says
@@ -73,7 +80,10 @@ describe('docs/quickstart.md, executed as written', () => {
     expect(await git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
     const reconcile = await readFile(path.join(clone, '.github/workflows/reconcile.yml'), 'utf8');
     expect(reconcile).toContain(`uses: labwarden/labwarden@v${VERSION}`);
-    for (const node of ['nas', 'pi', 'media']) await expect(readFile(path.join(clone, `inventory/hosts/${node}/services.yaml`), 'utf8')).resolves.toContain('services:');
+    for (const node of ['nas', 'pi', 'media'])
+      await expect(readFile(path.join(clone, `inventory/hosts/${node}/services.yaml`), 'utf8')).resolves.toContain(
+        'services:',
+      );
     await expect(symlink('x', path.join(prefix, 'bin/labwarden'))).rejects.toThrow(/EEXIST/); // the install stand-in ran
   }, 120_000);
 });

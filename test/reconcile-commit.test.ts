@@ -23,20 +23,36 @@ describe('reconcile --commit --push', () => {
     const remote = await demoRemote();
     const dir = await remote.clone();
     const media = path.join(dir, 'world/nodes/media.yaml');
-    await writeFile(media, (await readFile(media, 'utf8')).replace('{ name: sonarr, status: ok }', '{ name: sonarr, status: failed, detail: "exit 1" }'));
+    await writeFile(
+      media,
+      (await readFile(media, 'utf8')).replace(
+        '{ name: sonarr, status: ok }',
+        '{ name: sonarr, status: failed, detail: "exit 1" }',
+      ),
+    );
     await git(dir, 'commit', '-qam', 'observe: media');
     const result = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^unstable: \d+ recommendations; committed [0-9a-f]{7} "reconcile: media\/sonarr unhealthy_service opened; summary unstable"; pushed \(1 attempt\); stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/);
+    expect(result.stdout).toMatch(
+      /^unstable: \d+ recommendations; committed [0-9a-f]{7} "reconcile: media\/sonarr unhealthy_service opened; summary unstable"; pushed \(1 attempt\); stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/,
+    );
     expect(result.code).toBe(0);
-    expect(await git(remote.url, 'log', '--format=%s', '-1', 'main')).toBe('reconcile: media/sonarr unhealthy_service opened; summary unstable');
-    expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe('chronicle/incidents.jsonl\nchronicle/transitions.jsonl\nstatus/insights.json\nstatus/recommendations.json');
-    expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(`{"node":"_reconciler","seen_at":"${NOW}"}`);
+    expect(await git(remote.url, 'log', '--format=%s', '-1', 'main')).toBe(
+      'reconcile: media/sonarr unhealthy_service opened; summary unstable',
+    );
+    expect(await git(remote.url, 'show', '--name-only', '--format=', 'main')).toBe(
+      'chronicle/incidents.jsonl\nchronicle/transitions.jsonl\nstatus/insights.json\nstatus/recommendations.json',
+    );
+    expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(
+      `{"node":"_reconciler","seen_at":"${NOW}"}`,
+    );
     expect(await git(remote.url, 'rev-list', '--count', 'labwarden/heartbeat/_reconciler')).toBe('1');
     expect(await git(dir, 'status', '--porcelain')).toBe('');
 
     const again = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
-    expect(again.stdout).toMatch(/; nothing to commit; nothing to push; stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/);
+    expect(again.stdout).toMatch(
+      /; nothing to commit; nothing to push; stale observers: pi \(last seen 2026-11-22T08:12:00Z\)\n$/,
+    );
   });
 
   it('refuses --dry-run with --commit, and a dirty tree before writing anything', async () => {
@@ -47,7 +63,9 @@ describe('reconcile --commit --push', () => {
     await writeFile(path.join(dir, 'status/recommendations.json'), '{}\n');
     const dirty = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--commit']);
     expect(dirty.code).toBe(2);
-    expect(dirty.stderr).toContain('error: uncommitted changes outside the files this command writes: world/nodes/pi.yaml');
+    expect(dirty.stderr).toContain(
+      'error: uncommitted changes outside the files this command writes: world/nodes/pi.yaml',
+    );
     expect(dirty.stderr).toContain('hint: Commit or stash these changes first');
     expect(await readFile(path.join(dir, 'status/recommendations.json'), 'utf8')).toBe('{}\n');
   });
@@ -62,7 +80,9 @@ describe('reconcile --commit --push', () => {
     expect(failed.code).toBe(1);
     const local = await git(dir, 'log', '--format=%s', '-1');
     expect(local).toMatch(/^reconcile: pi offline_node (opened|changed); summary unstable$/);
-    expect(failed.stderr).toMatch(/^error: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.\nhint: Your commit is kept locally; the next run pushes it once the remote is back\.\n$/);
+    expect(failed.stderr).toMatch(
+      /^error: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.\nhint: Your commit is kept locally; the next run pushes it once the remote is back\.\n$/,
+    );
     await rename(`${remote.url}.gone`, remote.url);
     const next = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
     expect(next.stdout).toMatch(/nothing to commit; pushed \(1 attempt\); stale observers: pi \(never seen\)\n$/);
@@ -77,18 +97,26 @@ describe('runner', () => {
     const start = Date.parse(NOW);
     // The demo's pi is stale; its observer's first heartbeat is news (one commit), then quiet.
     await beat(dir, NODES, formatTime(start - 60_000));
-    expect(await runCycle({ repo: dir, now: start - 30_000, push: true })).toContain('"reconcile: pi offline_node cleared; summary unstable → degraded"; pushed after 1 attempt');
+    expect(await runCycle({ repo: dir, now: start - 30_000, push: true })).toContain(
+      '"reconcile: pi offline_node cleared; summary unstable → degraded"; pushed after 1 attempt',
+    );
     // Open drift escalates after escalate_after (twice at most): real news, committed once.
     await beat(dir, NODES, formatTime(start + 2 * 3_600_000 - 30_000));
-    expect(await runCycle({ repo: dir, now: start + 2 * 3_600_000, push: true })).toMatch(/committed [0-9a-f]{7} "reconcile: .* changed/);
+    expect(await runCycle({ repo: dir, now: start + 2 * 3_600_000, push: true })).toMatch(
+      /committed [0-9a-f]{7} "reconcile: .* changed/,
+    );
     const head = await git(dir, 'rev-parse', 'HEAD');
     const day = start + 2 * 3_600_000;
     // Full cycles (fetch, reconcile, commit?, push?, heartbeat) for the next two hours...
     for (let i = 0; i < 24; i++) {
       const now = day + i * 300_000;
       await beat(dir, NODES, formatTime(now - 30_000));
-      expect(await runCycle({ repo: dir, now, push: true })).toMatch(new RegExp(`^${formatTime(now)} \\w+, \\d+ recommendations; no change; nothing to push$`));
-      expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(`{"node":"_reconciler","seen_at":"${formatTime(now)}"}`);
+      expect(await runCycle({ repo: dir, now, push: true })).toMatch(
+        new RegExp(`^${formatTime(now)} \\w+, \\d+ recommendations; no change; nothing to push$`),
+      );
+      expect(await git(remote.url, 'show', 'labwarden/heartbeat/_reconciler:_reconciler.json')).toBe(
+        `{"node":"_reconciler","seen_at":"${formatTime(now)}"}`,
+      );
     }
     // ...then the rest of the day as `reconcile --commit` runs (the same code without the network).
     for (let i = 24; i < 288; i++) {
@@ -107,16 +135,22 @@ describe('runner', () => {
     const dir = await remote.clone();
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('./helpers/repo.js');
-    const child = spawn(process.execPath, [CLI, 'run', '--repo', dir, '--every', '1h'], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, 'run', '--repo', dir, '--every', '1h'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk));
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/\n$/);
-    expect(out).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z (unstable|degraded|nominal|reconciling), \d+ recommendations; (no change|committed [0-9a-f]{7} "reconcile: [^"]+"); (nothing to push|pushed after 1 attempt)(; stale observers: [^;]+)?(; watchdog alerted \(console\): failing observer of [\w, -]+)?\n$/);
+    expect(out).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z (unstable|degraded|nominal|reconciling), \d+ recommendations; (no change|committed [0-9a-f]{7} "reconcile: [^"]+"); (nothing to push|pushed after 1 attempt)(; stale observers: [^;]+)?(; watchdog alerted \(console\): failing observer of [\w, -]+)?\n$/,
+    );
     const second = await runCli(['run', '--repo', dir, '--once']);
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`error: ${path.join(dir, '.labwarden/run.lock')} is held by pid ${child.pid} (labwarden run --repo ${dir} --every 1h) since `);
+    expect(second.stderr).toContain(
+      `error: ${path.join(dir, '.labwarden/run.lock')} is held by pid ${child.pid} (labwarden run --repo ${dir} --every 1h) since `,
+    );
     expect(second.stderr).toContain('hint: Only one runner per clone: stop the other one.');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
@@ -146,7 +180,9 @@ describe('runner', () => {
     await rename(remote.url, `${remote.url}.gone`);
     const result = await runCli(['run', '--repo', dir, '--once']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^\S+Z error remote_unreachable: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.; watchdog alerted \(console\): failing labwarden run cycle\n$/);
+    expect(result.stdout).toMatch(
+      /^\S+Z error remote_unreachable: cannot reach remote origin\. Commit [0-9a-f]{7} is kept locally\.; watchdog alerted \(console\): failing labwarden run cycle\n$/,
+    );
   });
 });
 
@@ -176,7 +212,9 @@ describe('keepalive', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const result = await runCli(['keepalive', '--workflow', 'reconcile.yml'], { env: { GITHUB_API_URL: api, GITHUB_REPOSITORY: 'me/lab', GITHUB_TOKEN: 't0k' } });
+    const result = await runCli(['keepalive', '--workflow', 'reconcile.yml'], {
+      env: { GITHUB_API_URL: api, GITHUB_REPOSITORY: 'me/lab', GITHUB_TOKEN: 't0k' },
+    });
     server.close();
     expect(result).toMatchObject({ code: 0, stdout: 'workflow reconcile.yml enabled (HTTP 204)\n' });
     expect(seen).toEqual(['PUT /repos/me/lab/actions/workflows/reconcile.yml/enable Bearer t0k']);

@@ -18,7 +18,8 @@ const T0 = Date.parse(GENERATED_NOW);
 async function outputs(repo: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const dir of ['status', 'chronicle']) {
-    for (const name of (await readdir(path.join(repo, dir)).catch(() => [])).sort()) out[`${dir}/${name}`] = await readFile(path.join(repo, dir, name), 'utf8');
+    for (const name of (await readdir(path.join(repo, dir)).catch(() => [])).sort())
+      out[`${dir}/${name}`] = await readFile(path.join(repo, dir, name), 'utf8');
   }
   return out;
 }
@@ -59,10 +60,14 @@ describe('the run shortcut', () => {
   it('survives the reconciler heartbeat the CLI leaves behind (a later `now`, same inputs)', async () => {
     const repo = await copyDemo();
     expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:05:00Z'])).code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe('2026-11-22T10:05:00Z');
+    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe(
+      '2026-11-22T10:05:00Z',
+    );
     await rm(path.join(repo, PARSE_CACHE_FILE));
     expect((await runCli(['reconcile', '--repo', repo, '--now', '2026-11-22T10:06:00Z'])).code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe('2026-11-22T10:06:00Z');
+    expect(JSON.parse(await readFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), 'utf8')).seen_at).toBe(
+      '2026-11-22T10:06:00Z',
+    );
     // Nothing was parsed: the run took the shortcut although its own heartbeat had changed.
     expect(await readFile(path.join(repo, PARSE_CACHE_FILE)).catch(() => undefined)).toBeUndefined();
   });
@@ -78,7 +83,9 @@ describe('the run shortcut', () => {
     expect(await runBoth(repo, twin, at('10:14:59'))).toBe(true);
     // stale_after is 15m: at 10:15:00.001 the node is offline, with the same files.
     expect(await runBoth(repo, twin, at('10:15:00') + 1)).toBe(false);
-    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe('offline');
+    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe(
+      'offline',
+    );
     // An earlier `now` than the stored run is not within its span either.
     expect(await runBoth(repo, twin, at('10:04:00'))).toBe(false);
   });
@@ -93,7 +100,9 @@ describe('the run shortcut', () => {
     expect(await runBoth(repo, twin, T0)).toBe(false);
     expect(await runBoth(repo, twin, T0)).toBe(true);
     const before = await readFile(path.join(repo, 'status/recommendations.json'), 'utf8');
-    await both(repo, twin, (dir) => writeFile(path.join(dir, 'world/nodes/n0.yaml'), node('2026-11-22T10:00:00Z', 'failed', 'HTTP 502')));
+    await both(repo, twin, (dir) =>
+      writeFile(path.join(dir, 'world/nodes/n0.yaml'), node('2026-11-22T10:00:00Z', 'failed', 'HTTP 502')),
+    );
     expect(await runBoth(repo, twin, T0)).toBe(false);
     const after = await readFile(path.join(repo, 'status/recommendations.json'), 'utf8');
     expect(after).not.toBe(before);
@@ -109,12 +118,20 @@ describe('the run shortcut', () => {
     await runBoth(repo, twin, now);
     await runBoth(repo, twin, now);
     expect(await runBoth(repo, twin, now)).toBe(true);
-    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe('offline');
+    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe(
+      'offline',
+    );
     await both(repo, twin, async (dir) => {
-      await makeDirFile(dir, '.labwarden/heartbeats/n0.json', JSON.stringify({ node: 'n0', seen_at: '2026-11-22T10:29:00Z' }));
+      await makeDirFile(
+        dir,
+        '.labwarden/heartbeats/n0.json',
+        JSON.stringify({ node: 'n0', seen_at: '2026-11-22T10:29:00Z' }),
+      );
     });
     expect(await runBoth(repo, twin, now)).toBe(false);
-    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe('online');
+    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.health).toBe(
+      'online',
+    );
   });
 
   it('is not taken when status/ was edited or removed, and rewrites it', async () => {
@@ -134,7 +151,11 @@ describe('the run shortcut', () => {
 
   it('ends at a maintenance window boundary', async () => {
     const [repo, twin] = await twins({
-      'inventory/policy.yaml': stringify({ stale_after: '6h', escalate_after: '12h', maintenance_windows: [{ name: 'patch', cron: '30 10 * * *', duration: '10m', nodes: ['n0'] }] }),
+      'inventory/policy.yaml': stringify({
+        stale_after: '6h',
+        escalate_after: '12h',
+        maintenance_windows: [{ name: 'patch', cron: '30 10 * * *', duration: '10m', nodes: ['n0'] }],
+      }),
       'inventory/hosts/n0/services.yaml': stringify({ services: [{ name: 'web' }] }),
       'world/nodes/n0.yaml': node('2026-11-22T10:00:00Z', 'failed', 'HTTP 503'),
     });
@@ -143,7 +164,9 @@ describe('the run shortcut', () => {
     await runBoth(repo, twin, at('10:06:00'));
     expect(await runBoth(repo, twin, at('10:29:59'))).toBe(true);
     expect(await runBoth(repo, twin, at('10:30:00'))).toBe(false);
-    expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toContain('"maintenance_window": "patch"');
+    expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).toContain(
+      '"maintenance_window": "patch"',
+    );
     expect(await runBoth(repo, twin, at('10:39:59'))).toBe(true);
     expect(await runBoth(repo, twin, at('10:40:00'))).toBe(false);
     expect(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).not.toContain('maintenance_window');
@@ -155,39 +178,71 @@ describe('the run shortcut', () => {
       'inventory/hosts/n0/services.yaml': stringify({ services: [{ name: 'web', failover: ['n1'] }] }),
       'inventory/hosts/n1/services.yaml': stringify({ services: [] }),
       'world/nodes/n0.yaml': node('2026-11-22T10:00:00Z'),
-      'world/nodes/n1.yaml': stringify({ node: 'n1', observed_at: '2026-11-22T10:00:00Z', status: 'online', services: [] }),
+      'world/nodes/n1.yaml': stringify({
+        node: 'n1',
+        observed_at: '2026-11-22T10:00:00Z',
+        status: 'online',
+        services: [],
+      }),
     });
     const at = (time: string) => Date.parse(`2026-11-22T${time}Z`);
-    await both(repo, twin, (dir) => appendAdminEvent(dir, { actor: 'test', action: 'enter_maintenance', node: 'n0', reason: 'disk' }, { now: at('10:00:00') }));
+    await both(repo, twin, (dir) =>
+      appendAdminEvent(
+        dir,
+        { actor: 'test', action: 'enter_maintenance', node: 'n0', reason: 'disk' },
+        { now: at('10:00:00') },
+      ),
+    );
     await runBoth(repo, twin, at('10:05:00'));
     await runBoth(repo, twin, at('10:06:00'));
     expect(await runBoth(repo, twin, at('10:59:59'))).toBe(true);
-    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.maintenance.state).toBe('EnteringMaintenance');
+    expect(
+      JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.maintenance.state,
+    ).toBe('EnteringMaintenance');
     expect(await runBoth(repo, twin, at('11:00:00'))).toBe(false);
-    expect(JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.maintenance.state).toBe('DrainFailed');
+    expect(
+      JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8')).nodes.n0.maintenance.state,
+    ).toBe('DrainFailed');
   });
 
-  it('gives what a full run gives at every `now`, across staleness, escalation, windows and maintenance', { timeout: 120_000 }, async () => {
-    const repo = await tempDir();
-    await generateHomelab({ dir: repo, nodes: 12, services: 4, seed: 7, format: 'yaml', chronicleLines: 40 });
-    // A window every hour for part of the fleet, and one node entering maintenance.
-    const policy = stringify({ stale_after: '10m', escalate_after: '20m', maintenance_windows: [{ name: 'hourly', cron: '40 * * * *', duration: '10m', nodes: [nodeName(1), nodeName(2)] }] });
-    await writeFile(path.join(repo, 'inventory/policy.yaml'), policy);
-    await appendAdminEvent(repo, { actor: 'test', action: 'enter_maintenance', node: nodeName(3), reason: 'disk' }, { now: T0 - 5 * MINUTE });
-    const twin = await tempDir();
-    await cp(repo, twin, { recursive: true });
+  it(
+    'gives what a full run gives at every `now`, across staleness, escalation, windows and maintenance',
+    { timeout: 120_000 },
+    async () => {
+      const repo = await tempDir();
+      await generateHomelab({ dir: repo, nodes: 12, services: 4, seed: 7, format: 'yaml', chronicleLines: 40 });
+      // A window every hour for part of the fleet, and one node entering maintenance.
+      const policy = stringify({
+        stale_after: '10m',
+        escalate_after: '20m',
+        maintenance_windows: [
+          { name: 'hourly', cron: '40 * * * *', duration: '10m', nodes: [nodeName(1), nodeName(2)] },
+        ],
+      });
+      await writeFile(path.join(repo, 'inventory/policy.yaml'), policy);
+      await appendAdminEvent(
+        repo,
+        { actor: 'test', action: 'enter_maintenance', node: nodeName(3), reason: 'disk' },
+        { now: T0 - 5 * MINUTE },
+      );
+      const twin = await tempDir();
+      await cp(repo, twin, { recursive: true });
 
-    // Steps straddle every kind of boundary: a few ms, minutes, up to hours.
-    const steps = [0, 0, 1, 60_000, 1, 239_999, 1, 1, 300_000, 0, 599_999, 2, 900_000, 0, 1_200_000, 1_800_000, 0, 3_600_000, 1, 0, 7_200_000, 0];
-    let now = T0;
-    let shortcuts = 0;
-    for (const step of steps) {
-      now += step;
-      if (await runBoth(repo, twin, now)) shortcuts++;
-    }
-    // The comparison above means something only if the shortcut was taken along the way.
-    expect(shortcuts).toBeGreaterThan(3);
-  });
+      // Steps straddle every kind of boundary: a few ms, minutes, up to hours.
+      const steps = [
+        0, 0, 1, 60_000, 1, 239_999, 1, 1, 300_000, 0, 599_999, 2, 900_000, 0, 1_200_000, 1_800_000, 0, 3_600_000, 1, 0,
+        7_200_000, 0,
+      ];
+      let now = T0;
+      let shortcuts = 0;
+      for (const step of steps) {
+        now += step;
+        if (await runBoth(repo, twin, now)) shortcuts++;
+      }
+      // The comparison above means something only if the shortcut was taken along the way.
+      expect(shortcuts).toBeGreaterThan(3);
+    },
+  );
 });
 
 async function makeDirFile(dir: string, relative: string, content: string): Promise<void> {

@@ -23,7 +23,11 @@ function schemaFor(file: string): SchemaName {
 
 const published = new Map<SchemaName, Record<string, unknown>>();
 async function published_(name: SchemaName): Promise<Record<string, unknown>> {
-  if (!published.has(name)) published.set(name, JSON.parse(await readFile(path.join(PROJECT_ROOT, 'schema', name), 'utf8')) as Record<string, unknown>);
+  if (!published.has(name))
+    published.set(
+      name,
+      JSON.parse(await readFile(path.join(PROJECT_ROOT, 'schema', name), 'utf8')) as Record<string, unknown>,
+    );
   return published.get(name)!;
 }
 
@@ -31,7 +35,10 @@ async function published_(name: SchemaName): Promise<Record<string, unknown>> {
 const ZOD_ONLY = /a probe (?:needs exactly one|has exactly one kind)/;
 
 /** Both verdicts on one file; undefined when the text is not data at all (a syntax error: no schema applies). */
-async function verdicts(file: string, text: string): Promise<{ labwarden: string | undefined; schema: string | undefined } | undefined> {
+async function verdicts(
+  file: string,
+  text: string,
+): Promise<{ labwarden: string | undefined; schema: string | undefined } | undefined> {
   let data: unknown;
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
@@ -48,11 +55,18 @@ async function verdicts(file: string, text: string): Promise<{ labwarden: string
 }
 
 async function demoFiles(): Promise<Record<string, string>> {
-  const files: Record<string, string> = { 'inventory/policy.yaml': await readFile(path.join(PROJECT_ROOT, 'inventory/policy.yaml'), 'utf8') };
+  const files: Record<string, string> = {
+    'inventory/policy.yaml': await readFile(path.join(PROJECT_ROOT, 'inventory/policy.yaml'), 'utf8'),
+  };
   for (const node of await readdir(path.join(PROJECT_ROOT, 'inventory/hosts'))) {
-    for (const name of ['host.yaml', 'services.yaml']) files[`inventory/hosts/${node}/${name}`] = await readFile(path.join(PROJECT_ROOT, 'inventory/hosts', node, name), 'utf8');
+    for (const name of ['host.yaml', 'services.yaml'])
+      files[`inventory/hosts/${node}/${name}`] = await readFile(
+        path.join(PROJECT_ROOT, 'inventory/hosts', node, name),
+        'utf8',
+      );
   }
-  for (const name of await readdir(path.join(PROJECT_ROOT, 'world/nodes'))) files[`world/nodes/${name}`] = await readFile(path.join(PROJECT_ROOT, 'world/nodes', name), 'utf8');
+  for (const name of await readdir(path.join(PROJECT_ROOT, 'world/nodes')))
+    files[`world/nodes/${name}`] = await readFile(path.join(PROJECT_ROOT, 'world/nodes', name), 'utf8');
   return files;
 }
 
@@ -73,7 +87,10 @@ describe('the JSON Schemas and validate agree', () => {
       const file = key.replace(/#\d+$/, '');
       const result = await verdicts(file, text);
       expect(result, key).toBeDefined();
-      expect({ key, accepted: result!.labwarden === undefined }).toEqual({ key, accepted: result!.schema === undefined });
+      expect({ key, accepted: result!.labwarden === undefined }).toEqual({
+        key,
+        accepted: result!.schema === undefined,
+      });
     }
   });
 
@@ -81,7 +98,10 @@ describe('the JSON Schemas and validate agree', () => {
     const files = await demoFiles();
     const paths = Object.keys(files).sort();
     const counts = { both: 0, neither: 0, zodOnly: 0 };
-    for (const [index, mutation] of fc.sample(fc.tuple(fc.nat(paths.length - 1), mutationArbitrary), { seed: 19, numRuns: 600 })) {
+    for (const [index, mutation] of fc.sample(fc.tuple(fc.nat(paths.length - 1), mutationArbitrary), {
+      seed: 19,
+      numRuns: 600,
+    })) {
       const file = paths[index]!;
       const text = mutate(file, files[file]!, mutation);
       const result = await verdicts(file, text);

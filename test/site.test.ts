@@ -81,13 +81,13 @@ afterAll(async () => {
   await cleanupRepos();
 });
 
-
 type Status = {
   summary: string;
   recommendations: { id: string; reason: string; node: string }[];
   nodes: Record<string, { health: string; maintenance?: unknown }>;
 };
-const readStatus = async (repo: string): Promise<Status> => JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
+const readStatus = async (repo: string): Promise<Status> =>
+  JSON.parse(await readFile(path.join(repo, 'status/recommendations.json'), 'utf8'));
 
 async function reconcile(repo: string, now = NOW): Promise<void> {
   const result = await runCli(['reconcile', '--repo', repo, '--now', now]);
@@ -96,7 +96,11 @@ async function reconcile(repo: string, now = NOW): Promise<void> {
 }
 
 /** Every world snapshot observed at `at`, with `edit` applied: one observation round of the homelab. */
-async function observeAll(repo: string, at: string, edit: (node: string, text: string) => string = (_n, t) => t): Promise<void> {
+async function observeAll(
+  repo: string,
+  at: string,
+  edit: (node: string, text: string) => string = (_n, t) => t,
+): Promise<void> {
   const dir = path.join(repo, 'world/nodes');
   for (const file of await readdir(dir)) {
     const text = await readFile(path.join(dir, file), 'utf8');
@@ -111,9 +115,15 @@ async function observeAll(repo: string, at: string, edit: (node: string, text: s
  */
 async function expectMaintenanceFromStatus(page: Page, url: string, status: Status): Promise<number> {
   await page.goto(url, { waitUntil: 'load' });
-  const shown = await page.locator('#nodes > li').evaluateAll((items) =>
-    items.map((item) => [item.getAttribute('data-node'), item.getAttribute('data-maintenance'), item.querySelector('.drain')?.textContent ?? null]),
-  );
+  const shown = await page
+    .locator('#nodes > li')
+    .evaluateAll((items) =>
+      items.map((item) => [
+        item.getAttribute('data-node'),
+        item.getAttribute('data-maintenance'),
+        item.querySelector('.drain')?.textContent ?? null,
+      ]),
+    );
   const expected = Object.keys(status.nodes)
     .sort()
     .map((name) => {
@@ -123,9 +133,13 @@ async function expectMaintenanceFromStatus(page: Page, url: string, status: Stat
   expect(shown).toEqual(expected);
   const away = expected.filter(([, state]) => state !== 'Active');
   // A badge only where a node is not Active, in words.
-  expect(await page.locator('#nodes > li[data-maintenance="Active"] .node-head .pill').count()).toBe(expected.length - away.length);
+  expect(await page.locator('#nodes > li[data-maintenance="Active"] .node-head .pill').count()).toBe(
+    expected.length - away.length,
+  );
   await page.goto(`${url}maintenance/`, { waitUntil: 'load' });
-  const rows = await page.locator('#maintenance-now tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText));
+  const rows = await page
+    .locator('#maintenance-now tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText));
   expect(rows).toHaveLength(away.length);
   away.forEach(([name, , drain], i) => {
     expect(rows[i]).toContain(name);
@@ -137,8 +151,12 @@ async function expectMaintenanceFromStatus(page: Page, url: string, status: Stat
 /** Primary columns (where, what, severity, since) of every table row lie inside the viewport, and nothing scrolls sideways. */
 async function expectNothingOffScreen(page: Page, width: number): Promise<number> {
   const result = await page.evaluate((limit) => {
-    const cells = [...document.querySelectorAll('main td[data-label]')].filter((td) => /^(Where|What|Severity|Since|When|Node|State)$/.test(td.getAttribute('data-label')!));
-    const outside = cells.filter((td) => td.getBoundingClientRect().right > limit + 0.5).map((td) => `${td.getAttribute('data-label')}: ${(td as HTMLElement).innerText}`);
+    const cells = [...document.querySelectorAll('main td[data-label]')].filter((td) =>
+      /^(Where|What|Severity|Since|When|Node|State)$/.test(td.getAttribute('data-label')!),
+    );
+    const outside = cells
+      .filter((td) => td.getBoundingClientRect().right > limit + 0.5)
+      .map((td) => `${td.getAttribute('data-label')}: ${(td as HTMLElement).innerText}`);
     return { cells: cells.length, outside, scroll: document.documentElement.scrollWidth };
   }, width);
   expect(result.outside).toEqual([]);
@@ -166,7 +184,9 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
 
   it('loads every page without console errors or failed requests', async () => {
     const pages = await pagesOf(out);
-    expect(pages).toEqual(expect.arrayContaining(['', 'incidents/', 'maintenance/', 'nodes/media/', 'services/media/jellyfin/']));
+    expect(pages).toEqual(
+      expect.arrayContaining(['', 'incidents/', 'maintenance/', 'nodes/media/', 'services/media/jellyfin/']),
+    );
     const tab = await openTab(browser);
     for (const relativePath of pages) {
       await tab.go(site.url + relativePath);
@@ -185,20 +205,27 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
   it('shows the summary, every recommendation, each node with its strip, uptime and every service', async () => {
     const { page, problems } = await visit(browser, site.url);
     expect(await page.locator('#summary').getAttribute('data-summary')).toBe(status.summary);
-    for (const rec of status.recommendations) expect(await page.locator(`tr[data-recommendation="${rec.id}"]`).count(), rec.id).toBe(1);
+    for (const rec of status.recommendations)
+      expect(await page.locator(`tr[data-recommendation="${rec.id}"]`).count(), rec.id).toBe(1);
     for (const node of Object.keys(status.nodes)) {
       const item = page.locator(`#nodes > li[data-node="${node}"]`);
       expect(await item.locator('.strip').count(), node).toBe(1);
       expect(await item.locator('.uptime').innerText(), node).toMatch(/^\d{1,3}\.\d\d%$/);
-      const services = (await readFile(path.join(repo, `inventory/hosts/${node}/services.yaml`), 'utf8')).match(/- name: /g)!.length;
+      const services = (await readFile(path.join(repo, `inventory/hosts/${node}/services.yaml`), 'utf8')).match(
+        /- name: /g,
+      )!.length;
       expect(await item.locator('.chips > li').count(), node).toBeGreaterThanOrEqual(services);
     }
     // pi is offline: what its services do now is unknown, shown grey, never a green "ok".
     expect(status.nodes.pi!.health).toBe('offline');
-    const pi = await page.locator('#nodes > li[data-node="pi"] .chips > li').evaluateAll((chips) => chips.map((chip) => [chip.getAttribute('data-status'), chip.className]));
+    const pi = await page
+      .locator('#nodes > li[data-node="pi"] .chips > li')
+      .evaluateAll((chips) => chips.map((chip) => [chip.getAttribute('data-status'), chip.className]));
     expect(pi.length).toBeGreaterThan(0);
     expect(pi.every(([state, cls]) => state === 'unknown' && cls!.includes('tone-neutral'))).toBe(true);
-    expect(await page.locator('#last-reconcile time').getAttribute('datetime')).toBe(new Date(lastReconcile).toISOString());
+    expect(await page.locator('#last-reconcile time').getAttribute('datetime')).toBe(
+      new Date(lastReconcile).toISOString(),
+    );
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -219,7 +246,9 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
 
   it('writes relative times against the data, exact times in tooltips, refreshed while open', async () => {
     const { page } = await visit(browser, site.url);
-    const times = await page.locator('time[data-rel]').evaluateAll((els) => els.map((el) => [el.getAttribute('datetime'), el.getAttribute('title'), el.textContent]));
+    const times = await page
+      .locator('time[data-rel]')
+      .evaluateAll((els) => els.map((el) => [el.getAttribute('datetime'), el.getAttribute('title'), el.textContent]));
     expect(times.length).toBeGreaterThan(10);
     // The browser's clock is later than --now: the script rewrote them against it.
     for (const [datetime, title, text] of times) {
@@ -228,7 +257,9 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     }
     // As built (no script): against the data's reference time, so the same inputs give the same bytes.
     const html = await readFile(path.join(out, 'index.html'), 'utf8');
-    expect(html).toMatch(/<time datetime="2026-11-22T08:12:00\.000Z" title="2026-11-22 08:12 UTC" data-rel>1 h ago<\/time>/);
+    expect(html).toMatch(
+      /<time datetime="2026-11-22T08:12:00\.000Z" title="2026-11-22 08:12 UTC" data-rel>1 h ago<\/time>/,
+    );
     expect(html).toContain('<noscript><meta http-equiv="refresh" content="300"></noscript>');
     await page.close();
 
@@ -263,13 +294,25 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
       for (const relativePath of ['', 'incidents/', 'maintenance/', 'nodes/media/']) {
         await page.goto(site.url + relativePath, { waitUntil: 'load' });
         await expectNothingOffScreen(page, width);
-        const wrapped = await page.locator('main time').evaluateAll((els) => els.filter((el) => el.getClientRects().length > 1 || getComputedStyle(el).whiteSpace !== 'nowrap').length);
+        const wrapped = await page
+          .locator('main time')
+          .evaluateAll(
+            (els) =>
+              els.filter((el) => el.getClientRects().length > 1 || getComputedStyle(el).whiteSpace !== 'nowrap').length,
+          );
         expect(wrapped, `${width} ${relativePath}`).toBe(0);
-        if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${relativePath.replace(/\//g, '-') || 'overview-'}${width}.png`), fullPage: true });
+        if (SHOTS)
+          await page.screenshot({
+            path: path.join(SHOTS, `${relativePath.replace(/\//g, '-') || 'overview-'}${width}.png`),
+            fullPage: true,
+          });
       }
       // On a phone a table is a stack of cards, each value labelled by its column.
       await page.goto(site.url, { waitUntil: 'load' });
-      const display = await page.locator('#reconcile_required tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
+      const display = await page
+        .locator('#reconcile_required tbody tr')
+        .first()
+        .evaluate((tr) => getComputedStyle(tr).display);
       expect(display).toBe(width === 390 ? 'block' : 'table-row');
       await page.close();
     }
@@ -287,7 +330,12 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     expect(json.last_reconcile).toBe(lastReconcile);
     expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
     expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
-    expect(json.nodes.gateway.maintenance).toEqual({ ...maintenanceFromStatus(status.nodes.gateway!.maintenance), actor: undefined, reason: undefined, until: undefined });
+    expect(json.nodes.gateway.maintenance).toEqual({
+      ...maintenanceFromStatus(status.nodes.gateway!.maintenance),
+      actor: undefined,
+      reason: undefined,
+      until: undefined,
+    });
   });
 
   it('links each Atom entry to its own incident anchor; the feed id comes from the site URL', async () => {
@@ -334,10 +382,15 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
     await rm(path.join(repo, 'status'), { recursive: true, force: true });
     await mkdir(path.join(repo, 'chronicle'));
     const original = new Map<string, string>();
-    for (const file of await readdir(path.join(repo, 'world/nodes'))) original.set(file, await readFile(path.join(repo, 'world/nodes', file), 'utf8'));
+    for (const file of await readdir(path.join(repo, 'world/nodes')))
+      original.set(file, await readFile(path.join(repo, 'world/nodes', file), 'utf8'));
     // Two days ago jellyfin failed with a hostile detail, stayed down past escalate_after, then recovered.
     const jellyfin = (state: string) => (node: string, text: string) =>
-      node === 'media' ? text.replace(/- \{ name: jellyfin, [^}]*\}/, `- { name: jellyfin, ${state} }`).replace(/deployments:[\s\S]*$/, '') : text;
+      node === 'media'
+        ? text
+            .replace(/- \{ name: jellyfin, [^}]*\}/, `- { name: jellyfin, ${state} }`)
+            .replace(/deployments:[\s\S]*$/, '')
+        : text;
     for (const [at, state] of [
       ['2026-11-20T08:00:00Z', `status: failed, detail: "${XSS_SCRIPT} HTTP 503"`],
       ['2026-11-20T09:00:00Z', `status: failed, detail: "${XSS_SCRIPT} HTTP 503"`],
@@ -347,16 +400,55 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
       await observeAll(repo, at, jellyfin(state));
       await reconcile(repo, at);
     }
-    for (const [file, text] of original) await writeFile(path.join(repo, 'world/nodes', file), file === 'media.yaml' ? text.replace('HTTP 503 from /health', XSS_IMG) : text);
+    for (const [file, text] of original)
+      await writeFile(
+        path.join(repo, 'world/nodes', file),
+        file === 'media.yaml' ? text.replace('HTTP 503 from /health', XSS_IMG) : text,
+      );
     // Operator events through the CLI, folded by the real reconcile: the site shows what status/ holds.
     const admin = async (...args: string[]) => expect((await runCli([...args, '--repo', repo])).code).toBe(0);
-    await admin('maintenance', 'enter', 'media', '--actor', 'alice', '--reason', `${XSS_IMG} disk swap`, '--now', '2026-11-22T09:50:00Z');
-    await admin('maintenance', 'cordon', 'storage', '--actor', '"><svg onload=alert(4)>', '--reason', 'flaky NIC', '--now', '2026-11-22T09:55:00Z');
-    await admin('silence', '--node', 'backup', '--until', '2026-11-30T00:00:00Z', '--actor', 'bob', '--reason', 'UPS tests', '--now', '2026-11-22T10:00:00Z');
+    await admin(
+      'maintenance',
+      'enter',
+      'media',
+      '--actor',
+      'alice',
+      '--reason',
+      `${XSS_IMG} disk swap`,
+      '--now',
+      '2026-11-22T09:50:00Z',
+    );
+    await admin(
+      'maintenance',
+      'cordon',
+      'storage',
+      '--actor',
+      '"><svg onload=alert(4)>',
+      '--reason',
+      'flaky NIC',
+      '--now',
+      '2026-11-22T09:55:00Z',
+    );
+    await admin(
+      'silence',
+      '--node',
+      'backup',
+      '--until',
+      '2026-11-30T00:00:00Z',
+      '--actor',
+      'bob',
+      '--reason',
+      'UPS tests',
+      '--now',
+      '2026-11-22T10:00:00Z',
+    );
     await appendFile(path.join(repo, 'inventory/hosts/media/host.yaml'), `description: "${XSS_IMG}"\n`);
     await reconcile(repo);
     status = await readStatus(repo);
-    lines = (await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    lines = (await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     out = await build(repo);
     site = await serveStatic(out);
     servers.push(site);
@@ -404,13 +496,22 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
     const media = await visit(browser, `${site.url}incidents/?node=media`);
     const onMedia = lines.filter((line) => line.node === 'media').length;
     expect(await media.page.locator('#timeline tbody tr:visible').count()).toBe(onMedia);
-    expect(await media.page.locator('#filter-status').innerText()).toBe(`Showing ${onMedia} of ${lines.length} events.`);
+    expect(await media.page.locator('#filter-status').innerText()).toBe(
+      `Showing ${onMedia} of ${lines.length} events.`,
+    );
     const critical = await visit(browser, `${site.url}incidents/?severity=critical`);
-    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(lines.filter((line) => line.severity === 'critical').length);
+    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(
+      lines.filter((line) => line.severity === 'critical').length,
+    );
     await critical.page.selectOption('select[name="service"]', 'media/jellyfin');
     await critical.page.selectOption('select[name="severity"]', '');
-    await Promise.all([critical.page.waitForURL(/service=media%2Fjellyfin/), critical.page.click('form.filters button')]);
-    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(lines.filter((line) => line.service === 'jellyfin').length);
+    await Promise.all([
+      critical.page.waitForURL(/service=media%2Fjellyfin/),
+      critical.page.click('form.filters button'),
+    ]);
+    expect(await critical.page.locator('#timeline tbody tr:visible').count()).toBe(
+      lines.filter((line) => line.service === 'jellyfin').length,
+    );
   });
 
   it('publishes the incidents as an Atom feed with escaped text', async () => {
@@ -426,38 +527,47 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
 });
 
 describe('site: unusual homelabs still build', () => {
-  it('an empty homelab', async () => {
-    const out = await build(await makeRepo({}));
-    const site = await serveStatic(out);
-    servers.push(site);
-    const { page, problems } = await visit(browser, site.url);
-    expect(problems).toEqual([]);
-    const text = await page.locator('main').innerText();
-    expect(text).toContain('No nodes yet');
-    expect(text).toContain('No status/recommendations.json yet');
-    expect(await page.locator('#summary').getAttribute('data-summary')).toBe('unknown');
-    expect(await page.locator('#last-reconcile').innerText()).toBe('no reconcile recorded');
-  }, BUILD_TIMEOUT);
+  it(
+    'an empty homelab',
+    async () => {
+      const out = await build(await makeRepo({}));
+      const site = await serveStatic(out);
+      servers.push(site);
+      const { page, problems } = await visit(browser, site.url);
+      expect(problems).toEqual([]);
+      const text = await page.locator('main').innerText();
+      expect(text).toContain('No nodes yet');
+      expect(text).toContain('No status/recommendations.json yet');
+      expect(await page.locator('#summary').getAttribute('data-summary')).toBe('unknown');
+      expect(await page.locator('#last-reconcile').innerText()).toBe('no reconcile recorded');
+    },
+    BUILD_TIMEOUT,
+  );
 
-  it('1,000 nodes: maintenance and drain equal status/ for every node', async () => {
-    const repo = await tempDir();
-    await writeSyntheticHomelab(repo, { nodes: 1000, servicesPerNode: 1, incidentsPerNode: 1 });
-    const admin = async (...args: string[]) => expect((await runCli([...args, '--repo', repo, '--actor', 'alice', '--reason', 'test'])).code).toBe(0);
-    await admin('maintenance', 'enter', 'node0007', '--now', '2026-11-22T09:00:00Z');
-    await admin('maintenance', 'cordon', 'node0500', '--now', '2026-11-22T09:10:00Z');
-    await admin('maintenance', 'enter', 'node0999', '--now', '2026-11-22T10:00:00Z');
-    await reconcile(repo);
-    const status = await readStatus(repo);
-    const out = await build(repo);
-    expect((await pagesOf(out)).length).toBe(1 + 2 + 1000 + 1000);
-    const site = await serveStatic(out);
-    servers.push(site);
-    const { page, problems } = await visit(browser, site.url);
-    expect(problems).toEqual([]);
-    expect(await page.locator('#nodes > li').count()).toBe(1000);
-    expect(await expectMaintenanceFromStatus(page, site.url, status)).toBe(3);
-    const service = await visit(browser, `${site.url}services/node0999/web/`);
-    expect(service.problems).toEqual([]);
-    expect(await service.page.locator('.bars li').count()).toBe(90);
-  }, BUILD_TIMEOUT);
+  it(
+    '1,000 nodes: maintenance and drain equal status/ for every node',
+    async () => {
+      const repo = await tempDir();
+      await writeSyntheticHomelab(repo, { nodes: 1000, servicesPerNode: 1, incidentsPerNode: 1 });
+      const admin = async (...args: string[]) =>
+        expect((await runCli([...args, '--repo', repo, '--actor', 'alice', '--reason', 'test'])).code).toBe(0);
+      await admin('maintenance', 'enter', 'node0007', '--now', '2026-11-22T09:00:00Z');
+      await admin('maintenance', 'cordon', 'node0500', '--now', '2026-11-22T09:10:00Z');
+      await admin('maintenance', 'enter', 'node0999', '--now', '2026-11-22T10:00:00Z');
+      await reconcile(repo);
+      const status = await readStatus(repo);
+      const out = await build(repo);
+      expect((await pagesOf(out)).length).toBe(1 + 2 + 1000 + 1000);
+      const site = await serveStatic(out);
+      servers.push(site);
+      const { page, problems } = await visit(browser, site.url);
+      expect(problems).toEqual([]);
+      expect(await page.locator('#nodes > li').count()).toBe(1000);
+      expect(await expectMaintenanceFromStatus(page, site.url, status)).toBe(3);
+      const service = await visit(browser, `${site.url}services/node0999/web/`);
+      expect(service.problems).toEqual([]);
+      expect(await service.page.locator('.bars li').count()).toBe(90);
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -14,7 +14,13 @@ describe('YAML aliases', () => {
   it('one anchor reused thousands of times (243 KB on disk): a located problem, not 100 MB of chronicle', async () => {
     const repo = await copyDemo();
     const big = 'x'.repeat(900);
-    const lines = ['node: media', 'observed_at: 2026-11-22T10:00:00Z', 'status: online', 'services:', `  - { name: jellyfin, status: failed, detail: &big "${big}" }`];
+    const lines = [
+      'node: media',
+      'observed_at: 2026-11-22T10:00:00Z',
+      'status: online',
+      'services:',
+      `  - { name: jellyfin, status: failed, detail: &big "${big}" }`,
+    ];
     for (let i = 0; i < 2400; i++) lines.push(`  - { name: s${i}, status: failed, detail: *big }`);
     const text = `${lines.join('\n')}\n`;
     expect(text.length).toBeGreaterThan(60_000);
@@ -22,7 +28,9 @@ describe('YAML aliases', () => {
 
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain('world/nodes/media.yaml:6:41 YAML aliases expand this file beyond 1 MiB of data; write the values out or use fewer aliases\n');
+    expect(validate.stderr).toContain(
+      'world/nodes/media.yaml:6:41 YAML aliases expand this file beyond 1 MiB of data; write the values out or use fewer aliases\n',
+    );
     expect(validate.stderr).toMatch(/^hint: .*Anchors and aliases may save typing/m);
     await reconcileKeepsNodeUnknown(repo, 'media', /world\/nodes\/media\.yaml:6:41 YAML aliases expand/);
   });
@@ -30,7 +38,8 @@ describe('YAML aliases', () => {
   it('nested aliases (a billion laughs in 1 KB) are refused at once', async () => {
     const repo = await copyDemo();
     const lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     await writeFile(path.join(repo, 'inventory/policy.yaml'), `${lines.join('\n')}\n`);
     const started = Date.now();
     const validate = await runCli(['validate', '--repo', repo]);
@@ -46,7 +55,12 @@ describe('YAML aliases', () => {
   it('a few aliases within the limit are fine', async () => {
     const repo = await copyDemo();
     const file = path.join(repo, 'world/nodes/media.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('detail: "HTTP 503 from /health" }', 'detail: &why "HTTP 503 from /health" }').replace('{ name: sonarr, status: ok }', '{ name: sonarr, status: failed, detail: *why }'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace('detail: "HTTP 503 from /health" }', 'detail: &why "HTTP 503 from /health" }')
+        .replace('{ name: sonarr, status: ok }', '{ name: sonarr, status: failed, detail: *why }'),
+    );
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.stderr).toBe('');
     expect(validate.code).toBe(0);

@@ -29,8 +29,18 @@ describe('fail closed, one line each', () => {
   });
 
   it.each([
-    ['incidents.jsonl a directory', INCIDENTS, 'dir', /chronicle\/incidents\.jsonl:1:1 is a directory; expected a file/],
-    ['status/recommendations.json a directory', 'status/recommendations.json', 'dir', /^error: status\/recommendations\.json: is a directory; expected a file$/m],
+    [
+      'incidents.jsonl a directory',
+      INCIDENTS,
+      'dir',
+      /chronicle\/incidents\.jsonl:1:1 is a directory; expected a file/,
+    ],
+    [
+      'status/recommendations.json a directory',
+      'status/recommendations.json',
+      'dir',
+      /^error: status\/recommendations\.json: is a directory; expected a file$/m,
+    ],
     ['chronicle a file', 'chronicle', 'file', /^chronicle:1:1 is a file; expected a directory$/m],
   ] as const)('%s: reconcile exits 2 with one line and a hint', async (_name, relative, kind, message) => {
     const repo = await copyDemo();
@@ -50,8 +60,12 @@ describe('fail closed, one line each', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
-    const result = await runCli(['keepalive'], { env: { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: `http://127.0.0.1:${port}` } });
+    const result = await runCli(['keepalive'], {
+      env: { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: `http://127.0.0.1:${port}` },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`error: enabling workflow reconcile.yml failed: cannot reach http://127.0.0.1:${port} (ECONNREFUSED)\nhint: Check GITHUB_API_URL and the network; the next scheduled run tries again.\n`);
+    expect(result.stderr).toBe(
+      `error: enabling workflow reconcile.yml failed: cannot reach http://127.0.0.1:${port} (ECONNREFUSED)\nhint: Check GITHUB_API_URL and the network; the next scheduled run tries again.\n`,
+    );
   });
 });

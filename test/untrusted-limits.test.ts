@@ -31,20 +31,42 @@ describe('file size, entries and text limits', () => {
     await writeFile(path.join(repo, 'world/nodes/media.yaml'), `${lines.join('\n')}\n`);
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain('world/nodes/media.yaml:5:3 services: 1500 entries; at most 1000 services per node\n');
+    expect(validate.stderr).toContain(
+      'world/nodes/media.yaml:5:3 services: 1500 entries; at most 1000 services per node\n',
+    );
     await reconcileKeepsNodeUnknown(repo, 'media', /services: 1500 entries; at most 1000 services per node/);
   });
 
   it('texts over their limit: detail and summary', async () => {
     const repo = await copyDemo();
     const file = path.join(repo, 'world/nodes/media.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('"HTTP 503 from /health"', `"${'y'.repeat(LIMITS.detailChars + 1)}"`));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('"HTTP 503 from /health"', `"${'y'.repeat(LIMITS.detailChars + 1)}"`),
+    );
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toMatch(/^world\/nodes\/media\.yaml:6:47 services\[0\]\.detail: at most 1000 characters \(found 1001\)$/m);
-    const report = await runCli(['report-incident', 'pi', '--id', 'ups', '--severity', 'warning', '--summary', 'z'.repeat(LIMITS.summaryChars + 1), '--repo', repo, '--now', NOW]);
+    expect(validate.stderr).toMatch(
+      /^world\/nodes\/media\.yaml:6:47 services\[0\]\.detail: at most 1000 characters \(found 1001\)$/m,
+    );
+    const report = await runCli([
+      'report-incident',
+      'pi',
+      '--id',
+      'ups',
+      '--severity',
+      'warning',
+      '--summary',
+      'z'.repeat(LIMITS.summaryChars + 1),
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
     expect(report.code).toBe(2);
-    expect(report.stderr).toMatch(/^error: world\/nodes\/pi\.yaml: incidents\.0\.summary: at most 500 characters; nothing written$/m);
+    expect(report.stderr).toMatch(
+      /^error: world\/nodes\/pi\.yaml: incidents\.0\.summary: at most 500 characters; nothing written$/m,
+    );
     noStack(report.stderr);
   });
 });

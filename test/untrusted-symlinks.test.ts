@@ -32,13 +32,19 @@ describe('a committed symlink into .git/', () => {
 
     const validate = await runCli(['validate', '--repo', dir]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain('chronicle/incidents.jsonl:1:1 is a symlink to "../.git/config", which points into .git/\n');
-    expect(validate.stderr).toMatch(/^hint: labwarden reads and writes only files inside the repository and outside \.git\//m);
+    expect(validate.stderr).toContain(
+      'chronicle/incidents.jsonl:1:1 is a symlink to "../.git/config", which points into .git/\n',
+    );
+    expect(validate.stderr).toMatch(
+      /^hint: labwarden reads and writes only files inside the repository and outside \.git\//m,
+    );
     noStack(validate.stderr);
 
     const reconcile = await runCli(['reconcile', '--repo', dir, '--now', NOW, '--push']);
     expect(reconcile.code).toBe(2);
-    expect(reconcile.stderr).toContain('chronicle/incidents.jsonl:1:1 is a symlink to "../.git/config", which points into .git/');
+    expect(reconcile.stderr).toContain(
+      'chronicle/incidents.jsonl:1:1 is a symlink to "../.git/config", which points into .git/',
+    );
     noStack(reconcile.stderr);
     // Nothing of .git/config anywhere on the remote, nor in the work tree.
     expect(await git(remote.url, 'log', '--all', '-p', '--format=')).not.toContain('c2VjcmV0');
@@ -58,7 +64,9 @@ describe('symlinks out of the repository', () => {
     const before = await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8');
     const result = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: status\/recommendations\.json: is a symlink to ".*target", which leaves the repository$/m);
+    expect(result.stderr).toMatch(
+      /^error: status\/recommendations\.json: is a symlink to ".*target", which leaves the repository$/m,
+    );
     expect(result.stderr).toMatch(/^hint: labwarden reads and writes only files inside the repository/m);
     noStack(result.stderr);
     expect(await readFile(target, 'utf8')).toBe('outside, not ours\n');
@@ -73,7 +81,9 @@ describe('symlinks out of the repository', () => {
     await symlink(outside, path.join(repo, 'status'));
     const result = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: status\/recommendations\.json: goes through the symlink status to ".*", which leaves the repository$/m);
+    expect(result.stderr).toMatch(
+      /^error: status\/recommendations\.json: goes through the symlink status to ".*", which leaves the repository$/m,
+    );
     noStack(result.stderr);
     expect(await readdir(outside)).toEqual([]);
   });
@@ -83,9 +93,20 @@ describe('symlinks out of the repository', () => {
     const target = await outsideFile('node: media\n');
     await rm(path.join(repo, 'world/nodes/media.yaml'));
     await symlink(target, path.join(repo, 'world/nodes/media.yaml'));
-    const result = await runCli(['report-deployment', 'media/jellyfin', '--result', 'success', '--repo', repo, '--now', NOW]);
+    const result = await runCli([
+      'report-deployment',
+      'media/jellyfin',
+      '--result',
+      'success',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^world\/nodes\/media\.yaml:1:1 is a symlink to ".*target", which leaves the repository$/m);
+    expect(result.stderr).toMatch(
+      /^world\/nodes\/media\.yaml:1:1 is a symlink to ".*target", which leaves the repository$/m,
+    );
     noStack(result.stderr);
     expect(await readFile(target, 'utf8')).toBe('node: media\n');
   });
@@ -100,7 +121,9 @@ describe('symlinks out of the repository', () => {
       expect(`${result.stdout}${result.stderr}`).not.toContain('SECRET-FIRST-LINE');
       if (args[0] !== 'status') {
         expect(result.code).toBe(2);
-        expect(result.stderr).toMatch(/^inventory\/hosts\/pi\/services\.yaml:1:1 is a symlink to ".*target", which leaves the repository$/m);
+        expect(result.stderr).toMatch(
+          /^inventory\/hosts\/pi\/services\.yaml:1:1 is a symlink to ".*target", which leaves the repository$/m,
+        );
       }
       noStack(result.stderr);
     }
@@ -113,7 +136,9 @@ describe('symlinks out of the repository', () => {
     await symlink(outside, path.join(repo, 'inventory/hosts/evil'));
     const result = await runCli(['validate', '--repo', repo]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`inventory/hosts/evil:1:1 is a symlink to "${outside}", which leaves the repository\nerror: 1 problem found\nhint: labwarden reads and writes only files inside the repository and outside .git/: replace the symlink with the file itself.\n`);
+    expect(result.stderr).toBe(
+      `inventory/hosts/evil:1:1 is a symlink to "${outside}", which leaves the repository\nerror: 1 problem found\nhint: labwarden reads and writes only files inside the repository and outside .git/: replace the symlink with the file itself.\n`,
+    );
     expect(result.stderr).not.toContain('OUTSIDE-CONTENT');
   });
 
@@ -138,10 +163,19 @@ describe('symlinks inside the repository', () => {
     await rm(path.join(repo, 'world/nodes/pi.yaml'));
     await symlink('../../shared/pi.yaml', path.join(repo, 'world/nodes/pi.yaml'));
     expect((await runCli(['validate', '--repo', repo])).code).toBe(0);
-    const report = await runCli(['report-deployment', 'pi/home-assistant', '--result', 'success', '--repo', repo, '--now', NOW]);
+    const report = await runCli([
+      'report-deployment',
+      'pi/home-assistant',
+      '--result',
+      'success',
+      '--repo',
+      repo,
+      '--now',
+      NOW,
+    ]);
     expect(report.stderr).toBe('');
     expect(report.code).toBe(0);
     expect(await readFile(path.join(repo, 'shared/pi.yaml'), 'utf8')).toContain('service: home-assistant');
-    expect((await readFile(path.join(repo, 'world/nodes/pi.yaml'), 'utf8'))).toContain('service: home-assistant');
+    expect(await readFile(path.join(repo, 'world/nodes/pi.yaml'), 'utf8')).toContain('service: home-assistant');
   });
 });

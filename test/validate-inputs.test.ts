@@ -26,7 +26,10 @@ describe('validate: nothing in a node folder is ignored without a word', () => {
   it('an empty and a comment-only services.yaml: exit 2 with a hint', async () => {
     const repo = await demoWith(async (dir) => {
       await writeFile(path.join(dir, PI, 'services.yaml'), '');
-      await writeFile(path.join(dir, 'inventory/hosts/backup/services.yaml'), '# yaml-language-server: $schema=../../../schema/services.schema.json\n# services:\n');
+      await writeFile(
+        path.join(dir, 'inventory/hosts/backup/services.yaml'),
+        '# yaml-language-server: $schema=../../../schema/services.schema.json\n# services:\n',
+      );
     });
     const result = await runCli(['validate', '--repo', repo]);
     expect(result.code).toBe(2);
@@ -40,7 +43,10 @@ describe('validate: nothing in a node folder is ignored without a word', () => {
   it('misnamed files: exit 2, "did you mean services.yaml?"; the missing services.yaml is said too', async () => {
     const repo = await demoWith(async (dir) => {
       await rename(path.join(dir, PI, 'services.yaml'), path.join(dir, PI, 'services.yml'));
-      await rename(path.join(dir, 'inventory/hosts/backup/services.yaml'), path.join(dir, 'inventory/hosts/backup/Services.yaml'));
+      await rename(
+        path.join(dir, 'inventory/hosts/backup/services.yaml'),
+        path.join(dir, 'inventory/hosts/backup/Services.yaml'),
+      );
       await rename(path.join(dir, 'inventory/hosts/media/host.yaml'), path.join(dir, 'inventory/hosts/media/host.yml'));
     });
     const result = await runCli(['validate', '--repo', repo]);
@@ -86,7 +92,9 @@ describe('validate: nothing in a node folder is ignored without a word', () => {
     await writeFile(path.join(repo, PI, 'services.yml'), 'services: []\n');
     const after = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(after.code).toBe(2);
-    expect(after.stderr).toContain(`${PI}/services.yml:1:1 not read: a node folder holds only host.yaml and services.yaml (did you mean services.yaml?)`);
+    expect(after.stderr).toContain(
+      `${PI}/services.yml:1:1 not read: a node folder holds only host.yaml and services.yaml (did you mean services.yaml?)`,
+    );
   });
 
   it('an empty node folder: a warning that git will not keep it, exit 0', async () => {
@@ -105,11 +113,17 @@ describe('validate: invalid UTF-8 is an error at its position, never a silent U+
     const repo = await demoWith(async (dir) => {
       const file = path.join(dir, PI, 'services.yaml');
       const [before, after] = (await readFile(file, 'utf8')).split('systemd: zigbee2mqtt }');
-      await writeFile(file, Buffer.concat([Buffer.from(`${before}systemd: "zigbee`), Buffer.from([0xe9]), Buffer.from(`2mqtt" }${after}`)]));
+      await writeFile(
+        file,
+        Buffer.concat([Buffer.from(`${before}systemd: "zigbee`), Buffer.from([0xe9]), Buffer.from(`2mqtt" }${after}`)]),
+      );
     });
     const result = await runCli(['validate', '--repo', repo]);
     expect(result.code).toBe(2);
-    expect(lines(result.stderr)).toEqual(['inventory/hosts/pi/services.yaml:13:30 invalid UTF-8 byte 0xE9; save the file as UTF-8', 'error: 1 problem found']);
+    expect(lines(result.stderr)).toEqual([
+      'inventory/hosts/pi/services.yaml:13:30 invalid UTF-8 byte 0xE9; save the file as UTF-8',
+      'error: 1 problem found',
+    ]);
     const reconcile = await runCli(['reconcile', '--repo', repo, '--now', NOW]);
     expect(reconcile.code).toBe(2);
     expect(reconcile.stderr).toContain('inventory/hosts/pi/services.yaml:13:30 invalid UTF-8 byte 0xE9');
@@ -118,7 +132,10 @@ describe('validate: invalid UTF-8 is an error at its position, never a silent U+
   it('in a world snapshot: validate exits 2; reconcile marks that node unknown and goes on', async () => {
     const repo = await demoWith(async (dir) => {
       const file = path.join(dir, 'world/nodes/pi.yaml');
-      await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('# caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+      await writeFile(
+        file,
+        Buffer.concat([await readFile(file), Buffer.from('# caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+      );
     });
     const validate = await runCli(['validate', '--repo', repo]);
     expect(validate.code).toBe(2);
@@ -130,10 +147,17 @@ describe('validate: invalid UTF-8 is an error at its position, never a silent U+
   });
 
   it('in a chronicle file: exit 2 at its line', async () => {
-    const repo = await demoWith((dir) => writeFile(path.join(dir, 'chronicle/notifications.jsonl'), Buffer.from([0x7b, 0x7d, 0x0a, 0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d, 0x0a])));
+    const repo = await demoWith((dir) =>
+      writeFile(
+        path.join(dir, 'chronicle/notifications.jsonl'),
+        Buffer.from([0x7b, 0x7d, 0x0a, 0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d, 0x0a]),
+      ),
+    );
     const result = await runCli(['validate', '--repo', repo]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('chronicle/notifications.jsonl:2:3 invalid UTF-8 byte 0xFF; save the file as UTF-8\n');
+    expect(result.stderr).toContain(
+      'chronicle/notifications.jsonl:2:3 invalid UTF-8 byte 0xFF; save the file as UTF-8\n',
+    );
   });
 });
 
@@ -171,7 +195,8 @@ describe('validate: every problem at once, sorted, messages that name the key', 
 
   it('one of each: "1 node, 1 service"', async () => {
     const repo = await copyDemo();
-    for (const node of ['apps', 'backup', 'gateway', 'media', 'storage']) await rm(path.join(repo, 'inventory/hosts', node), { recursive: true });
+    for (const node of ['apps', 'backup', 'gateway', 'media', 'storage'])
+      await rm(path.join(repo, 'inventory/hosts', node), { recursive: true });
     await rm(path.join(repo, 'world'), { recursive: true });
     for (const part of ['chronicle', 'status']) await rm(path.join(repo, part), { recursive: true });
     await writeFile(path.join(repo, PI, 'services.yaml'), 'services:\n  - name: mosquitto\n');

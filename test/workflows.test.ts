@@ -5,7 +5,13 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/action/main.js';
-import { defaultActionRef, KEEPALIVE_CRON, packageVersion, PINNED_ACTIONS, renderWorkflows } from '../src/init/index.js';
+import {
+  defaultActionRef,
+  KEEPALIVE_CRON,
+  packageVersion,
+  PINNED_ACTIONS,
+  renderWorkflows,
+} from '../src/init/index.js';
 import { cleanupRepos, PROJECT_ROOT, tempDir } from './helpers/repo.js';
 
 afterAll(cleanupRepos);
@@ -36,19 +42,27 @@ interface Workflow {
 
 const text = (name: string) => readFile(path.join(PROJECT_ROOT, '.github/workflows', name), 'utf8');
 const load = async (name: string) => parse(await text(name)) as Workflow;
-const action = async () => parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; runs: { using: string; main: string } };
+const action = async () =>
+  parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+    runs: { using: string; main: string };
+  };
 const isLabwarden = (uses: string | undefined) => uses?.startsWith('labwarden/labwarden@') ?? false;
 
 describe("this repository's workflows (the demo homelab runs what init scaffolds)", () => {
   it('are exactly the templates init renders for this version', async () => {
     const version = await packageVersion(PROJECT_ROOT);
     const rendered = renderWorkflows({ action: defaultActionRef(version), every: 30, version });
-    for (const name of WORKFLOWS) expect(await text(name), `${name}: re-render with init's templates`).toBe(rendered.get(name));
+    for (const name of WORKFLOWS)
+      expect(await text(name), `${name}: re-render with init's templates`).toBe(rendered.get(name));
   });
 
-  it.each([...WORKFLOWS.map((name) => `.github/workflows/${name}`), 'action.yml'])('%s passes action-validator', async (file) => {
-    await expect(run(VALIDATOR, [path.join(PROJECT_ROOT, file)])).resolves.toBeDefined();
-  });
+  it.each([...WORKFLOWS.map((name) => `.github/workflows/${name}`), 'action.yml'])(
+    '%s passes action-validator',
+    async (file) => {
+      await expect(run(VALIDATOR, [path.join(PROJECT_ROOT, file)])).resolves.toBeDefined();
+    },
+  );
 
   it('action-validator does reject a broken workflow', async () => {
     const bad = path.join(await tempDir(), 'bad.yml');
@@ -59,30 +73,46 @@ describe("this repository's workflows (the demo homelab runs what init scaffolds
   it('action.yml: a node action whose entry is the bundle, on a runtime GitHub and Forgejo runners both accept', async () => {
     const spec = await action();
     expect(spec.runs).toEqual({ using: 'node20', main: 'dist/action/labwarden.mjs' });
-    expect(Object.keys(spec.inputs)).toEqual(expect.arrayContaining(['command', 'repo', 'plan-base', 'base-path', 'site-url', 'pages', 'reconciled-at', 'out', 'workflow']));
+    expect(Object.keys(spec.inputs)).toEqual(
+      expect.arrayContaining([
+        'command',
+        'repo',
+        'plan-base',
+        'base-path',
+        'site-url',
+        'pages',
+        'reconciled-at',
+        'out',
+        'workflow',
+      ]),
+    );
   });
 
-  it.each(WORKFLOWS)('%s: every third-party action pinned by commit with its version named; labwarden by version; no run: steps', async (name) => {
-    const source = await text(name);
-    const workflow = await load(name);
-    const pins = Object.values(PINNED_ACTIONS);
-    for (const line of source.split('\n').filter((entry) => /^\s+(- )?uses: /.test(entry))) {
-      const uses = line.replace(/^\s+(- )?uses: /, '');
-      if (uses.startsWith('./') || isLabwarden(uses)) continue;
-      expect(uses, line).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-      expect(pins.map((pin) => `${pin.uses} # ${pin.version}`)).toContain(uses);
-    }
-    for (const job of Object.values(workflow.jobs)) {
-      for (const step of job.steps ?? []) {
-        expect(step.run, 'nothing is installed or scripted in a workflow: the action does the work').toBeUndefined();
-        if (isLabwarden(step.uses)) {
-          expect(COMMANDS).toContain(step.with!.command);
-          for (const input of Object.keys(step.with ?? {})) expect(Object.keys((await action()).inputs)).toContain(input);
+  it.each(WORKFLOWS)(
+    '%s: every third-party action pinned by commit with its version named; labwarden by version; no run: steps',
+    async (name) => {
+      const source = await text(name);
+      const workflow = await load(name);
+      const pins = Object.values(PINNED_ACTIONS);
+      for (const line of source.split('\n').filter((entry) => /^\s+(- )?uses: /.test(entry))) {
+        const uses = line.replace(/^\s+(- )?uses: /, '');
+        if (uses.startsWith('./') || isLabwarden(uses)) continue;
+        expect(uses, line).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        expect(pins.map((pin) => `${pin.uses} # ${pin.version}`)).toContain(uses);
+      }
+      for (const job of Object.values(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          expect(step.run, 'nothing is installed or scripted in a workflow: the action does the work').toBeUndefined();
+          if (isLabwarden(step.uses)) {
+            expect(COMMANDS).toContain(step.with!.command);
+            for (const input of Object.keys(step.with ?? {}))
+              expect(Object.keys((await action()).inputs)).toContain(input);
+          }
         }
       }
-    }
-    expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
-  });
+      expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
+    },
+  );
 
   it('least privilege: nothing at workflow level beyond read; Pages and OIDC only where deploying; credentials kept only where pushing', async () => {
     for (const name of WORKFLOWS) {
@@ -90,11 +120,17 @@ describe("this repository's workflows (the demo homelab runs what init scaffolds
       expect([{}, { contents: 'read' }], name).toContainEqual(workflow.permissions);
       for (const [jobName, job] of Object.entries(workflow.jobs)) {
         const permissions = job.permissions ?? {};
-        const deploys = (job.steps ?? []).some((step) => step.uses?.startsWith('actions/deploy-pages@')) || job.uses === './.github/workflows/pages.yml';
-        expect(permissions['id-token'] === 'write' || permissions.pages === 'write', `${name} ${jobName}`).toBe(deploys);
+        const deploys =
+          (job.steps ?? []).some((step) => step.uses?.startsWith('actions/deploy-pages@')) ||
+          job.uses === './.github/workflows/pages.yml';
+        expect(permissions['id-token'] === 'write' || permissions.pages === 'write', `${name} ${jobName}`).toBe(
+          deploys,
+        );
         const pushes = permissions.contents === 'write';
         for (const step of (job.steps ?? []).filter((entry) => entry.uses?.startsWith('actions/checkout@'))) {
-          expect(step.with?.['persist-credentials'], `${name} ${jobName}: no push, no persisted token`).toBe(pushes ? undefined : false);
+          expect(step.with?.['persist-credentials'], `${name} ${jobName}: no push, no persisted token`).toBe(
+            pushes ? undefined : false,
+          );
         }
       }
     }
@@ -121,7 +157,11 @@ describe("this repository's workflows (the demo homelab runs what init scaffolds
   it('pages.yml: the base path comes from configure-pages at run time', async () => {
     const build = (await load('pages.yml')).jobs.build!.steps!;
     const site = build.find((step) => isLabwarden(step.uses))!;
-    expect(site.with).toMatchObject({ command: 'site', 'base-path': '${{ steps.pages.outputs.base_path }}', pages: '${{ steps.pages.outcome }}' });
+    expect(site.with).toMatchObject({
+      command: 'site',
+      'base-path': '${{ steps.pages.outputs.base_path }}',
+      pages: '${{ steps.pages.outcome }}',
+    });
   });
 
   it('validate.yml: pull_request, read-only, no secrets', async () => {

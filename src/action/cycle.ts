@@ -29,48 +29,100 @@ export async function runCycle(context: RunnerContext, repo: string): Promise<nu
   const event = await readEvent(context);
   const ref = context.env.GITHUB_REF;
   if (event.defaultBranch && ref && ref !== `refs/heads/${event.defaultBranch}`) {
-    annotate(context, 'error', `labwarden reconciles the default branch (${event.defaultBranch}); this run is on ${ref}, so nothing was done. Run the workflow on ${event.defaultBranch}, or make the branch you use the default (Settings → General → Default branch).`);
+    annotate(
+      context,
+      'error',
+      `labwarden reconciles the default branch (${event.defaultBranch}); this run is on ${ref}, so nothing was done. Run the workflow on ${event.defaultBranch}, or make the branch you use the default (Settings → General → Default branch).`,
+    );
     await setOutputs(context, { changed: 'false', site: 'false', summary: '' });
     return 2;
   }
-  const webhookSet = Boolean(context.env.DISCORD_WEBHOOK_URL) || Boolean(context.env.DISCORD_TOKEN && context.env.DISCORD_CHANNEL_ID);
-  if (!webhookSet) annotate(context, 'notice', 'DISCORD_WEBHOOK_URL is not set: alerts are written to this log only. Add it under Settings → Secrets and variables → Actions (Forgejo/Gitea: Settings → Actions → Secrets).');
+  const webhookSet =
+    Boolean(context.env.DISCORD_WEBHOOK_URL) || Boolean(context.env.DISCORD_TOKEN && context.env.DISCORD_CHANNEL_ID);
+  if (!webhookSet)
+    annotate(
+      context,
+      'notice',
+      'DISCORD_WEBHOOK_URL is not set: alerts are written to this log only. Add it under Settings → Secrets and variables → Actions (Forgejo/Gitea: Settings → Actions → Secrets).',
+    );
 
   const before = await git.revParse('HEAD');
   const reconcile = await runCli(context, ['reconcile', '--repo', repo, '--push']);
   // Always notify and watch, even after a failed reconcile: the watchdog is what reports it.
   const notify = await runCli(context, ['notify', '--repo', repo, '--push']);
-  const problems = reconcile.err.filter((line) => line.startsWith('warning: ')).map((line) => line.slice('warning: '.length));
-  for (const line of reconcile.err.filter((entry) => entry.startsWith('warning: '))) annotate(context, 'warning', line.slice('warning: '.length), warningFile(line));
+  const problems = reconcile.err
+    .filter((line) => line.startsWith('warning: '))
+    .map((line) => line.slice('warning: '.length));
+  for (const line of reconcile.err.filter((entry) => entry.startsWith('warning: ')))
+    annotate(context, 'warning', line.slice('warning: '.length), warningFile(line));
   const failed = reconcile.code !== 0 || notify.code !== 0;
-  const watchdogArgs = ['watchdog', '--repo', repo, '--job-status', failed ? 'failure' : 'success', '--steps', `reconcile=${outcome(reconcile)} notify=${outcome(notify)}`];
+  const watchdogArgs = [
+    'watchdog',
+    '--repo',
+    repo,
+    '--job-status',
+    failed ? 'failure' : 'success',
+    '--steps',
+    `reconcile=${outcome(reconcile)} notify=${outcome(notify)}`,
+  ];
   if (context.env.GITHUB_SERVER_URL && context.env.GITHUB_REPOSITORY && context.env.GITHUB_RUN_ID) {
-    watchdogArgs.push('--link', `${context.env.GITHUB_SERVER_URL}/${context.env.GITHUB_REPOSITORY}/actions/runs/${context.env.GITHUB_RUN_ID}`);
+    watchdogArgs.push(
+      '--link',
+      `${context.env.GITHUB_SERVER_URL}/${context.env.GITHUB_REPOSITORY}/actions/runs/${context.env.GITHUB_RUN_ID}`,
+    );
   }
   for (const problem of problems) watchdogArgs.push('--problem', problem);
   const watchdog = await runCli(context, watchdogArgs);
 
   const after = await git.revParse('HEAD');
-  const changedFiles = before && after && before !== after ? (await git.run(['diff', '--name-only', before, after, '--', ...SITE_INPUTS])).split('\n').filter(Boolean) : [];
+  const changedFiles =
+    before && after && before !== after
+      ? (await git.run(['diff', '--name-only', before, after, '--', ...SITE_INPUTS])).split('\n').filter(Boolean)
+      : [];
   const changed = changedFiles.length > 0;
-  const pushTouchesSite = event.name === 'push' && (event.pushedFiles === undefined || event.pushedFiles.some((file) => SITE_SOURCES.some((prefix) => file.startsWith(prefix))));
+  const pushTouchesSite =
+    event.name === 'push' &&
+    (event.pushedFiles === undefined ||
+      event.pushedFiles.some((file) => SITE_SOURCES.some((prefix) => file.startsWith(prefix))));
   const site = changed || pushTouchesSite || event.name === 'workflow_dispatch';
   const status = JSON.parse((await readIfExists(path.join(repo, STATUS_FILE))) ?? '{}') as { summary?: string };
   // Handed to the site job, whose checkout has no credentials to fetch the heartbeat branch.
   const reconciledAt = reconcile.code === 0 ? ((await readReconcilerHeartbeat(repo).catch(() => undefined)) ?? '') : '';
 
-  await appendSummary(context, [
-    `### labwarden: ${status.summary ?? 'no status'}`,
-    '',
-    '```',
-    ...reconcile.out, ...reconcile.err.filter((line) => !line.startsWith('warning: ')),
-    ...notify.out, ...notify.err,
-    ...watchdog.out, ...watchdog.err,
-    '```',
-    ...(problems.length > 0 ? ['', `**${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo** (the nodes concerned are \`unknown\`; everything else was reconciled):`, '', ...problems.map((problem) => `- \`${problem}\``)] : []),
-    '',
-    changed ? `status/ or chronicle/ changed (${changedFiles.join(', ')}): the site is rebuilt.` : site ? 'the site is rebuilt (inventory or site changed, or a manual run).' : 'nothing changed: no commit, no site build.',
-  ].join('\n'));
-  await setOutputs(context, { changed: String(changed), site: String(site), summary: status.summary ?? '', 'reconciled-at': reconciledAt });
+  await appendSummary(
+    context,
+    [
+      `### labwarden: ${status.summary ?? 'no status'}`,
+      '',
+      '```',
+      ...reconcile.out,
+      ...reconcile.err.filter((line) => !line.startsWith('warning: ')),
+      ...notify.out,
+      ...notify.err,
+      ...watchdog.out,
+      ...watchdog.err,
+      '```',
+      ...(problems.length > 0
+        ? [
+            '',
+            `**${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo** (the nodes concerned are \`unknown\`; everything else was reconciled):`,
+            '',
+            ...problems.map((problem) => `- \`${problem}\``),
+          ]
+        : []),
+      '',
+      changed
+        ? `status/ or chronicle/ changed (${changedFiles.join(', ')}): the site is rebuilt.`
+        : site
+          ? 'the site is rebuilt (inventory or site changed, or a manual run).'
+          : 'nothing changed: no commit, no site build.',
+    ].join('\n'),
+  );
+  await setOutputs(context, {
+    changed: String(changed),
+    site: String(site),
+    summary: status.summary ?? '',
+    'reconciled-at': reconciledAt,
+  });
   return reconcile.code || notify.code || watchdog.code;
 }

@@ -32,7 +32,11 @@ export async function runAction(context: RunnerContext): Promise<number> {
     case 'keepalive':
       return (await runCli(context, ['keepalive', '--workflow', input(context, 'workflow', 'reconcile.yml')])).code;
     default:
-      annotate(context, 'error', `command: "${command}" is not a labwarden action command; choose one of ${COMMANDS.join(', ')}.`);
+      annotate(
+        context,
+        'error',
+        `command: "${command}" is not a labwarden action command; choose one of ${COMMANDS.join(', ')}.`,
+      );
       return 2;
   }
 }

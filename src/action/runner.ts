@@ -25,7 +25,12 @@ export async function setOutputs(context: RunnerContext, outputs: Record<string,
   if (!file) return;
   const delimiter = `labwarden_${randomUUID()}`;
   // One write per step: whole lines, never a half output another reader could see.
-  await appendFile(file, Object.entries(outputs).map(([name, value]) => `${name}<<${delimiter}\n${value}\n${delimiter}\n`).join(''));
+  await appendFile(
+    file,
+    Object.entries(outputs)
+      .map(([name, value]) => `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
+      .join(''),
+  );
 }
 
 export async function appendSummary(context: RunnerContext, markdown: string): Promise<void> {
@@ -34,7 +39,12 @@ export async function appendSummary(context: RunnerContext, markdown: string): P
 }
 
 /** `::warning::` / `::error::` / `::notice::` annotations; both GitHub and act render them. */
-export function annotate(context: RunnerContext, level: 'notice' | 'warning' | 'error', message: string, file?: string): void {
+export function annotate(
+  context: RunnerContext,
+  level: 'notice' | 'warning' | 'error',
+  message: string,
+  file?: string,
+): void {
   const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   context.log(`::${level}${file ? ` file=${file}` : ''}::${escaped}`);
 }
@@ -50,15 +60,26 @@ export interface EventInfo {
 export async function readEvent(context: RunnerContext): Promise<EventInfo> {
   const name = context.env.GITHUB_EVENT_NAME ?? '';
   const file = context.env.GITHUB_EVENT_PATH;
-  let payload: { repository?: { default_branch?: string }; commits?: { added?: string[]; modified?: string[]; removed?: string[] }[] } = {};
+  let payload: {
+    repository?: { default_branch?: string };
+    commits?: { added?: string[]; modified?: string[]; removed?: string[] }[];
+  } = {};
   if (file) payload = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as typeof payload;
   const commits = payload.commits;
   // A push payload lists at most 2048 commits, and some forges omit the file lists: when
   // anything is missing, count the push as touching everything (a rebuild too many, never one too few).
-  const listed = name === 'push' && Array.isArray(commits) && commits.length > 0 && commits.every((commit) => Array.isArray(commit.added) && Array.isArray(commit.modified) && Array.isArray(commit.removed));
+  const listed =
+    name === 'push' &&
+    Array.isArray(commits) &&
+    commits.length > 0 &&
+    commits.every(
+      (commit) => Array.isArray(commit.added) && Array.isArray(commit.modified) && Array.isArray(commit.removed),
+    );
   return {
     name,
     defaultBranch: payload.repository?.default_branch,
-    pushedFiles: listed ? commits!.flatMap((commit) => [...commit.added!, ...commit.modified!, ...commit.removed!]) : undefined,
+    pushedFiles: listed
+      ? commits!.flatMap((commit) => [...commit.added!, ...commit.modified!, ...commit.removed!])
+      : undefined,
   };
 }

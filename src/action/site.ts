@@ -46,24 +46,37 @@ export interface SiteInputs {
  */
 export async function runSite(context: RunnerContext, inputs: SiteInputs): Promise<number> {
   if (inputs.pages === 'failure') {
-    annotate(context, 'error', 'GitHub Pages is not enabled for this repository, so the site cannot be deployed. Enable it: Settings → Pages → Build and deployment → Source: GitHub Actions; then re-run this workflow.');
+    annotate(
+      context,
+      'error',
+      'GitHub Pages is not enabled for this repository, so the site cannot be deployed. Enable it: Settings → Pages → Build and deployment → Source: GitHub Actions; then re-run this workflow.',
+    );
     return 2;
   }
   if (!astroInstalled()) {
     const code = await npm(context, ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']);
     if (code !== 0) {
-      annotate(context, 'error', `npm ci in ${ACTION_ROOT} failed (exit ${code}): the site builder (Astro) could not be installed. Re-run the job; if it keeps failing, the npm registry may be unreachable from this runner.`);
+      annotate(
+        context,
+        'error',
+        `npm ci in ${ACTION_ROOT} failed (exit ${code}): the site builder (Astro) could not be installed. Re-run the job; if it keeps failing, the npm registry may be unreachable from this runner.`,
+      );
       return 1;
     }
   }
   try {
     const base = normalizeBase(inputs.basePath || '/');
-    const lastReconcile = inputs.reconciledAt || (await readReconcilerHeartbeat(inputs.repo, { remote: 'origin', fetch: true }).catch(() => undefined));
+    const lastReconcile =
+      inputs.reconciledAt ||
+      (await readReconcilerHeartbeat(inputs.repo, { remote: 'origin', fetch: true }).catch(() => undefined));
     const started = performance.now();
     await buildSite({ repo: inputs.repo, out: inputs.out, base, site: inputs.siteUrl || undefined, lastReconcile });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     context.log(`site built in ${seconds}s under ${base}: ${inputs.out}`);
-    await appendSummary(context, `### labwarden site\n\nbuilt in ${seconds}s under \`${base}\`${inputs.siteUrl ? ` for ${inputs.siteUrl}` : ''}.`);
+    await appendSummary(
+      context,
+      `### labwarden site\n\nbuilt in ${seconds}s under \`${base}\`${inputs.siteUrl ? ` for ${inputs.siteUrl}` : ''}.`,
+    );
     await setOutputs(context, { out: inputs.out, 'base-path': base });
     return 0;
   } catch (error) {

@@ -20,7 +20,11 @@ export interface AdminAppendResult {
   message: string;
 }
 
-export type AdminAppender = (repo: string, input: AdminEventInput, options: { now: number }) => Promise<AdminAppendResult>;
+export type AdminAppender = (
+  repo: string,
+  input: AdminEventInput,
+  options: { now: number },
+) => Promise<AdminAppendResult>;
 
 /** The appender the bot uses: `appendAdminEvent`, the CLI's own (src/maintenance/append.ts). */
 export const defaultAppender: AdminAppender = appendAdminEvent;

@@ -7,8 +7,21 @@
 const STRING = 3;
 const SUB_COMMAND = 1;
 
-const node = (description = 'node name') => ({ type: STRING, name: 'node', description, required: true, autocomplete: true, max_length: 63 });
-const reason = { type: STRING, name: 'reason', description: 'why (kept in chronicle/admin.jsonl)', required: false, max_length: 300 };
+const node = (description = 'node name') => ({
+  type: STRING,
+  name: 'node',
+  description,
+  required: true,
+  autocomplete: true,
+  max_length: 63,
+});
+const reason = {
+  type: STRING,
+  name: 'reason',
+  description: 'why (kept in chronicle/admin.jsonl)',
+  required: false,
+  max_length: 300,
+};
 
 export const MUTATING = new Set(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'unsilence', 'ack']);
 
@@ -30,20 +43,59 @@ export const COMMANDS = [
     description: 'put a node into maintenance or take it out',
     default_member_permissions: '0',
     options: [
-      { type: SUB_COMMAND, name: 'enter', description: 'drain the node and stop alerting for it', options: [node(), reason] },
-      { type: SUB_COMMAND, name: 'exit', description: 'bring the node back (Recovery, then Active)', options: [node(), reason] },
+      {
+        type: SUB_COMMAND,
+        name: 'enter',
+        description: 'drain the node and stop alerting for it',
+        options: [node(), reason],
+      },
+      {
+        type: SUB_COMMAND,
+        name: 'exit',
+        description: 'bring the node back (Recovery, then Active)',
+        options: [node(), reason],
+      },
     ],
   },
-  { name: 'drain', description: 'move services off a node', default_member_permissions: '0', options: [node(), reason] },
-  { name: 'cordon', description: 'no new placement on a node; running services stay', default_member_permissions: '0', options: [node(), reason] },
-  { name: 'uncordon', description: 'allow placement on a node again', default_member_permissions: '0', options: [node(), reason] },
+  {
+    name: 'drain',
+    description: 'move services off a node',
+    default_member_permissions: '0',
+    options: [node(), reason],
+  },
+  {
+    name: 'cordon',
+    description: 'no new placement on a node; running services stay',
+    default_member_permissions: '0',
+    options: [node(), reason],
+  },
+  {
+    name: 'uncordon',
+    description: 'allow placement on a node again',
+    default_member_permissions: '0',
+    options: [node(), reason],
+  },
   {
     name: 'silence',
     description: 'mute alerts for a node or an incident',
     default_member_permissions: '0',
     options: [
-      { type: STRING, name: 'target', description: 'node name or incident id', required: true, autocomplete: true, max_length: 200 },
-      { type: STRING, name: 'duration', description: 'pick 15m, 1h, 4h, 1d, 1w, or type e.g. 30m or "resolved"', required: true, autocomplete: true, max_length: 20 },
+      {
+        type: STRING,
+        name: 'target',
+        description: 'node name or incident id',
+        required: true,
+        autocomplete: true,
+        max_length: 200,
+      },
+      {
+        type: STRING,
+        name: 'duration',
+        description: 'pick 15m, 1h, 4h, 1d, 1w, or type e.g. 30m or "resolved"',
+        required: true,
+        autocomplete: true,
+        max_length: 20,
+      },
       reason,
     ],
   },
@@ -51,15 +103,38 @@ export const COMMANDS = [
     name: 'unsilence',
     description: 'lift a silence before it ends',
     default_member_permissions: '0',
-    options: [{ type: STRING, name: 'target', description: 'a silence in force (node, service or incident)', required: true, autocomplete: true, max_length: 200 }, reason],
+    options: [
+      {
+        type: STRING,
+        name: 'target',
+        description: 'a silence in force (node, service or incident)',
+        required: true,
+        autocomplete: true,
+        max_length: 200,
+      },
+      reason,
+    ],
   },
   {
     name: 'ack',
     description: 'acknowledge an incident: no more reminders for it',
     default_member_permissions: '0',
-    options: [{ type: STRING, name: 'incident', description: 'incident id', required: true, autocomplete: true, max_length: 200 }],
+    options: [
+      {
+        type: STRING,
+        name: 'incident',
+        description: 'incident id',
+        required: true,
+        autocomplete: true,
+        max_length: 200,
+      },
+    ],
   },
-  { name: 'status', description: 'summary, nodes, maintenance and silences in force', options: [{ ...node('only this node'), required: false }] },
+  {
+    name: 'status',
+    description: 'summary, nodes, maintenance and silences in force',
+    options: [{ ...node('only this node'), required: false }],
+  },
   { name: 'incidents', description: 'open incidents' },
   { name: 'help', description: 'what each command does and who may use it (only you see the answer)' },
 ] as const;

@@ -26,7 +26,13 @@ function actorOf(interaction: Interaction): Actor {
   return { id: interaction.user.id, name: interaction.user.username, roles };
 }
 
-type Replying = Interaction & { deferReply: Function; editReply: Function; reply: Function; followUp: Function; deleteReply: Function };
+type Replying = Interaction & {
+  deferReply: Function;
+  editReply: Function;
+  reply: Function;
+  followUp: Function;
+  deleteReply: Function;
+};
 type Pressed = Replying & { deferUpdate: Function; customId: string; message: { components: { toJSON(): unknown }[] } };
 
 function describe(error: unknown): string {
@@ -39,14 +45,22 @@ function describe(error: unknown): string {
  * goes out as an ephemeral follow-up.
  */
 async function answerPrivately(interaction: Replying, content: string, deps: InteractionDeps): Promise<void> {
-  await interaction.followUp({ content: fitReply(content), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => deps.log(`private answer not delivered: ${describe(error)}`));
-  await interaction.deleteReply().catch((error: unknown) => deps.log(`public placeholder not removed: ${describe(error)}`));
+  await interaction
+    .followUp({ content: fitReply(content), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+    .catch((error: unknown) => deps.log(`private answer not delivered: ${describe(error)}`));
+  await interaction
+    .deleteReply()
+    .catch((error: unknown) => deps.log(`public placeholder not removed: ${describe(error)}`));
 }
 
 async function execute(interaction: Replying, request: CommandRequest, deps: InteractionDeps): Promise<void> {
   if (MUTATING.has(request.command) && !isOperator(await deps.operators(), request.actor)) {
     deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
-    await interaction.reply({ content: `You are not an operator of this homelab, so /${request.command} was refused.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await interaction.reply({
+      content: `You are not an operator of this homelab, so /${request.command} was refused.`,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   if (interaction.isButton()) {
@@ -61,23 +75,39 @@ async function execute(interaction: Replying, request: CommandRequest, deps: Int
     outcome = await deps.run(request);
   } catch (error) {
     deps.log(`/${request.command} failed: ${describe(error)}`);
-    await answerPrivately(interaction, `/${request.command} failed: ${truncate(describe(error), 1500)}. Nothing was pushed.`, deps);
+    await answerPrivately(
+      interaction,
+      `/${request.command} failed: ${truncate(describe(error), 1500)}. Nothing was pushed.`,
+      deps,
+    );
     return;
   }
-  if (outcome.refused) deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
-  else deps.log(`/${request.command} by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`);
+  if (outcome.refused)
+    deps.log(`refused /${request.command} from ${request.actor.name} (${request.actor.id}): not an operator`);
+  else
+    deps.log(
+      `/${request.command} by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`,
+    );
   if (outcome.ephemeral && !privately) {
     await answerPrivately(interaction, outcome.content, deps);
     return;
   }
   try {
-    await interaction.editReply({ content: fitReply(outcome.content, { keepLast: Boolean(outcome.commit) }), allowedMentions: NO_MENTIONS });
+    await interaction.editReply({
+      content: fitReply(outcome.content, { keepLast: Boolean(outcome.commit) }),
+      allowedMentions: NO_MENTIONS,
+    });
   } catch (error) {
     // The command itself succeeded: say so, whatever became of the full reply.
     deps.log(`/${request.command}: the reply was not shown: ${describe(error)}`);
-    const done = outcome.commit ? `/${request.command} succeeded and was pushed as ${outcome.commit.slice(0, 12)}` : `/${request.command} succeeded`;
+    const done = outcome.commit
+      ? `/${request.command} succeeded and was pushed as ${outcome.commit.slice(0, 12)}`
+      : `/${request.command} succeeded`;
     await interaction
-      .editReply({ content: `${done}, but Discord did not take the full reply. /status shows the result.`, allowedMentions: NO_MENTIONS })
+      .editReply({
+        content: `${done}, but Discord did not take the full reply. /status shows the result.`,
+        allowedMentions: NO_MENTIONS,
+      })
       .catch((again: unknown) => deps.log(`/${request.command}: no reply could be shown: ${describe(again)}`));
   }
 }
@@ -99,7 +129,13 @@ function usedButton(components: unknown, customId: string, label: string): unkno
 async function pressed(interaction: Pressed, request: CommandRequest, deps: InteractionDeps): Promise<void> {
   await interaction.deferUpdate();
   const tell = (content: string) =>
-    interaction.followUp({ content: fitReply(content, { keepLast: true }), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => deps.log(`private answer not delivered: ${describe(error)}`));
+    interaction
+      .followUp({
+        content: fitReply(content, { keepLast: true }),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      })
+      .catch((error: unknown) => deps.log(`private answer not delivered: ${describe(error)}`));
   let outcome: CommandOutcome;
   try {
     outcome = await deps.run(request);
@@ -108,7 +144,9 @@ async function pressed(interaction: Pressed, request: CommandRequest, deps: Inte
     await tell(`/${request.command} failed: ${truncate(describe(error), 1500)}. Nothing was pushed.`);
     return;
   }
-  deps.log(`/${request.command} (button) by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`);
+  deps.log(
+    `/${request.command} (button) by ${request.actor.name} (${request.actor.id})${outcome.commit ? ` → ${outcome.commit}` : ''}`,
+  );
   if (outcome.ephemeral) {
     await tell(outcome.content);
     return;
@@ -123,14 +161,20 @@ async function pressed(interaction: Pressed, request: CommandRequest, deps: Inte
       deps.log(`/${request.command}: the alert message was not updated: ${describe(error)}`);
       return false;
     });
-  await tell(edited ? outcome.content : `${outcome.content}\n(The alert message itself could not be updated; the change above was made.)`);
+  await tell(
+    edited
+      ? outcome.content
+      : `${outcome.content}\n(The alert message itself could not be updated; the change above was made.)`,
+  );
 }
 
 /** Routes one interaction: slash commands, autocomplete, and alert buttons. */
 export async function handleInteraction(interaction: Interaction, deps: InteractionDeps): Promise<void> {
   if (interaction.isAutocomplete()) {
     const focused = interaction.options.getFocused(true);
-    await interaction.respond(autocompleteChoices(focused.name, String(focused.value), await deps.view(), interaction.commandName));
+    await interaction.respond(
+      autocompleteChoices(focused.name, String(focused.value), await deps.view(), interaction.commandName),
+    );
     return;
   }
   if (interaction.isChatInputCommand()) {
@@ -140,13 +184,21 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
       if (value !== null) options[name] = value;
     }
     const subcommand = interaction.options.getSubcommand(false) ?? undefined;
-    await execute(interaction, { command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options, actor: actorOf(interaction) }, deps);
+    await execute(
+      interaction,
+      { command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options, actor: actorOf(interaction) },
+      deps,
+    );
     return;
   }
   if (interaction.isButton()) {
     const request = requestFromButton(interaction.customId, actorOf(interaction));
     if (!request) {
-      await interaction.reply({ content: 'This button is no longer supported.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await interaction.reply({
+        content: 'This button is no longer supported.',
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     await execute(interaction, request, deps);

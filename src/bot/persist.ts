@@ -42,7 +42,11 @@ export function repoGitOps(repo: string): GitOps {
       // A remote that hangs fails the command now, before anything is committed.
       if (pulled.kind === 'offline' && pulled.timedOut) {
         const waited = formatDuration(new Git(repo).timeoutMs);
-        throw new GitFailure('remote_timeout', `remote ${pulled.remote} did not answer within ${waited}`, pulled.detail);
+        throw new GitFailure(
+          'remote_timeout',
+          `remote ${pulled.remote} did not answer within ${waited}`,
+          pulled.detail,
+        );
       }
       if (pulled.kind === 'up_to_date' || pulled.kind === 'fast_forwarded') context = pulled.context;
     },
@@ -53,7 +57,9 @@ export function repoGitOps(repo: string): GitOps {
       const preflighted = context ? { ...context, owned: files } : undefined;
       context = undefined;
       try {
-        return (await commitAndPush(repo, { files, message, actor, push: true, ...(preflighted ? { preflighted } : {}) })).commit;
+        return (
+          await commitAndPush(repo, { files, message, actor, push: true, ...(preflighted ? { preflighted } : {}) })
+        ).commit;
       } catch (error) {
         // No remote configured: the commit is made before the push is tried, and stays local.
         if (!(error instanceof GitFailure && error.code === 'no_remote')) throw error;
@@ -78,13 +84,19 @@ export interface CommandOutcome {
  */
 export type CommandRunner = ((request: CommandRequest) => Promise<CommandOutcome>) & { idle(): Promise<void> };
 
-export function createCommandRunner(deps: { repo: string; appender: AdminAppender; git: GitOps; now: () => number }): CommandRunner {
+export function createCommandRunner(deps: {
+  repo: string;
+  appender: AdminAppender;
+  git: GitOps;
+  now: () => number;
+}): CommandRunner {
   let queue: Promise<unknown> = Promise.resolve();
   const run = async (request: CommandRequest): Promise<CommandOutcome> => {
     await deps.git.pull();
     const now = deps.now();
     const plan = planCommand(request, await readBotView(deps.repo, now), now);
-    if (plan.kind === 'reply') return { ephemeral: plan.ephemeral, content: plan.content, ...(plan.refused ? { refused: true } : {}) };
+    if (plan.kind === 'reply')
+      return { ephemeral: plan.ephemeral, content: plan.content, ...(plan.refused ? { refused: true } : {}) };
     const append = (input: AdminEventInput) => deps.appender(deps.repo, input, { now });
     const result: AdminAppendResult = await append(plan.input);
     if (!result.changed) return { ephemeral: false, content: `${result.message} (nothing changed)` };
@@ -93,10 +105,17 @@ export function createCommandRunner(deps: { repo: string; appender: AdminAppende
     // A rejected push re-appends the event on the remote's tail: reply with the seq it has there.
     const event = result.event as AdminEvent;
     const final = await findFinalEvent(deps.repo, event);
-    if (!final) throw new Error(`the ${event.action} event appended as seq ${event.seq} is not in ${ADMIN_FILE} after the commit`);
+    if (!final)
+      throw new Error(
+        `the ${event.action} event appended as seq ${event.seq} is not in ${ADMIN_FILE} after the commit`,
+      );
     const content = restateSeq(result.message, event, final);
     if (!commit) return { ephemeral: false, content };
-    return { ephemeral: false, content: `${content}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`, commit };
+    return {
+      ephemeral: false,
+      content: `${content}\nCommitted ${commit.slice(0, 12)} as ${request.actor.name}.`,
+      commit,
+    };
   };
   const exclusive = deps.git.exclusive?.bind(deps.git) ?? (<T>(work: () => Promise<T>) => work());
   const answer = async (request: CommandRequest): Promise<CommandOutcome> => {

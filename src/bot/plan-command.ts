@@ -47,7 +47,10 @@ export function silenceTarget(silence: Pick<Silence, 'matcher'>): string {
 
 /** The silence `value` names: its target, or the reference of a target too long for Discord. */
 function resolveSilence(value: string, silences: readonly Silence[]): Silence | undefined {
-  return silences.find((silence) => silenceTarget(silence) === value) ?? (value.startsWith('#') ? silences.find((silence) => fingerprintRef(silenceTarget(silence)) === value) : undefined);
+  return (
+    silences.find((silence) => silenceTarget(silence) === value) ??
+    (value.startsWith('#') ? silences.find((silence) => fingerprintRef(silenceTarget(silence)) === value) : undefined)
+  );
 }
 
 function describeSilence(silence: Silence): string {
@@ -59,7 +62,9 @@ function describeSilence(silence: Silence): string {
 function helpText(view: BotView): string {
   const { users, roles } = view.policy.operators;
   // Mentions render as names; allowed_mentions (parse: []) keeps them from pinging anyone.
-  const who = [...users.map((id) => `<@${id}>`), ...roles.map((id) => `<@&${id}>`)].join(', ') || 'nobody yet (add `operators:` to inventory/policy.yaml)';
+  const who =
+    [...users.map((id) => `<@${id}>`), ...roles.map((id) => `<@&${id}>`)].join(', ') ||
+    'nobody yet (add `operators:` to inventory/policy.yaml)';
   const line = (command: (typeof COMMANDS)[number]) => `• \`/${command.name}\` — ${command.description}`;
   return [
     '**Everyone** may use:',
@@ -86,11 +91,20 @@ function actorLabel(actor: Actor): string {
 }
 
 function refuse(request: CommandRequest): CommandPlan {
-  return { kind: 'reply', ephemeral: true, refused: true, content: `You are not an operator of this homelab, so /${request.command} was refused. Operators are listed under \`operators:\` in inventory/policy.yaml.` };
+  return {
+    kind: 'reply',
+    ephemeral: true,
+    refused: true,
+    content: `You are not an operator of this homelab, so /${request.command} was refused. Operators are listed under \`operators:\` in inventory/policy.yaml.`,
+  };
 }
 
 function unknownNode(node: string, view: BotView): CommandPlan {
-  return { kind: 'reply', ephemeral: true, content: `Unknown node "${safe(node, 63)}". Known nodes: ${view.nodes.map((name) => safe(name, 63)).join(', ') || '(none)'}.` };
+  return {
+    kind: 'reply',
+    ephemeral: true,
+    content: `Unknown node "${safe(node, 63)}". Known nodes: ${view.nodes.map((name) => safe(name, 63)).join(', ') || '(none)'}.`,
+  };
 }
 
 /**
@@ -109,36 +123,93 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
     case 'uncordon': {
       const node = options.node ?? '';
       if (!isName(node) || !view.nodes.includes(node)) return unknownNode(node, view);
-      const action = command === 'maintenance' ? (request.subcommand === 'exit' ? 'exit_maintenance' : 'enter_maintenance') : ACTION[command]!;
+      const action =
+        command === 'maintenance'
+          ? request.subcommand === 'exit'
+            ? 'exit_maintenance'
+            : 'enter_maintenance'
+          : ACTION[command]!;
       const inMaintenance = view.maintenance.includes(node);
-      if (action === 'enter_maintenance' && inMaintenance) return { kind: 'reply', ephemeral: false, content: `${node} is already in maintenance; nothing changed.` };
-      if (action === 'exit_maintenance' && !inMaintenance) return { kind: 'reply', ephemeral: false, content: `${node} is not in maintenance; nothing changed.` };
-      return { kind: 'append', input: { actor: actorText, action, node, ...(reason ? { reason } : {}) }, summary: `${action.replace('_', ' ')} ${node}` };
+      if (action === 'enter_maintenance' && inMaintenance)
+        return { kind: 'reply', ephemeral: false, content: `${node} is already in maintenance; nothing changed.` };
+      if (action === 'exit_maintenance' && !inMaintenance)
+        return { kind: 'reply', ephemeral: false, content: `${node} is not in maintenance; nothing changed.` };
+      return {
+        kind: 'append',
+        input: { actor: actorText, action, node, ...(reason ? { reason } : {}) },
+        summary: `${action.replace('_', ' ')} ${node}`,
+      };
     }
     case 'silence': {
       const target = options.target ?? '';
       const duration = options.duration ?? '';
-      if (duration !== 'resolved' && !DURATION.test(duration)) return { kind: 'reply', ephemeral: true, content: `Duration "${safe(duration, 20)}" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".` };
+      if (duration !== 'resolved' && !DURATION.test(duration))
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `Duration "${safe(duration, 20)}" is not valid: use 15m, 1h, 4h, 1d, 1w, any such as 30m or 2h30m, or "resolved".`,
+        };
       const incident = view.nodes.includes(target) ? undefined : resolveFingerprint(target, view.incidents);
-      if (!incident && !view.nodes.includes(target)) return { kind: 'reply', ephemeral: true, content: `Unknown target "${safe(target)}": name a node or an open incident.` };
-      if (duration === 'resolved' && !incident) return { kind: 'reply', ephemeral: true, content: '"resolved" only applies to an open incident.' };
+      if (!incident && !view.nodes.includes(target))
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `Unknown target "${safe(target)}": name a node or an open incident.`,
+        };
+      if (duration === 'resolved' && !incident)
+        return { kind: 'reply', ephemeral: true, content: '"resolved" only applies to an open incident.' };
       const until = duration === 'resolved' ? 'resolved' : formatTime(now + parseDuration(duration));
       const matcher = incident ? { fingerprint: incident.fingerprint } : { node: target };
-      return { kind: 'append', input: { actor: actorText, action: 'silence', ...(incident ? { node: incident.node } : { node: target }), matcher, until, ...(reason ? { reason } : {}) }, summary: `silenced ${incident?.fingerprint ?? target} until ${until}` };
+      return {
+        kind: 'append',
+        input: {
+          actor: actorText,
+          action: 'silence',
+          ...(incident ? { node: incident.node } : { node: target }),
+          matcher,
+          until,
+          ...(reason ? { reason } : {}),
+        },
+        summary: `silenced ${incident?.fingerprint ?? target} until ${until}`,
+      };
     }
     case 'unsilence': {
       const target = options.target ?? '';
       const silence = resolveSilence(target, view.silences ?? []);
-      if (!silence) return { kind: 'reply', ephemeral: true, content: `No silence in force for "${safe(target)}". /status lists the silences in force.` };
-      return { kind: 'append', input: { actor: actorText, action: 'unsilence', ...(silence.matcher.node ? { node: silence.matcher.node } : {}), matcher: silence.matcher, ...(reason ? { reason } : {}) }, summary: `lifted the silence on ${silenceTarget(silence)}` };
+      if (!silence)
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `No silence in force for "${safe(target)}". /status lists the silences in force.`,
+        };
+      return {
+        kind: 'append',
+        input: {
+          actor: actorText,
+          action: 'unsilence',
+          ...(silence.matcher.node ? { node: silence.matcher.node } : {}),
+          matcher: silence.matcher,
+          ...(reason ? { reason } : {}),
+        },
+        summary: `lifted the silence on ${silenceTarget(silence)}`,
+      };
     }
     case 'help':
       return { kind: 'reply', ephemeral: true, content: fitReply(helpText(view)) };
     case 'ack': {
       const target = options.incident ?? '';
       const incident = resolveFingerprint(target, view.incidents);
-      if (!incident) return { kind: 'reply', ephemeral: true, content: `No open incident "${safe(target)}". /incidents lists them.` };
-      return { kind: 'append', input: { actor: actorText, action: 'ack', node: incident.node, fingerprint: incident.fingerprint }, summary: `acknowledged ${incident.fingerprint}` };
+      if (!incident)
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `No open incident "${safe(target)}". /incidents lists them.`,
+        };
+      return {
+        kind: 'append',
+        input: { actor: actorText, action: 'ack', node: incident.node, fingerprint: incident.fingerprint },
+        summary: `acknowledged ${incident.fingerprint}`,
+      };
     }
     case 'status': {
       const only = options.node;
@@ -149,13 +220,25 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
         const state = view.states?.[node];
         return `• **${safe(node, 63)}**${state ? ` (${state})` : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
       });
-      const silences = (view.silences ?? []).filter((silence) => !only || silence.matcher.node === undefined || silence.matcher.node === only);
-      const silenced = silences.length === 0 ? ['No silences in force.'] : [`Silences in force (${silences.length}):`, ...silences.map(describeSilence)];
-      return { kind: 'reply', ephemeral: false, content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines, ...silenced].join('\n')) };
+      const silences = (view.silences ?? []).filter(
+        (silence) => !only || silence.matcher.node === undefined || silence.matcher.node === only,
+      );
+      const silenced =
+        silences.length === 0
+          ? ['No silences in force.']
+          : [`Silences in force (${silences.length}):`, ...silences.map(describeSilence)];
+      return {
+        kind: 'reply',
+        ephemeral: false,
+        content: fitReply([`Summary: **${view.summary ?? 'unknown'}**`, ...lines, ...silenced].join('\n')),
+      };
     }
     case 'incidents': {
       if (view.incidents.length === 0) return { kind: 'reply', ephemeral: false, content: 'No open incidents.' };
-      const lines = view.incidents.map((incident) => `• \`${incident.fingerprint}\` ${incident.severity}${incident.reason ? ` — ${safe(incident.reason, 150)}` : ''}`);
+      const lines = view.incidents.map(
+        (incident) =>
+          `• \`${incident.fingerprint}\` ${incident.severity}${incident.reason ? ` — ${safe(incident.reason, 150)}` : ''}`,
+      );
       return { kind: 'reply', ephemeral: false, content: fitReply(lines.join('\n')) };
     }
     default:
@@ -168,7 +251,12 @@ export function requestFromButton(customId: string, actor: Actor): CommandReques
   const [verb, ...rest] = customId.split(':');
   const fingerprint = rest.join(':');
   if (verb === 'ack') return { command: 'ack', options: { incident: fingerprint }, actor };
-  if (verb === 'silence1h') return { command: 'silence', options: { target: fingerprint, duration: '1h', reason: 'silenced from an alert' }, actor };
+  if (verb === 'silence1h')
+    return {
+      command: 'silence',
+      options: { target: fingerprint, duration: '1h', reason: 'silenced from an alert' },
+      actor,
+    };
   return undefined;
 }
 
@@ -181,22 +269,44 @@ const CHOICE_LENGTH = 100;
  * longer than a choice value may be travels as its reference (`#…`), which ack and silence
  * resolve back; the name shows its start and end, where node and drift are.
  */
-export function autocompleteChoices(option: string, typed: string, view: BotView, command = ''): { name: string; value: string }[] {
+export function autocompleteChoices(
+  option: string,
+  typed: string,
+  view: BotView,
+  command = '',
+): { name: string; value: string }[] {
   if (option === 'duration') return durationChoices(typed);
-  const values = command === 'unsilence' ? (view.silences ?? []).map(silenceTarget) : option === 'node' ? view.nodes : option === 'incident' ? view.incidents.map((incident) => incident.fingerprint) : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
+  const values =
+    command === 'unsilence'
+      ? (view.silences ?? []).map(silenceTarget)
+      : option === 'node'
+        ? view.nodes
+        : option === 'incident'
+          ? view.incidents.map((incident) => incident.fingerprint)
+          : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
   return values
     .filter((value) => value.includes(typed.toLowerCase()))
     .slice(0, CHOICES)
     .map((value) =>
-      value.length <= CHOICE_LENGTH ? { name: value, value } : { name: `${value.slice(0, 60)}…${value.slice(-(CHOICE_LENGTH - 61))}`, value: fingerprintRef(value) },
+      value.length <= CHOICE_LENGTH
+        ? { name: value, value }
+        : { name: `${value.slice(0, 60)}…${value.slice(-(CHOICE_LENGTH - 61))}`, value: fingerprintRef(value) },
     );
 }
 
 /** /silence's duration: the presets matching what was typed, and what was typed when it is a valid duration of its own. */
 function durationChoices(typed: string): { name: string; value: string }[] {
   const text = typed.trim().toLowerCase();
-  const presets = SILENCE_PRESETS.filter((preset) => preset.value.startsWith(text) || preset.name.startsWith(text)).map((preset) => ({ ...preset }));
-  const own = (DURATION.test(text) || text === 'resolved') && !presets.some((preset) => preset.value === text) ? [{ name: text, value: text }] : [];
-  const resolved = 'resolved'.startsWith(text) && text !== 'resolved' ? [{ name: 'until the incident resolves', value: 'resolved' }] : [];
+  const presets = SILENCE_PRESETS.filter((preset) => preset.value.startsWith(text) || preset.name.startsWith(text)).map(
+    (preset) => ({ ...preset }),
+  );
+  const own =
+    (DURATION.test(text) || text === 'resolved') && !presets.some((preset) => preset.value === text)
+      ? [{ name: text, value: text }]
+      : [];
+  const resolved =
+    'resolved'.startsWith(text) && text !== 'resolved'
+      ? [{ name: 'until the incident resolves', value: 'resolved' }]
+      : [];
   return [...own, ...presets, ...resolved].slice(0, CHOICES);
 }

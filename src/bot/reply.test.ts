@@ -3,7 +3,9 @@ import { fitReply, REPLY_LIMIT } from './reply.js';
 
 describe('fitReply', () => {
   it('leaves a reply within the limit as it is', () => {
-    expect(fitReply('media: cordon recorded\nCommitted abc as alice.', { keepLast: true })).toBe('media: cordon recorded\nCommitted abc as alice.');
+    expect(fitReply('media: cordon recorded\nCommitted abc as alice.', { keepLast: true })).toBe(
+      'media: cordon recorded\nCommitted abc as alice.',
+    );
   });
 
   it('keeps whole lines while they fit, points to the rest, and keeps the commit line', () => {
@@ -11,7 +13,9 @@ describe('fitReply', () => {
     const fitted = fitReply([...lines, 'Committed 0123456789ab as alice.'].join('\n'), { keepLast: true });
     expect(fitted.length).toBeLessThanOrEqual(REPLY_LIMIT);
     expect(fitted.startsWith(`${lines[0]}\n${lines[1]}\n`)).toBe(true);
-    expect(fitted).toMatch(/x … \(shortened to fit Discord; \/status and the dashboard show the rest\)\nCommitted 0123456789ab as alice\.$/);
+    expect(fitted).toMatch(
+      /x … \(shortened to fit Discord; \/status and the dashboard show the rest\)\nCommitted 0123456789ab as alice\.$/,
+    );
   });
 
   it('cuts one long line without leaving a dangling escape', () => {

@@ -16,7 +16,10 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
   let summary: string | undefined;
   const states: Record<string, string> = {};
   try {
-    const status = JSON.parse((await readRepoFile(repo, 'status/recommendations.json')) ?? '{}') as { summary?: string; nodes?: Record<string, { maintenance?: unknown }> };
+    const status = JSON.parse((await readRepoFile(repo, 'status/recommendations.json')) ?? '{}') as {
+      summary?: string;
+      nodes?: Record<string, { maintenance?: unknown }>;
+    };
     summary = status.summary;
     // The states status/ holds (reconcile's fold of the chain and the world): nothing is folded a second way here.
     for (const [node, entry] of Object.entries(status.nodes ?? {})) {
@@ -31,13 +34,28 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
   }
   const open = [...foldIncidents(incidents, now).values()]
     .filter((state) => state.open)
-    .map(({ fingerprint, node, service, severity, drift, reason }) => ({ fingerprint, node, severity, ...(service ? { service } : {}), ...(drift ? { drift } : {}), ...(reason ? { reason } : {}) }))
+    .map(({ fingerprint, node, service, severity, drift, reason }) => ({
+      fingerprint,
+      node,
+      severity,
+      ...(service ? { service } : {}),
+      ...(drift ? { drift } : {}),
+      ...(reason ? { reason } : {}),
+    }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
   const isOpen = new Set(open.map((incident) => incident.fingerprint));
   const silences = activeSilences(model.admin.events, now, (fingerprint) => isOpen.has(fingerprint));
   const nodes = [...model.inventory.nodes.keys()].sort();
   const maintenance = adminView(model.admin.events, now).maintenance;
-  return { policy: model.policy, nodes, maintenance, states, incidents: open, silences, ...(summary ? { summary } : {}) };
+  return {
+    policy: model.policy,
+    nodes,
+    maintenance,
+    states,
+    incidents: open,
+    silences,
+    ...(summary ? { summary } : {}),
+  };
 }
 
 /**

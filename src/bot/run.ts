@@ -21,12 +21,20 @@ const SNOWFLAKE = /^\d{1,20}$/;
 export function botConfig(env: Record<string, string | undefined>): BotConfig {
   const missing: string[] = [];
   if (!env.DISCORD_TOKEN) missing.push('DISCORD_TOKEN (the bot token)');
-  if (!env.DISCORD_APPLICATION_ID || !SNOWFLAKE.test(env.DISCORD_APPLICATION_ID)) missing.push('DISCORD_APPLICATION_ID (a numeric id)');
+  if (!env.DISCORD_APPLICATION_ID || !SNOWFLAKE.test(env.DISCORD_APPLICATION_ID))
+    missing.push('DISCORD_APPLICATION_ID (a numeric id)');
   if (!env.DISCORD_GUILD_ID || !SNOWFLAKE.test(env.DISCORD_GUILD_ID)) missing.push('DISCORD_GUILD_ID (a numeric id)');
   if (missing.length > 0) {
-    throw new UserError(`the bot is not configured: missing or invalid ${missing.join(', ')}`, { hint: 'Set them in the environment (Discord Developer Portal → your application).' });
+    throw new UserError(`the bot is not configured: missing or invalid ${missing.join(', ')}`, {
+      hint: 'Set them in the environment (Discord Developer Portal → your application).',
+    });
   }
-  return { token: env.DISCORD_TOKEN!, applicationId: env.DISCORD_APPLICATION_ID!, guildId: env.DISCORD_GUILD_ID!, api: discordApi(env) };
+  return {
+    token: env.DISCORD_TOKEN!,
+    applicationId: env.DISCORD_APPLICATION_ID!,
+    guildId: env.DISCORD_GUILD_ID!,
+    api: discordApi(env),
+  };
 }
 
 /** Registers the slash commands for one guild (one PUT replaces the whole set). */
@@ -35,10 +43,20 @@ export async function registerCommands(rest: REST, config: BotConfig): Promise<v
     await rest.get(Routes.guild(config.guildId));
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 401) throw new UserError('DISCORD_TOKEN was rejected by Discord (401)', { hint: 'Reset the token in the Developer Portal and set DISCORD_TOKEN again.' });
-    if (status === 403 || status === 404) throw new UserError(`unknown guild ${config.guildId}: the bot is not a member of it (${status})`, { hint: 'Invite the bot to the server, or fix DISCORD_GUILD_ID.' });
+    if (status === 401)
+      throw new UserError('DISCORD_TOKEN was rejected by Discord (401)', {
+        hint: 'Reset the token in the Developer Portal and set DISCORD_TOKEN again.',
+      });
+    if (status === 403 || status === 404)
+      throw new UserError(`unknown guild ${config.guildId}: the bot is not a member of it (${status})`, {
+        hint: 'Invite the bot to the server, or fix DISCORD_GUILD_ID.',
+      });
     // No HTTP status: Discord (or DISCORD_API_URL) is unreachable, which is no bug of ours.
-    if (status === undefined) throw new UserError(`cannot reach the Discord API: ${error instanceof Error ? error.message : String(error)}`, { hint: 'Check the network, or DISCORD_API_URL if it is set; then start the bot again.', exitCode: 1 });
+    if (status === undefined)
+      throw new UserError(`cannot reach the Discord API: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: 'Check the network, or DISCORD_API_URL if it is set; then start the bot again.',
+        exitCode: 1,
+      });
     throw error;
   }
   await rest.put(Routes.applicationGuildCommands(config.applicationId, config.guildId), { body: COMMANDS });
@@ -66,7 +84,10 @@ export function createBotClient(config: BotConfig, deps: Omit<BotDeps, 'stopped'
   runners.set(client, run);
   const view = () => readBotView(deps.repo, deps.now());
   client.on(Events.InteractionCreate, (interaction) => {
-    handleInteraction(interaction, { run, view, operators: () => readOperators(deps.repo), log: deps.log }).catch((error: unknown) => deps.log(`interaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+    handleInteraction(interaction, { run, view, operators: () => readOperators(deps.repo), log: deps.log }).catch(
+      (error: unknown) =>
+        deps.log(`interaction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
   });
   return client;
 }
@@ -80,7 +101,10 @@ export async function startBot(config: BotConfig, deps: BotDeps): Promise<void> 
   client.on(Events.ClientReady, (ready) => deps.log(`bot ready as ${ready.user.tag}; repo ${deps.repo}`));
   client.on(Events.ShardDisconnect, () => deps.log('disconnected from the gateway; discord.js reconnects'));
   client.on(Events.ShardResume, () => deps.log('gateway connection resumed'));
-  const health = setInterval(() => deps.log(`health: ${client.isReady() ? 'ready' : 'connecting'}, gateway ping ${client.ws.ping}ms`), 300_000);
+  const health = setInterval(
+    () => deps.log(`health: ${client.isReady() ? 'ready' : 'connecting'}, gateway ping ${client.ws.ping}ms`),
+    300_000,
+  );
   health.unref();
   try {
     await client.login(config.token);
@@ -90,13 +114,19 @@ export async function startBot(config: BotConfig, deps: BotDeps): Promise<void> 
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
     const name = (error as { code?: string }).code;
-    if (name === 'TokenInvalid') throw new UserError('DISCORD_TOKEN was rejected by Discord', { hint: 'Reset the token in the Developer Portal.' });
+    if (name === 'TokenInvalid')
+      throw new UserError('DISCORD_TOKEN was rejected by Discord', {
+        hint: 'Reset the token in the Developer Portal.',
+      });
     throw error;
   }
   await deps.stopped;
   let drained: NodeJS.Timeout | undefined;
   const waited = await Promise.race([
-    runners.get(client)!.idle().then(() => true),
+    runners
+      .get(client)!
+      .idle()
+      .then(() => true),
     new Promise<boolean>((resolve) => (drained = setTimeout(() => resolve(false), DRAIN_MS))),
   ]);
   clearTimeout(drained);

@@ -24,7 +24,7 @@ export function withAdminOptions(command: Command): Command {
     .option('--reason <text>', 'why, for the chronicle and the status page')
     .option('--actor <name>', 'who asks (default: $LABWARDEN_ACTOR or $USER)')
     .option('--commit', 'commit chronicle/admin.jsonl')
-    .option('--push', 'commit and push (on a rejected push: the event is re-appended on the remote\'s tail)');
+    .option('--push', "commit and push (on a rejected push: the event is re-appended on the remote's tail)");
 }
 
 /**
@@ -32,7 +32,11 @@ export function withAdminOptions(command: Command): Command {
  * whole append-commit-push holds the repo lock, so a runner or the bot sharing the checkout
  * waits instead of finding the appended line uncommitted.
  */
-export async function runAdmin(io: Io, options: AdminOptions, request: Omit<AdminRequest, 'actor' | 'reason'>): Promise<void> {
+export async function runAdmin(
+  io: Io,
+  options: AdminOptions,
+  request: Omit<AdminRequest, 'actor' | 'reason'>,
+): Promise<void> {
   const { appendAdminEvent } = await import('../maintenance/append.js');
   const { commitAndPush, describeReappended } = await import('../git/commit-push.js');
   const { Git } = await import('../git/client.js');
@@ -41,7 +45,11 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
   const { ADMIN_FILE } = await import('../maintenance/chain.js');
   const { findFinalEvent, restateSeq } = await import('../maintenance/final-seq.js');
   const repo = repoDir(options.repo);
-  const full: AdminRequest = { ...request, actor: options.actor ?? defaultActor(), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
+  const full: AdminRequest = {
+    ...request,
+    actor: options.actor ?? defaultActor(),
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+  };
   parseNow(options.now); // a bad --now is refused before waiting for the lock
   const git = Boolean(options.commit || options.push);
   await withRepoLock(repo, currentCommand(), async () => {
@@ -57,7 +65,11 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
     const subject = `admin: ${full.action}${full.node ? ` ${full.node}` : ''} by ${full.actor}`;
     let result;
     try {
-      result = await commitAndPush(repo, { files: [ADMIN_FILE], message: full.reason ? `${subject}\n\n${full.reason}` : subject, push: Boolean(options.push) });
+      result = await commitAndPush(repo, {
+        files: [ADMIN_FILE],
+        message: full.reason ? `${subject}\n\n${full.reason}` : subject,
+        push: Boolean(options.push),
+      });
     } catch (error) {
       // The event is in the local chain at the seq the message names; the next push may re-chain it.
       if (outcome.changed) io.out(`${outcome.message} (in the local chain; not pushed)`);
@@ -66,12 +78,17 @@ export async function runAdmin(io: Io, options: AdminOptions, request: Omit<Admi
     if (outcome.changed) {
       // Say where the event is now: a rejected push re-appends it on the remote's tail.
       const final = await findFinalEvent(repo, outcome.event);
-      if (!final) throw new Error(`the ${full.action} event appended as seq ${outcome.event.seq} is not in ${ADMIN_FILE} after the commit`);
+      if (!final)
+        throw new Error(
+          `the ${full.action} event appended as seq ${outcome.event.seq} is not in ${ADMIN_FILE} after the commit`,
+        );
       io.out(restateSeq(outcome.message, outcome.event, final));
     }
     // A no-op still commits and pushes what an interrupted earlier run left behind; else it stays quiet.
     if (!outcome.changed && !result.commit && result.attempts === 0) return;
     const moved = result.reappended?.length ? `; ${describeReappended(result.reappended)}` : '';
-    io.out(`${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}${moved}`);
+    io.out(
+      `${result.commit ? `committed ${result.commit.slice(0, 7)}` : 'nothing to commit'}${options.push ? (result.pushed ? `; pushed (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : '; not pushed') : ''}${moved}`,
+    );
   });
 }

@@ -36,19 +36,42 @@ export function buildProgram(io: Io): Command {
     .enablePositionalOptions()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
-    .addHelpText('after', '\nExamples:\n  labwarden init ~/homelab --nodes nas,pi   # a new homelab repo\n  labwarden reconcile --repo ~/homelab      # compare desired and actual state\n  labwarden <command> --help                # options, defaults and an example');
-  for (const command of [validateCommand(io), reconcileCommand(io), statusCommand(io), schemaCommand(io),
-    observeCommand(io), reportDeploymentCommand(io), reportIncidentCommand(io), resolveIncidentCommand(io),
-    initCommand(io), discoverCommand(io),
+    .addHelpText(
+      'after',
+      '\nExamples:\n  labwarden init ~/homelab --nodes nas,pi   # a new homelab repo\n  labwarden reconcile --repo ~/homelab      # compare desired and actual state\n  labwarden <command> --help                # options, defaults and an example',
+    );
+  for (const command of [
+    validateCommand(io),
+    reconcileCommand(io),
+    statusCommand(io),
+    schemaCommand(io),
+    observeCommand(io),
+    reportDeploymentCommand(io),
+    reportIncidentCommand(io),
+    resolveIncidentCommand(io),
+    initCommand(io),
+    discoverCommand(io),
     addNodeCommand(io),
-    maintenanceCommand(io), silenceCommand(io), unsilenceCommand(io), ackCommand(io),
+    maintenanceCommand(io),
+    silenceCommand(io),
+    unsilenceCommand(io),
+    ackCommand(io),
     chronicleCommand(io),
-    planCommand(io), runCommand(io), keepaliveCommand(io), watchdogCommand(io),
+    planCommand(io),
+    runCommand(io),
+    keepaliveCommand(io),
+    watchdogCommand(io),
     siteCommand(io),
-    notifyCommand(io), botCommand(io),
-    skillsCommand(io), diagnoseCommand(io), approveCommand(io), remediationCommand(io),
+    notifyCommand(io),
+    botCommand(io),
+    skillsCommand(io),
+    diagnoseCommand(io),
+    approveCommand(io),
+    remediationCommand(io),
   ]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true));
+    program.addCommand(
+      command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true),
+    );
   }
   return program;
 }
@@ -69,7 +92,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) {
       // `maintenance` or `site` without a subcommand also shows help, but as a usage error (exitCode 1).
-      return (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') && error.exitCode === 0 ? 0 : 2;
+      return (error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help') &&
+        error.exitCode === 0
+        ? 0
+        : 2;
     }
     if (error instanceof UserError) {
       for (const problem of error.problems) io.err(renderProblem(problem));
@@ -79,7 +107,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     // The machine refused a write somewhere no writer wrapped it (a lock file, an outbox, a
     // temp): still one line and a hint, not a stack trace and a bug report.
-    const write = error instanceof WriteError ? error : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
+    const write =
+      error instanceof WriteError
+        ? error
+        : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
     if (write instanceof WriteError) {
       io.err(`error: ${write.message}`);
       io.err(`hint: ${write.hint}`);

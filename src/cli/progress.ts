@@ -3,7 +3,10 @@ export function progressWanted(stream: { isTTY?: boolean }, env: Record<string, 
   return Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb';
 }
 
-export function progressLine(write: (text: string) => void, label: string): { update: (done: number, total: number) => void; clear: () => void } {
+export function progressLine(
+  write: (text: string) => void,
+  label: string,
+): { update: (done: number, total: number) => void; clear: () => void } {
   let shown = false;
   return {
     update(done, total) {

@@ -38,7 +38,9 @@ export function renderStatus(
       if (counts.failed) parts.push(`${counts.failed} failed`);
       if (counts.missing) parts.push(`${counts.missing} missing`);
       const seen = node.health === 'online' || node.last_seen === null ? '' : `  last seen ${node.last_seen}`;
-      lines.push(`  ${name.padEnd(width)}  ${paint(io, HEALTH_STYLE[node.health], node.health.padEnd(7))}  ${parts.join(', ')}${seen}${maintenanceLabel(node)}`);
+      lines.push(
+        `  ${name.padEnd(width)}  ${paint(io, HEALTH_STYLE[node.health], node.health.padEnd(7))}  ${parts.join(', ')}${seen}${maintenanceLabel(node)}`,
+      );
       lines.push(...maintenanceDetail(node));
     }
     lines.push('');
@@ -58,7 +60,9 @@ export function renderStatus(
         ...(rec.not_before ? [`not before ${rec.not_before}`] : []),
         ...(rec.maintenance_window ? [`maintenance: ${rec.maintenance_window}`] : []),
       ];
-      lines.push(`  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`);
+      lines.push(
+        `  ${paint(io, 'bold', target)}  ${rec.drift} -> ${rec.action}  [${flags.join(', ')}]${rec.since ? `  since ${rec.since}` : ''}`,
+      );
       lines.push(`      ${rec.reason}`);
       const runbook = runbooks.get(rec.id);
       if (runbook) {
@@ -69,7 +73,14 @@ export function renderStatus(
   }
   if (result.admin_chain) {
     const { break: at, ignored } = result.admin_chain;
-    lines.push(paint(io, ['bold', 'red'], `chronicle/admin.jsonl broken at seq ${at.seq} (line ${at.line}): ${at.reason}; ${ignored} events ignored`), '');
+    lines.push(
+      paint(
+        io,
+        ['bold', 'red'],
+        `chronicle/admin.jsonl broken at seq ${at.seq} (line ${at.line}): ${at.reason}; ${ignored} events ignored`,
+      ),
+      '',
+    );
   }
   if (result.recommendations.length === 0) lines.push('No drift: everything runs as desired.', '');
   return lines.join('\n');

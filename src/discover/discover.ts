@@ -12,7 +12,11 @@ export interface Discovery {
  * Runs each source's command and parses its output. Candidates are unique by name; the
  * first source to propose a name keeps it.
  */
-export async function discoverServices(options: { runner: CommandRunner; address: string; sources: readonly SourceName[] }): Promise<Discovery> {
+export async function discoverServices(options: {
+  runner: CommandRunner;
+  address: string;
+  sources: readonly SourceName[];
+}): Promise<Discovery> {
   const candidates: Candidate[] = [];
   const warnings: string[] = [];
   const claimedPorts = new Set<number>();
@@ -21,7 +25,9 @@ export async function discoverServices(options: { runner: CommandRunner; address
     const source = DISCOVERY_SOURCES[sourceName];
     const output = await options.runner(source.command.file, source.command.args);
     if (!output.ok) {
-      warnings.push(`${source.name}: \`${[source.command.file, ...source.command.args].join(' ')}\` failed: ${output.reason}`);
+      warnings.push(
+        `${source.name}: \`${[source.command.file, ...source.command.args].join(' ')}\` failed: ${output.reason}`,
+      );
       continue;
     }
     let found: Candidate[];
@@ -44,9 +50,17 @@ export async function discoverServices(options: { runner: CommandRunner; address
 /** The real runner: no shell, a timeout, and the first line of stderr as the reason. */
 export const execRunner: CommandRunner = (file, args) =>
   new Promise((resolve) => {
-    execFile(file, [...args], { timeout: 10_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, stdout });
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : String(stderr).trim().split('\n')[0] || error.message;
-      resolve({ ok: false, reason });
-    });
+    execFile(
+      file,
+      [...args],
+      { timeout: 10_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout });
+        const reason =
+          (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'not installed'
+            : String(stderr).trim().split('\n')[0] || error.message;
+        resolve({ ok: false, reason });
+      },
+    );
   });

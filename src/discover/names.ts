@@ -16,7 +16,10 @@ export function toServiceName(raw: string): string | undefined {
  * Ports whose listeners are almost always HTTP: those get an http probe, the rest tcp.
  * 443 and 8443 are https.
  */
-const HTTP_PORTS = new Set([80, 443, 3000, 3001, 5000, 5001, 8000, 8080, 8081, 8096, 8123, 8443, 8888, 9000, 9090, 9443, 2283, 8384, 8989, 7878, 9696, 32400]);
+const HTTP_PORTS = new Set([
+  80, 443, 3000, 3001, 5000, 5001, 8000, 8080, 8081, 8096, 8123, 8443, 8888, 9000, 9090, 9443, 2283, 8384, 8989, 7878,
+  9696, 32400,
+]);
 const HTTPS_PORTS = new Set([443, 8443, 9443]);
 
 export function probeForPort(host: string, port: number): Probe {

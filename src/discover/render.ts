@@ -22,7 +22,14 @@ function renderService(candidate: Candidate): string {
 
 /** The proposals as a complete services.yaml, for review. */
 export function renderServicesYaml(candidates: readonly Candidate[], comment?: string): string {
-  const head = `${SERVICES_SCHEMA_LINE}\n${comment ? `${comment.split('\n').map((line) => `# ${line}`).join('\n')}\n` : ''}`;
+  const head = `${SERVICES_SCHEMA_LINE}\n${
+    comment
+      ? `${comment
+          .split('\n')
+          .map((line) => `# ${line}`)
+          .join('\n')}\n`
+      : ''
+  }`;
   if (candidates.length === 0) return `${head}services: []\n`;
   return `${head}services:\n${candidates.map(renderService).join('\n')}\n`;
 }
@@ -41,8 +48,7 @@ function probeTarget(probe: Probe | undefined): string | undefined {
 }
 
 export type MergeResult =
-  | { ok: true; text: string; added: Candidate[]; skipped: Candidate[] }
-  | { ok: false; problems: Problem[] };
+  { ok: true; text: string; added: Candidate[]; skipped: Candidate[] } | { ok: false; problems: Problem[] };
 
 /**
  * Appends the candidates to an existing services.yaml, keeping its comments and layout,
@@ -54,7 +60,9 @@ export function mergeServices(existing: SourceFile | undefined, candidates: read
   const current = parseSource({ path: existing?.path ?? 'services.yaml', text }, ServicesFile);
   if (!current.ok) return current;
   const names = new Set(current.value.services.map((service) => service.name));
-  const targets = new Set(current.value.services.map((service) => probeTarget(service.probe)).filter((target) => target !== undefined));
+  const targets = new Set(
+    current.value.services.map((service) => probeTarget(service.probe)).filter((target) => target !== undefined),
+  );
   const added: Candidate[] = [];
   const skipped: Candidate[] = [];
   for (const candidate of candidates) {
@@ -72,7 +80,11 @@ export function mergeServices(existing: SourceFile | undefined, candidates: read
   const seq = services as YAMLSeq;
   seq.flow = false;
   for (const candidate of added) {
-    const node = document.createNode({ name: candidate.name, description: candidate.description, probe: candidate.probe });
+    const node = document.createNode({
+      name: candidate.name,
+      description: candidate.description,
+      probe: candidate.probe,
+    });
     if (isMap(node)) {
       const probe = node.get('probe');
       if (isMap(probe)) probe.flow = true;

@@ -34,15 +34,21 @@ function zodFieldPaths(schema: z.ZodType, prefix = ''): string[] {
 }
 
 describe('generated reference docs', () => {
-  it.each([...generatedDocs()].map(([file, text]) => [file, text] as const))('%s is committed as generated (run `npm run docs`)', async (file, text) => {
-    expect(await readFile(path.join(PROJECT_ROOT, file), 'utf8')).toBe(text);
-  });
+  it.each([...generatedDocs()].map(([file, text]) => [file, text] as const))(
+    '%s is committed as generated (run `npm run docs`)',
+    async (file, text) => {
+      expect(await readFile(path.join(PROJECT_ROOT, file), 'utf8')).toBe(text);
+    },
+  );
 
-  it.each(Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[])('docs/formats.md documents every field of %s', async (name) => {
-    const formats = await readFile(path.join(PROJECT_ROOT, 'docs/formats.md'), 'utf8');
-    const paths = zodFieldPaths(SCHEMA_FILES[name].schema);
-    expect(paths.length).toBeGreaterThan(3);
-    const missing = paths.filter((field) => !formats.includes(`| \`${field}\` |`));
-    expect(missing).toEqual([]);
-  });
+  it.each(Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[])(
+    'docs/formats.md documents every field of %s',
+    async (name) => {
+      const formats = await readFile(path.join(PROJECT_ROOT, 'docs/formats.md'), 'utf8');
+      const paths = zodFieldPaths(SCHEMA_FILES[name].schema);
+      expect(paths.length).toBeGreaterThan(3);
+      const missing = paths.filter((field) => !formats.includes(`| \`${field}\` |`));
+      expect(missing).toEqual([]);
+    },
+  );
 });

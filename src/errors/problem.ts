@@ -60,7 +60,8 @@ const WRITE_FAILURES: Record<string, string> = {
 export class WriteError extends Error {
   readonly file: string;
   readonly code: string;
-  readonly hint = 'Free some space or make the repo writable, then run again; the files already there were left as they were.';
+  readonly hint =
+    'Free some space or make the repo writable, then run again; the files already there were left as they were.';
   constructor(file: string, code: string) {
     super(`cannot write ${file}: ${WRITE_FAILURES[code] ?? code} (${code})`);
     this.name = 'WriteError';

@@ -22,7 +22,12 @@ export async function enableWorkflow(options: EnableWorkflowOptions): Promise<nu
   try {
     response = await (options.fetch ?? fetch)(url, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${options.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'labwarden' },
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'labwarden',
+      },
     });
   } catch (error) {
     // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND, a TLS error) is what helps.
@@ -36,7 +41,10 @@ export async function enableWorkflow(options: EnableWorkflowOptions): Promise<nu
   if (response.status === 204 || response.ok) return response.status;
   const body = (await response.text()).slice(0, 300);
   throw new UserError(`enabling workflow ${options.workflow} failed: HTTP ${response.status} ${body}`, {
-    hint: response.status === 403 || response.status === 401 ? 'The job needs `permissions: actions: write` and a token (GITHUB_TOKEN).' : 'Check GITHUB_API_URL, GITHUB_REPOSITORY and the workflow file name.',
+    hint:
+      response.status === 403 || response.status === 401
+        ? 'The job needs `permissions: actions: write` and a token (GITHUB_TOKEN).'
+        : 'Check GITHUB_API_URL, GITHUB_REPOSITORY and the workflow file name.',
     exitCode: 1,
   });
 }

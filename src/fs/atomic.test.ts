@@ -37,7 +37,6 @@ describe('writeIfChanged', () => {
     expect(await writeIfChanged(dir, 'nested/status.json', '{"a":"è"}\n')).toBe(true);
     expect(await readFile(file, 'utf8')).toBe('{"a":"è"}\n');
   });
-
 });
 
 describe('appendWhole', () => {

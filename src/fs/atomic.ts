@@ -77,7 +77,10 @@ async function removeLeftovers(dir: string, matches: (name: string) => boolean):
  * The temp is `<file>.<digits>`, which `removeStaleTemps` recognises after a kill -9.
  */
 async function replaceFile(target: string, temp: string, bytes: Buffer): Promise<void> {
-  const mode = await stat(target).then((info) => info.mode & 0o7777, () => 0o666);
+  const mode = await stat(target).then(
+    (info) => info.mode & 0o7777,
+    () => 0o666,
+  );
   try {
     const handle = await open(temp, 'w', mode);
     try {
@@ -116,7 +119,11 @@ export async function appendWhole(repo: string, file: string, text: string): Pro
     await mkdir(path.dirname(target), { recursive: true });
     const prefix = `${path.basename(file)}.`;
     await removeLeftovers(dir, (name) => name.startsWith(prefix));
-    await replaceFile(target, path.join(dir, `${prefix}${process.pid}.${Date.now()}`), Buffer.concat([existing, Buffer.from(text, 'utf8')]));
+    await replaceFile(
+      target,
+      path.join(dir, `${prefix}${process.pid}.${Date.now()}`),
+      Buffer.concat([existing, Buffer.from(text, 'utf8')]),
+    );
   } catch (error) {
     throw WriteError.from(file, error);
   }

@@ -20,7 +20,9 @@ export async function contend(file: string, count: number, holdMs: number): Prom
     await new Promise((r) => setTimeout(r, ${holdMs}));
     appendFileSync(${JSON.stringify(log)}, 'leave ' + process.pid + '\\n');
     await lock.release();`;
-  const children = Array.from({ length: count }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] }),
+  );
   const codes = await Promise.all(
     children.map(
       (child) =>

@@ -25,8 +25,17 @@ async function deadPid(): Promise<number> {
 describe('acquireLock', () => {
   it('the lock holds its owner from the first byte: pid, start time, host, command, since', async () => {
     const file = path.join(await temp(), 'repo.lock');
-    const lock = await acquireLock(file, { command: 'labwarden run --once', clock: () => Date.parse('2026-11-22T10:00:00Z') });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ pid: process.pid, start: processStart(process.pid), host: hostname(), command: 'labwarden run --once', since: '2026-11-22T10:00:00.000Z' });
+    const lock = await acquireLock(file, {
+      command: 'labwarden run --once',
+      clock: () => Date.parse('2026-11-22T10:00:00Z'),
+    });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      pid: process.pid,
+      start: processStart(process.pid),
+      host: hostname(),
+      command: 'labwarden run --once',
+      since: '2026-11-22T10:00:00.000Z',
+    });
     await lock.release();
     expect(await readdir(path.dirname(file))).toEqual([]);
   });
@@ -34,10 +43,16 @@ describe('acquireLock', () => {
   it('a live holder is never taken: the waiter gives up naming it, exit 1 by default', async () => {
     const file = path.join(await temp(), 'repo.lock');
     const held = await acquireLock(file, { command: 'labwarden run --every 5m' });
-    const error = await acquireLock(file, { command: 'labwarden maintenance cordon pi', waitMs: 200 }).catch((e: unknown) => e);
+    const error = await acquireLock(file, { command: 'labwarden maintenance cordon pi', waitMs: 200 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LockBusy);
     expect((error as LockBusy).exitCode).toBe(1);
-    expect((error as LockBusy).message).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')} is held by pid ${process.pid} \\(labwarden run --every 5m\\) since \\S+, 0s ago after waiting 0s$`));
+    expect((error as LockBusy).message).toMatch(
+      new RegExp(
+        `^${file.replace(/[.]/g, '\\.')} is held by pid ${process.pid} \\(labwarden run --every 5m\\) since \\S+, 0s ago after waiting 0s$`,
+      ),
+    );
     expect((error as LockBusy).hint).toContain(`ps -p ${process.pid}`);
     await held.release();
   });
@@ -74,7 +89,10 @@ describe('acquireLock', () => {
 
   it('25 processes started at once, with a stale lock in place: each holds it in turn, never two', async () => {
     const file = path.join(await temp(), 'repo.lock');
-    await writeFile(file, JSON.stringify({ pid: await deadPid(), host: hostname(), command: 'killed', since: '2026-11-22T10:00:00.000Z' }));
+    await writeFile(
+      file,
+      JSON.stringify({ pid: await deadPid(), host: hostname(), command: 'killed', since: '2026-11-22T10:00:00.000Z' }),
+    );
     const lines = await contend(file, 25, 5);
     expect(lines).toHaveLength(50);
     oneAtATime(lines);

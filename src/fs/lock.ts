@@ -43,15 +43,22 @@ export class LockBusy extends UserError {
     waitedMs: number,
     options: { exitCode?: number; hint?: string; now: number },
   ) {
-    const since = owner?.since ? ` since ${owner.since}, ${Math.round((options.now - Date.parse(owner.since)) / 1000)}s ago` : '';
-    const who = owner ? `pid ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''} (${owner.command})${since}` : 'another process';
+    const since = owner?.since
+      ? ` since ${owner.since}, ${Math.round((options.now - Date.parse(owner.since)) / 1000)}s ago`
+      : '';
+    const who = owner
+      ? `pid ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''} (${owner.command})${since}`
+      : 'another process';
     const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)}s` : '';
     const manual = owner
       ? owner.host !== hostname()
         ? `The holder runs on ${owner.host}: labwarden cannot check it from here; remove ${file} only if it is gone.`
         : `If pid ${owner.pid} is not labwarden (\`ps -p ${owner.pid}\`), remove ${file}.`
       : `Remove ${file} if no labwarden runs here.`;
-    super(`${file} is held by ${who}${waited}`, { exitCode: options.exitCode ?? 1, hint: `${options.hint ? `${options.hint} ` : ''}${manual}` });
+    super(`${file} is held by ${who}${waited}`, {
+      exitCode: options.exitCode ?? 1,
+      hint: `${options.hint ? `${options.hint} ` : ''}${manual}`,
+    });
     this.name = 'LockBusy';
   }
 }
@@ -81,10 +88,13 @@ export function ownerAlive(owner: LockOwner): boolean {
 
 function parseOwner(text: string): LockOwner | undefined {
   // Older labwarden runners wrote the bare pid.
-  if (/^\d+\n?$/.test(text) && Number(text) > 0) return { pid: Number(text), host: hostname(), command: 'labwarden (an older version)', since: '' };
+  if (/^\d+\n?$/.test(text) && Number(text) > 0)
+    return { pid: Number(text), host: hostname(), command: 'labwarden (an older version)', since: '' };
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
-    return Number.isInteger(value.pid) && value.pid! > 0 && typeof value.host === 'string' ? (value as LockOwner) : undefined;
+    return Number.isInteger(value.pid) && value.pid! > 0 && typeof value.host === 'string'
+      ? (value as LockOwner)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -105,7 +115,13 @@ export async function acquireLock(file: string, options: AcquireOptions): Promis
   const clock = options.clock ?? Date.now;
   const pid = options.pid ?? process.pid;
   const started = clock();
-  const owner: LockOwner = { pid, ...optional('start', processStart(pid)), host: hostname(), command: options.command.slice(0, 300), since: new Date(started).toISOString() };
+  const owner: LockOwner = {
+    pid,
+    ...optional('start', processStart(pid)),
+    host: hostname(),
+    command: options.command.slice(0, 300),
+    since: new Date(started).toISOString(),
+  };
   const text = `${JSON.stringify(owner)}\n`;
   await mkdir(path.dirname(file), { recursive: true });
   for (let round = 0; ; round++) {
@@ -121,7 +137,8 @@ export async function acquireLock(file: string, options: AcquireOptions): Promis
       continue;
     }
     const waited = clock() - started;
-    if (waited >= (options.waitMs ?? 0)) throw new LockBusy(file, holder, waited, { exitCode: options.exitCode, hint: options.hint, now: clock() });
+    if (waited >= (options.waitMs ?? 0))
+      throw new LockBusy(file, holder, waited, { exitCode: options.exitCode, hint: options.hint, now: clock() });
     await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
   }
 }
@@ -175,7 +192,8 @@ async function removeStale(file: string, seen: string, text: string): Promise<vo
   const guard = `${file}.steal`;
   if (!(await place(guard, text))) {
     const holder = parseOwner((await readFile(guard, 'utf8').catch(() => '')) || '');
-    if ((holder && !ownerAlive(holder)) || (!holder && (await olderThan(guard, LEGACY_GRACE_MS)))) await unlink(guard).catch(() => undefined);
+    if ((holder && !ownerAlive(holder)) || (!holder && (await olderThan(guard, LEGACY_GRACE_MS))))
+      await unlink(guard).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
     return;
   }

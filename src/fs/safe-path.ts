@@ -1,4 +1,13 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+} from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/problem.js';
 import type { ProblemCode } from '../errors/catalogue.js';
@@ -26,12 +35,14 @@ export class RepoPathError extends UserError {
   }
 }
 
-const SYMLINK_HINT = 'labwarden reads and writes only files inside the repository and outside .git/: replace the symlink with the file itself (`git rm` the link, add the file).';
+const SYMLINK_HINT =
+  'labwarden reads and writes only files inside the repository and outside .git/: replace the symlink with the file itself (`git rm` the link, add the file).';
 const NOT_FILE_HINT = 'Remove or rename the entry so the path is a regular file (inside a directory), then run again.';
 /** As the kernel: more hops than this is a loop. */
 const MAX_LINK_HOPS = 40;
 
-const isInside = (root: string, target: string) => target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+const isInside = (root: string, target: string) =>
+  target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 const isGit = (root: string, target: string) => {
   const relative = path.relative(root, target);
   return relative === '.git' || relative.startsWith(`.git${path.sep}`);
@@ -70,7 +81,8 @@ export class RepoRoot {
     while (parts.length > 0) {
       const part = parts.shift()!;
       if (part === '..') {
-        if (current === this.real) throw new RepoPathError('symlink_escape', shown, 'the path leaves the repository', SYMLINK_HINT);
+        if (current === this.real)
+          throw new RepoPathError('symlink_escape', shown, 'the path leaves the repository', SYMLINK_HINT);
         current = path.dirname(current);
         continue;
       }
@@ -82,27 +94,38 @@ export class RepoRoot {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         // The rest does not exist: it will be created as plain directories and a file, inside.
         const rest = path.resolve(next, ...parts);
-        if (!isInside(this.real, rest)) throw new RepoPathError('symlink_escape', shown, 'the path leaves the repository', SYMLINK_HINT);
+        if (!isInside(this.real, rest))
+          throw new RepoPathError('symlink_escape', shown, 'the path leaves the repository', SYMLINK_HINT);
         return this.checkGit(shown, rest);
       }
       if (info.isSymbolicLink()) {
-        if (++hops > MAX_LINK_HOPS) throw new RepoPathError('symlink_escape', shown, 'too many levels of symlinks', SYMLINK_HINT);
+        if (++hops > MAX_LINK_HOPS)
+          throw new RepoPathError('symlink_escape', shown, 'too many levels of symlinks', SYMLINK_HINT);
         const link = readlinkSync(next);
         const target = path.resolve(current, link);
         const where = path.relative(this.real, next).split(path.sep).join('/');
         const described = `${where === shown ? 'is a symlink' : `goes through the symlink ${where}`} to ${JSON.stringify(link.length > 200 ? `${link.slice(0, 197)}...` : link)}`;
-        if (!isInside(this.real, target)) throw new RepoPathError('symlink_escape', shown, `${described}, which leaves the repository`, SYMLINK_HINT);
-        if (isGit(this.real, target)) throw new RepoPathError('symlink_escape', shown, `${described}, which points into .git/`, SYMLINK_HINT);
+        if (!isInside(this.real, target))
+          throw new RepoPathError('symlink_escape', shown, `${described}, which leaves the repository`, SYMLINK_HINT);
+        if (isGit(this.real, target))
+          throw new RepoPathError('symlink_escape', shown, `${described}, which points into .git/`, SYMLINK_HINT);
         // Walk the target again from the root: its own components may be links too.
         parts.unshift(...path.relative(this.real, target).split(path.sep).filter(Boolean));
         current = this.real;
         continue;
       }
       if (parts.length > 0 && !info.isDirectory()) {
-        throw new RepoPathError('not_a_file', path.relative(this.real, next).split(path.sep).join('/'), 'is a file; expected a directory', NOT_FILE_HINT);
+        throw new RepoPathError(
+          'not_a_file',
+          path.relative(this.real, next).split(path.sep).join('/'),
+          'is a file; expected a directory',
+          NOT_FILE_HINT,
+        );
       }
-      if (parts.length === 0 && kind === 'file' && info.isDirectory()) throw new RepoPathError('not_a_file', shown, 'is a directory; expected a file', NOT_FILE_HINT);
-      if (parts.length === 0 && kind === 'dir' && !info.isDirectory()) throw new RepoPathError('not_a_file', shown, 'is a file; expected a directory', NOT_FILE_HINT);
+      if (parts.length === 0 && kind === 'file' && info.isDirectory())
+        throw new RepoPathError('not_a_file', shown, 'is a directory; expected a file', NOT_FILE_HINT);
+      if (parts.length === 0 && kind === 'dir' && !info.isDirectory())
+        throw new RepoPathError('not_a_file', shown, 'is a file; expected a directory', NOT_FILE_HINT);
       current = next;
     }
     return this.checkGit(shown, current);
@@ -141,7 +164,8 @@ export class RepoRoot {
     }
     // A link takes the full check (where it ends up); a plain directory is inside by construction.
     if (info.isSymbolicLink()) return this.existingDir(this.resolve(key, 'dir'));
-    if (!info.isDirectory()) throw new RepoPathError('not_a_file', key, 'is a file; expected a directory', NOT_FILE_HINT);
+    if (!info.isDirectory())
+      throw new RepoPathError('not_a_file', key, 'is a file; expected a directory', NOT_FILE_HINT);
     return this.checkGit(key, next);
   }
 
@@ -194,7 +218,12 @@ export class RepoRoot {
         const info = fstatSync(fd);
         if (info.isDirectory()) throw notFile();
         if (info.size > options.maxBytes) {
-          throw new RepoPathError('file_too_large', shown, `is ${formatBytes(info.size)}; at most ${formatBytes(options.maxBytes)} is read`, 'A file this large is not what labwarden writes or expects; see the limits in docs/formats.md.');
+          throw new RepoPathError(
+            'file_too_large',
+            shown,
+            `is ${formatBytes(info.size)}; at most ${formatBytes(options.maxBytes)} is read`,
+            'A file this large is not what labwarden writes or expects; see the limits in docs/formats.md.',
+          );
         }
       }
       return read(fd);
@@ -230,6 +259,10 @@ export function resolveInRepo(repo: string, relative: string): string {
 }
 
 /** Reads `relative` under `repo` through the rule, or undefined when it does not exist. */
-export async function readRepoFile(repo: string, relative: string, options: { maxBytes?: number } = {}): Promise<string | undefined> {
+export async function readRepoFile(
+  repo: string,
+  relative: string,
+  options: { maxBytes?: number } = {},
+): Promise<string | undefined> {
   return new RepoRoot(repo).read(relative, options);
 }

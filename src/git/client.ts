@@ -31,9 +31,12 @@ export function gitTimeoutMs(env: Record<string, string | undefined> = process.e
   if (value === undefined || value === '') return DEFAULT_GIT_TIMEOUT_MS;
   const parsed = Duration.safeParse(/^\d+$/.test(value) ? Number(value) : value);
   if (!parsed.success || parsed.data <= 0) {
-    throw new UserError(`LABWARDEN_GIT_TIMEOUT: expected a duration such as 30s, 2m or 1m30s, found "${value.slice(0, 40)}"`, {
-      hint: 'Unset it for the default (30s), or give a positive duration.',
-    });
+    throw new UserError(
+      `LABWARDEN_GIT_TIMEOUT: expected a duration such as 30s, 2m or 1m30s, found "${value.slice(0, 40)}"`,
+      {
+        hint: 'Unset it for the default (30s), or give a positive duration.',
+      },
+    );
   }
   return parsed.data;
 }
@@ -61,7 +64,12 @@ export class Git {
   constructor(readonly dir: string) {
     this.timeoutMs = gitTimeoutMs();
     // The only "unsafe" settings used are the fixed ones in BASE_CONFIG (editor `true`, pager `cat`).
-    const options = { baseDir: dir, maxConcurrentProcesses: 2, trimmed: false, unsafe: { allowUnsafeEditor: true, allowUnsafePager: true } };
+    const options = {
+      baseDir: dir,
+      maxConcurrentProcesses: 2,
+      trimmed: false,
+      unsafe: { allowUnsafeEditor: true, allowUnsafePager: true },
+    };
     this.sg = simpleGit(options);
     this.net = simpleGit({ ...options, timeout: { block: this.timeoutMs } });
   }
@@ -72,7 +80,10 @@ export class Git {
       return await (network ? this.net : this.sg).raw([...BASE_CONFIG, ...args]);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      throw new GitCommandError(args, network && /block timeout reached/.test(text) ? timeoutText(this.timeoutMs) : text);
+      throw new GitCommandError(
+        args,
+        network && /block timeout reached/.test(text) ? timeoutText(this.timeoutMs) : text,
+      );
     }
   }
 
@@ -95,10 +106,16 @@ export class Git {
       const child = execFile(
         'git',
         [...BASE_CONFIG, ...args],
-        { cwd: this.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout },
+        {
+          cwd: this.dir,
+          env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+          maxBuffer: 64 * 1024 * 1024,
+          timeout,
+        },
         (error, stdout, stderr) => {
           if (!error) resolve(stdout);
-          else reject(new GitCommandError(args, timeout && error.killed ? timeoutText(timeout) : stderr || error.message));
+          else
+            reject(new GitCommandError(args, timeout && error.killed ? timeoutText(timeout) : stderr || error.message));
         },
       );
       // git may exit before reading stdin (an error): that EPIPE is reported through the callback.
@@ -112,7 +129,13 @@ export class Git {
    * (undefined on a detached HEAD). undefined altogether outside a work tree.
    */
   async head(): Promise<{ gitDir: string; branch: string | undefined } | undefined> {
-    const result = await this.attempt(['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--symbolic-full-name', 'HEAD']);
+    const result = await this.attempt([
+      'rev-parse',
+      '--is-inside-work-tree',
+      '--absolute-git-dir',
+      '--symbolic-full-name',
+      'HEAD',
+    ]);
     if (!result.ok) return undefined;
     const [inside, gitDir, ref] = result.out.split('\n');
     if (inside !== 'true' || !gitDir) return undefined;

@@ -4,7 +4,15 @@ import path from 'node:path';
 import { Git } from './client.js';
 import { classifyRemoteError, GitFailure, remoteProblem } from './errors.js';
 import { INTEGRATE_REF, preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
-import { chainMessage, isAppendOnly, isChained, isDerived, isSnapshot, readLocalChanges, settleFiles } from './converge.js';
+import {
+  chainMessage,
+  isAppendOnly,
+  isChained,
+  isDerived,
+  isSnapshot,
+  readLocalChanges,
+  settleFiles,
+} from './converge.js';
 import type { AdminEvent } from '../model/index.js';
 import { formatDuration } from '../model/time.js';
 
@@ -64,9 +72,18 @@ export interface CommitAndPushResult {
  * The log text of a commitAndPush outcome, one wording for every writer:
  * `committed abc1234 "subject"; pushed (1 attempt)`, or `unchanged` when nothing was committed.
  */
-export function describeCommitAndPush(outcome: CommitAndPushResult, options: { push: boolean; unchanged: string }): string {
-  const committed = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : options.unchanged;
-  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
+export function describeCommitAndPush(
+  outcome: CommitAndPushResult,
+  options: { push: boolean; unchanged: string },
+): string {
+  const committed = outcome.commit
+    ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"`
+    : options.unchanged;
+  const pushed = !options.push
+    ? ''
+    : outcome.attempts === 0
+      ? '; nothing to push'
+      : `; pushed (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`;
   const moved = outcome.reappended?.length ? `; ${describeReappended(outcome.reappended)}` : '';
   return `${committed}${pushed}${moved}`;
 }
@@ -76,7 +93,6 @@ export function describeReappended(events: readonly AdminEvent[]): string {
   const seqs = events.length === 1 ? `seq ${events[0]!.seq}` : `seq ${events[0]!.seq}-${events.at(-1)!.seq}`;
   return `${events.length} admin event${events.length === 1 ? '' : 's'} re-appended on the remote's tail as ${seqs}`;
 }
-
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -106,22 +122,40 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
   const sleep = options.sleep ?? sleepFor;
   for (let attempt = 1; ; attempt++) {
     const pushed = await git.attempt(['push', '--porcelain', upstream.remote, `HEAD:refs/heads/${upstream.branch}`]);
-    if (pushed.ok) return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
+    if (pushed.ok)
+      return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
     const outcome = classifyRemoteError(pushed.stderr);
     const kept = commit ? ` Commit ${commit.slice(0, 7)} is kept locally.` : '';
-    if (outcome === 'auth_failed') throw new GitFailure('auth_failed', `push to ${upstream.remote} was refused: authentication failed.${kept}`, pushed.stderr);
-    if (outcome === 'timeout') throw new GitFailure('remote_timeout', `push to ${upstream.remote} got no answer within ${formatDuration(git.timeoutMs)}.${kept}`, pushed.stderr);
-    if (outcome === 'remote_unreachable') throw new GitFailure('remote_unreachable', `cannot reach remote ${upstream.remote}.${kept}`, pushed.stderr);
-    if (outcome !== 'rejected') throw new GitFailure('git_failed', `push to ${upstream.remote} failed.${kept}`, pushed.stderr);
+    if (outcome === 'auth_failed')
+      throw new GitFailure(
+        'auth_failed',
+        `push to ${upstream.remote} was refused: authentication failed.${kept}`,
+        pushed.stderr,
+      );
+    if (outcome === 'timeout')
+      throw new GitFailure(
+        'remote_timeout',
+        `push to ${upstream.remote} got no answer within ${formatDuration(git.timeoutMs)}.${kept}`,
+        pushed.stderr,
+      );
+    if (outcome === 'remote_unreachable')
+      throw new GitFailure('remote_unreachable', `cannot reach remote ${upstream.remote}.${kept}`, pushed.stderr);
+    if (outcome !== 'rejected')
+      throw new GitFailure('git_failed', `push to ${upstream.remote} failed.${kept}`, pushed.stderr);
     if (attempt >= maxAttempts) {
-      throw new GitFailure('push_rejected', `push to ${upstream.remote} rejected ${attempt} times: the remote kept moving.${kept}`, pushed.stderr);
+      throw new GitFailure(
+        'push_rejected',
+        `push to ${upstream.remote} rejected ${attempt} times: the remote kept moving.${kept}`,
+        pushed.stderr,
+      );
     }
     await sleep(Math.round(Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)) * (0.5 + random())));
     const redone = await integrate(git, upstream, { ...options, author }, commit);
     commit = redone.commit;
     message = redone.message ?? message;
     if (redone.appended.length > 0) reappended = redone.appended;
-    if (!(await hasUnpushed(git, upstream))) return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
+    if (!(await hasUnpushed(git, upstream)))
+      return { commit, message, pushed: true, attempts: attempt, remote, ...(reappended ? { reappended } : {}) };
   }
 }
 
@@ -139,11 +173,25 @@ async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
  * files as on the remote. `refs/labwarden/integrate` holds the starting point until the end, so
  * a run killed half-way is put back by the next preflight; any failure puts the branch back.
  */
-async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOptions, commit: string | undefined): Promise<{ commit: string | undefined; message?: string; appended: AdminEvent[] }> {
-  const fetched = await git.attempt(['fetch', '--verbose', upstream.remote, `+refs/heads/${upstream.branch}:${upstream.tracking}`]);
+async function integrate(
+  git: Git,
+  upstream: Upstream,
+  options: CommitAndPushOptions,
+  commit: string | undefined,
+): Promise<{ commit: string | undefined; message?: string; appended: AdminEvent[] }> {
+  const fetched = await git.attempt([
+    'fetch',
+    '--verbose',
+    upstream.remote,
+    `+refs/heads/${upstream.branch}:${upstream.tracking}`,
+  ]);
   if (!fetched.ok) {
     const outcome = classifyRemoteError(fetched.stderr);
-    throw new GitFailure(remoteProblem(outcome === 'rejected' ? 'unknown' : outcome), `fetch from ${upstream.remote} failed`, fetched.stderr);
+    throw new GitFailure(
+      remoteProblem(outcome === 'rejected' ? 'unknown' : outcome),
+      `fetch from ${upstream.remote} failed`,
+      fetched.stderr,
+    );
   }
   const before = (await git.revParse('HEAD'))!;
   await git.run(['update-ref', INTEGRATE_REF, before]);
@@ -157,7 +205,10 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
     const chained = [...settled.chained, ...settled.appendOnly];
     let kept = commit && !options.regenerate ? await git.revParse('HEAD') : undefined;
     if (chained.length > 0) {
-      const { message, author } = settled.chained.length > 0 ? chainMessage(local, settled.appended) : { message: 'notify: lines carried over onto the remote', author: undefined };
+      const { message, author } =
+        settled.chained.length > 0
+          ? chainMessage(local, settled.appended)
+          : { message: 'notify: lines carried over onto the remote', author: undefined };
       kept = (await commitOwned(git, chained, message, options.actor ?? author ?? options.author)) ?? kept;
     }
     let files = options.files;
@@ -168,7 +219,12 @@ async function integrate(git: Git, upstream: Upstream, options: CommitAndPushOpt
       message = Array.isArray(result) ? undefined : result.message;
       kept = await commitOwned(git, files, message ?? options.message, options.author);
     } else if (settled.derived.length > 0) {
-      await commitOwned(git, settled.derived, 'reconcile: status/ and the chronicle as on the remote (the next reconcile regenerates them)', options.author);
+      await commitOwned(
+        git,
+        settled.derived,
+        'reconcile: status/ and the chronicle as on the remote (the next reconcile regenerates them)',
+        options.author,
+      );
     }
     // The writer's commit may have gone (its change was on the remote already): say so, not a stranger's hash.
     if (kept && (await git.count(`${upstream.tracking}..HEAD`)) === 0) kept = undefined;
@@ -192,20 +248,29 @@ async function rebaseOnto(git: Git, onto: string): Promise<void> {
   let result = await git.attempt(['rebase', onto]);
   for (let step = 0; !result.ok || (await git.rebaseInProgress()); step++) {
     const conflicts = await git.conflicted();
-    const foreign = conflicts.filter((file) => !isDerived(file) && !isChained(file) && !isAppendOnly(file) && !isSnapshot(file));
+    const foreign = conflicts.filter(
+      (file) => !isDerived(file) && !isChained(file) && !isAppendOnly(file) && !isSnapshot(file),
+    );
     if (!(await git.rebaseInProgress()) || foreign.length > 0 || step > 10_000) {
       const stderr = result.ok ? '' : result.stderr;
       if (/would be overwritten|untracked working tree files/i.test(stderr)) {
         throw new GitFailure('dirty_tree', 'untracked files would be overwritten by the remote’s changes', stderr);
       }
-      throw new GitFailure('diverged', `the remote changed the same lines: ${foreign.join(', ') || 'see git output'}`, stderr);
+      throw new GitFailure(
+        'diverged',
+        `the remote changed the same lines: ${foreign.join(', ') || 'see git output'}`,
+        stderr,
+      );
     }
     for (const file of conflicts) {
       // During a rebase "ours" is the branch being rebased onto (the remote), "theirs" the local commit.
       const taken = await git.attempt(['checkout', isSnapshot(file) ? '--theirs' : '--ours', '--', file]);
       await git.run(taken.ok ? ['add', '--', file] : ['rm', '--force', '--', file]);
     }
-    result = (await git.stagedUnder(['.'])).length === 0 ? await git.attempt(['rebase', '--skip']) : await git.attempt(['rebase', '--continue']);
+    result =
+      (await git.stagedUnder(['.'])).length === 0
+        ? await git.attempt(['rebase', '--skip'])
+        : await git.attempt(['rebase', '--continue']);
   }
 }
 /**

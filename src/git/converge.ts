@@ -53,7 +53,12 @@ export function localEvents(baseText: string, localText: string): AdminEvent[] {
   const base = lines(baseText);
   const local = lines(localText);
   const prefix = base.every((line, index) => local[index] === line);
-  const known = new Set(base.map((line) => AdminEvent.safeParse(safeJson(line))).filter((p) => p.success).map((p) => eventKey(p.data)));
+  const known = new Set(
+    base
+      .map((line) => AdminEvent.safeParse(safeJson(line)))
+      .filter((p) => p.success)
+      .map((p) => eventKey(p.data)),
+  );
   const added = prefix ? local.slice(base.length) : local;
   return added.flatMap((line) => {
     const parsed = AdminEvent.safeParse(safeJson(line));
@@ -77,7 +82,10 @@ function safeJson(line: string): unknown {
 export function rechain(remoteText: string, pending: readonly AdminEvent[]): { text: string; appended: AdminEvent[] } {
   const chain = foldAdminEvents(remoteText);
   if (chain.break) {
-    throw new GitFailure('diverged', `the remote's ${ADMIN_FILE} is broken at line ${chain.break.line} (${chain.break.reason}): local events cannot be chained onto it`);
+    throw new GitFailure(
+      'diverged',
+      `the remote's ${ADMIN_FILE} is broken at line ${chain.break.line} (${chain.break.reason}): local events cannot be chained onto it`,
+    );
   }
   const present = new Set(chain.events.map(eventKey));
   let text = remoteText === '' || remoteText.endsWith('\n') ? remoteText : `${remoteText}\n`;
@@ -125,7 +133,24 @@ export async function readLocalChanges(git: Git, before: string, tracking: strin
   const base = merged.ok ? merged.out.trim() || undefined : undefined;
   const changes: LocalChanges = { base, chained: new Map(), appendOnly: new Map(), chainCommits: [] };
   // One diff says which files the local commits touched: most moves carry no chain or lines.
-  const touched = new Set(base ? (await git.run(['diff', '--name-only', '-z', base, before, '--', ...PATH_CLASSES.chained, ...PATH_CLASSES.appendOnly])).split('\0').filter(Boolean) : [...PATH_CLASSES.chained, ...PATH_CLASSES.appendOnly]);
+  const touched = new Set(
+    base
+      ? (
+          await git.run([
+            'diff',
+            '--name-only',
+            '-z',
+            base,
+            before,
+            '--',
+            ...PATH_CLASSES.chained,
+            ...PATH_CLASSES.appendOnly,
+          ])
+        )
+          .split('\0')
+          .filter(Boolean)
+      : [...PATH_CLASSES.chained, ...PATH_CLASSES.appendOnly],
+  );
   for (const file of PATH_CLASSES.chained.filter((f) => touched.has(f))) {
     const events = localEvents(await showFile(git, base, file), await showFile(git, before, file));
     if (events.length > 0) changes.chained.set(file, events);
@@ -135,8 +160,18 @@ export async function readLocalChanges(git: Git, before: string, tracking: strin
   }
   if (changes.chained.size > 0) {
     const range = base ? `${base}..${before}` : before;
-    const log = await git.run(['log', '--reverse', '--format=%an%x00%ae%x00%B%x00%x01', range, '--', ...PATH_CLASSES.chained]);
-    for (const entry of log.split('\x01').map((part) => part.replace(/^\n/, '')).filter(Boolean)) {
+    const log = await git.run([
+      'log',
+      '--reverse',
+      '--format=%an%x00%ae%x00%B%x00%x01',
+      range,
+      '--',
+      ...PATH_CLASSES.chained,
+    ]);
+    for (const entry of log
+      .split('\x01')
+      .map((part) => part.replace(/^\n/, ''))
+      .filter(Boolean)) {
       const [name = '', email = '', message = ''] = entry.split('\0');
       changes.chainCommits.push({ name, email, message: message.trim() });
     }
@@ -149,8 +184,17 @@ export async function readLocalChanges(git: Git, before: string, tracking: strin
  * remote's version and the local changes (never from a textual merge). Returns the files it
  * rewrote and the admin events it re-appended.
  */
-export async function settleFiles(git: Git, tracking: string, local: LocalChanges): Promise<{ chained: string[]; appendOnly: string[]; derived: string[]; appended: AdminEvent[] }> {
-  const result = { chained: [] as string[], appendOnly: [] as string[], derived: [] as string[], appended: [] as AdminEvent[] };
+export async function settleFiles(
+  git: Git,
+  tracking: string,
+  local: LocalChanges,
+): Promise<{ chained: string[]; appendOnly: string[]; derived: string[]; appended: AdminEvent[] }> {
+  const result = {
+    chained: [] as string[],
+    appendOnly: [] as string[],
+    derived: [] as string[],
+    appended: [] as AdminEvent[],
+  };
   const write = async (file: string, text: string) => {
     const full = path.join(git.dir, file);
     const current = existsSync(full) ? await readFile(full, 'utf8') : undefined;
@@ -169,7 +213,9 @@ export async function settleFiles(git: Git, tracking: string, local: LocalChange
     if (await write(file, unionLines(remote, texts.base, texts.local))) result.appendOnly.push(file);
   }
   // Derived files as on the remote: a merge of two reconciles' outputs is neither's truth.
-  const differing = (await git.run(['diff', '--name-only', '-z', tracking, 'HEAD', '--', ...PATH_CLASSES.derived])).split('\0').filter(Boolean);
+  const differing = (await git.run(['diff', '--name-only', '-z', tracking, 'HEAD', '--', ...PATH_CLASSES.derived]))
+    .split('\0')
+    .filter(Boolean);
   for (const file of differing) {
     const restored = await git.attempt(['checkout', tracking, '--', file]);
     if (!restored.ok) await git.run(['rm', '-q', '--force', '--', file]);
@@ -179,11 +225,17 @@ export async function settleFiles(git: Git, tracking: string, local: LocalChange
 }
 
 /** The commit message for re-appended events: the original one when there was one commit. */
-export function chainMessage(local: LocalChanges, appended: readonly AdminEvent[]): { message: string; author?: { name: string; email: string } } {
+export function chainMessage(
+  local: LocalChanges,
+  appended: readonly AdminEvent[],
+): { message: string; author?: { name: string; email: string } } {
   const commits = local.chainCommits;
-  if (commits.length === 1) return { message: commits[0]!.message, author: { name: commits[0]!.name, email: commits[0]!.email } };
+  if (commits.length === 1)
+    return { message: commits[0]!.message, author: { name: commits[0]!.name, email: commits[0]!.email } };
   const subjects = commits.map((commit) => `- ${commit.message.split('\n')[0]}`);
   const shown = subjects.slice(0, 20);
   if (subjects.length > 20) shown.push(`- and ${subjects.length - 20} more`);
-  return { message: `admin: ${appended.length} event${appended.length === 1 ? '' : 's'} re-appended on the remote's tail${shown.length ? `\n\n${shown.join('\n')}` : ''}` };
+  return {
+    message: `admin: ${appended.length} event${appended.length === 1 ? '' : 's'} re-appended on the remote's tail${shown.length ? `\n\n${shown.join('\n')}` : ''}`,
+  };
 }

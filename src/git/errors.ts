@@ -7,16 +7,34 @@ import { UserError } from '../errors/problem.js';
  */
 export const GIT_PROBLEMS = {
   not_a_repo: { exit: 2, hint: 'Run inside a git clone of your homelab repo, or pass --repo DIR.' },
-  detached_head: { exit: 2, hint: 'Check out a branch (`git switch main`); in Actions use actions/checkout with a branch ref.' },
+  detached_head: {
+    exit: 2,
+    hint: 'Check out a branch (`git switch main`); in Actions use actions/checkout with a branch ref.',
+  },
   dirty_tree: { exit: 2, hint: 'Commit or stash these changes first; labwarden only commits the files it owns.' },
   busy: { exit: 2, hint: 'Another git command is running here, or one crashed: if none runs, remove .git/index.lock.' },
   locked: { exit: 1, hint: 'Another labwarden command is writing this checkout; run yours again when it is done.' },
-  no_remote: { exit: 2, hint: 'Add one (`git remote add origin URL`) and set the upstream (`git push -u origin main`), or drop --push.' },
-  auth_failed: { exit: 2, hint: 'Check the credentials: in Actions the job needs `permissions: contents: write`; locally, your SSH key or token.' },
-  diverged: { exit: 2, hint: 'A file labwarden does not write was changed both here and on the remote. Resolve it by hand (`git pull --rebase`), then run again; your commit is kept.' },
-  remote_timeout: { exit: 1, hint: 'The remote took the connection but did not answer. Check it; LABWARDEN_GIT_TIMEOUT (default 30s) sets how long git waits.' },
+  no_remote: {
+    exit: 2,
+    hint: 'Add one (`git remote add origin URL`) and set the upstream (`git push -u origin main`), or drop --push.',
+  },
+  auth_failed: {
+    exit: 2,
+    hint: 'Check the credentials: in Actions the job needs `permissions: contents: write`; locally, your SSH key or token.',
+  },
+  diverged: {
+    exit: 2,
+    hint: 'A file labwarden does not write was changed both here and on the remote. Resolve it by hand (`git pull --rebase`), then run again; your commit is kept.',
+  },
+  remote_timeout: {
+    exit: 1,
+    hint: 'The remote took the connection but did not answer. Check it; LABWARDEN_GIT_TIMEOUT (default 30s) sets how long git waits.',
+  },
   remote_unreachable: { exit: 1, hint: 'Your commit is kept locally; the next run pushes it once the remote is back.' },
-  push_rejected: { exit: 1, hint: 'Other writers kept winning the race; your commit is kept locally and the next run pushes it.' },
+  push_rejected: {
+    exit: 1,
+    hint: 'Other writers kept winning the race; your commit is kept locally and the next run pushes it.',
+  },
   git_failed: { exit: 1, hint: 'See the git output above.' },
 } as const;
 
@@ -46,7 +64,12 @@ export function classifyRemoteError(stderr: string): PushOutcome {
   if (/\(LABWARDEN_GIT_TIMEOUT\); the git command was stopped/.test(stderr)) return 'timeout';
   // With --porcelain the `[rejected]` line goes to stdout: stderr may hold only "Updates were rejected".
   // "cannot lock ref … but expected": another push landed between our ref check and update.
-  if (/\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(stderr)) return 'rejected';
+  if (
+    /\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(
+      stderr,
+    )
+  )
+    return 'rejected';
   if (
     /Authentication failed|could not read Username|could not read Password|Permission denied \(publickey|returned error: 40[13]|Permission to .* denied|HTTP Basic: Access denied|invalid credentials|terminal prompts disabled/i.test(
       stderr,

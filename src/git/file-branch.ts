@@ -18,7 +18,10 @@ export interface FileBranch {
  * the same content at the same time is the same commit. Built with plumbing: the working tree,
  * the index and HEAD are never touched.
  */
-export async function pushFileBranch(repo: string, target: FileBranch & { body: string; date: string; message: string; remote?: string }): Promise<string> {
+export async function pushFileBranch(
+  repo: string,
+  target: FileBranch & { body: string; date: string; message: string; remote?: string },
+): Promise<string> {
   const git = new Git(repo);
   const remote = target.remote ?? 'origin';
   const blob = (await git.exec(['hash-object', '-w', '--stdin'], { input: target.body })).trim();
@@ -51,11 +54,20 @@ export async function pushFileBranch(repo: string, target: FileBranch & { body: 
  * Fetches one file branch from `remote` and returns its file, or undefined when the branch (or
  * the file) does not exist. An unreachable remote throws GitFailure.
  */
-export async function readFileBranch(repo: string, source: FileBranch & { remote?: string }): Promise<string | undefined> {
+export async function readFileBranch(
+  repo: string,
+  source: FileBranch & { remote?: string },
+): Promise<string | undefined> {
   const git = new Git(repo);
   const remote = source.remote ?? 'origin';
   const tracking = `refs/remotes/${remote}/${source.branch}`;
-  const fetched = await git.attempt(['fetch', '--verbose', '--no-tags', remote, `+refs/heads/${source.branch}:${tracking}`]);
+  const fetched = await git.attempt([
+    'fetch',
+    '--verbose',
+    '--no-tags',
+    remote,
+    `+refs/heads/${source.branch}:${tracking}`,
+  ]);
   if (!fetched.ok) {
     // A ref the remote lacks is "not there yet", not a failure.
     if (/couldn't find remote ref|no such ref|not our ref/i.test(fetched.stderr)) {
@@ -63,13 +75,23 @@ export async function readFileBranch(repo: string, source: FileBranch & { remote
       return undefined;
     }
     const outcome = classifyRemoteError(fetched.stderr);
-    throw new GitFailure(remoteProblem(outcome === 'rejected' ? 'unknown' : outcome), `fetch of ${source.branch} from ${remote} failed`, fetched.stderr);
+    throw new GitFailure(
+      remoteProblem(outcome === 'rejected' ? 'unknown' : outcome),
+      `fetch of ${source.branch} from ${remote} failed`,
+      fetched.stderr,
+    );
   }
   return readTrackedFile(repo, { ...source, remote });
 }
 
 /** The file as last fetched (refs/remotes/<remote>/<branch>), without touching the network. */
-export async function readTrackedFile(repo: string, source: FileBranch & { remote?: string }): Promise<string | undefined> {
-  const shown = await new Git(repo).attempt(['show', `refs/remotes/${source.remote ?? 'origin'}/${source.branch}:${source.file}`]);
+export async function readTrackedFile(
+  repo: string,
+  source: FileBranch & { remote?: string },
+): Promise<string | undefined> {
+  const shown = await new Git(repo).attempt([
+    'show',
+    `refs/remotes/${source.remote ?? 'origin'}/${source.branch}:${source.file}`,
+  ]);
   return shown.ok ? shown.out : undefined;
 }

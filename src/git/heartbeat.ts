@@ -7,14 +7,16 @@ import { HEARTBEAT_PREFIX, heartbeatFile, heartbeatText } from './heartbeat-name
 
 export { HEARTBEAT_PREFIX, heartbeatFile, heartbeatText, type BranchHeartbeat } from './heartbeat-names.js';
 
-
 /**
  * Force-pushes `labwarden/heartbeat/<name>` as a single orphan commit holding {node, seen_at}:
  * liveness without history, and no writer shares a ref with another. Dated `seenAt`, so the
  * same beat is the same commit. A refused push throws GitFailure (auth_failed,
  * remote_unreachable, push_rejected) with git's words in `detail`.
  */
-export async function pushHeartbeat(repo: string, options: { name: string; seenAt: string; remote?: string }): Promise<string> {
+export async function pushHeartbeat(
+  repo: string,
+  options: { name: string; seenAt: string; remote?: string },
+): Promise<string> {
   try {
     return await pushFileBranch(repo, {
       branch: `${HEARTBEAT_PREFIX}${options.name}`,
@@ -38,7 +40,14 @@ export async function pushHeartbeat(repo: string, options: { name: string; seenA
 export async function readHeartbeatBranches(repo: string, remote = 'origin'): Promise<Map<string, number>> {
   const git = new Git(repo);
   const tracking = `refs/remotes/${remote}/${HEARTBEAT_PREFIX}`;
-  const fetched = await git.attempt(['fetch', '--verbose', '--no-tags', '--prune', remote, `+refs/heads/${HEARTBEAT_PREFIX}*:${tracking}*`]);
+  const fetched = await git.attempt([
+    'fetch',
+    '--verbose',
+    '--no-tags',
+    '--prune',
+    remote,
+    `+refs/heads/${HEARTBEAT_PREFIX}*:${tracking}*`,
+  ]);
   if (!fetched.ok) {
     const code = classifyRemoteError(fetched.stderr) === 'auth_failed' ? 'auth_failed' : 'remote_unreachable';
     throw new GitFailure(code, gitReason(fetched.stderr), fetched.stderr);
@@ -63,7 +72,10 @@ export async function readHeartbeatBranches(repo: string, remote = 'origin'): Pr
 
 /** git's own first complaint ("'origin' does not appear to be a git repository"), without its prefix. */
 export function gitReason(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const complaint = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? 'git failed';
   return complaint.replace(/^(fatal|error):\s*/, '');
 }

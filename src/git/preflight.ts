@@ -38,7 +38,8 @@ export async function preflight(git: Git, owned: string[]): Promise<Preflight> {
   if (!head) throw new GitFailure('not_a_repo', `${git.dir} is not a git work tree`);
   const { gitDir } = head;
   const indexLock = path.join(gitDir, 'index.lock');
-  for (let waited = 0; existsSync(indexLock) && waited < INDEX_LOCK_WAIT_MS; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let waited = 0; existsSync(indexLock) && waited < INDEX_LOCK_WAIT_MS; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   if (existsSync(indexLock)) throw new GitFailure('busy', `${indexLock} exists`);
   let branch = head.branch;
   if (await git.rebaseInProgress(gitDir)) {
@@ -47,7 +48,10 @@ export async function preflight(git: Git, owned: string[]): Promise<Preflight> {
   }
   // Read from the files (no git process on every command): a loose ref, or packed by an auto gc.
   const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
-  const interrupted = existsSync(path.join(gitDir, INTEGRATE_REF)) || packed.includes(` ${INTEGRATE_REF}\n`) ? await git.revParse(INTEGRATE_REF) : undefined;
+  const interrupted =
+    existsSync(path.join(gitDir, INTEGRATE_REF)) || packed.includes(` ${INTEGRATE_REF}\n`)
+      ? await git.revParse(INTEGRATE_REF)
+      : undefined;
   if (interrupted) {
     if (branch) await git.run(['reset', '--hard', interrupted]);
     await git.run(['update-ref', '-d', INTEGRATE_REF]);
@@ -71,6 +75,7 @@ export async function resolveUpstream(git: Git, branch: string, config?: Map<str
   config ??= await git.configMatching(UPSTREAM_CONFIG);
   const remote = config.get(`branch.${branch}.remote`) ?? 'origin';
   const merge = config.get(`branch.${branch}.merge`)?.replace(/^refs\/heads\//, '') ?? branch;
-  if (!config.get(`remote.${remote}.url`)) throw new GitFailure('no_remote', `branch ${branch} has no remote to push to (looked for "${remote}")`);
+  if (!config.get(`remote.${remote}.url`))
+    throw new GitFailure('no_remote', `branch ${branch} has no remote to push to (looked for "${remote}")`);
   return { remote, branch: merge, tracking: `refs/remotes/${remote}/${merge}` };
 }

@@ -37,16 +37,28 @@ export async function recoverForeign(git: Git, foreign: string[]): Promise<void>
         `Drop them with \`git checkout -- ${file}\` and re-issue the last command, or repair the line by hand; \`labwarden validate\` checks it.`,
       );
     }
-    const committed = foldAdminEvents(await git.attempt(['show', `HEAD:${file}`]).then((shown) => (shown.ok ? shown.out : ''))).events.length;
+    const committed = foldAdminEvents(
+      await git.attempt(['show', `HEAD:${file}`]).then((shown) => (shown.ok ? shown.out : '')),
+    ).events.length;
     const added = chain.events.length - committed;
-    await commitOwned(git, [file], `admin: ${added} event${added === 1 ? '' : 's'} an earlier command left uncommitted`, identity);
+    await commitOwned(
+      git,
+      [file],
+      `admin: ${added} event${added === 1 ? '' : 's'} an earlier command left uncommitted`,
+      identity,
+    );
   }
   for (const file of foreign.filter(isAppendOnly)) {
     const text = await readWorking(git, file);
     const bad = text.split('\n').findIndex((line) => line.trim() !== '' && !isJson(line));
     if (bad >= 0 || (text !== '' && !text.endsWith('\n'))) {
       const line = bad >= 0 ? bad + 1 : text.split('\n').length;
-      throw new GitFailure('dirty_tree', `${file}:${line}: uncommitted line is not JSON (an interrupted write)`, '', `Drop the uncommitted lines with \`git checkout -- ${file}\`, or repair line ${line} by hand.`);
+      throw new GitFailure(
+        'dirty_tree',
+        `${file}:${line}: uncommitted line is not JSON (an interrupted write)`,
+        '',
+        `Drop the uncommitted lines with \`git checkout -- ${file}\`, or repair line ${line} by hand.`,
+      );
     }
     await commitOwned(git, [file], 'notify: lines an earlier run left uncommitted', identity);
   }

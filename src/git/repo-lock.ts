@@ -24,7 +24,12 @@ export function repoLockWaitMs(env: Record<string, string | undefined> = process
  * instead of finding each other's half-written files (and refusing them as a dirty tree).
  * Waits up to `waitMs` for a live holder; a timeout exits 1 naming it (the next run retries).
  */
-export async function withRepoLock<T>(repo: string, command: string, work: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+export async function withRepoLock<T>(
+  repo: string,
+  command: string,
+  work: () => Promise<T>,
+  options: { waitMs?: number } = {},
+): Promise<T> {
   const file = path.join(repo, REPO_LOCK);
   let lock: Lock;
   try {
@@ -41,7 +46,11 @@ export async function withRepoLock<T>(repo: string, command: string, work: () =>
     if (error instanceof LockBusy) throw new GitFailure('locked', error.message, '', error.hint);
     // A read-only or full checkout has no other writer to wait for (none could write either);
     // the work reports its own write errors, and a run with nothing to write still succeeds.
-    if (READ_ONLY.has((error as NodeJS.ErrnoException).code ?? '') || (error instanceof WriteError && READ_ONLY.has(error.code))) return work();
+    if (
+      READ_ONLY.has((error as NodeJS.ErrnoException).code ?? '') ||
+      (error instanceof WriteError && READ_ONLY.has(error.code))
+    )
+      return work();
     throw error;
   }
   try {

@@ -110,7 +110,11 @@ export function nodeFiles(node: string): Map<string, string> {
  * Every file of a new homelab repo, by path. Pure: the workflows are passed in (rendered
  * by workflows.ts for the version and action ref that run `init`).
  */
-export function scaffoldFiles(options: { nodes: readonly string[]; workflows: ReadonlyMap<string, string>; every: number }): Map<string, string> {
+export function scaffoldFiles(options: {
+  nodes: readonly string[];
+  workflows: ReadonlyMap<string, string>;
+  every: number;
+}): Map<string, string> {
   const files = new Map<string, string>();
   files.set('README.md', readme(options.nodes, options.every));
   files.set('.gitattributes', GITATTRIBUTES);
@@ -119,7 +123,9 @@ export function scaffoldFiles(options: { nodes: readonly string[]; workflows: Re
   for (const node of options.nodes) for (const [file, text] of nodeFiles(node)) files.set(file, text);
   files.set('world/nodes/.gitkeep', '');
   files.set('chronicle/.gitkeep', '');
-  for (const name of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) files.set(`schema/${name}`, jsonSchemaOf(name));
-  for (const [name, text] of [...options.workflows].sort(([a], [b]) => (a < b ? -1 : 1))) files.set(`.github/workflows/${name}`, text);
+  for (const name of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[])
+    files.set(`schema/${name}`, jsonSchemaOf(name));
+  for (const [name, text] of [...options.workflows].sort(([a], [b]) => (a < b ? -1 : 1)))
+    files.set(`.github/workflows/${name}`, text);
   return files;
 }

@@ -40,18 +40,30 @@ export function parseEvery(value: string): number {
 /** `--action` is a `uses:` value: OWNER/REPO@REF, a URL@REF (Forgejo), or a local ./path. */
 export function parseActionRef(value: string): string {
   if (!/^(\.\/[^\s]*|[\w.-]+\/[\w.-]+(\/[^\s@]+)?@[^\s]+|https?:\/\/[^\s@]+@[^\s]+)$/.test(value)) {
-    throw new UserError(`--action: "${value}" is not a uses: value`, { hint: 'Write OWNER/REPO@REF (labwarden/labwarden@v0.1.0), https://HOST/OWNER/REPO@REF for Forgejo, or ./ for an action in the repo itself.' });
+    throw new UserError(`--action: "${value}" is not a uses: value`, {
+      hint: 'Write OWNER/REPO@REF (labwarden/labwarden@v0.1.0), https://HOST/OWNER/REPO@REF for Forgejo, or ./ for an action in the repo itself.',
+    });
   }
   return value;
 }
 
 export function parseNodes(value: string): string[] {
-  const nodes = [...new Set(value.split(',').map((node) => node.trim()).filter((node) => node !== ''))];
+  const nodes = [
+    ...new Set(
+      value
+        .split(',')
+        .map((node) => node.trim())
+        .filter((node) => node !== ''),
+    ),
+  ];
   const bad = nodes.filter((node) => !isName(node));
   if (nodes.length === 0 || bad.length > 0) {
-    throw new UserError(`--nodes: ${bad.length > 0 ? `invalid node name${bad.length === 1 ? '' : 's'} ${bad.map((node) => `"${node}"`).join(', ')}` : 'no node given'}`, {
-      hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters: --nodes nas,pi,media',
-    });
+    throw new UserError(
+      `--nodes: ${bad.length > 0 ? `invalid node name${bad.length === 1 ? '' : 's'} ${bad.map((node) => `"${node}"`).join(', ')}` : 'no node given'}`,
+      {
+        hint: 'Node names are lowercase letters, digits and inner dashes, at most 63 characters: --nodes nas,pi,media',
+      },
+    );
   }
   return nodes;
 }
@@ -65,7 +77,13 @@ export interface InitResult {
  * Writes a new homelab repo into `dir`. Refuses, before writing anything, when any file it
  * would write already exists, unless `force`.
  */
-export async function initRepo(options: { dir: string; nodes: readonly string[]; force: boolean; action?: string; every?: number }): Promise<InitResult> {
+export async function initRepo(options: {
+  dir: string;
+  nodes: readonly string[];
+  force: boolean;
+  action?: string;
+  every?: number;
+}): Promise<InitResult> {
   const info = await stat(options.dir).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UserError(`${options.dir} exists and is not a directory`);
   const version = await packageVersion();
@@ -77,13 +95,16 @@ export async function initRepo(options: { dir: string; nodes: readonly string[];
     if (await stat(path.join(options.dir, relative)).catch(() => undefined)) existing.push(relative);
   }
   if (existing.length > 0 && !options.force) {
-    throw new UserError(`${existing.length} file${existing.length === 1 ? '' : 's'} already exist${existing.length === 1 ? 's' : ''} in ${options.dir}:\n${existing.map((file) => `  ${file}`).join('\n')}`, {
-      hint: 'Nothing was written. Choose an empty folder, or pass --force to overwrite these files.',
-    });
+    throw new UserError(
+      `${existing.length} file${existing.length === 1 ? '' : 's'} already exist${existing.length === 1 ? 's' : ''} in ${options.dir}:\n${existing.map((file) => `  ${file}`).join('\n')}`,
+      {
+        hint: 'Nothing was written. Choose an empty folder, or pass --force to overwrite these files.',
+      },
+    );
   }
   const result: InitResult = { written: [], unchanged: [] };
   for (const [relative, content] of files) {
-    (await writeIfChanged(options.dir, relative, content) ? result.written : result.unchanged).push(relative);
+    ((await writeIfChanged(options.dir, relative, content)) ? result.written : result.unchanged).push(relative);
   }
   return result;
 }

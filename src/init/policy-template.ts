@@ -9,13 +9,23 @@ interface JsonSchemaProperty {
 }
 
 /** Each policy key with its meaning and its default as a person writes it (`15m`, not ms). */
-export function policySettings(): { key: string; description: string; default: unknown; children: { key: string; description: string }[] }[] {
-  const json = z.toJSONSchema(Policy, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonSchemaProperty> };
+export function policySettings(): {
+  key: string;
+  description: string;
+  default: unknown;
+  children: { key: string; description: string }[];
+}[] {
+  const json = z.toJSONSchema(Policy, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, JsonSchemaProperty>;
+  };
   return Object.entries(json.properties).map(([key, property]) => ({
     key,
     description: property.description ?? '',
     default: property.default,
-    children: Object.entries(property.properties ?? {}).map(([child, value]) => ({ key: child, description: value.description ?? '' })),
+    children: Object.entries(property.properties ?? {}).map(([child, value]) => ({
+      key: child,
+      description: value.description ?? '',
+    })),
   }));
 }
 

@@ -1,6 +1,13 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { FREE_MINUTES, idleMinutesPerMonth, KEEPALIVE_CRON, renderWorkflows, scheduleCron, SCHEDULE_CHOICES } from './workflows.js';
+import {
+  FREE_MINUTES,
+  idleMinutesPerMonth,
+  KEEPALIVE_CRON,
+  renderWorkflows,
+  scheduleCron,
+  SCHEDULE_CHOICES,
+} from './workflows.js';
 
 describe('workflow templates', () => {
   it.each([
@@ -8,10 +15,13 @@ describe('workflow templates', () => {
     [10, '*/10 * * * *', 4350],
     [30, '*/30 * * * *', 1470],
     [60, '0 * * * *', 750],
-  ])('every %i minutes: cron %s, %i idle billed minutes a month (one job a run + the daily keepalive)', (every, cron, minutes) => {
-    expect(scheduleCron(every)).toBe(cron);
-    expect(idleMinutesPerMonth(every)).toBe(minutes);
-  });
+  ])(
+    'every %i minutes: cron %s, %i idle billed minutes a month (one job a run + the daily keepalive)',
+    (every, cron, minutes) => {
+      expect(scheduleCron(every)).toBe(cron);
+      expect(idleMinutesPerMonth(every)).toBe(minutes);
+    },
+  );
 
   it('the default fits a private repository; the keepalive cron is on no schedule minute', () => {
     expect(idleMinutesPerMonth(30)).toBeLessThan(FREE_MINUTES);

@@ -9,7 +9,10 @@
 export const PINNED_ACTIONS = {
   checkout: { uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
   configurePages: { uses: 'actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b', version: 'v5.0.0' },
-  uploadPagesArtifact: { uses: 'actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9', version: 'v5.0.0' },
+  uploadPagesArtifact: {
+    uses: 'actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9',
+    version: 'v5.0.0',
+  },
   deployPages: { uses: 'actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128', version: 'v5.0.0' },
 } as const;
 

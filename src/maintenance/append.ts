@@ -48,21 +48,31 @@ const LOCK_FILE = '.labwarden/admin.lock';
  * the CLI and the Discord bot. Refuses unknown nodes and a broken chain (UserError); a request
  * that changes nothing (exit on an Active node, entering twice) appends nothing and says so.
  */
-export async function appendAdminEvent(repo: string, request: AdminRequest, options: { now: number }): Promise<AppendOutcome> {
+export async function appendAdminEvent(
+  repo: string,
+  request: AdminRequest,
+  options: { now: number },
+): Promise<AppendOutcome> {
   checkRequest(request, options.now);
   return withLock(path.join(repo, LOCK_FILE), async () => {
     const model = buildRepoModel(await readRepoSources(repo));
     checkNames(request, model);
     const openIncidents = openFingerprints(model);
     if (request.until === 'resolved' && !openIncidents.has(request.matcher!.fingerprint!)) {
-      throw new UserError(`no open incident "${request.matcher!.fingerprint}" in ${INCIDENTS_FILE}: a silence until resolved needs one`, {
-        hint: 'Name an open incident (`labwarden status` lists them), or silence for a time with --for 2h.',
-      });
+      throw new UserError(
+        `no open incident "${request.matcher!.fingerprint}" in ${INCIDENTS_FILE}: a silence until resolved needs one`,
+        {
+          hint: 'Name an open incident (`labwarden status` lists them), or silence for a time with --for 2h.',
+        },
+      );
     }
     if (model.admin.break) {
-      throw new UserError(`${ADMIN_FILE} is broken at seq ${model.admin.break.seq} (line ${model.admin.break.line}): ${model.admin.break.reason}; nothing appended`, {
-        hint: 'Appending would chain onto edited history. Restore the file from git (`git checkout <commit> -- chronicle/admin.jsonl`), then run the command again.',
-      });
+      throw new UserError(
+        `${ADMIN_FILE} is broken at seq ${model.admin.break.seq} (line ${model.admin.break.line}): ${model.admin.break.reason}; nothing appended`,
+        {
+          hint: 'Appending would chain onto edited history. Restore the file from git (`git checkout <commit> -- chronicle/admin.jsonl`), then run the command again.',
+        },
+      );
     }
     const parsed = AdminEvent.safeParse({
       seq: model.admin.events.length + 1,
@@ -72,7 +82,9 @@ export async function appendAdminEvent(repo: string, request: AdminRequest, opti
       node: request.node ?? null,
       reason: request.reason ?? null,
       prev: model.admin.head,
-      ...(request.until !== undefined ? { until: request.until === 'resolved' ? 'resolved' : formatTime(parseTime(request.until)) } : {}),
+      ...(request.until !== undefined
+        ? { until: request.until === 'resolved' ? 'resolved' : formatTime(parseTime(request.until)) }
+        : {}),
       ...(request.matcher !== undefined ? { matcher: request.matcher } : {}),
       ...(request.fingerprint !== undefined ? { fingerprint: request.fingerprint } : {}),
       ...(request.skill !== undefined ? { skill: request.skill } : {}),
@@ -101,10 +113,13 @@ function checkRequest(request: AdminRequest, now: number): void {
   const fail = (message: string, hint?: string) => {
     throw new UserError(message, hint ? { hint } : {});
   };
-  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > LIMITS.actorChars) fail(`actor: a name on one line (at most ${LIMITS.actorChars} characters) is required`, 'Pass --actor NAME.');
-  if (request.reason !== undefined && request.reason.length > LIMITS.adminReasonChars) fail(`reason: at most ${LIMITS.adminReasonChars} characters`);
+  if (!request.actor || /[\r\n]/.test(request.actor) || request.actor.length > LIMITS.actorChars)
+    fail(`actor: a name on one line (at most ${LIMITS.actorChars} characters) is required`, 'Pass --actor NAME.');
+  if (request.reason !== undefined && request.reason.length > LIMITS.adminReasonChars)
+    fail(`reason: at most ${LIMITS.adminReasonChars} characters`);
   if (NODE_ACTIONS.includes(request.action) && request.node === undefined) fail(`${request.action} needs a node`);
-  if (request.node !== undefined && !isName(request.node)) fail(`"${request.node}" is not a node name: lowercase letters, digits and inner dashes`);
+  if (request.node !== undefined && !isName(request.node))
+    fail(`"${request.node}" is not a node name: lowercase letters, digits and inner dashes`);
   if (request.action === 'silence' || request.action === 'unsilence') {
     if (!request.matcher) fail(`${request.action} needs a matcher: a node, a service or a fingerprint`);
     const matcher = SilenceMatcher.safeParse(request.matcher);
@@ -112,10 +127,15 @@ function checkRequest(request: AdminRequest, now: number): void {
   }
   if (request.action === 'silence' && request.until === 'resolved') {
     // Tied to one incident's life: the matcher must name that incident.
-    if (request.matcher?.fingerprint === undefined) fail('a silence until resolved needs an incident fingerprint in its matcher', 'Pass --fingerprint ID (`labwarden status` lists open incidents), or silence for a time with --for 2h.');
+    if (request.matcher?.fingerprint === undefined)
+      fail(
+        'a silence until resolved needs an incident fingerprint in its matcher',
+        'Pass --fingerprint ID (`labwarden status` lists open incidents), or silence for a time with --for 2h.',
+      );
   } else if (request.action === 'silence') {
     const until = request.until === undefined ? Number.NaN : parseTime(request.until);
-    if (Number.isNaN(until)) fail('silence needs `until`, an ISO timestamp', 'Pass --for 2h or --until 2026-11-22T12:00:00Z.');
+    if (Number.isNaN(until))
+      fail('silence needs `until`, an ISO timestamp', 'Pass --for 2h or --until 2026-11-22T12:00:00Z.');
     if (until <= now) fail(`silence until ${request.until} is not in the future`);
   }
   if (request.action === 'ack' && !request.fingerprint) fail('ack needs an incident fingerprint');
@@ -139,7 +159,9 @@ function checkNames(request: AdminRequest, model: RepoModel): void {
   if (service !== undefined) {
     const [node, name] = service.includes('/') ? service.split('/') : [undefined, service];
     if (node !== undefined) checkNode(node, ' in the matcher');
-    const candidates = [...model.inventory.nodes.values()].filter((n) => node === undefined || n.name === node).flatMap((n) => n.services.map((s) => s.name));
+    const candidates = [...model.inventory.nodes.values()]
+      .filter((n) => node === undefined || n.name === node)
+      .flatMap((n) => n.services.map((s) => s.name));
     if (!candidates.includes(name!)) {
       const guess = closest(name!, candidates);
       throw new UserError(`unknown service "${service}" in the matcher${guess ? ` (did you mean "${guess}"?)` : ''}`, {
@@ -152,7 +174,13 @@ function checkNames(request: AdminRequest, model: RepoModel): void {
 const IN_MAINTENANCE = new Set(['EnteringMaintenance', 'Maintenance', 'DrainFailed']);
 
 /** Why the event would change nothing, or undefined when it changes something. */
-function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeMaintenance>, now: number, isOpen: (fingerprint: string) => boolean): string | undefined {
+function noChange(
+  event: AdminEvent,
+  model: RepoModel,
+  states: Map<string, NodeMaintenance>,
+  now: number,
+  isOpen: (fingerprint: string) => boolean,
+): string | undefined {
   const node = event.node ?? '';
   const state = states.get(node);
   const label = state ? `${state.state}${state.since ? ` since ${state.since}` : ''}` : '';
@@ -161,15 +189,22 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
     case 'drain':
       return state && IN_MAINTENANCE.has(state.state) ? `${node} is already ${label}; nothing to do` : undefined;
     case 'exit_maintenance':
-      if (state?.state === 'ExitingMaintenance') return `${node} is already ExitingMaintenance since ${state.since}; nothing to do`;
-      return state && !IN_MAINTENANCE.has(state.state) ? `${node} is not in maintenance (${label}); nothing to do` : undefined;
+      if (state?.state === 'ExitingMaintenance')
+        return `${node} is already ExitingMaintenance since ${state.since}; nothing to do`;
+      return state && !IN_MAINTENANCE.has(state.state)
+        ? `${node} is not in maintenance (${label}); nothing to do`
+        : undefined;
     case 'cordon':
       return state?.cordoned ? `${node} is already cordoned (${label}); nothing to do` : undefined;
     case 'uncordon':
-      return state?.state === 'Active' ? `${node} is not cordoned and not in maintenance (${label}); nothing to do` : undefined;
+      return state?.state === 'Active'
+        ? `${node} is not cordoned and not in maintenance (${label}); nothing to do`
+        : undefined;
     case 'silence': {
       const same = activeSilences(model.admin.events, now, isOpen).find((s) => sameMatcher(s.matcher, event.matcher!));
-      return same && same.until === event.until ? `an identical silence (seq ${same.seq}) is already active until ${same.until}; nothing to do` : undefined;
+      return same && same.until === event.until
+        ? `an identical silence (seq ${same.seq}) is already active until ${same.until}; nothing to do`
+        : undefined;
     }
     case 'unsilence':
       return activeSilences(model.admin.events, now, isOpen).some((s) => sameMatcher(s.matcher, event.matcher!))
@@ -177,7 +212,9 @@ function noChange(event: AdminEvent, model: RepoModel, states: Map<string, NodeM
         : 'no active silence has this matcher; nothing to do';
     case 'ack': {
       const ack = acknowledgements(model.admin.events).get(event.fingerprint!);
-      return ack ? `${event.fingerprint} was already acknowledged by ${ack.actor} at ${ack.at} (seq ${ack.seq}); nothing to do` : undefined;
+      return ack
+        ? `${event.fingerprint} was already acknowledged by ${ack.actor} at ${ack.at} (seq ${ack.seq}); nothing to do`
+        : undefined;
     }
     // Every approval is its own attributed event: two operators approving is two lines.
     case 'approve_remediation':
@@ -203,10 +240,15 @@ export function remediationPause(events: readonly AdminEvent[]): AdminEvent | un
   return pause;
 }
 
-function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>, after: Map<string, NodeMaintenance>): string {
+function describeChange(
+  event: AdminEvent,
+  before: Map<string, NodeMaintenance>,
+  after: Map<string, NodeMaintenance>,
+): string {
   const recorded = `${event.action} recorded as seq ${event.seq}`;
   if (event.node === null || !NODE_ACTIONS.includes(event.action)) {
-    if (event.action === 'silence') return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until === 'resolved' ? 'the incident resolves' : event.until}`;
+    if (event.action === 'silence')
+      return `${recorded}: silenced ${JSON.stringify(event.matcher)} until ${event.until === 'resolved' ? 'the incident resolves' : event.until}`;
     if (event.action === 'unsilence') return `${recorded}: lifted silences matching ${JSON.stringify(event.matcher)}`;
     if (event.action === 'approve_remediation') {
       return `${recorded}: ${event.skill} approved for ${event.fingerprint} by ${event.actor}`;
@@ -219,7 +261,9 @@ function describeChange(event: AdminEvent, before: Map<string, NodeMaintenance>,
   }
   const from = before.get(event.node)!;
   const to = after.get(event.node)!;
-  const drain = to.drain ? ` (${describeDrain(to.drain)}${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => b.reason).join('; ')}` : ''})` : '';
+  const drain = to.drain
+    ? ` (${describeDrain(to.drain)}${to.drain.blockers.length ? `; blocked: ${to.drain.blockers.map((b) => b.reason).join('; ')}` : ''})`
+    : '';
   return `${event.node}: ${recorded}; ${from.state}${from.cordoned && from.state !== 'Cordoned' ? ' (cordoned)' : ''} -> ${to.state}${to.cordoned && to.state !== 'Cordoned' ? ' (cordoned)' : ''}${drain}`;
 }
 

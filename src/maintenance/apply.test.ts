@@ -5,9 +5,22 @@ import { adminChainReport, maintenanceStates } from './from-model.js';
 import { adminLines, homelab, type AdminInput, type Observed } from './homelab.test-helper.js';
 
 const T = (hhmm: string) => `2026-11-22T${hhmm}:00Z`;
-const enterA: AdminInput = { at: T('10:00'), action: 'enter_maintenance', node: 'a', reason: 'disk swap', actor: 'alice' };
+const enterA: AdminInput = {
+  at: T('10:00'),
+  action: 'enter_maintenance',
+  node: 'a',
+  reason: 'disk swap',
+  actor: 'alice',
+};
 
-function run(options: { world: Record<string, Observed>; admin: AdminInput[] | string; inventory?: Parameters<typeof homelab>[0]['inventory'] }, at: string) {
+function run(
+  options: {
+    world: Record<string, Observed>;
+    admin: AdminInput[] | string;
+    inventory?: Parameters<typeof homelab>[0]['inventory'];
+  },
+  at: string,
+) {
   const model = homelab(options);
   const now = Date.parse(T(at));
   const adminChain = adminChainReport(model);
@@ -36,9 +49,15 @@ describe('reconcile with node maintenance', () => {
       '10:05',
     );
     expect(result.summary).toBe('reconciling');
-    expect(result.recommendations.map((r) => [r.id, r.action, r.target, r.in_progress])).toEqual([['a/web/node_maintenance', 'migrate', 'b', true]]);
+    expect(result.recommendations.map((r) => [r.id, r.action, r.target, r.in_progress])).toEqual([
+      ['a/web/node_maintenance', 'migrate', 'b', true],
+    ]);
     expect(result.recommendations[0]!.reason).toBe('a entering maintenance ("disk swap" by alice): move web to b');
-    expect(result.nodes.a!.maintenance).toMatchObject({ state: 'EnteringMaintenance', drain: { moved: 1, total: 2 }, suppressed: ['a/web/unhealthy_service'] });
+    expect(result.nodes.a!.maintenance).toMatchObject({
+      state: 'EnteringMaintenance',
+      drain: { moved: 1, total: 2 },
+      suppressed: ['a/web/unhealthy_service'],
+    });
   });
 
   it('in maintenance: an offline node raises nothing, and its services running on the target are not unmanaged there', () => {
@@ -62,14 +81,23 @@ describe('reconcile with node maintenance', () => {
     const result = run(
       {
         inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } },
-        world: { a: { at: T('11:05'), services: { web: 'failed', db: 'ok' } }, b: { at: T('11:05'), services: { cache: 'ok' } } },
+        world: {
+          a: { at: T('11:05'), services: { web: 'failed', db: 'ok' } },
+          b: { at: T('11:05'), services: { cache: 'ok' } },
+        },
         admin: [enterA],
       },
       '11:05',
     );
     expect(result.summary).toBe('degraded');
     const failed = result.recommendations.find((r) => r.drift === 'drain_failed')!;
-    expect(failed).toMatchObject({ id: 'a/drain_failed', event: 'reconcile_required', action: 'resolve_drain', blocked_by: ['a/web'], since: T('11:00') });
+    expect(failed).toMatchObject({
+      id: 'a/drain_failed',
+      event: 'reconcile_required',
+      action: 'resolve_drain',
+      blocked_by: ['a/web'],
+      since: T('11:00'),
+    });
     expect(failed.reason).toContain('web not yet observed running healthy on b');
     expect(failed.reason).not.toContain('db');
     expect(failed.reason).toContain('labwarden maintenance uncordon a');
@@ -107,7 +135,10 @@ describe('reconcile with node maintenance', () => {
       },
       '10:05',
     );
-    expect(result.admin_chain).toEqual({ break: { seq: 1, line: 1, reason: 'seq 1 was edited: seq 2 records a different hash for it' }, ignored: 2 });
+    expect(result.admin_chain).toEqual({
+      break: { seq: 1, line: 1, reason: 'seq 1 was edited: seq 2 records a different hash for it' },
+      ignored: 2,
+    });
     expect(result.nodes.a!.maintenance!.state).toBe('Active');
     expect(result.recommendations.map((r) => r.id)).toEqual(['a/web/unhealthy_service']);
     expect(serializeResult(result)).toContain('"admin_chain"');
@@ -119,7 +150,11 @@ describe('failover candidates of an offline node', () => {
     const result = run(
       {
         inventory: { a: { web: ['b', 'c'] }, b: { cache: [] }, c: {} },
-        world: { a: { at: T('09:00'), services: { web: 'ok' } }, b: { at: T('10:05'), services: { cache: 'ok' } }, c: { at: T('10:05'), services: {} } },
+        world: {
+          a: { at: T('09:00'), services: { web: 'ok' } },
+          b: { at: T('10:05'), services: { cache: 'ok' } },
+          c: { at: T('10:05'), services: {} },
+        },
         admin: [{ at: T('10:00'), action: 'cordon', node: 'b' }],
       },
       '10:05',

@@ -98,8 +98,12 @@ function drainFailed(name: string, state: NodeMaintenance): Recommendation {
 function placeableTargets(rec: Recommendation, states: ReadonlyMap<string, NodeMaintenance>): Recommendation {
   if (!rec.targets) return rec;
   const placeable = (node: string) => (states.get(node)?.state ?? 'Active') === 'Active';
-  const targets = Object.fromEntries(Object.entries(rec.targets).map(([service, nodes]) => [service, nodes.filter(placeable)]));
+  const targets = Object.fromEntries(
+    Object.entries(rec.targets).map(([service, nodes]) => [service, nodes.filter(placeable)]),
+  );
   if (Object.values(targets).every((nodes, i) => nodes.length === Object.values(rec.targets!)[i]!.length)) return rec;
-  const failover = Object.entries(targets).map(([service, nodes]) => `${service} -> ${nodes.join('|') || 'none online'}`);
+  const failover = Object.entries(targets).map(
+    ([service, nodes]) => `${service} -> ${nodes.join('|') || 'none online'}`,
+  );
   return { ...rec, targets, reason: rec.reason.replace(/; failover: .*$/, `; failover: ${failover.join(', ')}`) };
 }

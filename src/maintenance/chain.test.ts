@@ -13,14 +13,70 @@ const lines = adminLines(inputs);
 const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
 
 const tampered: { name: string; text: string; seq: number; line: number; kept: number; reason: RegExp }[] = [
-  { name: 'edited line (reason changed)', text: text([lines[0]!, lines[1]!.replace('disk swap', 'nothing to see'), lines[2]!, lines[3]!]), seq: 2, line: 2, kept: 1, reason: /seq 2 was edited: seq 3 records a different hash/ },
-  { name: 'edited first line', text: text([lines[0]!.replace('"ups"', '"UPS"'), ...lines.slice(1)]), seq: 1, line: 1, kept: 0, reason: /seq 1 was edited/ },
-  { name: 'edited seq field', text: text([lines[0]!, lines[1]!, lines[2]!.replace('"seq":3', '"seq":7'), lines[3]!]), seq: 3, line: 3, kept: 2, reason: /seq 3 expected, found seq 7/ },
-  { name: 'deleted line', text: text([lines[0]!, lines[2]!, lines[3]!]), seq: 2, line: 2, kept: 1, reason: /seq 2 expected, found seq 3 .*removed/ },
-  { name: 'reordered lines', text: text([lines[0]!, lines[2]!, lines[1]!, lines[3]!]), seq: 2, line: 2, kept: 1, reason: /reordered/ },
-  { name: 'torn last line (interrupted append)', text: `${text(lines.slice(0, 3))}${lines[3]!.slice(0, 20)}`, seq: 4, line: 4, kept: 3, reason: /incomplete last line/ },
-  { name: 'garbage line', text: text([lines[0]!, 'not json', ...lines.slice(1)]), seq: 2, line: 2, kept: 1, reason: /not a JSON object/ },
-  { name: 'unknown action', text: text([lines[0]!.replace('"cordon"', '"reboot"')]), seq: 1, line: 1, kept: 0, reason: /action/ },
+  {
+    name: 'edited line (reason changed)',
+    text: text([lines[0]!, lines[1]!.replace('disk swap', 'nothing to see'), lines[2]!, lines[3]!]),
+    seq: 2,
+    line: 2,
+    kept: 1,
+    reason: /seq 2 was edited: seq 3 records a different hash/,
+  },
+  {
+    name: 'edited first line',
+    text: text([lines[0]!.replace('"ups"', '"UPS"'), ...lines.slice(1)]),
+    seq: 1,
+    line: 1,
+    kept: 0,
+    reason: /seq 1 was edited/,
+  },
+  {
+    name: 'edited seq field',
+    text: text([lines[0]!, lines[1]!, lines[2]!.replace('"seq":3', '"seq":7'), lines[3]!]),
+    seq: 3,
+    line: 3,
+    kept: 2,
+    reason: /seq 3 expected, found seq 7/,
+  },
+  {
+    name: 'deleted line',
+    text: text([lines[0]!, lines[2]!, lines[3]!]),
+    seq: 2,
+    line: 2,
+    kept: 1,
+    reason: /seq 2 expected, found seq 3 .*removed/,
+  },
+  {
+    name: 'reordered lines',
+    text: text([lines[0]!, lines[2]!, lines[1]!, lines[3]!]),
+    seq: 2,
+    line: 2,
+    kept: 1,
+    reason: /reordered/,
+  },
+  {
+    name: 'torn last line (interrupted append)',
+    text: `${text(lines.slice(0, 3))}${lines[3]!.slice(0, 20)}`,
+    seq: 4,
+    line: 4,
+    kept: 3,
+    reason: /incomplete last line/,
+  },
+  {
+    name: 'garbage line',
+    text: text([lines[0]!, 'not json', ...lines.slice(1)]),
+    seq: 2,
+    line: 2,
+    kept: 1,
+    reason: /not a JSON object/,
+  },
+  {
+    name: 'unknown action',
+    text: text([lines[0]!.replace('"cordon"', '"reboot"')]),
+    seq: 1,
+    line: 1,
+    kept: 0,
+    reason: /action/,
+  },
 ];
 
 describe('foldAdminEvents', () => {
@@ -40,12 +96,15 @@ describe('foldAdminEvents', () => {
     expect(foldAdminEvents(text(lines)).events.map(formatAdminLine)).toEqual(lines);
   });
 
-  it.each(tampered)('$name: stops at the first bad seq and ignores the rest', ({ text: input, seq, line, kept, reason }) => {
-    const chain = foldAdminEvents(input);
-    expect(chain.break).toMatchObject({ seq, line });
-    expect(chain.break!.reason).toMatch(reason);
-    expect(chain.events).toHaveLength(kept);
-    expect(chain.ignored).toBeGreaterThan(0);
-    expect(chain.head).toBe(kept === 0 ? GENESIS : hashLine(lines[kept - 1]!));
-  });
+  it.each(tampered)(
+    '$name: stops at the first bad seq and ignores the rest',
+    ({ text: input, seq, line, kept, reason }) => {
+      const chain = foldAdminEvents(input);
+      expect(chain.break).toMatchObject({ seq, line });
+      expect(chain.break!.reason).toMatch(reason);
+      expect(chain.events).toHaveLength(kept);
+      expect(chain.ignored).toBeGreaterThan(0);
+      expect(chain.head).toBe(kept === 0 ? GENESIS : hashLine(lines[kept - 1]!));
+    },
+  );
 });

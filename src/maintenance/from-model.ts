@@ -4,10 +4,22 @@ import type { RepoModel } from '../repo/model.js';
 import { deriveNodeStates, type MaintenanceView } from './state.js';
 
 /** Every inventory node's liveness, as the maintenance fold sees it. */
-export function maintenanceViews(model: Pick<RepoModel, 'inventory' | 'world' | 'heartbeats' | 'policy'>, now: number): Map<string, MaintenanceView> {
+export function maintenanceViews(
+  model: Pick<RepoModel, 'inventory' | 'world' | 'heartbeats' | 'policy'>,
+  now: number,
+): Map<string, MaintenanceView> {
   const views = new Map<string, MaintenanceView>();
   for (const name of [...model.inventory.nodes.keys()].sort()) {
-    views.set(name, assessNode(model.inventory.nodes.get(name)!, model.world.get(name), model.heartbeats.get(name), model.policy, now));
+    views.set(
+      name,
+      assessNode(
+        model.inventory.nodes.get(name)!,
+        model.world.get(name),
+        model.heartbeats.get(name),
+        model.policy,
+        now,
+      ),
+    );
   }
   return views;
 }
@@ -18,6 +30,8 @@ export function maintenanceStates(model: RepoModel, now: number): Map<string, No
 }
 
 /** What status/ reports about a broken chain, if it is broken. */
-export function adminChainReport(model: RepoModel): { break: NonNullable<RepoModel['admin']['break']>; ignored: number } | undefined {
+export function adminChainReport(
+  model: RepoModel,
+): { break: NonNullable<RepoModel['admin']['break']>; ignored: number } | undefined {
   return model.admin.break ? { break: model.admin.break, ignored: model.admin.ignored } : undefined;
 }

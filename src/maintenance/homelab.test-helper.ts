@@ -6,7 +6,11 @@ import { formatAdminLine, GENESIS, hashLine } from './chain.js';
 export type Services = Record<string, string[]>; // service → failover nodes
 
 /** a runs web (failover b, c) and db (failover b); b runs cache; c runs nothing. */
-export const DEFAULT_INVENTORY: Record<string, Services> = { a: { web: ['b', 'c'], db: ['b'] }, b: { cache: [] }, c: {} };
+export const DEFAULT_INVENTORY: Record<string, Services> = {
+  a: { web: ['b', 'c'], db: ['b'] },
+  b: { cache: [] },
+  c: {},
+};
 
 export interface Observed {
   at: string;
@@ -55,7 +59,12 @@ export function homelab(options: {
   }
   if (options.policy) files.push({ path: 'inventory/policy.yaml', text: options.policy });
   if (options.admin !== undefined) {
-    const text = typeof options.admin === 'string' ? options.admin : adminLines(options.admin).map((line) => `${line}\n`).join('');
+    const text =
+      typeof options.admin === 'string'
+        ? options.admin
+        : adminLines(options.admin)
+            .map((line) => `${line}\n`)
+            .join('');
     files.push({ path: 'chronicle/admin.jsonl', text });
   }
   return buildRepoModel({ hostDirs: Object.keys(inventory), files });

@@ -9,5 +9,13 @@ const WAIT_MS = 30_000;
  * command simply retries).
  */
 export function withLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(file, { command: `labwarden ${process.argv.slice(2).join(' ')}`.trim(), waitMs: WAIT_MS, hint: 'Another admin append is running; run the command again once it is done.' }, work);
+  return withFileLock(
+    file,
+    {
+      command: `labwarden ${process.argv.slice(2).join(' ')}`.trim(),
+      waitMs: WAIT_MS,
+      hint: 'Another admin append is running; run the command again once it is done.',
+    },
+    work,
+  );
 }

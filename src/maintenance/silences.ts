@@ -19,21 +19,39 @@ export function sameMatcher(a: SilenceMatcher, b: SilenceMatcher): boolean {
  * the same matcher. A silence `until: resolved` lasts while `isOpen(fingerprint)` says its
  * incident is open (without that knowledge it counts as in force).
  */
-export function activeSilences(events: readonly AdminEvent[], now: number, isOpen?: (fingerprint: string) => boolean): Silence[] {
+export function activeSilences(
+  events: readonly AdminEvent[],
+  now: number,
+  isOpen?: (fingerprint: string) => boolean,
+): Silence[] {
   let silences: Silence[] = [];
   for (const event of events) {
     if (event.action === 'silence' && event.matcher && event.until) {
       silences = silences.filter((s) => !sameMatcher(s.matcher, event.matcher!));
-      silences.push({ seq: event.seq, at: event.at, actor: event.actor, reason: event.reason, matcher: event.matcher, until: event.until });
+      silences.push({
+        seq: event.seq,
+        at: event.at,
+        actor: event.actor,
+        reason: event.reason,
+        matcher: event.matcher,
+        until: event.until,
+      });
     } else if (event.action === 'unsilence' && event.matcher) {
       silences = silences.filter((s) => !sameMatcher(s.matcher, event.matcher!));
     }
   }
-  return silences.filter((s) => (s.until === 'resolved' ? !isOpen || (s.matcher.fingerprint !== undefined && isOpen(s.matcher.fingerprint)) : parseTime(s.until) > now));
+  return silences.filter((s) =>
+    s.until === 'resolved'
+      ? !isOpen || (s.matcher.fingerprint !== undefined && isOpen(s.matcher.fingerprint))
+      : parseTime(s.until) > now,
+  );
 }
 
 /** Whether a silence covers an alert about `node`, `node/service` and incident `fingerprint`. */
-export function isSilenced(silences: readonly Silence[], alert: { node?: string; service?: string; fingerprint?: string }): boolean {
+export function isSilenced(
+  silences: readonly Silence[],
+  alert: { node?: string; service?: string; fingerprint?: string },
+): boolean {
   return silences.some(({ matcher }) => {
     if (matcher.node !== undefined && matcher.node !== alert.node) return false;
     if (matcher.fingerprint !== undefined && matcher.fingerprint !== alert.fingerprint) return false;
@@ -46,7 +64,9 @@ export function isSilenced(silences: readonly Silence[], alert: { node?: string;
 }
 
 /** Incident fingerprints acknowledged by an operator, with who acknowledged them first. */
-export function acknowledgements(events: readonly AdminEvent[]): Map<string, { seq: number; actor: string; at: string }> {
+export function acknowledgements(
+  events: readonly AdminEvent[],
+): Map<string, { seq: number; actor: string; at: string }> {
   const acks = new Map<string, { seq: number; actor: string; at: string }>();
   for (const event of events) {
     if (event.action === 'ack' && event.fingerprint && !acks.has(event.fingerprint)) {

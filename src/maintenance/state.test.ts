@@ -25,7 +25,13 @@ interface Case {
 // One row per transition of Active → EnteringMaintenance → Maintenance → ExitingMaintenance → Recovery → Active,
 // plus DrainFailed and Cordoned. World snapshots are given with a heartbeat-free clock, so `at` is also liveness.
 const timeline: Case[] = [
-  { name: 'no events: Active', admin: [], world: { a: aHome, b: bIdle, c: cIdle }, at: '09:05', expect: { state: 'Active', since: null } },
+  {
+    name: 'no events: Active',
+    admin: [],
+    world: { a: aHome, b: bIdle, c: cIdle },
+    at: '09:05',
+    expect: { state: 'Active', since: null },
+  },
   {
     name: 'Active -> EnteringMaintenance: nothing moved yet, targets chosen from the failover list',
     admin: [enterA],
@@ -45,7 +51,15 @@ const timeline: Case[] = [
     admin: [enterA],
     world: { a: { ...aHome, at: T('11:01') }, b: { ...bIdle, at: T('11:01') }, c: { ...cIdle, at: T('11:01') } },
     at: '11:01',
-    expect: { state: 'DrainFailed', since: T('11:00'), moved: 0, blockers: ['temporary: db not yet observed running healthy on b', 'temporary: web not yet observed running healthy on b'] },
+    expect: {
+      state: 'DrainFailed',
+      since: T('11:00'),
+      moved: 0,
+      blockers: [
+        'temporary: db not yet observed running healthy on b',
+        'temporary: web not yet observed running healthy on b',
+      ],
+    },
   },
   {
     name: 'a service without failover stops with the node and does not hold the drain back',
@@ -67,7 +81,10 @@ const timeline: Case[] = [
     name: 'every failover target down: still entering (retrying) until the deadline',
     inventory: { a: { web: ['b'] }, b: { cache: [] } },
     admin: [enterA],
-    world: { a: { ...aHome, at: T('10:01'), services: { web: 'ok' } }, b: { ...bIdle, at: T('10:01'), status: 'offline' } },
+    world: {
+      a: { ...aHome, at: T('10:01'), services: { web: 'ok' } },
+      b: { ...bIdle, at: T('10:01'), status: 'offline' },
+    },
     at: '10:01',
     expect: { state: 'EnteringMaintenance', blockers: ['temporary: every failover target of web is down (b offline)'] },
   },
@@ -75,9 +92,16 @@ const timeline: Case[] = [
     name: 'DrainFailed (timeout): every failover target still down at drain_timeout',
     inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } },
     admin: [enterA],
-    world: { a: { ...aHome, at: T('11:01'), services: { web: 'ok', db: 'ok' } }, b: { ...bIdle, at: T('11:01'), status: 'offline' } },
+    world: {
+      a: { ...aHome, at: T('11:01'), services: { web: 'ok', db: 'ok' } },
+      b: { ...bIdle, at: T('11:01'), status: 'offline' },
+    },
     at: '11:01',
-    expect: { state: 'DrainFailed', since: T('11:00'), blockers: ['temporary: every failover target of web is down (b offline)'] },
+    expect: {
+      state: 'DrainFailed',
+      since: T('11:00'),
+      blockers: ['temporary: every failover target of web is down (b offline)'],
+    },
   },
   {
     name: 'target cordoned: temporary blocker, still entering (retrying) until the deadline',
@@ -85,12 +109,19 @@ const timeline: Case[] = [
     admin: [{ at: T('09:30'), action: 'cordon', node: 'b' }, enterA],
     world: { a: { ...aHome, at: T('10:01'), services: { web: 'ok' } }, b: { ...bIdle, at: T('10:01') } },
     at: '10:01',
-    expect: { state: 'EnteringMaintenance', blockers: ['temporary: no failover target for web available right now (b cordoned); retrying'] },
+    expect: {
+      state: 'EnteringMaintenance',
+      blockers: ['temporary: no failover target for web available right now (b cordoned); retrying'],
+    },
   },
   {
     name: 'Maintenance -> ExitingMaintenance: exit requested, node not back yet',
     admin: [enterA, exitA],
-    world: { a: { ...aHome, at: T('10:10'), status: 'offline' }, b: { ...bTookOver, at: T('11:05') }, c: { ...cIdle, at: T('11:05') } },
+    world: {
+      a: { ...aHome, at: T('10:10'), status: 'offline' },
+      b: { ...bTookOver, at: T('11:05') },
+      c: { ...cIdle, at: T('11:05') },
+    },
     at: '11:05',
     expect: { state: 'ExitingMaintenance', since: T('11:00'), until: T('12:00') },
   },
@@ -118,14 +149,22 @@ const timeline: Case[] = [
   {
     name: 'exit that never completes: drift is raised again after drain_timeout',
     admin: [enterA, exitA],
-    world: { a: { ...aHome, at: T('12:01'), services: { web: 'failed', db: 'ok' } }, b: { ...bTookOver, at: T('12:01') }, c: { ...cIdle, at: T('12:01') } },
+    world: {
+      a: { ...aHome, at: T('12:01'), services: { web: 'failed', db: 'ok' } },
+      b: { ...bTookOver, at: T('12:01') },
+      c: { ...cIdle, at: T('12:01') },
+    },
     at: '12:01',
     expect: { state: 'Active', since: T('12:00') },
   },
   {
     name: 're-entry during ExitingMaintenance starts a new maintenance',
     admin: [enterA, exitA, { at: T('11:02'), action: 'enter_maintenance', node: 'a', reason: 'again' }],
-    world: { a: { ...aHome, at: T('10:10'), status: 'offline' }, b: { ...bTookOver, at: T('11:05') }, c: { ...cIdle, at: T('11:05') } },
+    world: {
+      a: { ...aHome, at: T('10:10'), status: 'offline' },
+      b: { ...bTookOver, at: T('11:05') },
+      c: { ...cIdle, at: T('11:05') },
+    },
     at: '11:05',
     expect: { state: 'Maintenance', since: T('11:05'), reason: 'again', seq: 3 }, // since: the observation showing the drain complete
   },
@@ -168,8 +207,16 @@ const timeline: Case[] = [
   {
     name: 'a node in Recovery is not chosen as failover target (no thrash): the next one is',
     inventory: { a: { web: ['b', 'c'] }, b: { cache: [] }, c: {} },
-    admin: [{ at: T('10:00'), action: 'enter_maintenance', node: 'b' }, { at: T('10:30'), action: 'exit_maintenance', node: 'b' }, { at: T('10:40'), action: 'enter_maintenance', node: 'a' }],
-    world: { a: { ...aHome, at: T('10:41'), services: { web: 'ok' } }, b: { ...bIdle, at: T('10:35') }, c: { ...cIdle, at: T('10:41') } },
+    admin: [
+      { at: T('10:00'), action: 'enter_maintenance', node: 'b' },
+      { at: T('10:30'), action: 'exit_maintenance', node: 'b' },
+      { at: T('10:40'), action: 'enter_maintenance', node: 'a' },
+    ],
+    world: {
+      a: { ...aHome, at: T('10:41'), services: { web: 'ok' } },
+      b: { ...bIdle, at: T('10:35') },
+      c: { ...cIdle, at: T('10:41') },
+    },
     at: '10:41',
     expect: { state: 'EnteringMaintenance', moved: 0 },
   },
@@ -184,19 +231,29 @@ describe('deriveNodeStates: timeline', () => {
     const state = states.get(node)!;
     expect(state).toMatchObject(fields);
     if (moved !== undefined) expect(state.drain?.moved).toBe(moved);
-    if (blockers !== undefined) expect(state.drain?.blockers.map((b) => `${b.kind}: ${b.reason}`).sort()).toEqual(blockers);
+    if (blockers !== undefined)
+      expect(state.drain?.blockers.map((b) => `${b.kind}: ${b.reason}`).sort()).toEqual(blockers);
   });
 
   it('picks the first valid target in the failover list, skipping a node in Recovery', () => {
     const row = timeline.at(-1)!;
-    const states = maintenanceStates(homelab({ inventory: row.inventory!, world: row.world, admin: row.admin }), now(row.at));
+    const states = maintenanceStates(
+      homelab({ inventory: row.inventory!, world: row.world, admin: row.admin }),
+      now(row.at),
+    );
     expect(states.get('b')).toMatchObject({ state: 'Recovery' });
     expect(states.get('a')!.drain!.services).toEqual({ web: { target: 'c', moved: false } });
   });
 
   it('a failed drain names its ways out', () => {
-    const world = { a: { ...aHome, at: T('11:01'), services: { web: 'ok' } }, b: { ...bIdle, at: T('11:01'), status: 'offline' } } as const;
-    const states = maintenanceStates(homelab({ inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } }, world, admin: [enterA] }), now('11:01'));
+    const world = {
+      a: { ...aHome, at: T('11:01'), services: { web: 'ok' } },
+      b: { ...bIdle, at: T('11:01'), status: 'offline' },
+    } as const;
+    const states = maintenanceStates(
+      homelab({ inventory: { a: { web: ['b'], db: [] }, b: { cache: [] } }, world, admin: [enterA] }),
+      now('11:01'),
+    );
     expect(states.get('a')!.drain!.ways_out).toEqual([
       'bring a failover target back online',
       'wait: the blockers may clear by themselves, and the drain retries every run',
@@ -207,11 +264,24 @@ describe('deriveNodeStates: timeline', () => {
   });
 
   it('two replicas folding the same chain reach the same states, whatever the order files are read in', () => {
-    const admin: AdminInput[] = [{ at: T('09:30'), action: 'cordon', node: 'c' }, enterA, exitA, { ...enterA, at: T('11:02') }];
-    const world = { a: { ...aHome, at: T('11:04') }, b: { ...bTookOver, at: T('11:05') }, c: { ...cIdle, at: T('11:05') } };
+    const admin: AdminInput[] = [
+      { at: T('09:30'), action: 'cordon', node: 'c' },
+      enterA,
+      exitA,
+      { ...enterA, at: T('11:02') },
+    ];
+    const world = {
+      a: { ...aHome, at: T('11:04') },
+      b: { ...bTookOver, at: T('11:05') },
+      c: { ...cIdle, at: T('11:05') },
+    };
     const one = homelab({ world, admin });
     const reversed = Object.fromEntries(Object.entries(world).reverse());
-    const two = homelab({ world: reversed, admin, inventory: { c: {}, b: { cache: [] }, a: { web: ['b', 'c'], db: ['b'] } } satisfies Record<string, Services> });
+    const two = homelab({
+      world: reversed,
+      admin,
+      inventory: { c: {}, b: { cache: [] }, a: { web: ['b', 'c'], db: ['b'] } } satisfies Record<string, Services>,
+    });
     const a = JSON.stringify([...maintenanceStates(one, now('11:06'))]);
     const b = JSON.stringify([...maintenanceStates(two, now('11:06'))]);
     expect(a).toBe(b);

@@ -82,7 +82,11 @@ function about(event: AdminEvent | undefined): Pick<NodeMaintenance, 'seq' | 'ac
   return event ? { seq: event.seq, actor: event.actor, reason: event.reason } : {};
 }
 
-function restState(intent: NodeIntent | undefined, since: number | null, event: AdminEvent | undefined): NodeMaintenance {
+function restState(
+  intent: NodeIntent | undefined,
+  since: number | null,
+  event: AdminEvent | undefined,
+): NodeMaintenance {
   if (intent?.cordon) {
     const at = Math.max(intent.cordon.at, since ?? -Infinity);
     return { state: 'Cordoned', since: formatTime(at), cordoned: true, ...about(intent.cordon.event) };
@@ -97,11 +101,20 @@ function isBack(view: MaintenanceView | undefined, at: number): boolean {
   return view.node.services.every((service) => observed.get(service.name) === 'ok');
 }
 
-function selfState(intent: NodeIntent | undefined, view: MaintenanceView | undefined, policy: Policy, now: number): SelfState | 'maintenance' {
+function selfState(
+  intent: NodeIntent | undefined,
+  view: MaintenanceView | undefined,
+  policy: Policy,
+  now: number,
+): SelfState | 'maintenance' {
   const online = view?.health === 'online';
   if (!intent || intent.mode === 'none') {
     const rest = restState(intent, intent?.at ?? null, intent?.event);
-    return { maintenance: rest, eligible: rest.state === 'Active' && online, why: rest.state === 'Active' ? (online ? 'ok' : view?.health ?? 'unknown') : 'cordoned' };
+    return {
+      maintenance: rest,
+      eligible: rest.state === 'Active' && online,
+      why: rest.state === 'Active' ? (online ? 'ok' : (view?.health ?? 'unknown')) : 'cordoned',
+    };
   }
   if (intent.mode === 'maintenance') return 'maintenance';
   const exitAt = intent.at!;
@@ -111,29 +124,51 @@ function selfState(intent: NodeIntent | undefined, view: MaintenanceView | undef
     const until = back + policy.recovery_window;
     if (now < until) {
       return {
-        maintenance: { state: 'Recovery', since: formatTime(back), cordoned, ...about(intent.event), until: formatTime(until) },
+        maintenance: {
+          state: 'Recovery',
+          since: formatTime(back),
+          cordoned,
+          ...about(intent.event),
+          until: formatTime(until),
+        },
         eligible: false,
         why: `in Recovery until ${formatTime(until)}`,
       };
     }
     const rest = restState(intent, until, intent.event);
-    return { maintenance: rest, eligible: rest.state === 'Active' && online, why: rest.state === 'Active' ? 'ok' : 'cordoned' };
+    return {
+      maintenance: rest,
+      eligible: rest.state === 'Active' && online,
+      why: rest.state === 'Active' ? 'ok' : 'cordoned',
+    };
   }
   // Not back yet: drift stays quiet for at most drain_timeout, then it is raised as usual.
   const deadline = exitAt + policy.drain_timeout;
   if (now < deadline) {
     return {
-      maintenance: { state: 'ExitingMaintenance', since: formatTime(exitAt), cordoned, ...about(intent.event), until: formatTime(deadline) },
+      maintenance: {
+        state: 'ExitingMaintenance',
+        since: formatTime(exitAt),
+        cordoned,
+        ...about(intent.event),
+        until: formatTime(deadline),
+      },
       eligible: false,
       why: 'exiting maintenance',
     };
   }
   const rest = restState(intent, deadline, intent.event);
-  return { maintenance: rest, eligible: rest.state === 'Active' && online, why: rest.state === 'Active' ? 'ok' : 'cordoned' };
+  return {
+    maintenance: rest,
+    eligible: rest.state === 'Active' && online,
+    why: rest.state === 'Active' ? 'ok' : 'cordoned',
+  };
 }
 
 function runsHealthy(view: MaintenanceView | undefined, service: string): boolean {
-  return view?.health === 'online' && view.snapshot?.services.some((s) => s.name === service && s.status === 'ok') === true;
+  return (
+    view?.health === 'online' && view.snapshot?.services.some((s) => s.name === service && s.status === 'ok') === true
+  );
 }
 
 /**
@@ -148,7 +183,9 @@ export function deriveNodeStates(
 ): Map<string, NodeMaintenance> {
   const intents = foldIntents(events);
   const names = [...views.keys()].sort();
-  const self = new Map(names.map((name) => [name, selfState(intents.get(name), views.get(name), policy, now)] as const));
+  const self = new Map(
+    names.map((name) => [name, selfState(intents.get(name), views.get(name), policy, now)] as const),
+  );
   const states = new Map<string, NodeMaintenance>();
   for (const name of names) {
     const state = self.get(name)!;
@@ -192,7 +229,9 @@ function drainState(
       staying++;
       continue;
     }
-    const runningOn = service.failover.find((target) => target !== name && runsHealthy(views.get(target), service.name));
+    const runningOn = service.failover.find(
+      (target) => target !== name && runsHealthy(views.get(target), service.name),
+    );
     if (runningOn) {
       moved++;
       services[service.name] = { target: runningOn, moved: true };
@@ -211,10 +250,16 @@ function drainState(
       blockers.push({
         service: service.name,
         kind: 'temporary',
-        reason: down ? `every failover target of ${service.name} is down (${detail})` : `no failover target for ${service.name} available right now (${detail}); retrying`,
+        reason: down
+          ? `every failover target of ${service.name} is down (${detail})`
+          : `no failover target for ${service.name} available right now (${detail}); retrying`,
       });
     } else if (now >= deadline) {
-      blockers.push({ service: service.name, kind: 'temporary', reason: `${service.name} not yet observed running healthy on ${target}` });
+      blockers.push({
+        service: service.name,
+        kind: 'temporary',
+        reason: `${service.name} not yet observed running healthy on ${target}`,
+      });
     }
   }
   const total = view.node.services.length;
@@ -224,7 +269,12 @@ function drainState(
     return { state: 'Maintenance', since: formatTime(completedAt), ...base, drain: { ...drain, blockers: [] } };
   }
   if (now >= deadline) {
-    return { state: 'DrainFailed', since: formatTime(deadline), ...base, drain: { ...drain, ways_out: waysOut(name, blockers) } };
+    return {
+      state: 'DrainFailed',
+      since: formatTime(deadline),
+      ...base,
+      drain: { ...drain, ways_out: waysOut(name, blockers) },
+    };
   }
   return { state: 'EnteringMaintenance', since: formatTime(start), ...base, until: formatTime(deadline), drain };
 }
@@ -240,7 +290,8 @@ export function describeDrain(drain: DrainProgress): string {
 
 function waysOut(node: string, blockers: readonly DrainBlocker[]): string[] {
   const out: string[] = [];
-  if (blockers.some((b) => b.reason.startsWith('every failover target'))) out.push('bring a failover target back online');
+  if (blockers.some((b) => b.reason.startsWith('every failover target')))
+    out.push('bring a failover target back online');
   out.push('wait: the blockers may clear by themselves, and the drain retries every run');
   out.push(`labwarden maintenance exit ${node} (keep its services where they are)`);
   out.push(`labwarden maintenance uncordon ${node} (cancel the drain; the node takes placements again)`);
@@ -253,7 +304,12 @@ function waysOut(node: string, blockers: readonly DrainBlocker[]): string[] {
  * (a candidate that turns out not to matter only ends a shortcut early); Infinity when no
  * node is in or leaving maintenance. Liveness changes are the caller's (`livenessChangesAt`).
  */
-export function maintenanceChangesAt(events: readonly AdminEvent[], views: ReadonlyMap<string, MaintenanceView>, policy: Policy, now: number): number {
+export function maintenanceChangesAt(
+  events: readonly AdminEvent[],
+  views: ReadonlyMap<string, MaintenanceView>,
+  policy: Policy,
+  now: number,
+): number {
   let next = Infinity;
   const consider = (at: number) => {
     if (at > now) next = Math.min(next, at);

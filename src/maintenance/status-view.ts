@@ -13,7 +13,14 @@ export interface NodeMaintenanceView {
   drain: { moved: number; movable: number; text: string } | null;
 }
 
-const ACTIVE: NodeMaintenanceView = { state: 'Active', since: null, actor: null, reason: null, until: null, drain: null };
+const ACTIVE: NodeMaintenanceView = {
+  state: 'Active',
+  since: null,
+  actor: null,
+  reason: null,
+  until: null,
+  drain: null,
+};
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
@@ -26,7 +33,11 @@ export function maintenanceFromStatus(value: unknown): NodeMaintenanceView {
   const m = value as Record<string, unknown>;
   const state = (MAINTENANCE_STATES as readonly unknown[]).includes(m.state) ? (m.state as MaintenanceState) : 'Active';
   const drainValue = m.drain as DrainProgress | undefined;
-  const draining = (state === 'EnteringMaintenance' || state === 'DrainFailed') && drainValue && typeof drainValue === 'object' && typeof drainValue.moved === 'number';
+  const draining =
+    (state === 'EnteringMaintenance' || state === 'DrainFailed') &&
+    drainValue &&
+    typeof drainValue === 'object' &&
+    typeof drainValue.moved === 'number';
   let drain: NodeMaintenanceView['drain'] = null;
   if (draining) {
     const progress = { ...drainValue, services: drainValue.services ?? {}, blockers: drainValue.blockers ?? [] };

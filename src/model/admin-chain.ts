@@ -86,7 +86,12 @@ export function foldAdminEvents(input: string | readonly string[]): AdminChain {
     const parsed = AdminEvent.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return stop(expected, line, `seq ${expected}: ${issue.path.join('.') || 'line'}: ${issue.message}`, events.length);
+      return stop(
+        expected,
+        line,
+        `seq ${expected}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
+        events.length,
+      );
     }
     const event = parsed.data;
     if (event.prev !== head) {
@@ -95,9 +100,19 @@ export function foldAdminEvents(input: string | readonly string[]): AdminChain {
       // or lines between them were removed or reordered.
       const previous = present[index - 1]!;
       if (event.seq === expected) {
-        return stop(expected - 1, previous.line, `seq ${expected - 1} was edited: seq ${expected} records a different hash for it`, events.length - 1);
+        return stop(
+          expected - 1,
+          previous.line,
+          `seq ${expected - 1} was edited: seq ${expected} records a different hash for it`,
+          events.length - 1,
+        );
       }
-      return stop(expected, line, `seq ${expected} expected, found seq ${event.seq} whose prev does not match: a line was removed, inserted or reordered`, events.length);
+      return stop(
+        expected,
+        line,
+        `seq ${expected} expected, found seq ${event.seq} whose prev does not match: a line was removed, inserted or reordered`,
+        events.length,
+      );
     }
     if (event.seq !== expected) {
       return stop(expected, line, `seq ${expected} expected, found seq ${event.seq}`, events.length);
@@ -124,18 +139,39 @@ export function adminHeadOf(chain: AdminChain): AdminHead | undefined {
  * separately from admin.jsonl, so a witness from another line of history must cost a warning
  * at most, never trusted events or a wedged chain.
  */
-export function checkAdminWitness(chain: AdminChain, witness: AdminHead | undefined): { line: number; message: string } | undefined {
+export function checkAdminWitness(
+  chain: AdminChain,
+  witness: AdminHead | undefined,
+): { line: number; message: string } | undefined {
   if (!witness || chain.break) return undefined;
   const count = chain.events.length;
   const recorded = `status/recommendations.json records seq ${witness.seq} as folded`;
   if (witness.seq > count) {
-    return { line: count === 0 ? 1 : chain.lines[count - 1]! + 1, message: `seq ${witness.seq} was removed: ${recorded}, the file ${count === 0 ? 'is empty' : `ends at seq ${count}`}` };
+    return {
+      line: count === 0 ? 1 : chain.lines[count - 1]! + 1,
+      message: `seq ${witness.seq} was removed: ${recorded}, the file ${count === 0 ? 'is empty' : `ends at seq ${count}`}`,
+    };
   }
   if (chain.hashes[witness.seq - 1] === witness.hash) return undefined;
-  return { line: chain.lines[witness.seq - 1]!, message: `seq ${witness.seq} was edited: ${recorded} with a different hash` };
+  return {
+    line: chain.lines[witness.seq - 1]!,
+    message: `seq ${witness.seq} was edited: ${recorded} with a different hash`,
+  };
 }
 
-const ORDER = ['seq', 'at', 'actor', 'action', 'node', 'reason', 'prev', 'until', 'matcher', 'fingerprint', 'skill'] as const;
+const ORDER = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'node',
+  'reason',
+  'prev',
+  'until',
+  'matcher',
+  'fingerprint',
+  'skill',
+] as const;
 
 /** One admin event as its line (without newline): fixed key order, so the bytes are reproducible. */
 export function formatAdminLine(event: AdminEvent): string {
@@ -143,11 +179,17 @@ export function formatAdminLine(event: AdminEvent): string {
   for (const key of ORDER) {
     const value = event[key];
     if (value === undefined) continue;
-    out[key] = key === 'matcher' && value && typeof value === 'object' ? sortKeys(value as Record<string, unknown>) : value;
+    out[key] =
+      key === 'matcher' && value && typeof value === 'object' ? sortKeys(value as Record<string, unknown>) : value;
   }
   return JSON.stringify(out);
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => [k, value[k]]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .filter((k) => value[k] !== undefined)
+      .map((k) => [k, value[k]]),
+  );
 }

@@ -19,7 +19,13 @@ export const AdminAction = z.enum(ADMIN_ACTIONS);
 export type AdminAction = z.infer<typeof AdminAction>;
 
 /** Actions that name a node in inventory. */
-export const NODE_ACTIONS: readonly AdminAction[] = ['enter_maintenance', 'exit_maintenance', 'drain', 'cordon', 'uncordon'];
+export const NODE_ACTIONS: readonly AdminAction[] = [
+  'enter_maintenance',
+  'exit_maintenance',
+  'drain',
+  'cordon',
+  'uncordon',
+];
 
 /** What a silence covers: every field given must match (node, `node/service` or service name, incident fingerprint). */
 export const SilenceMatcher = z
@@ -50,7 +56,10 @@ export const AdminEvent = z.strictObject({
   matcher: SilenceMatcher.optional(),
   fingerprint: z.string().min(1).max(200).optional(),
   /** approve_remediation: the skill approved for `fingerprint`. */
-  skill: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'a skill id' }).optional(),
+  skill: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'a skill id' })
+    .optional(),
 });
 export type AdminEvent = z.infer<typeof AdminEvent>;
 

@@ -28,7 +28,12 @@ export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s';
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
@@ -36,7 +41,6 @@ export function formatDuration(ms: number): string {
   }
   return parts.slice(0, 2).join('') || '0s';
 }
-
 
 /**
  * A duration typed by a person (a flag, an environment variable), in policy.yaml's syntax:
@@ -53,7 +57,12 @@ export function formatDurationExact(ms: number): string {
   if (ms % 1000 !== 0) return `${ms}ms`;
   let rest = ms / 1000;
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

@@ -12,7 +12,13 @@ const SCHEMAS = { ServicesFile, HostFile, WorldSnapshot, Policy, Heartbeat, Inci
 const VALID: Record<keyof typeof SCHEMAS, unknown> = {
   ServicesFile: {
     services: [
-      { name: 'jellyfin', critical: true, depends_on: ['postgres', 'node2/redis'], failover: ['node2'], probe: { http: 'http://10.0.0.3:8096/health', expect: 200, timeout: '5s' } },
+      {
+        name: 'jellyfin',
+        critical: true,
+        depends_on: ['postgres', 'node2/redis'],
+        failover: ['node2'],
+        probe: { http: 'http://10.0.0.3:8096/health', expect: 200, timeout: '5s' },
+      },
       { name: 'postgres', probe: { tcp: 'db:5432', timeout: 3 } },
       { description: 'x', name: 'redis' },
     ],
@@ -24,9 +30,21 @@ const VALID: Record<keyof typeof SCHEMAS, unknown> = {
     status: 'online',
     services: [{ name: 'jellyfin', status: 'failed', detail: 'HTTP 503' }],
     deployments: [{ service: 'jellyfin', at: '2026-11-22T09:40:00+01:00', result: 'failed', version: 10.9 }],
-    incidents: [{ id: 'ups-battery', severity: 'warning', summary: 'UPS on battery', opened_at: '2026-11-22T09:00:00Z', resolved_at: null }],
+    incidents: [
+      {
+        id: 'ups-battery',
+        severity: 'warning',
+        summary: 'UPS on battery',
+        opened_at: '2026-11-22T09:00:00Z',
+        resolved_at: null,
+      },
+    ],
   },
-  Policy: { stale_after: '15m', block_after_failures: 3, maintenance_windows: [{ cron: '0 3 * * 0', duration: '2h', nodes: ['node3'] }] },
+  Policy: {
+    stale_after: '15m',
+    block_after_failures: 3,
+    maintenance_windows: [{ cron: '0 3 * * 0', duration: '2h', nodes: ['node3'] }],
+  },
   Heartbeat: { node: 'node3', seen_at: '2026-11-22T10:00:00Z', extra: 1 },
   IncidentLine: {
     id: 'abc',
@@ -47,8 +65,41 @@ const VALID: Record<keyof typeof SCHEMAS, unknown> = {
 
 /** Values a mutation puts in place of another: near misses of every check the schemas make. */
 const REPLACEMENTS = fc.constantFrom<unknown>(
-  undefined, null, '', 'x', 'Node3', 'node-', 'a/b', '😀', 'é', 0, -1, 1.5, 99, 200, 600, Infinity, NaN, true, 'true', [], {}, ['x'], { name: 'x' },
-  '2026-11-22T10:00:00Z', '2026-11-22 10:00:00', '15m', '1h30m', 'soon', 'http://x', 'h:99', 'online', 'failed', 'opened', 'present', 'warning',
+  undefined,
+  null,
+  '',
+  'x',
+  'Node3',
+  'node-',
+  'a/b',
+  '😀',
+  'é',
+  0,
+  -1,
+  1.5,
+  99,
+  200,
+  600,
+  Infinity,
+  NaN,
+  true,
+  'true',
+  [],
+  {},
+  ['x'],
+  { name: 'x' },
+  '2026-11-22T10:00:00Z',
+  '2026-11-22 10:00:00',
+  '15m',
+  '1h30m',
+  'soon',
+  'http://x',
+  'h:99',
+  'online',
+  'failed',
+  'opened',
+  'present',
+  'warning',
 );
 
 type Mutation = { path: number[]; action: 'set' | 'delete' | 'add'; value: unknown; key: string };
@@ -85,27 +136,30 @@ const MUTATIONS = fc.array(
 );
 
 describe('fastParser', () => {
-  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('gives what zod gives for mutations of a valid %s', (name) => {
-    const schema: z.ZodType = SCHEMAS[name];
-    const parse = fastParser(schema);
-    let accepted = 0;
-    fc.assert(
-      fc.property(MUTATIONS, (mutations) => {
-        const value = mutations.reduce((current, mutation) => mutate(current, mutation), VALID[name]);
-        const expected = schema.safeParse(value);
-        const actual = parse(value);
-        expect(actual.success).toBe(expected.success);
-        // JSON.stringify compares key order too, which decides every byte written later.
-        if (expected.success) expect(JSON.stringify(actual.data)).toBe(JSON.stringify(expected.data));
-        if (expected.success) expect(actual.data).toStrictEqual(expected.data);
-        else expect(actual.error!.issues).toStrictEqual(expected.error.issues);
-        if (expected.success) accepted++;
-      }),
-      { seed: 9, numRuns: 1500 },
-    );
-    // The mutations must leave some values valid, or the comparison of outputs says nothing.
-    expect(accepted).toBeGreaterThan(50);
-  });
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])(
+    'gives what zod gives for mutations of a valid %s',
+    (name) => {
+      const schema: z.ZodType = SCHEMAS[name];
+      const parse = fastParser(schema);
+      let accepted = 0;
+      fc.assert(
+        fc.property(MUTATIONS, (mutations) => {
+          const value = mutations.reduce((current, mutation) => mutate(current, mutation), VALID[name]);
+          const expected = schema.safeParse(value);
+          const actual = parse(value);
+          expect(actual.success).toBe(expected.success);
+          // JSON.stringify compares key order too, which decides every byte written later.
+          if (expected.success) expect(JSON.stringify(actual.data)).toBe(JSON.stringify(expected.data));
+          if (expected.success) expect(actual.data).toStrictEqual(expected.data);
+          else expect(actual.error!.issues).toStrictEqual(expected.error.issues);
+          if (expected.success) accepted++;
+        }),
+        { seed: 9, numRuns: 1500 },
+      );
+      // The mutations must leave some values valid, or the comparison of outputs says nothing.
+      expect(accepted).toBeGreaterThan(50);
+    },
+  );
 
   it('hands a refinement it cannot read to zod, and its issue is zod’s', () => {
     const schema = z.strictObject({ a: z.string().refine((value) => value !== 'no', { message: 'not no' }) });

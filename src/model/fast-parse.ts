@@ -37,7 +37,8 @@ interface Payload {
   issues: unknown[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function viaZod(schema: Schema): Check {
   return (value) => {
@@ -48,7 +49,10 @@ function viaZod(schema: Schema): Check {
 
 function compile(schema: Schema): Check {
   const def = schema._zod.def;
-  const checks = [...(schema._zod.traits.has('$ZodCheck') ? [schema] : []), ...((def.checks as Schema[] | undefined) ?? [])];
+  const checks = [
+    ...(schema._zod.traits.has('$ZodCheck') ? [schema] : []),
+    ...((def.checks as Schema[] | undefined) ?? []),
+  ];
   const base = compileType(schema, def);
   if (!base) return viaZod(schema);
   if (checks.length === 0) return base;
@@ -176,7 +180,14 @@ function compileObject(def: Def): Check | undefined {
 
 /** One check (regex, length, integer, bound, refinement) as a test of the value. */
 function compileCheck(check: Schema): (value: unknown) => boolean {
-  const def = check._zod.def as Def & { check?: string; format?: string; pattern?: RegExp; minimum?: number; value?: number; inclusive?: boolean };
+  const def = check._zod.def as Def & {
+    check?: string;
+    format?: string;
+    pattern?: RegExp;
+    minimum?: number;
+    value?: number;
+    inclusive?: boolean;
+  };
   const generic = (value: unknown) => {
     const payload: Payload = { value, issues: [] };
     const when = def.when as ((payload: Payload) => boolean) | undefined;
@@ -188,7 +199,11 @@ function compileCheck(check: Schema): (value: unknown) => boolean {
     }
     return payload.issues.length === 0;
   };
-  if (def.check === 'string_format' && (def.format === 'regex' || def.format === 'datetime') && def.pattern instanceof RegExp) {
+  if (
+    def.check === 'string_format' &&
+    (def.format === 'regex' || def.format === 'datetime') &&
+    def.pattern instanceof RegExp
+  ) {
     const pattern = def.pattern;
     return (value) => {
       pattern.lastIndex = 0;
@@ -203,7 +218,8 @@ function compileCheck(check: Schema): (value: unknown) => boolean {
   // At most the maximum in UTF-16 units is at most the maximum in code points; arrays are exact.
   if (def.check === 'max_length' && typeof (def as unknown as { maximum?: number }).maximum === 'number') {
     const maximum = (def as unknown as { maximum: number }).maximum;
-    return (value) => ((typeof value === 'string' || Array.isArray(value)) && value.length <= maximum) || generic(value);
+    return (value) =>
+      ((typeof value === 'string' || Array.isArray(value)) && value.length <= maximum) || generic(value);
   }
   if (def.check === 'number_format' && def.format === 'safeint') return (value) => Number.isSafeInteger(value);
   if (def.check === 'greater_than' && typeof def.value === 'number') {

@@ -4,17 +4,24 @@ import { Duration } from './time.js';
 import { LIMITS } from './limits.js';
 
 /** Free text in inventory, bounded (src/model/limits.ts). */
-const Text = () => z.string().max(LIMITS.inventoryTextChars, { message: `at most ${LIMITS.inventoryTextChars} characters` });
+const Text = () =>
+  z.string().max(LIMITS.inventoryTextChars, { message: `at most ${LIMITS.inventoryTextChars} characters` });
 
 const PROBE_KINDS = ['http', 'tcp', 'systemd', 'docker', 'command'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const Probe = z
   .strictObject({
-    http: Text().regex(/^https?:\/\/\S+$/, { message: 'an http:// or https:// URL' }).optional().describe('URL to GET; ok when the status matches `expect`'),
+    http: Text()
+      .regex(/^https?:\/\/\S+$/, { message: 'an http:// or https:// URL' })
+      .optional()
+      .describe('URL to GET; ok when the status matches `expect`'),
     expect: z.number().int().min(100).max(599).optional().describe('HTTP status an http probe expects'),
     contains: Text().optional().describe('text the http response body must contain'),
-    tcp: Text().regex(/^\S+:\d{1,5}$/, { message: 'host:port' }).optional().describe('host:port that must accept a TCP connection'),
+    tcp: Text()
+      .regex(/^\S+:\d{1,5}$/, { message: 'host:port' })
+      .optional()
+      .describe('host:port that must accept a TCP connection'),
     systemd: Text().min(1).optional().describe('systemd unit that must be active'),
     docker: Text().min(1).optional().describe('docker container that must be running'),
     command: Text().min(1).optional().describe('shell command; exit 0 means ok'),
@@ -49,7 +56,10 @@ export const Service = z.strictObject({
 export type Service = z.infer<typeof Service>;
 
 export const ServicesFile = z.strictObject({
-  services: z.array(Service).max(LIMITS.servicesPerNode, { message: `at most ${LIMITS.servicesPerNode} services per node` }).default([]),
+  services: z
+    .array(Service)
+    .max(LIMITS.servicesPerNode, { message: `at most ${LIMITS.servicesPerNode} services per node` })
+    .default([]),
 });
 export type ServicesFile = z.infer<typeof ServicesFile>;
 

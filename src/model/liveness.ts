@@ -23,16 +23,37 @@ export function assessNode(
   now: number,
 ): NodeView {
   if (!observation || observation.kind === 'absent') {
-    return { node, health: 'offline', snapshot: undefined, lastSeen: heartbeat ?? null, reason: 'no world snapshot', since: null };
+    return {
+      node,
+      health: 'offline',
+      snapshot: undefined,
+      lastSeen: heartbeat ?? null,
+      reason: 'no world snapshot',
+      since: null,
+    };
   }
   if (observation.kind === 'invalid') {
-    return { node, health: 'unknown', snapshot: undefined, lastSeen: heartbeat ?? null, reason: `invalid snapshot: ${observation.reason}`, since: null };
+    return {
+      node,
+      health: 'unknown',
+      snapshot: undefined,
+      lastSeen: heartbeat ?? null,
+      reason: `invalid snapshot: ${observation.reason}`,
+      since: null,
+    };
   }
   const snapshot = observation.snapshot;
   const observedAt = parseTime(snapshot.observed_at);
   const lastSeen = Math.max(observedAt, heartbeat ?? -Infinity);
   if (snapshot.status === 'offline') {
-    return { node, health: 'offline', snapshot, lastSeen, reason: `world says offline at ${formatTime(observedAt)}`, since: observedAt };
+    return {
+      node,
+      health: 'offline',
+      snapshot,
+      lastSeen,
+      reason: `world says offline at ${formatTime(observedAt)}`,
+      since: observedAt,
+    };
   }
   if (now - lastSeen > policy.stale_after) {
     return {

@@ -8,7 +8,10 @@ export const CronExpression = z.string().superRefine((value, ctx) => {
   try {
     CronExpressionParser.parse(value, { tz: 'UTC' });
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "0 3 * * 0" (${(error as Error).message})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a cron expression such as "0 3 * * 0" (${(error as Error).message})`,
+    });
   }
 });
 
@@ -21,5 +24,7 @@ export const MaintenanceWindow = z
     nodes: z.array(Name).default([]).describe('nodes the window covers'),
     labels: z.array(Name).default([]).describe('nodes carrying any of these labels (host.yaml) are covered too'),
   })
-  .refine((window) => window.nodes.length + window.labels.length > 0, { message: 'expected at least one node or label in a maintenance window' });
+  .refine((window) => window.nodes.length + window.labels.length > 0, {
+    message: 'expected at least one node or label in a maintenance window',
+  });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;

@@ -16,15 +16,26 @@ export const Policy = z.strictObject({
     .default(3)
     .describe('consecutive failed deployments after which redeploys stop and diagnostics are recommended'),
   escalate_after: Duration.prefault('30m').describe('drift still open after this long is raised one severity step'),
-  stabilize_for: Duration.prefault('5m').describe('a resolved drift must stay clear this long before a reopen is a new incident'),
+  stabilize_for: Duration.prefault('5m').describe(
+    'a resolved drift must stay clear this long before a reopen is a new incident',
+  ),
   drain_timeout: Duration.prefault('1h').describe('a drain not complete within this is DrainFailed'),
-  recovery_window: Duration.prefault('10m').describe('after maintenance, a node is not a failover target for this long'),
-  max_required_per_run: z.number().int().min(1).default(20).describe('reconcile_required recommendations actionable at once; the rest are deferred'),
+  recovery_window: Duration.prefault('10m').describe(
+    'after maintenance, a node is not a failover target for this long',
+  ),
+  max_required_per_run: z
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('reconcile_required recommendations actionable at once; the rest are deferred'),
   repeat_interval: Duration.prefault('4h').describe('remind of a still-open, unacknowledged incident after this long'),
   min_severity: Severity.default('warning').describe('incidents below this severity are not alerted'),
   send_resolved: z.boolean().default(true).describe('announce resolutions of announced incidents'),
   reconciler_stale_after: Duration.prefault('30m').describe('a reconciler heartbeat older than this is reported'),
-  alert_after: Duration.prefault('0s').describe('an incident must stay open this long (counted from its observed opening) before its first alert; 0 alerts at once'),
+  alert_after: Duration.prefault('0s').describe(
+    'an incident must stay open this long (counted from its observed opening) before its first alert; 0 alerts at once',
+  ),
   quiet_hours: z
     .strictObject({
       start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a UTC time such as 22:00' }),
@@ -49,16 +60,36 @@ export const Policy = z.strictObject({
     })
     .default({ approvers: [] })
     .describe('remediation skills: who may approve (docs/skills.md); recommendation-only, nothing runs by itself'),
-  flapping_threshold_high: z.number().min(0).max(100).default(30).describe('weighted % of state changes over the last 20 samples from which a drift is flapping (Icinga 2 convention)'),
-  flapping_threshold_low: z.number().min(0).max(100).default(25).describe('weighted % of state changes below which a flapping drift is stable again'),
-  flapping_sample: Duration.prefault('5m').describe('length of one of the 20 flapping samples: a sample counts as a change when the drift opened or cleared in it'),
-  backoff_initial: Duration.prefault('10s').describe('wait before redeploying after the first failed deployment; doubles with each further failure'),
+  flapping_threshold_high: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(30)
+    .describe(
+      'weighted % of state changes over the last 20 samples from which a drift is flapping (Icinga 2 convention)',
+    ),
+  flapping_threshold_low: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(25)
+    .describe('weighted % of state changes below which a flapping drift is stable again'),
+  flapping_sample: Duration.prefault('5m').describe(
+    'length of one of the 20 flapping samples: a sample counts as a change when the drift opened or cleared in it',
+  ),
+  backoff_initial: Duration.prefault('10s').describe(
+    'wait before redeploying after the first failed deployment; doubles with each further failure',
+  ),
   backoff_max: Duration.prefault('5m').describe('the redeploy backoff never waits longer than this'),
-  backoff_reset_after: Duration.prefault('10m').describe('a successful deployment that held this long resets the redeploy backoff'),
+  backoff_reset_after: Duration.prefault('10m').describe(
+    'a successful deployment that held this long resets the redeploy backoff',
+  ),
   maintenance_windows: z
     .array(MaintenanceWindow)
     .default([])
-    .describe('scheduled windows (cron + duration, per node or label) in which drift is recorded but neither escalated nor alerted'),
+    .describe(
+      'scheduled windows (cron + duration, per node or label) in which drift is recorded but neither escalated nor alerted',
+    ),
 });
 export type Policy = z.infer<typeof Policy>;
 

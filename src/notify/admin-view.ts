@@ -26,12 +26,25 @@ export function emptyAdminView(): AdminView {
  * (intents, silences, acks): the verified events of chronicle/admin.jsonl, those after `now`
  * left out. `drainFailed`: nodes whose derived state is DrainFailed.
  */
-export function adminView(events: readonly AdminEvent[], now: number, drainFailed: ReadonlySet<string> = new Set()): AdminView {
+export function adminView(
+  events: readonly AdminEvent[],
+  now: number,
+  drainFailed: ReadonlySet<string> = new Set(),
+): AdminView {
   const seen = events.filter((event) => parseTime(event.at) <= now);
   // A node whose drain failed (drain_timeout passed) is not in maintenance: reconcile raises its
   // drift again, and the operator must hear about it, the failed drain included.
-  const maintenance = [...foldIntents(seen)].filter(([node, intent]) => intent.mode === 'maintenance' && !drainFailed.has(node)).map(([node]) => node).sort();
-  const silences = activeSilences(seen, now).map((silence) => ({ ...silence, from: parseTime(silence.at), end: silence.until === 'resolved' ? ('resolved' as const) : parseTime(silence.until) }));
-  const acks = Object.fromEntries([...acknowledgements(seen)].map(([fingerprint, ack]) => [fingerprint, parseTime(ack.at)]));
+  const maintenance = [...foldIntents(seen)]
+    .filter(([node, intent]) => intent.mode === 'maintenance' && !drainFailed.has(node))
+    .map(([node]) => node)
+    .sort();
+  const silences = activeSilences(seen, now).map((silence) => ({
+    ...silence,
+    from: parseTime(silence.at),
+    end: silence.until === 'resolved' ? ('resolved' as const) : parseTime(silence.until),
+  }));
+  const acks = Object.fromEntries(
+    [...acknowledgements(seen)].map(([fingerprint, ack]) => [fingerprint, parseTime(ack.at)]),
+  );
   return { maintenance, silences, acks };
 }

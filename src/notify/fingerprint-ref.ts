@@ -12,6 +12,14 @@ export function fingerprintRef(fingerprint: string): string {
 }
 
 /** The fingerprint `value` names: itself, or the one whose reference it is. */
-export function resolveFingerprint<T extends { fingerprint: string }>(value: string, candidates: readonly T[]): T | undefined {
-  return candidates.find((candidate) => candidate.fingerprint === value) ?? (value.startsWith('#') ? candidates.find((candidate) => fingerprintRef(candidate.fingerprint) === value) : undefined);
+export function resolveFingerprint<T extends { fingerprint: string }>(
+  value: string,
+  candidates: readonly T[],
+): T | undefined {
+  return (
+    candidates.find((candidate) => candidate.fingerprint === value) ??
+    (value.startsWith('#')
+      ? candidates.find((candidate) => fingerprintRef(candidate.fingerprint) === value)
+      : undefined)
+  );
 }

@@ -42,7 +42,11 @@ interface Episode {
  * episodes. A reopen less than `stabilizeFor` after a resolve continues the same episode
  * (policy `stabilize_for`): a flip is not a new incident to announce.
  */
-export function foldIncidents(lines: readonly IncidentLine[], now: number, stabilizeFor = 0): Map<string, IncidentState> {
+export function foldIncidents(
+  lines: readonly IncidentLine[],
+  now: number,
+  stabilizeFor = 0,
+): Map<string, IncidentState> {
   const base = new Map<string, ChronicleState>();
   const episodes = new Map<string, Episode>();
   for (const line of sortIncidentLines(lines)) {

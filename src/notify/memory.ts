@@ -112,7 +112,11 @@ function applyDecision(memory: GateMemory, line: DecisionLine): void {
     episode: line.episode,
     severity: line.severity ?? same?.severity ?? 'warning',
     lastAt: at,
-    resolved: line.kind === 'resolved' || line.kind === 'resolved_while_held' || line.kind === 'transient' || (line.kind === 'stable' && line.open === false),
+    resolved:
+      line.kind === 'resolved' ||
+      line.kind === 'resolved_while_held' ||
+      line.kind === 'transient' ||
+      (line.kind === 'stable' && line.open === false),
     flapping: line.kind === 'flapping' ? true : line.kind === 'stable' ? false : (same?.flapping ?? false),
     reminders: (same?.reminders ?? 0) + (line.kind === 'reminder' ? 1 : 0),
     kind: line.kind,

@@ -6,17 +6,32 @@ import type { NotifyItem } from './plan.js';
 
 const HUGE = 'x'.repeat(5000);
 function item(overrides: Partial<NotifyItem>): NotifyItem {
-  return { kind: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', key: 'k', ...overrides };
+  return {
+    kind: 'opened',
+    fingerprint: 'media/jellyfin/unhealthy_service',
+    node: 'media',
+    service: 'jellyfin',
+    drift: 'unhealthy_service',
+    severity: 'warning',
+    key: 'k',
+    ...overrides,
+  };
 }
 function totalChars(payload: ReturnType<typeof renderMessage>): number {
-  return payload.embeds.reduce((sum, embed) => sum + embed.title.length + embed.description.length + embed.footer.text.length, 0);
+  return payload.embeds.reduce(
+    (sum, embed) => sum + embed.title.length + embed.description.length + embed.footer.text.length,
+    0,
+  );
 }
 
 describe('escapeText', () => {
   it.each([
     ['@everyone', '@\u200beveryone'],
     ['<@&123> hi', '\\<@\u200b&123\\> hi'],
-    ['**bold** _it_ `code` ~~s~~ ||spoiler||', '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|'],
+    [
+      '**bold** _it_ `code` ~~s~~ ||spoiler||',
+      '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|',
+    ],
     ['[link](https://evil.example)', '\\[link\\]\\(https\\://evil.example\\)'],
     ['# heading\n> quote', '\\# heading \\> quote'],
   ])('%j → %j', (input, expected) => {
@@ -28,9 +43,20 @@ describe('renderMessage', () => {
   it('keeps hostile, huge text safe and within Discord limits', () => {
     const hostile = `@everyone **pwn** [x](https://evil) ${HUGE}`;
     const items = Array.from({ length: 40 }, (_, index) =>
-      item({ node: `${index % 12 === 0 ? hostile : `n${index % 12}`}`, service: hostile, reason: hostile, fingerprint: `f${index}`, key: `k${index}` }),
+      item({
+        node: `${index % 12 === 0 ? hostile : `n${index % 12}`}`,
+        service: hostile,
+        reason: hostile,
+        fingerprint: `f${index}`,
+        key: `k${index}`,
+      }),
     );
-    const payload = renderMessage(items, { key: 'n123', policy: Policy.parse({ dashboard_url: 'javascript:alert(1)' }), inhibitedDependents: 3, buttons: true });
+    const payload = renderMessage(items, {
+      key: 'n123',
+      policy: Policy.parse({ dashboard_url: 'javascript:alert(1)' }),
+      inhibitedDependents: 3,
+      buttons: true,
+    });
     expect(payload.allowed_mentions).toEqual({ parse: [] });
     expect(payload.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
     expect(totalChars(payload)).toBeLessThanOrEqual(LIMITS.total);
@@ -45,11 +71,25 @@ describe('renderMessage', () => {
     expect(text).not.toMatch(/(?<!\\)\[x\]/);
     expect(payload.content.length).toBeLessThanOrEqual(LIMITS.content);
     expect(payload.embeds.at(-1)!.title).toBe('…and 3 more nodes');
-    for (const row of payload.components ?? []) for (const button of row.components) expect((button.custom_id ?? '').length).toBeLessThanOrEqual(LIMITS.customId);
+    for (const row of payload.components ?? [])
+      for (const button of row.components) expect((button.custom_id ?? '').length).toBeLessThanOrEqual(LIMITS.customId);
   });
 
   it('groups by node and colours by the worst severity; resolved-only is green', () => {
-    const payload = renderMessage([item({ severity: 'critical' }), item({ fingerprint: 'media/sonarr/unhealthy_service', service: 'sonarr' }), item({ node: 'pi', kind: 'resolved', fingerprint: 'pi/offline_node', service: undefined, drift: 'offline_node' })], { key: 'n1', policy: defaultPolicy() });
+    const payload = renderMessage(
+      [
+        item({ severity: 'critical' }),
+        item({ fingerprint: 'media/sonarr/unhealthy_service', service: 'sonarr' }),
+        item({
+          node: 'pi',
+          kind: 'resolved',
+          fingerprint: 'pi/offline_node',
+          service: undefined,
+          drift: 'offline_node',
+        }),
+      ],
+      { key: 'n1', policy: defaultPolicy() },
+    );
     expect(payload.embeds.map((embed) => [embed.title, embed.color])).toEqual([
       ['media: 2 alerts', 0xe74c3c],
       ['pi: 1 alert', 0x2ecc71],
@@ -57,12 +97,17 @@ describe('renderMessage', () => {
     expect(payload.content).toBe('labwarden: 2 active, 1 cleared');
   });
 
-  it.each([60, 90, 92, 145])('buttons for a %i-character fingerprint fit in 100 characters and name it (or its reference)', (length) => {
-    const fingerprint = `${'n'.repeat(length - 'svc/unhealthy_service'.length - 1)}/svc/unhealthy_service`;
-    const payload = renderMessage([item({ fingerprint })], { key: 'n1', policy: defaultPolicy(), buttons: true });
-    const ids = payload.components![0]!.components.map((button) => button.custom_id!);
-    expect(ids.map((id) => id.length <= LIMITS.customId)).toEqual([true, true]);
-    expect(ids.map((id) => resolveFingerprint(id.slice(id.indexOf(':') + 1), [{ fingerprint }])?.fingerprint)).toEqual([fingerprint, fingerprint]);
-    expect(ids[0]).toBe(length + 4 <= LIMITS.customId ? `ack:${fingerprint}` : `ack:${fingerprintRef(fingerprint)}`);
-  });
+  it.each([60, 90, 92, 145])(
+    'buttons for a %i-character fingerprint fit in 100 characters and name it (or its reference)',
+    (length) => {
+      const fingerprint = `${'n'.repeat(length - 'svc/unhealthy_service'.length - 1)}/svc/unhealthy_service`;
+      const payload = renderMessage([item({ fingerprint })], { key: 'n1', policy: defaultPolicy(), buttons: true });
+      const ids = payload.components![0]!.components.map((button) => button.custom_id!);
+      expect(ids.map((id) => id.length <= LIMITS.customId)).toEqual([true, true]);
+      expect(
+        ids.map((id) => resolveFingerprint(id.slice(id.indexOf(':') + 1), [{ fingerprint }])?.fingerprint),
+      ).toEqual([fingerprint, fingerprint]);
+      expect(ids[0]).toBe(length + 4 <= LIMITS.customId ? `ack:${fingerprint}` : `ack:${fingerprintRef(fingerprint)}`);
+    },
+  );
 });

@@ -7,7 +7,17 @@ import type { NotifyItem } from './plan.js';
  * button label and custom_id from discord-api-types / @discordjs/builders). `total` counts every
  * embed's title, description, footer, field and author text of one message, not `content`.
  */
-export const LIMITS = { embeds: 10, title: 256, description: 4096, footer: 2048, total: 6000, content: 2000, customId: 100, buttonLabel: 80, rows: 5 } as const;
+export const LIMITS = {
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  footer: 2048,
+  total: 6000,
+  content: 2000,
+  customId: 100,
+  buttonLabel: 80,
+  rows: 5,
+} as const;
 
 export interface EmbedPayload {
   title: string;
@@ -33,7 +43,12 @@ export interface MessagePayload {
   components?: { type: 1; components: ButtonPayload[] }[];
 }
 
-export const COLORS: Record<Severity | 'resolved', number> = { critical: 0xe74c3c, warning: 0xf1c40f, info: 0x3498db, resolved: 0x2ecc71 };
+export const COLORS: Record<Severity | 'resolved', number> = {
+  critical: 0xe74c3c,
+  warning: 0xf1c40f,
+  info: 0x3498db,
+  resolved: 0x2ecc71,
+};
 
 /**
  * Neutralizes user-controlled text (node, service and reason come from repos and observers):
@@ -75,12 +90,25 @@ function itemLine(item: NotifyItem): string {
     return `🔴 **${VERB[item.kind]}**: the observers or the pipeline stopped, not the homelab (${item.inhibited} node alerts held back)`;
   }
   if (item.kind === 'pipeline_recovered') return `🟢 **${VERB[item.kind]}**`;
-  const icon = item.kind === 'resolved' || item.kind === 'resolved_while_held' || item.kind === 'transient' || (item.kind === 'stable' && item.open === false) ? '🟢' : ICON[item.severity];
+  const icon =
+    item.kind === 'resolved' ||
+    item.kind === 'resolved_while_held' ||
+    item.kind === 'transient' ||
+    (item.kind === 'stable' && item.open === false)
+      ? '🟢'
+      : ICON[item.severity];
   const subject = escapeText(item.service ?? item.drift ?? item.fingerprint);
   const what = item.service && item.drift ? ` ${escapeText(item.drift)}` : item.service ? '' : '';
   const parts = [`${icon} **${VERB[item.kind]}** ${truncate(subject, 80)}${truncate(what, 40)} (${item.severity})`];
-  if (item.action || item.recommendation) parts.push(`→ ${[item.recommendation, item.action].filter((part): part is string => Boolean(part)).map(escapeText).join(': ')}`);
-  if (item.inhibited) parts.push(`· ${item.inhibited} service alert${item.inhibited === 1 ? '' : 's'} on this node held back`);
+  if (item.action || item.recommendation)
+    parts.push(
+      `→ ${[item.recommendation, item.action]
+        .filter((part): part is string => Boolean(part))
+        .map(escapeText)
+        .join(': ')}`,
+    );
+  if (item.inhibited)
+    parts.push(`· ${item.inhibited} service alert${item.inhibited === 1 ? '' : 's'} on this node held back`);
   if (item.acked) parts.push('· acknowledged');
   if (item.silenced) parts.push('· silenced');
   if (item.moved) parts.push('· still open: see the newer message');
@@ -103,7 +131,10 @@ function safeUrl(url: string | undefined): string | undefined {
  * Renders a run's items as one message: an embed per node (grouped), colour by the worst
  * severity, within Discord's limits (overflow becomes a count, never a rejected post).
  */
-export function renderMessage(items: readonly NotifyItem[], options: { key: string; policy: Policy; inhibitedDependents?: number; buttons?: boolean }): MessagePayload {
+export function renderMessage(
+  items: readonly NotifyItem[],
+  options: { key: string; policy: Policy; inhibitedDependents?: number; buttons?: boolean },
+): MessagePayload {
   const url = safeUrl(options.policy.dashboard_url);
   const byNode = new Map<string, NotifyItem[]>();
   for (const item of items) byNode.set(item.node, [...(byNode.get(item.node) ?? []), item]);
@@ -114,11 +145,25 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
   for (const [index, node] of nodes.entries()) {
     const group = byNode.get(node)!;
     if (embeds.length === LIMITS.embeds - 1 && nodes.length > LIMITS.embeds) {
-      embeds.push({ title: `…and ${nodes.length - index} more nodes`, description: 'See the dashboard for the rest.', color: COLORS.info, footer, ...(url ? { url } : {}) });
+      embeds.push({
+        title: `…and ${nodes.length - index} more nodes`,
+        description: 'See the dashboard for the rest.',
+        color: COLORS.info,
+        footer,
+        ...(url ? { url } : {}),
+      });
       break;
     }
-    const title = truncate(node === '*' ? 'labwarden pipeline' : `${escapeText(node)}: ${group.length} alert${group.length === 1 ? '' : 's'}`, LIMITS.title);
-    const share = Math.max(200, Math.min(LIMITS.description, Math.floor(budget / Math.max(1, nodes.length - index)) - title.length));
+    const title = truncate(
+      node === '*'
+        ? 'labwarden pipeline'
+        : `${escapeText(node)}: ${group.length} alert${group.length === 1 ? '' : 's'}`,
+      LIMITS.title,
+    );
+    const share = Math.max(
+      200,
+      Math.min(LIMITS.description, Math.floor(budget / Math.max(1, nodes.length - index)) - title.length),
+    );
     const lines: string[] = [];
     let used = 0;
     for (const [position, item] of group.entries()) {
@@ -136,7 +181,9 @@ export function renderMessage(items: readonly NotifyItem[], options: { key: stri
   }
   const opened = items.filter((item) => !CLEARED.has(item.kind)).length;
   const held = items.some((item) => item.after);
-  const extra = options.inhibitedDependents ? `; ${options.inhibitedDependents} dependent alert${options.inhibitedDependents === 1 ? '' : 's'} held back behind their cause` : '';
+  const extra = options.inhibitedDependents
+    ? `; ${options.inhibitedDependents} dependent alert${options.inhibitedDependents === 1 ? '' : 's'} held back behind their cause`
+    : '';
   const content = truncate(
     `${held ? 'Still open after maintenance, a silence or quiet hours: ' : ''}labwarden: ${opened} active, ${items.length - opened} cleared${extra}`,
     LIMITS.content,

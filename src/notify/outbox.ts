@@ -51,7 +51,14 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
   const ids = options.ids ?? new Map<string, PostedId>();
   type Fields = Pick<OutboxLine, 'state' | 'message' | 'error' | 'reshaped' | 'discord_id' | 'reposted'>;
   const line = ({ state, message, ...rest }: Fields): OutboxLine =>
-    withLineId({ at: formatTime(options.now()), type: 'outbox' as const, state, message, channel: options.sink.channel, ...rest });
+    withLineId({
+      at: formatTime(options.now()),
+      type: 'outbox' as const,
+      state,
+      message,
+      channel: options.sink.channel,
+      ...rest,
+    });
   for (const [index, queued] of pending.entries()) {
     let attempt = 0;
     let lastReason = '';
@@ -61,7 +68,8 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
     // An edit needs its message's id; without one (never posted here, or deleted) it is posted.
     // Another sink's message (the webhook's, now that the bot posts) cannot be edited: post anew.
     const target = queued.edit === undefined ? undefined : ids.get(queued.edit);
-    const targetId = target && (target.channel ?? options.sink.channel) === options.sink.channel ? target.id : undefined;
+    const targetId =
+      target && (target.channel ?? options.sink.channel) === options.sink.channel ? target.id : undefined;
     let editing = targetId !== undefined && options.sink.edit !== undefined;
     let reposted = queued.edit !== undefined && !editing;
     while (!done && attempt < maxAttempts) {
@@ -112,7 +120,11 @@ export async function deliverOutbox(pending: readonly OutboxLine[], options: Del
     }
     if (!done) {
       // Keep the order: later messages wait behind the one Discord would not take yet.
-      for (const rest of pending.slice(index)) report.deferred.push({ message: rest.message, reason: rest === queued ? lastReason : 'waiting behind an undelivered message' });
+      for (const rest of pending.slice(index))
+        report.deferred.push({
+          message: rest.message,
+          reason: rest === queued ? lastReason : 'waiting behind an undelivered message',
+        });
       break;
     }
   }

@@ -64,7 +64,9 @@ export interface NotifyPlan {
   edits: LiveEdit[];
 }
 
-type Verdict = { item: Omit<NotifyItem, 'key'>; suffix?: string } | { suppressed: SuppressReason; kind: ItemKind; held?: boolean; log?: boolean };
+type Verdict =
+  | { item: Omit<NotifyItem, 'key'>; suffix?: string }
+  | { suppressed: SuppressReason; kind: ItemKind; held?: boolean; log?: boolean };
 
 const PIPELINE = '_pipeline';
 
@@ -85,14 +87,17 @@ export function inQuietHours(window: Policy['quiet_hours'], now: number): boolea
 function silenced(silences: readonly Silence[], state: IncidentState): boolean {
   return silences.some(
     // `until: resolved` is tied to the episode open when the silence was set: it ends with it.
-    (silence) => isSilenced([silence], state) && (silence.end !== 'resolved' || (state.open && state.openedAt <= silence.from)),
+    (silence) =>
+      isSilenced([silence], state) && (silence.end !== 'resolved' || (state.open && state.openedAt <= silence.from)),
   );
 }
 
 function describe(state: IncidentState): Omit<NotifyItem, 'key' | 'kind'> {
   const { fingerprint, node, service, drift, severity, recommendation, action, reason, episode } = state;
   return Object.fromEntries(
-    Object.entries({ fingerprint, node, service, drift, severity, recommendation, action, reason, episode }).filter(([, value]) => value !== undefined),
+    Object.entries({ fingerprint, node, service, drift, severity, recommendation, action, reason, episode }).filter(
+      ([, value]) => value !== undefined,
+    ),
   ) as unknown as Omit<NotifyItem, 'key' | 'kind'>;
 }
 
@@ -113,20 +118,37 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
   const quiet = inQuietHours(policy.quiet_hours, now);
   const topology = input.topology ?? emptyTopology();
   // Nodes in maintenance: by an operator (admin chain) or by a policy window open now.
-  const maintenance = new Set([...admin.maintenance, ...Object.keys(topology.windows).filter((node) => activeWindow(topology.windows[node]!, now))]);
+  const maintenance = new Set([
+    ...admin.maintenance,
+    ...Object.keys(topology.windows).filter((node) => activeWindow(topology.windows[node]!, now)),
+  ]);
   const openStates = [...states.values()].filter((state) => state.open);
   const offlineNow = new Set(openStates.filter((state) => state.drift === 'offline_node').map((state) => state.node));
   const allStale = input.nodes.length >= 2 && input.nodes.every((node) => offlineNow.has(node));
   // A root cause that has just cleared still inhibits for stabilize_for: its dependents need a
   // run or two to come back, and their recoveries should not arrive as news of their own.
-  const recovering = (state: IncidentState) => !state.open && state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for;
-  const offline = new Set([...offlineNow, ...[...states.values()].filter((state) => state.drift === 'offline_node' && recovering(state)).map((state) => state.node)]);
+  const recovering = (state: IncidentState) =>
+    !state.open && state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for;
+  const offline = new Set([
+    ...offlineNow,
+    ...[...states.values()]
+      .filter((state) => state.drift === 'offline_node' && recovering(state))
+      .map((state) => state.node),
+  ]);
   const inhibitedOn = new Map<string, number>();
   let inhibitedDependents = 0;
   const minRank = SEVERITY_RANK[policy.min_severity];
   // Services with an open incident worth an alert: their dependents' alerts wait behind them.
   const downServices = new Set(
-    openStates.filter((state) => state.service !== undefined && state.drift !== 'dependency_unavailable' && !state.flapping && SEVERITY_RANK[state.severity] >= minRank).map((state) => `${state.node}/${state.service}`),
+    openStates
+      .filter(
+        (state) =>
+          state.service !== undefined &&
+          state.drift !== 'dependency_unavailable' &&
+          !state.flapping &&
+          SEVERITY_RANK[state.severity] >= minRank,
+      )
+      .map((state) => `${state.node}/${state.service}`),
   );
 
   const hold = (state: IncidentState, kind: ItemKind): Verdict | undefined =>
@@ -142,7 +164,9 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       inhibitedDependents += 1;
       return true;
     }
-    for (const dependency of state.service === undefined ? [] : (topology.dependsOn[`${state.node}/${state.service}`] ?? [])) {
+    for (const dependency of state.service === undefined
+      ? []
+      : (topology.dependsOn[`${state.node}/${state.service}`] ?? [])) {
       const node = dependency.slice(0, dependency.indexOf('/'));
       if (offline.has(node)) {
         inhibitedOn.set(node, (inhibitedOn.get(node) ?? 0) + 1);
@@ -172,17 +196,26 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       if (reason) return { suppressed: reason, kind: 'flapping' };
       return hold(state, 'flapping') ?? { item: { ...base, kind: 'flapping' } };
     }
-    if (any?.flapping) return hold(state, 'stable') ?? { item: { ...base, kind: 'stable', open: state.open }, suffix: state.open ? 'open' : 'closed' };
+    if (any?.flapping)
+      return (
+        hold(state, 'stable') ?? {
+          item: { ...base, kind: 'stable', open: state.open },
+          suffix: state.open ? 'open' : 'closed',
+        }
+      );
     if (!state.open) {
       if (announced && !announced.resolved) {
         // A resolve must hold for stabilize_for before it is announced: a flip is not a recovery.
-        if (state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for) return { suppressed: 'stabilizing', kind: 'resolved', held: true };
+        if (state.closedAt !== undefined && now - state.closedAt < policy.stabilize_for)
+          return { suppressed: 'stabilizing', kind: 'resolved', held: true };
         if (!policy.send_resolved) return { suppressed: 'send_resolved_off', kind: 'resolved' };
         return hold(state, 'resolved') ?? { item: { ...base, kind: 'resolved' } };
       }
       const held = memory.held.get(state.fingerprint);
       if (held?.episode === state.episode && held.reason === 'quiet_hours' && !announced) {
-        return quiet ? { suppressed: 'quiet_hours', kind: 'resolved_while_held', held: true } : { item: { ...base, kind: 'resolved_while_held' } };
+        return quiet
+          ? { suppressed: 'quiet_hours', kind: 'resolved_while_held', held: true }
+          : { item: { ...base, kind: 'resolved_while_held' } };
       }
       if (fresh.get(state.fingerprint)?.includes(state.episode)) {
         // Opened and resolved between two runs: still an incident the operator should hear of,
@@ -199,7 +232,12 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     if (reason && announced && reason !== 'below_min_severity') {
       // Announced before the maintenance or silence began: remember it (once) for the summary.
       const known = memory.held.get(state.fingerprint);
-      return { suppressed: reason, kind: 'reminder', held: true, log: !(known?.episode === state.episode && known.reason === reason) };
+      return {
+        suppressed: reason,
+        kind: 'reminder',
+        held: true,
+        log: !(known?.episode === state.episode && known.reason === reason),
+      };
     }
     if (reason) return { suppressed: reason, kind: 'opened', held: reason !== 'below_min_severity' };
     if (allStale && state.drift === 'offline_node') return { suppressed: 'pipeline_stale', kind: 'opened' };
@@ -207,14 +245,19 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     if (!announced) {
       if (now - state.openedAt < policy.alert_after) return { suppressed: 'alert_after', kind: 'opened', held: true };
       const after = memory.held.get(state.fingerprint);
-      return hold(state, 'opened') ?? { item: { ...base, kind: 'opened', ...(after?.episode === state.episode ? { after: after.reason } : {}) } };
+      return (
+        hold(state, 'opened') ?? {
+          item: { ...base, kind: 'opened', ...(after?.episode === state.episode ? { after: after.reason } : {}) },
+        }
+      );
     }
     const after = memory.held.get(state.fingerprint);
     if (after?.episode === state.episode && (after.reason === 'maintenance' || after.reason === 'silence')) {
       // The maintenance or silence ended while this is still open: say so now, not after repeat_interval.
       return { item: { ...base, kind: 'reminder', after: after.reason }, suffix: `a${announced.reminders + 1}` };
     }
-    if (SEVERITY_RANK[state.severity] > SEVERITY_RANK[announced.severity]) return hold(state, 'escalated') ?? { item: { ...base, kind: 'escalated' } };
+    if (SEVERITY_RANK[state.severity] > SEVERITY_RANK[announced.severity])
+      return hold(state, 'escalated') ?? { item: { ...base, kind: 'escalated' } };
     if (now - announced.lastAt >= policy.repeat_interval) {
       const ackAt = admin.acks[state.fingerprint];
       if (ackAt !== undefined && ackAt >= state.openedAt) return { suppressed: 'ack', kind: 'reminder' };
@@ -232,33 +275,101 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
     const lines = fresh.get(fingerprint) ?? [];
     const verdict = judge(state);
     if ('item' in verdict) {
-      const key = [fingerprint, state.episode, verdict.item.kind, state.severity, state.revision ?? '', verdict.suffix ?? ''].join('|');
+      const key = [
+        fingerprint,
+        state.episode,
+        verdict.item.kind,
+        state.severity,
+        state.revision ?? '',
+        verdict.suffix ?? '',
+      ].join('|');
       if (!memory.sentKeys.has(key)) {
         items.push({ ...verdict.item, key });
-        decisions.push({ at, type: 'decision', decision: 'sent', kind: verdict.item.kind, fingerprint, episode: state.episode, severity: state.severity, key, lines, ...(verdict.item.open !== undefined ? { open: verdict.item.open } : {}) });
+        decisions.push({
+          at,
+          type: 'decision',
+          decision: 'sent',
+          kind: verdict.item.kind,
+          fingerprint,
+          episode: state.episode,
+          severity: state.severity,
+          key,
+          lines,
+          ...(verdict.item.open !== undefined ? { open: verdict.item.open } : {}),
+        });
         continue;
       }
-      if (lines.length > 0) decisions.push({ at, type: 'decision', decision: 'suppressed', kind: verdict.item.kind, fingerprint, episode: state.episode, severity: state.severity, reason: 'duplicate', key, lines });
+      if (lines.length > 0)
+        decisions.push({
+          at,
+          type: 'decision',
+          decision: 'suppressed',
+          kind: verdict.item.kind,
+          fingerprint,
+          episode: state.episode,
+          severity: state.severity,
+          reason: 'duplicate',
+          key,
+          lines,
+        });
       continue;
     }
     const remindedAck = verdict.suppressed === 'ack';
     if (lines.length > 0 || remindedAck || verdict.log) {
-      decisions.push({ at, type: 'decision', decision: verdict.held ? 'held' : 'suppressed', kind: verdict.kind, fingerprint, episode: state.episode, severity: state.severity, reason: verdict.suppressed, lines });
+      decisions.push({
+        at,
+        type: 'decision',
+        decision: verdict.held ? 'held' : 'suppressed',
+        kind: verdict.kind,
+        fingerprint,
+        episode: state.episode,
+        severity: state.severity,
+        reason: verdict.suppressed,
+        lines,
+      });
     }
   }
   for (const item of items) {
     const count = item.drift === 'offline_node' ? inhibitedOn.get(item.node) : undefined;
     if (count) item.inhibited = count;
   }
-  const openEpisodes = openStates.filter((state) => state.drift === 'offline_node').map((state) => state.episode).sort();
+  const openEpisodes = openStates
+    .filter((state) => state.drift === 'offline_node')
+    .map((state) => state.episode)
+    .sort();
   if (allStale && !memory.pipelineStale) {
     const key = `${PIPELINE}|${openEpisodes.at(-1)}|pipeline_stale`;
-    items.unshift({ kind: 'pipeline_stale', fingerprint: PIPELINE, node: '*', severity: 'critical', key, inhibited: input.nodes.length });
-    decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_stale', fingerprint: PIPELINE, severity: 'critical', key, lines: [] });
+    items.unshift({
+      kind: 'pipeline_stale',
+      fingerprint: PIPELINE,
+      node: '*',
+      severity: 'critical',
+      key,
+      inhibited: input.nodes.length,
+    });
+    decisions.unshift({
+      at,
+      type: 'decision',
+      decision: 'sent',
+      kind: 'pipeline_stale',
+      fingerprint: PIPELINE,
+      severity: 'critical',
+      key,
+      lines: [],
+    });
   } else if (!allStale && memory.pipelineStale) {
     const key = `${memory.pipelineStale}|recovered`;
     items.unshift({ kind: 'pipeline_recovered', fingerprint: PIPELINE, node: '*', severity: 'info', key });
-    decisions.unshift({ at, type: 'decision', decision: 'sent', kind: 'pipeline_recovered', fingerprint: PIPELINE, severity: 'info', key, lines: [] });
+    decisions.unshift({
+      at,
+      type: 'decision',
+      decision: 'sent',
+      kind: 'pipeline_recovered',
+      fingerprint: PIPELINE,
+      severity: 'info',
+      key,
+      lines: [],
+    });
   }
   const live = liveMessages({ items, memory, states, admin });
   const carried = new Map<string, { message: string; via?: 'edit' }>();
@@ -311,7 +422,16 @@ function liveMessages(input: {
     item.via = target && edited ? 'edit' : 'post';
   }
   const posted = items.filter((item) => item.via === 'post');
-  const messageKey = posted.length > 0 ? `n${hashHex(posted.map((item) => item.key).sort().join('\n'), 24)}` : null;
+  const messageKey =
+    posted.length > 0
+      ? `n${hashHex(
+          posted
+            .map((item) => item.key)
+            .sort()
+            .join('\n'),
+          24,
+        )}`
+      : null;
   const current = new Map(items.map((item) => [item.fingerprint, item]));
   const announces = (item: NotifyItem) =>
     item.via === 'post' && item.episode !== undefined && item.kind !== 'resolved' && item.kind !== 'pipeline_recovered';

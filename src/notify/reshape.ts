@@ -26,7 +26,11 @@ function plain(payload: MessagePayload): MessagePayload {
     const description = truncate(text(embed?.description), Math.max(50, share - title.length - footer.text.length));
     return { title, description, color: typeof embed?.color === 'number' ? embed.color : 0, footer };
   });
-  return { content: `${truncate(text(payload.content), 1000 - NOTE.length - 1)} ${NOTE}`, embeds: reshaped, allowed_mentions: { parse: [] } };
+  return {
+    content: `${truncate(text(payload.content), 1000 - NOTE.length - 1)} ${NOTE}`,
+    embeds: reshaped,
+    allowed_mentions: { parse: [] },
+  };
 }
 
 function textOnly(payload: MessagePayload): MessagePayload {
@@ -49,7 +53,11 @@ export function reshapePayload(payload: MessagePayload, step: ReshapeStep): Mess
  * One delivery that does not go through the outbox (the watchdog's alert): the same ladder
  * of forms, tried at once while Discord refuses the body. Returns the last result.
  */
-export async function sendReshaped(sink: Sink, payload: MessagePayload, key: string): Promise<SendResult & { step: ReshapeStep }> {
+export async function sendReshaped(
+  sink: Sink,
+  payload: MessagePayload,
+  key: string,
+): Promise<SendResult & { step: ReshapeStep }> {
   let last: SendResult & { step: ReshapeStep } = { status: 'rejected', reason: 'not sent', step: 'full' };
   for (const step of RESHAPE_STEPS) {
     last = { ...(await sink.send(reshapePayload(payload, step), key)), step };

@@ -53,10 +53,13 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
   const logFile = chronicleFile(model, NOTIFICATIONS_FILE);
   const log = logFile.lines;
   if (problems.length > 0) {
-    throw new UserError(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo; nothing was sent or logged`, {
-      problems,
-      hint: 'Fix these and run again; `labwarden validate` lists every problem.',
-    });
+    throw new UserError(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the repo; nothing was sent or logged`,
+      {
+        problems,
+        hint: 'Fix these and run again; `labwarden validate` lists every problem.',
+      },
+    );
   }
   const memory = foldMemory(log);
   const plan = planNotifications({
@@ -82,7 +85,12 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     render,
     known: (key) => memory.delivered.has(key) || backlog.includes(key),
   });
-  const payload = plan.messageKey ? render(plan.items.filter((item) => item.via !== 'edit'), plan.messageKey) : null;
+  const payload = plan.messageKey
+    ? render(
+        plan.items.filter((item) => item.via !== 'edit'),
+        plan.messageKey,
+      )
+    : null;
   const edits = plan.edits.map((edit) => ({ target: edit.target, payload: render(edit.items, edit.target) }));
   if (options.dryRun) return { plan, payload, edits, backlog, report: null };
 
@@ -110,7 +118,9 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
 
 /** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */
 function failedDrains(model: RepoModel, now: number): Set<string> {
-  return new Set([...maintenanceStates(model, now)].filter(([, state]) => state.state === 'DrainFailed').map(([node]) => node));
+  return new Set(
+    [...maintenanceStates(model, now)].filter(([, state]) => state.state === 'DrainFailed').map(([node]) => node),
+  );
 }
 
 /** Messages queued and neither delivered nor failed (what the watchdog's outbox check reads). */

@@ -12,7 +12,14 @@ import type { NotifyTopology } from './topology.js';
  * into the next, exactly as `notify` does with chronicle/notifications.jsonl. Pure; used by
  * the tests and the bench.
  */
-export function simulateRuns(input: { incidents: readonly IncidentLine[]; admin?: readonly AdminEvent[]; policy: Policy; nodes: readonly string[]; topology?: NotifyTopology; runs: readonly number[] }): { at: number; plan: NotifyPlan }[] {
+export function simulateRuns(input: {
+  incidents: readonly IncidentLine[];
+  admin?: readonly AdminEvent[];
+  policy: Policy;
+  nodes: readonly string[];
+  topology?: NotifyTopology;
+  runs: readonly number[];
+}): { at: number; plan: NotifyPlan }[] {
   const log: NotificationLine[] = [];
   const results: { at: number; plan: NotifyPlan }[] = [];
   for (const now of input.runs) {

@@ -44,7 +44,9 @@ describe('heartbeats', () => {
     expect(git(origin, 'ls-tree', '--name-only', branch)).toBe('media.json');
     expect(git(origin, 'show', `${branch}:media.json`)).toBe('{"node":"media","seen_at":"2026-11-22T10:04:00Z"}');
     // Nothing else in either repo moved: no main branch was created by the heartbeat.
-    expect(git(origin, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/labwarden/heartbeat/media\nrefs/heads/labwarden/heartbeat/storage');
+    expect(git(origin, 'for-each-ref', '--format=%(refname)')).toBe(
+      'refs/heads/labwarden/heartbeat/media\nrefs/heads/labwarden/heartbeat/storage',
+    );
     expect(git(work, 'status', '--porcelain')).toBe('');
 
     // Another clone (the reconciler's) fetches them.

@@ -23,7 +23,8 @@ export async function pushNodeHeartbeat(repo: string, node: string, now: number,
   } catch (error) {
     if (!(error instanceof GitFailure)) throw error;
     const what = `cannot push the heartbeat branch ${HEARTBEAT_PREFIX}${node} to ${remote}`;
-    if (error.code === 'auth_failed') throw new GitFailure('auth_failed', `${what}: authentication failed`, error.detail);
+    if (error.code === 'auth_failed')
+      throw new GitFailure('auth_failed', `${what}: authentication failed`, error.detail);
     throw new UserError(`${what}: ${gitReason(error.detail)}`, {
       exitCode: 1,
       hint:
@@ -39,7 +40,9 @@ export async function requireRemote(repo: string, remote: string): Promise<void>
   const git = new Git(repo);
   const inside = await git.attempt(['rev-parse', '--is-inside-work-tree']).catch(() => undefined);
   if (!inside?.ok || inside.out.trim() !== 'true') {
-    throw new UserError(`--heartbeat: ${repo} is not a git clone`, { hint: 'Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.' });
+    throw new UserError(`--heartbeat: ${repo} is not a git clone`, {
+      hint: 'Run it in a clone of your homelab repo, or drop --heartbeat: observe then writes .labwarden/heartbeats/<node>.json.',
+    });
   }
   if (!(await git.config(`remote.${remote}.url`))?.trim()) {
     throw new UserError(`--heartbeat: this clone has no remote "${remote}" to push labwarden/heartbeat/<node> to`, {

@@ -43,11 +43,19 @@ export async function runObserve(options: ObserveOptions): Promise<NodeObserveRe
   const results: NodeObserveResult[] = [];
   for (const world of worlds) {
     const node = model.inventory.nodes.get(world.node)!;
-    const mine = new Map(node.services.flatMap((service) => {
-      const outcome = outcomes.get(`${node.name}/${service.name}`);
-      return outcome ? [[service.name, outcome] as const] : [];
-    }));
-    const { snapshot, changed } = observeSnapshot({ node, previous: world.previous, outcomes: mine, now: options.now, staleAfter: model.policy.stale_after });
+    const mine = new Map(
+      node.services.flatMap((service) => {
+        const outcome = outcomes.get(`${node.name}/${service.name}`);
+        return outcome ? [[service.name, outcome] as const] : [];
+      }),
+    );
+    const { snapshot, changed } = observeSnapshot({
+      node,
+      previous: world.previous,
+      outcomes: mine,
+      now: options.now,
+      staleAfter: model.policy.stale_after,
+    });
     const counts: Partial<Record<ServiceStatus, number>> = {};
     for (const service of snapshot.services) counts[service.status] = (counts[service.status] ?? 0) + 1;
     if (options.dryRun) {

@@ -18,7 +18,12 @@ export function recordDeployment(
   now: number,
 ): ReportChange {
   const base = previous ?? emptySnapshot(node, now);
-  const entry: Deployment = { service: deployment.service, at: formatTime(now), result: deployment.result, ...(deployment.version === undefined ? {} : { version: deployment.version }) };
+  const entry: Deployment = {
+    service: deployment.service,
+    at: formatTime(now),
+    result: deployment.result,
+    ...(deployment.version === undefined ? {} : { version: deployment.version }),
+  };
   const deployments = [...base.deployments, entry].slice(-KEEP_DEPLOYMENTS);
   // Appending always changes the content: a deploy script re-reporting is a new deployment.
   return settle(previous, { ...base, deployments }, now);
@@ -37,16 +42,30 @@ export function openIncident(
   const base = previous ?? emptySnapshot(node, now);
   const existing = base.incidents.find((entry) => entry.id === incident.id);
   const opened_at = existing && existing.resolved_at === null ? existing.opened_at : formatTime(now);
-  const updated = { id: incident.id, severity: incident.severity, summary: incident.summary, opened_at, resolved_at: null };
-  const incidents = existing ? base.incidents.map((entry) => (entry === existing ? updated : entry)) : [...base.incidents, updated];
+  const updated = {
+    id: incident.id,
+    severity: incident.severity,
+    summary: incident.summary,
+    opened_at,
+    resolved_at: null,
+  };
+  const incidents = existing
+    ? base.incidents.map((entry) => (entry === existing ? updated : entry))
+    : [...base.incidents, updated];
   return settle(previous, { ...base, incidents }, now);
 }
 
 /** Resolves an open incident; undefined when no incident has that id. Resolving twice is a no-op. */
-export function resolveIncident(previous: WorldSnapshot | undefined, id: string, now: number): ReportChange | undefined {
+export function resolveIncident(
+  previous: WorldSnapshot | undefined,
+  id: string,
+  now: number,
+): ReportChange | undefined {
   const existing = previous?.incidents.find((entry) => entry.id === id);
   if (!previous || !existing) return undefined;
   if (existing.resolved_at !== null) return { snapshot: previous, changed: false };
-  const incidents = previous.incidents.map((entry) => (entry === existing ? { ...entry, resolved_at: formatTime(now) } : entry));
+  const incidents = previous.incidents.map((entry) =>
+    entry === existing ? { ...entry, resolved_at: formatTime(now) } : entry,
+  );
   return settle(previous, { ...previous, incidents }, now);
 }

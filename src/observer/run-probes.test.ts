@@ -12,7 +12,8 @@ async function alive(pid: number): Promise<boolean> {
   return stat !== undefined && !/^\d+ \(.*\) Z/.test(stat);
 }
 
-const jobs = (n: number): ProbeJob[] => Array.from({ length: n }, (_, i) => ({ id: `n/s${i}`, probe: { command: `probe ${i}` } }));
+const jobs = (n: number): ProbeJob[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `n/s${i}`, probe: { command: `probe ${i}` } }));
 
 describe('runProbes', () => {
   it('never has more than `concurrency` probes in flight and reports progress', async () => {
@@ -28,7 +29,12 @@ describe('runProbes', () => {
       },
     };
     const progress: string[] = [];
-    const results = await runProbes(jobs(30), { runner: spawnRunner, concurrency: 4, adapters: { command: adapter }, onProgress: (done, total) => progress.push(`${done}/${total}`) });
+    const results = await runProbes(jobs(30), {
+      runner: spawnRunner,
+      concurrency: 4,
+      adapters: { command: adapter },
+      onProgress: (done, total) => progress.push(`${done}/${total}`),
+    });
     expect(results.size).toBe(30);
     expect(peak).toBe(4);
     expect(progress[0]).toBe('0/30');
@@ -39,16 +45,28 @@ describe('runProbes', () => {
   it('does not wait for an adapter that ignores the abort signal', async () => {
     const stubborn: ProbeAdapter = { kind: 'command', run: () => new Promise(() => {}) };
     const started = performance.now();
-    const results = await runProbes(jobs(4), { runner: spawnRunner, concurrency: 2, timeoutMs: 100, adapters: { command: stubborn } });
+    const results = await runProbes(jobs(4), {
+      runner: spawnRunner,
+      concurrency: 2,
+      timeoutMs: 100,
+      adapters: { command: stubborn },
+    });
     const elapsed = performance.now() - started;
-    expect([...results.values()]).toEqual(Array(4).fill({ status: 'failed', detail: 'command probe timed out after 100ms' }));
+    expect([...results.values()]).toEqual(
+      Array(4).fill({ status: 'failed', detail: 'command probe timed out after 100ms' }),
+    );
     // Two rounds of two: timeout × ceil(4 / 2).
     expect(elapsed).toBeGreaterThanOrEqual(195);
     expect(elapsed).toBeLessThan(1_000);
   });
 
   it('turns an adapter that throws into a failed outcome', async () => {
-    const broken: ProbeAdapter = { kind: 'command', run: async () => { throw new Error('boom'); } };
+    const broken: ProbeAdapter = {
+      kind: 'command',
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
     const results = await runProbes(jobs(1), { runner: spawnRunner, adapters: { command: broken } });
     expect(results.get('n/s0')).toEqual({ status: 'failed', detail: 'command probe error: boom' });
   });
@@ -56,7 +74,10 @@ describe('runProbes', () => {
   it('kills the whole process group of a timed-out command', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'labwarden-pg-'));
     const pidFile = path.join(dir, 'pid');
-    await runProbes([{ id: 'n/hang', probe: { command: `sleep 30 & echo $! > ${pidFile}; wait` } }], { runner: spawnRunner, timeoutMs: 300 });
+    await runProbes([{ id: 'n/hang', probe: { command: `sleep 30 & echo $! > ${pidFile}; wait` } }], {
+      runner: spawnRunner,
+      timeoutMs: 300,
+    });
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await alive(grandchild)).toBe(false);

@@ -28,7 +28,10 @@ export interface ProbeRunOptions {
  * probe that ignores the signal still cannot hang the run. The wall time is therefore at
  * most timeout × ceil(jobs / concurrency) plus scheduling overhead.
  */
-export async function runProbes(jobs: readonly ProbeJob[], options: ProbeRunOptions): Promise<Map<string, ProbeOutcome>> {
+export async function runProbes(
+  jobs: readonly ProbeJob[],
+  options: ProbeRunOptions,
+): Promise<Map<string, ProbeOutcome>> {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const clock = options.clock ?? (() => performance.now());
   const adapters = options.adapters ?? PROBES;
@@ -48,7 +51,13 @@ export async function runProbes(jobs: readonly ProbeJob[], options: ProbeRunOpti
   return results;
 }
 
-async function runOne(adapter: ProbeAdapter, probe: Probe, timeoutMs: number, runner: CommandRunner, clock: () => number): Promise<ProbeOutcome> {
+async function runOne(
+  adapter: ProbeAdapter,
+  probe: Probe,
+  timeoutMs: number,
+  runner: CommandRunner,
+  clock: () => number,
+): Promise<ProbeOutcome> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<ProbeOutcome>((resolve) => {
@@ -58,9 +67,12 @@ async function runOne(adapter: ProbeAdapter, probe: Probe, timeoutMs: number, ru
     }, timeoutMs);
   });
   try {
-    const attempt = adapter.run(probe, { signal: controller.signal, timeoutMs, runner, clock }).catch(
-      (error: unknown): ProbeOutcome => ({ status: 'failed', detail: `${adapter.kind} probe error: ${error instanceof Error ? error.message : String(error)}` }),
-    );
+    const attempt = adapter
+      .run(probe, { signal: controller.signal, timeoutMs, runner, clock })
+      .catch((error: unknown): ProbeOutcome => ({
+        status: 'failed',
+        detail: `${adapter.kind} probe error: ${error instanceof Error ? error.message : String(error)}`,
+      }));
     // Whichever settles first wins; once the timer fired, a late answer is ignored.
     return await Promise.race([attempt.then((outcome) => (controller.signal.aborted ? timedOut : outcome)), timedOut]);
   } finally {

@@ -28,7 +28,11 @@ export const spawnRunner: CommandRunner = (argv, { signal, env }) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve({ kind: 'error', reason: 'aborted', message: 'aborted before start' });
     const [file, ...args] = argv;
-    const child = spawn(file!, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(file!, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: env ?? { ...process.env, LC_ALL: 'C' },
+    });
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -62,5 +66,7 @@ export const spawnRunner: CommandRunner = (argv, { signal, env }) =>
           : { kind: 'error', reason: 'spawn_failed', message: `${file}: ${error.message}` },
       ),
     );
-    child.on('close', (code, killedBy) => finish({ kind: 'exited', code: code ?? (killedBy ? 128 : 1), stdout, stderr }));
+    child.on('close', (code, killedBy) =>
+      finish({ kind: 'exited', code: code ?? (killedBy ? 128 : 1), stdout, stderr }),
+    );
   });

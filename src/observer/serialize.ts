@@ -10,9 +10,24 @@ export function serializeSnapshot(snapshot: WorldSnapshot, format: 'yaml' | 'jso
     node: snapshot.node,
     observed_at: snapshot.observed_at,
     status: snapshot.status,
-    services: snapshot.services.map((s) => ({ name: s.name, status: s.status, ...(s.detail === undefined ? {} : { detail: s.detail }) })),
-    deployments: snapshot.deployments.map((d) => ({ service: d.service, at: d.at, result: d.result, ...(d.version === undefined ? {} : { version: d.version }) })),
-    incidents: snapshot.incidents.map((i) => ({ id: i.id, severity: i.severity, summary: i.summary, opened_at: i.opened_at, resolved_at: i.resolved_at })),
+    services: snapshot.services.map((s) => ({
+      name: s.name,
+      status: s.status,
+      ...(s.detail === undefined ? {} : { detail: s.detail }),
+    })),
+    deployments: snapshot.deployments.map((d) => ({
+      service: d.service,
+      at: d.at,
+      result: d.result,
+      ...(d.version === undefined ? {} : { version: d.version }),
+    })),
+    incidents: snapshot.incidents.map((i) => ({
+      id: i.id,
+      severity: i.severity,
+      summary: i.summary,
+      opened_at: i.opened_at,
+      resolved_at: i.resolved_at,
+    })),
   };
   if (format === 'json') return `${JSON.stringify(ordered, null, 2)}\n`;
   const lines = [
@@ -28,7 +43,12 @@ export function serializeSnapshot(snapshot: WorldSnapshot, format: 'yaml' | 'jso
       continue;
     }
     lines.push(`${key}:`);
-    for (const entry of entries) lines.push(`  - { ${Object.entries(entry).map(([field, value]) => `${field}: ${scalar(field, value)}`).join(', ')} }`);
+    for (const entry of entries)
+      lines.push(
+        `  - { ${Object.entries(entry)
+          .map(([field, value]) => `${field}: ${scalar(field, value)}`)
+          .join(', ')} }`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,10 @@ function first(outcomes: Record<string, ProbeOutcome>, previous?: WorldSnapshot,
   return observeSnapshot({ node, previous, outcomes: new Map(Object.entries(outcomes)), now, staleAfter: 15 * MIN });
 }
 
-const healthy = { jellyfin: { status: 'ok', detail: 'HTTP 200', latencyMs: 48 }, sonarr: { status: 'ok', detail: 'container sonarr running' } } as const;
+const healthy = {
+  jellyfin: { status: 'ok', detail: 'HTTP 200', latencyMs: 48 },
+  sonarr: { status: 'ok', detail: 'container sonarr running' },
+} as const;
 
 describe('observeSnapshot', () => {
   it('writes the probes, marks never-reported unprobed services unknown', () => {
@@ -47,7 +50,11 @@ describe('observeSnapshot', () => {
   it.each([
     ['a latency wiggle', { ...healthy, jellyfin: { status: 'ok', detail: 'HTTP 200', latencyMs: 312 } }, false],
     ['the same result', healthy, false],
-    ['a status change', { ...healthy, jellyfin: { status: 'failed', detail: 'HTTP 503 from /health', latencyMs: 12 } }, true],
+    [
+      'a status change',
+      { ...healthy, jellyfin: { status: 'failed', detail: 'HTTP 503 from /health', latencyMs: 12 } },
+      true,
+    ],
     ['a detail change', { ...healthy, sonarr: { status: 'ok', detail: 'container sonarr running, healthy' } }, true],
   ] as const)('%s → changed: %s; observed_at moves only with the content', (_, outcomes, expected) => {
     const before = first(healthy).snapshot;
@@ -102,7 +109,15 @@ describe('observeSnapshot', () => {
       status: 'online',
       services: [{ name: 'jellyfin', status: 'failed', detail: 'weird: "quotes" # and\\ backslash \u00e9' }],
       deployments: [{ service: 'jellyfin', at: '2026-11-22T09:00:00Z', result: 'failed', version: '1.10' }],
-      incidents: [{ id: 'true', severity: 'info', summary: 'yes', opened_at: '2026-11-22T09:00:00Z', resolved_at: '2026-11-22T09:30:00Z' }],
+      incidents: [
+        {
+          id: 'true',
+          severity: 'info',
+          summary: 'yes',
+          opened_at: '2026-11-22T09:00:00Z',
+          resolved_at: '2026-11-22T09:30:00Z',
+        },
+      ],
     });
     const text = serializeSnapshot(snapshot, format);
     const data = parseData({ path: `world/nodes/media.${format}`, text });

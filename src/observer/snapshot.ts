@@ -1,4 +1,12 @@
-import { clipText, formatTime, LIMITS, parseTime, type InventoryNode, type ObservedService, type WorldSnapshot } from '../model/index.js';
+import {
+  clipText,
+  formatTime,
+  LIMITS,
+  parseTime,
+  type InventoryNode,
+  type ObservedService,
+  type WorldSnapshot,
+} from '../model/index.js';
 import type { ProbeOutcome } from './probes/index.js';
 import { sameContent } from './serialize.js';
 
@@ -43,7 +51,11 @@ export function observeSnapshot(input: ObserveInput): { snapshot: WorldSnapshot;
     const last = before.get(name);
     if (!last) return { name, status: 'unknown' as const, detail: 'no probe, never reported' };
     if (!stale || last.status === 'unknown') return last;
-    return { name, status: 'unknown' as const, detail: `no probe; last reported ${last.status} at ${previous!.observed_at}` };
+    return {
+      name,
+      status: 'unknown' as const,
+      detail: `no probe; last reported ${last.status} at ${previous!.observed_at}`,
+    };
   };
   for (const service of node.services) {
     const outcome = outcomes.get(service.name);
@@ -59,11 +71,27 @@ export function observeSnapshot(input: ObserveInput): { snapshot: WorldSnapshot;
   const managed = new Set(node.services.map((service) => service.name));
   for (const service of previous?.services ?? []) if (!managed.has(service.name)) services.push(carry(service.name));
 
-  return settle(previous, { node: node.name, observed_at: formatTime(now), status: 'online', services, deployments: previous?.deployments ?? [], incidents: previous?.incidents ?? [] }, now);
+  return settle(
+    previous,
+    {
+      node: node.name,
+      observed_at: formatTime(now),
+      status: 'online',
+      services,
+      deployments: previous?.deployments ?? [],
+      incidents: previous?.incidents ?? [],
+    },
+    now,
+  );
 }
 
 /** Keeps the previous snapshot (and its observed_at) when nothing observable changed. */
-export function settle(previous: WorldSnapshot | undefined, next: WorldSnapshot, now: number): { snapshot: WorldSnapshot; changed: boolean } {
-  if (previous && sameContent({ ...next, observed_at: previous.observed_at }, previous)) return { snapshot: previous, changed: false };
+export function settle(
+  previous: WorldSnapshot | undefined,
+  next: WorldSnapshot,
+  now: number,
+): { snapshot: WorldSnapshot; changed: boolean } {
+  if (previous && sameContent({ ...next, observed_at: previous.observed_at }, previous))
+    return { snapshot: previous, changed: false };
   return { snapshot: { ...next, observed_at: formatTime(now) }, changed: true };
 }

@@ -17,10 +17,13 @@ export async function loadRepo(repo: string): Promise<{ model: RepoModel; files:
   const sources = await readRepoSources(repo);
   const model = buildRepoModel(sources);
   if (model.fatal.length > 0) {
-    throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state; world/ left as it was`, {
-      problems: model.fatal,
-      hint: 'Fix these and run again; `labwarden validate` lists every problem.',
-    });
+    throw new UserError(
+      `${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state; world/ left as it was`,
+      {
+        problems: model.fatal,
+        hint: 'Fix these and run again; `labwarden validate` lists every problem.',
+      },
+    );
   }
   return { model, files: sources.files.map((file) => file.path) };
 }
@@ -29,13 +32,20 @@ export async function loadRepo(repo: string): Promise<{ model: RepoModel; files:
 export function nodeWorld(model: RepoModel, files: string[], node: string): NodeWorld {
   if (!model.inventory.nodes.has(node)) {
     const hint = closest(node, model.inventory.nodes.keys());
-    throw new UserError(`unknown node "${node}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { hint: 'A node exists when inventory/hosts/<node>/ exists.' });
+    throw new UserError(`unknown node "${node}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+      hint: 'A node exists when inventory/hosts/<node>/ exists.',
+    });
   }
-  const file = files.find((candidate) => new RegExp(`^world/nodes/${node}\\.(yaml|yml|json)$`).test(candidate)) ?? `world/nodes/${node}.yaml`;
+  const file =
+    files.find((candidate) => new RegExp(`^world/nodes/${node}\\.(yaml|yml|json)$`).test(candidate)) ??
+    `world/nodes/${node}.yaml`;
   const observation = model.world.get(node);
   if (observation?.kind === 'invalid') {
     const problems = model.problems.filter((problem) => problem.file === observation.file);
-    throw new UserError(`${observation.file} is invalid; it was left as it was`, { problems, hint: 'Fix the snapshot (or delete it to start afresh) and run again.' });
+    throw new UserError(`${observation.file} is invalid; it was left as it was`, {
+      problems,
+      hint: 'Fix the snapshot (or delete it to start afresh) and run again.',
+    });
   }
   return { node, file, previous: observation?.kind === 'snapshot' ? observation.snapshot : undefined };
 }
@@ -50,9 +60,12 @@ export function snapshotText(world: NodeWorld, snapshot: WorldSnapshot): string 
   const checked = WorldSnapshot.safeParse(snapshot);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    throw new UserError(`${world.file}: ${issue.path.map(String).join('.') || 'snapshot'}: ${issue.message}; nothing written`, {
-      hint: 'Shorten the text (the limits are in docs/formats.md) and run again.',
-    });
+    throw new UserError(
+      `${world.file}: ${issue.path.map(String).join('.') || 'snapshot'}: ${issue.message}; nothing written`,
+      {
+        hint: 'Shorten the text (the limits are in docs/formats.md) and run again.',
+      },
+    );
   }
   return serializeSnapshot(snapshot, world.file.endsWith('.json') ? 'json' : 'yaml');
 }

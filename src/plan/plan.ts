@@ -10,9 +10,15 @@ import { runReconcile } from '../reconciler/run.js';
 /** Writes the tree of `ref` into a fresh temp folder, through a private index (the repo's is untouched). */
 async function materialize(repo: string, ref: string): Promise<string> {
   const git = new Git(repo);
-  if (!(await git.isRepo())) throw new UserError(`${repo} is not a git work tree`, { hint: '`plan` compares against a git ref; run it inside a clone.' });
+  if (!(await git.isRepo()))
+    throw new UserError(`${repo} is not a git work tree`, {
+      hint: '`plan` compares against a git ref; run it inside a clone.',
+    });
   const commit = await git.revParse(ref);
-  if (!commit) throw new UserError(`--base: unknown ref "${ref}"`, { hint: 'Fetch it first (in Actions: actions/checkout with fetch-depth: 2 and --base HEAD^1).' });
+  if (!commit)
+    throw new UserError(`--base: unknown ref "${ref}"`, {
+      hint: 'Fetch it first (in Actions: actions/checkout with fetch-depth: 2 and --base HEAD^1).',
+    });
   const dir = await mkdtemp(path.join(tmpdir(), 'labwarden-plan-'));
   const env = { GIT_INDEX_FILE: path.join(dir, '.index') };
   await git.exec(['read-tree', commit], { env });

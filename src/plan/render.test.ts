@@ -40,15 +40,24 @@ describe('renderPlan', () => {
   });
 
   it('says so when nothing changes', () => {
-    expect(renderPlan(diffRecommendations({ summary: 'nominal', recommendations: [] }, { summary: 'nominal', recommendations: [] }), { base: 'main' })).toBe(
+    expect(
+      renderPlan(
+        diffRecommendations({ summary: 'nominal', recommendations: [] }, { summary: 'nominal', recommendations: [] }),
+        { base: 'main' },
+      ),
+    ).toBe(
       '## labwarden plan\n\nSummary: **nominal** (unchanged)\n\nNo recommendation would appear, change or clear compared with `main`.\n',
     );
   });
 
   it('stays under the byte limit with thousands of recommendations and says how many are cut', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => rec(`n${i}`, 'x'.repeat(100)));
-    const text = renderPlan(diffRecommendations(undefined, { summary: 'degraded', recommendations: many }), { base: 'HEAD' });
+    const text = renderPlan(diffRecommendations(undefined, { summary: 'degraded', recommendations: many }), {
+      base: 'HEAD',
+    });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(60_000);
-    expect(text).toMatch(/\n_\d+ more rows not shown: the summary is kept under 60 kB\. Run `labwarden plan` locally for all of them\._\n$/);
+    expect(text).toMatch(
+      /\n_\d+ more rows not shown: the summary is kept under 60 kB\. Run `labwarden plan` locally for all of them\._\n$/,
+    );
   });
 });

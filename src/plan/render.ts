@@ -32,12 +32,28 @@ export function renderPlan(diff: RecommendationDiff, options: { base: string; ma
     ...diff.opened.map((rec) => row('opened', rec)),
     ...diff.cleared.map((rec) => row('cleared', rec)),
     ...diff.changed.map((change) =>
-      row('changed', change.after, change.fields.map((field) => `${field}: ${JSON.stringify(change.before[field as keyof Recommendation] ?? null)} → ${JSON.stringify(change.after[field as keyof Recommendation] ?? null)}`).join('; ')),
+      row(
+        'changed',
+        change.after,
+        change.fields
+          .map(
+            (field) =>
+              `${field}: ${JSON.stringify(change.before[field as keyof Recommendation] ?? null)} → ${JSON.stringify(change.after[field as keyof Recommendation] ?? null)}`,
+          )
+          .join('; '),
+      ),
     ),
   ];
-  if (rows.length === 0) return `${[...head, `No recommendation would appear, change or clear compared with \`${cell(options.base)}\`.`].join('\n')}\n`;
+  if (rows.length === 0)
+    return `${[...head, `No recommendation would appear, change or clear compared with \`${cell(options.base)}\`.`].join('\n')}\n`;
   const counts = `${diff.opened.length} opened, ${diff.cleared.length} cleared, ${diff.changed.length} changed compared with \`${cell(options.base)}\`.`;
-  const lines = [...head, counts, '', '| change | recommendation | event | action | severity | reason |', '|---|---|---|---|---|---|'];
+  const lines = [
+    ...head,
+    counts,
+    '',
+    '| change | recommendation | event | action | severity | reason |',
+    '|---|---|---|---|---|---|',
+  ];
   const reserve = 200; // room for the truncation note
   let size = Buffer.byteLength(`${lines.join('\n')}\n`);
   let shown = 0;
@@ -48,6 +64,10 @@ export function renderPlan(diff: RecommendationDiff, options: { base: string; ma
     size += bytes;
     shown++;
   }
-  if (shown < rows.length) lines.push('', `_${rows.length - shown} more rows not shown: the summary is kept under ${Math.round(maxBytes / 1000)} kB. Run \`labwarden plan\` locally for all of them._`);
+  if (shown < rows.length)
+    lines.push(
+      '',
+      `_${rows.length - shown} more rows not shown: the summary is kept under ${Math.round(maxBytes / 1000)} kB. Run \`labwarden plan\` locally for all of them._`,
+    );
   return `${lines.join('\n')}\n`;
 }

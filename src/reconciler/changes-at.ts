@@ -13,7 +13,12 @@ import type { ReconcileInput } from './reconcile.js';
  * escalation and settling of offline incidents (advance). `evidence` is the newest
  * observation, which insights use instead of `now` unless `now` is earlier.
  */
-export function resultChangesAt(input: ReconcileInput, adminEvents: readonly AdminEvent[], advance: ChronicleAdvance, evidence: number): number {
+export function resultChangesAt(
+  input: ReconcileInput,
+  adminEvents: readonly AdminEvent[],
+  advance: ChronicleAdvance,
+  evidence: number,
+): number {
   const { now, policy } = input;
   if (!(Number.isFinite(evidence) && evidence <= now)) return now;
   let next = Math.min(advance.changesAt, nextWindowChange(policy.maintenance_windows, now));

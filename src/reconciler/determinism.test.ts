@@ -16,10 +16,20 @@ const labArbitrary = fc
   .record({
     nodes: fc.array(
       fc.record({
-        services: fc.array(fc.record({ critical: fc.boolean(), status: fc.option(fc.constantFrom(...STATUSES)), dep: fc.option(fc.nat(3)) }), { maxLength: 4 }),
+        services: fc.array(
+          fc.record({
+            critical: fc.boolean(),
+            status: fc.option(fc.constantFrom(...STATUSES)),
+            dep: fc.option(fc.nat(3)),
+          }),
+          { maxLength: 4 },
+        ),
         snapshot: fc.constantFrom('online', 'offline', 'absent'),
         observedAt: fc.constantFrom(...TIMES),
-        deployments: fc.array(fc.record({ service: fc.nat(3), at: fc.constantFrom(...TIMES), result: fc.constantFrom(...RESULTS) }), { maxLength: 4 }),
+        deployments: fc.array(
+          fc.record({ service: fc.nat(3), at: fc.constantFrom(...TIMES), result: fc.constantFrom(...RESULTS) }),
+          { maxLength: 4 },
+        ),
         incident: fc.boolean(),
         unmanaged: fc.boolean(),
       }),
@@ -49,9 +59,13 @@ function shuffleKeys(value: unknown, random: () => number): unknown {
 }
 
 /** Renders the lab as repo files; with `shuffle`, every list whose order carries no meaning and every mapping's keys are permuted. */
-function render(lab: Lab, shuffle: ((seed: number) => () => number) | undefined, json: boolean): Record<string, string> {
+function render(
+  lab: Lab,
+  shuffle: ((seed: number) => () => number) | undefined,
+  json: boolean,
+): Record<string, string> {
   const random = shuffle ? shuffle(lab.seed) : () => 0;
-  const order = <T,>(items: T[]) => (shuffle ? shuffled(items, random) : items);
+  const order = <T>(items: T[]) => (shuffle ? shuffled(items, random) : items);
   const keys = (value: unknown) => (shuffle ? shuffleKeys(value, random) : value);
   const files: Record<string, string> = {};
   const count = lab.nodes.length;
@@ -59,7 +73,9 @@ function render(lab: Lab, shuffle: ((seed: number) => () => number) | undefined,
     const services = node.services.map((service, s) => ({
       name: `s${s}`,
       critical: service.critical,
-      ...(service.dep !== null && service.dep !== s && service.dep < node.services.length && service.dep < s ? { depends_on: [`s${service.dep}`] } : {}),
+      ...(service.dep !== null && service.dep !== s && service.dep < node.services.length && service.dep < s
+        ? { depends_on: [`s${service.dep}`] }
+        : {}),
       ...(count > 1 ? { failover: [`n${(n + 1) % count}`] } : {}),
     }));
     files[`inventory/hosts/n${n}/services.yaml`] = stringify(keys({ services: order(services) }));
@@ -72,8 +88,14 @@ function render(lab: Lab, shuffle: ((seed: number) => () => number) | undefined,
         ...node.services.flatMap((service, s) => (service.status ? [{ name: `s${s}`, status: service.status }] : [])),
         ...(node.unmanaged ? [{ name: 'extra', status: 'ok' }] : []),
       ]),
-      deployments: order(node.deployments.filter((d) => d.service < node.services.length).map((d) => ({ service: `s${d.service}`, at: d.at, result: d.result }))),
-      incidents: node.incident ? [{ id: 'ups', severity: 'warning', summary: 'UPS on battery', opened_at: TIMES[0], resolved_at: null }] : [],
+      deployments: order(
+        node.deployments
+          .filter((d) => d.service < node.services.length)
+          .map((d) => ({ service: `s${d.service}`, at: d.at, result: d.result })),
+      ),
+      incidents: node.incident
+        ? [{ id: 'ups', severity: 'warning', summary: 'UPS on battery', opened_at: TIMES[0], resolved_at: null }]
+        : [],
     };
     if (json) files[`world/nodes/n${n}.json`] = JSON.stringify(keys(world), null, 2);
     else files[`world/nodes/n${n}.yaml`] = stringify(keys(world));
@@ -84,7 +106,15 @@ function render(lab: Lab, shuffle: ((seed: number) => () => number) | undefined,
 function bytes(files: Record<string, string>): string {
   const model = modelFrom(files);
   expect(model.problems).toEqual([]);
-  return serializeResult(reconcile({ inventory: model.inventory, world: model.world, heartbeats: model.heartbeats, policy: model.policy, now: NOW }));
+  return serializeResult(
+    reconcile({
+      inventory: model.inventory,
+      world: model.world,
+      heartbeats: model.heartbeats,
+      policy: model.policy,
+      now: NOW,
+    }),
+  );
 }
 
 describe('determinism', () => {

@@ -21,7 +21,10 @@ export interface RecommendationDiff {
 }
 
 /** Which recommendations appear, disappear or change between two results (matched by id). */
-export function diffRecommendations(before: RecommendationsView | undefined, after: RecommendationsView): RecommendationDiff {
+export function diffRecommendations(
+  before: RecommendationsView | undefined,
+  after: RecommendationsView,
+): RecommendationDiff {
   const old = new Map((before?.recommendations ?? []).map((rec) => [rec.id, rec]));
   const now = new Map(after.recommendations.map((rec) => [rec.id, rec]));
   const changed: ChangedRecommendation[] = [];
@@ -29,7 +32,9 @@ export function diffRecommendations(before: RecommendationsView | undefined, aft
     const prior = old.get(rec.id);
     if (!prior) continue;
     const keys = [...new Set([...Object.keys(prior), ...Object.keys(rec)])].sort();
-    const fields = keys.filter((key) => JSON.stringify(prior[key as keyof Recommendation]) !== JSON.stringify(rec[key as keyof Recommendation]));
+    const fields = keys.filter(
+      (key) => JSON.stringify(prior[key as keyof Recommendation]) !== JSON.stringify(rec[key as keyof Recommendation]),
+    );
     if (fields.length > 0) changed.push({ before: prior, after: rec, fields });
   }
   return {
@@ -41,7 +46,9 @@ export function diffRecommendations(before: RecommendationsView | undefined, aft
 }
 
 export function isEmptyDiff(diff: RecommendationDiff): boolean {
-  return diff.opened.length + diff.cleared.length + diff.changed.length === 0 && diff.summary.before === diff.summary.after;
+  return (
+    diff.opened.length + diff.cleared.length + diff.changed.length === 0 && diff.summary.before === diff.summary.after
+  );
 }
 
 /** `media/jellyfin unhealthy_service`, or `node3 offline_node` for node-level drift. */
@@ -68,7 +75,9 @@ export function reconcileCommitMessage(diff: RecommendationDiff): string {
   const shown = items.slice(0, SUBJECT_ITEMS);
   if (items.length > SUBJECT_ITEMS) shown.push(`${items.length - SUBJECT_ITEMS} more`);
   const summary =
-    diff.summary.before && diff.summary.before !== diff.summary.after ? `summary ${diff.summary.before} → ${diff.summary.after}` : `summary ${diff.summary.after}`;
+    diff.summary.before && diff.summary.before !== diff.summary.after
+      ? `summary ${diff.summary.before} → ${diff.summary.after}`
+      : `summary ${diff.summary.after}`;
   const subject = `reconcile: ${shown.length > 0 ? shown.join(', ') : 'node status updated'}; ${summary}`;
   if (items.length <= SUBJECT_ITEMS) return subject;
   const body = items.slice(0, BODY_ITEMS).map((item) => `- ${item}`);

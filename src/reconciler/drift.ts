@@ -34,7 +34,12 @@ function deploymentsByService(deployments: readonly Deployment[]): Map<string, D
   deployments
     .map((deployment, index) => ({ deployment, index, at: parseTime(deployment.at) }))
     // Ties are broken by content, never by position in the file, so file order cannot change the result.
-    .sort((a, b) => a.at - b.at || compareText(a.deployment.result, b.deployment.result) || compareText(String(a.deployment.version ?? ''), String(b.deployment.version ?? '')))
+    .sort(
+      (a, b) =>
+        a.at - b.at ||
+        compareText(a.deployment.result, b.deployment.result) ||
+        compareText(String(a.deployment.version ?? ''), String(b.deployment.version ?? '')),
+    )
     .forEach(({ deployment }) => {
       const list = byService.get(deployment.service) ?? [];
       list.push(deployment);
@@ -48,7 +53,11 @@ function raise(severity: Severity, critical: boolean): Severity {
 }
 
 /** Service-level and node-level drift of a node that is online. */
-export function detectOnlineDrift(view: NodeView, policy: Policy, available: Availability): { recommendations: Recommendation[]; inProgress: number } {
+export function detectOnlineDrift(
+  view: NodeView,
+  policy: Policy,
+  available: Availability,
+): { recommendations: Recommendation[]; inProgress: number } {
   const snapshot = view.snapshot!;
   const node = view.node.name;
   const observedAt = time(snapshot.observed_at);
@@ -155,7 +164,12 @@ function detectServiceDrift(
 }
 
 /** A service whose dependencies are down is not redeployed yet: one delayed_deployment replaces its deploy/redeploy. */
-function delayForDependencies(node: string, service: Service, recs: Recommendation[], available: Availability): Recommendation[] {
+function delayForDependencies(
+  node: string,
+  service: Service,
+  recs: Recommendation[],
+  available: Availability,
+): Recommendation[] {
   const redeploys = recs.filter((rec) => (rec.action === 'deploy' || rec.action === 'redeploy') && !rec.in_progress);
   if (redeploys.length === 0) return recs;
   const missing: string[] = [];
@@ -218,7 +232,9 @@ export function detectOfflineNode(view: NodeView, views: Map<string, NodeView>):
     if (service.failover.length === 0) continue;
     targets[service.name] = service.failover.filter((target) => views.get(target)?.health === 'online');
   }
-  const failover = Object.entries(targets).map(([service, nodes]) => `${service} -> ${nodes.join('|') || 'none online'}`);
+  const failover = Object.entries(targets).map(
+    ([service, nodes]) => `${service} -> ${nodes.join('|') || 'none online'}`,
+  );
   return {
     id: `${node.name}/offline_node`,
     event: 'reconcile_required',

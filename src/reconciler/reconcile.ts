@@ -25,7 +25,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const names = [...input.inventory.nodes.keys()].sort();
   const views = new Map<string, NodeView>();
   for (const name of names) {
-    views.set(name, assessNode(input.inventory.nodes.get(name)!, input.world.get(name), input.heartbeats.get(name), input.policy, input.now));
+    views.set(
+      name,
+      assessNode(
+        input.inventory.nodes.get(name)!,
+        input.world.get(name),
+        input.heartbeats.get(name),
+        input.policy,
+        input.now,
+      ),
+    );
   }
   const available = makeAvailability(views);
   const recommendations: Recommendation[] = [];
@@ -45,7 +54,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // A reason names services, problems and details: bounded, since it is copied into every chronicle line about it.
   for (let i = 0; i < recommendations.length; i++) {
     const rec = recommendations[i]!;
-    if (rec.reason.length > LIMITS.recommendationReasonChars) recommendations[i] = { ...rec, reason: clipText(rec.reason, LIMITS.recommendationReasonChars) };
+    if (rec.reason.length > LIMITS.recommendationReasonChars)
+      recommendations[i] = { ...rec, reason: clipText(rec.reason, LIMITS.recommendationReasonChars) };
   }
   const maintained = applyMaintenance(recommendations, views, input.maintenance ?? new Map());
   maintained.recommendations.sort(compareRecommendations);
@@ -68,7 +78,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
  */
 export function summarize(recommendations: readonly Recommendation[], deploymentsInProgress: boolean): Summary {
   const open = recommendations.filter((rec) => !rec.in_progress);
-  if (open.some((rec) => rec.event === 'reconcile_blocked' || rec.severity === 'critical' || rec.critical)) return 'unstable';
+  if (open.some((rec) => rec.event === 'reconcile_blocked' || rec.severity === 'critical' || rec.critical))
+    return 'unstable';
   if (open.length > 0) return 'degraded';
   if (recommendations.length > 0 || deploymentsInProgress) return 'reconciling';
   return 'nominal';

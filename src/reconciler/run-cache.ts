@@ -40,7 +40,11 @@ export function textDigest(text: string): string {
  * the parse cache, so a cold run hashes each file's text once.
  */
 export function fileDigests(sources: RepoSources): Map<string, string> {
-  return new Map(sources.files.filter((file) => file.path !== STATUS_SOURCE).map((file) => [file.path, ParseCache.digest(file.text)]));
+  return new Map(
+    sources.files
+      .filter((file) => file.path !== STATUS_SOURCE)
+      .map((file) => [file.path, ParseCache.digest(file.text)]),
+  );
 }
 
 /**
@@ -48,19 +52,28 @@ export function fileDigests(sources: RepoSources): Map<string, string> {
  * the digest of its text, `digests` from `fileDigests`) and the heartbeat branches fetched.
  * Paths and digests never contain a NUL, so no two different inputs run together.
  */
-export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyMap<string, number> | undefined, digests: ReadonlyMap<string, string> = fileDigests(sources)): string {
+export function runFingerprint(
+  sources: RepoSources,
+  remoteHeartbeats: ReadonlyMap<string, number> | undefined,
+  digests: ReadonlyMap<string, string> = fileDigests(sources),
+): string {
   const hash = createHash('sha1').update(codeFingerprint(FORMAT, CODE)).update('\0');
   hash.update(JSON.stringify([...sources.hostDirs].sort()));
   // One update for all files: thousands of small updates cost more than the hashing.
   // status/ is read only for its admin_head witness, and it is not a key: the shortcut is taken
   // only while status/ still holds the stored result, whose admin_head a full run would find
   // and keep. Keyed on it, every run that rewrote status/ would make the next one a full run.
-  const paths = sources.files.map((file) => file.path).filter((path) => path !== STATUS_SOURCE).sort();
+  const paths = sources.files
+    .map((file) => file.path)
+    .filter((path) => path !== STATUS_SOURCE)
+    .sort();
   hash.update(paths.map((path) => `\0${path}\0${digests.get(path) ?? ''}`).join(''));
   // What the reader found beside the files (an unknown file in a node folder, a bad byte, a
   // node without services.yaml) is an input too: it must be reported on every run.
   hash.update(`\0found\0${JSON.stringify([sources.problems ?? [], sources.warnings ?? []])}`);
-  hash.update(`\0remote\0${JSON.stringify(remoteHeartbeats ? [...remoteHeartbeats].sort(([a], [b]) => (a < b ? -1 : 1)) : null)}`);
+  hash.update(
+    `\0remote\0${JSON.stringify(remoteHeartbeats ? [...remoteHeartbeats].sort(([a], [b]) => (a < b ? -1 : 1)) : null)}`,
+  );
   return hash.digest('base64');
 }
 
@@ -68,9 +81,11 @@ export function runFingerprint(sources: RepoSources, remoteHeartbeats: ReadonlyM
 export function loadRunRecord(repo: string, fingerprint: string, now: number): RunRecord | undefined {
   try {
     const stored = JSON.parse(new RepoRoot(repo).read(RUN_CACHE_FILE) ?? 'null') as Partial<RunRecord> | null;
-    if (stored?.fingerprint !== fingerprint || typeof stored.from !== 'number' || typeof stored.until !== 'number') return undefined;
+    if (stored?.fingerprint !== fingerprint || typeof stored.from !== 'number' || typeof stored.until !== 'number')
+      return undefined;
     if (!(stored.from <= now && now < stored.until)) return undefined;
-    if (typeof stored.status !== 'string' || typeof stored.insights !== 'string' || !Array.isArray(stored.warnings)) return undefined;
+    if (typeof stored.status !== 'string' || typeof stored.insights !== 'string' || !Array.isArray(stored.warnings))
+      return undefined;
     return stored as RunRecord;
   } catch {
     return undefined;
@@ -86,7 +101,11 @@ export async function saveRunRecord(repo: string, record: RunRecord): Promise<bo
     // Loaded here, not at the top: a run that takes the shortcut writes nothing.
     const { default: writeFileAtomic } = await import('write-file-atomic');
     // JSON has no Infinity: an unbounded span is stored as the largest safe time.
-    await writeFileAtomic(file, JSON.stringify({ ...record, until: Number.isFinite(record.until) ? record.until : Number.MAX_SAFE_INTEGER }), { fsync: false });
+    await writeFileAtomic(
+      file,
+      JSON.stringify({ ...record, until: Number.isFinite(record.until) ? record.until : Number.MAX_SAFE_INTEGER }),
+      { fsync: false },
+    );
     return true;
   } catch {
     return false;

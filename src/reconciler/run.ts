@@ -2,7 +2,14 @@ import { RepoRoot } from '../fs/safe-path.js';
 import { compareProblems, UserError, type Problem } from '../errors/problem.js';
 import { sameBytes, writeIfChanged } from '../fs/atomic.js';
 import type { Policy, ReconcileResult } from '../model/index.js';
-import { buildRepoModel, loadParseCache, policyOf, POLICY_FILE, saveParseCache, type RepoModel } from '../repo/index.js';
+import {
+  buildRepoModel,
+  loadParseCache,
+  policyOf,
+  POLICY_FILE,
+  saveParseCache,
+  type RepoModel,
+} from '../repo/index.js';
 import { withAppended } from '../repo/chronicle-check.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
@@ -55,17 +62,24 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   const model = buildRepoModel(sources, { cache, digests });
   if (!options.dryRun) await saveParseCache(options.repo, cache, fingerprint);
   if (model.fatal.length > 0) {
-    throw new UserError(`${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state or chronicle; nothing written`, {
-      problems: model.fatal,
-      hint: 'Fix these and run again; `labwarden validate` lists every problem. A corrupt chronicle line must be repaired by hand: reconcile does not guess.',
-    });
+    throw new UserError(
+      `${model.fatal.length} problem${model.fatal.length === 1 ? '' : 's'} in the desired state or chronicle; nothing written`,
+      {
+        problems: model.fatal,
+        hint: 'Fix these and run again; `labwarden validate` lists every problem. A corrupt chronicle line must be repaired by hand: reconcile does not guess.',
+      },
+    );
   }
   const heartbeats = new Map(model.heartbeats);
   // The heartbeat branches (labwarden/heartbeat/<node>) only ever add liveness: take the later time.
   if (remote?.error) {
-    throw new UserError(`could not fetch the heartbeat branches from "${options.heartbeatRemote}": ${remote.error.message}`, { hint: 'Check the remote name and that it is reachable, or run without --heartbeat-remote.' });
+    throw new UserError(
+      `could not fetch the heartbeat branches from "${options.heartbeatRemote}": ${remote.error.message}`,
+      { hint: 'Check the remote name and that it is reachable, or run without --heartbeat-remote.' },
+    );
   }
-  for (const [node, seen] of remote?.beats ?? []) heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
+  for (const [node, seen] of remote?.beats ?? [])
+    heartbeats.set(node, Math.max(seen, heartbeats.get(node) ?? -Infinity));
   const adminChain = adminChainReport(model);
   const chronicle = loadChronicle(sources.files, model.chronicle);
   const input: ReconcileInput = {
@@ -85,9 +99,17 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   // Insights are as of the newest evidence, not the wall clock: a quiet homelab (heartbeats
   // only) must not rewrite them, or every day would bring commits with nothing new.
   let evidence = -Infinity;
-  for (const observation of model.world.values()) if (observation.kind === 'snapshot') evidence = Math.max(evidence, Date.parse(observation.snapshot.observed_at));
-  for (const lines of [chronicle.history.incidents, advance.incidents]) for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
-  const insights = serializeInsights(distillSorted(advance.lines, Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now, model.inventory));
+  for (const observation of model.world.values())
+    if (observation.kind === 'snapshot') evidence = Math.max(evidence, Date.parse(observation.snapshot.observed_at));
+  for (const lines of [chronicle.history.incidents, advance.incidents])
+    for (const line of lines) evidence = Math.max(evidence, Date.parse(line.at));
+  const insights = serializeInsights(
+    distillSorted(
+      advance.lines,
+      Number.isFinite(evidence) ? Math.min(evidence, options.now) : options.now,
+      model.inventory,
+    ),
+  );
   const fatal = new Set(model.fatal);
   // Problems reconcile works around (world snapshots) and the model's warnings, in file order.
   const warnings = [...model.problems.filter((problem) => !fatal.has(problem)), ...model.warnings];
@@ -103,19 +125,34 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   let written = false;
   if (!options.dryRun) {
     await repairChronicle(options.repo, chronicle.repairs);
-    await appendLines(options.repo, TRANSITIONS_FILE, advance.transitions, chronicle.missingNewline.has(TRANSITIONS_FILE));
+    await appendLines(
+      options.repo,
+      TRANSITIONS_FILE,
+      advance.transitions,
+      chronicle.missingNewline.has(TRANSITIONS_FILE),
+    );
     await appendLines(options.repo, INCIDENTS_FILE, advance.incidents, chronicle.missingNewline.has(INCIDENTS_FILE));
     written = changed ? await writeIfChanged(options.repo, STATUS_FILE, bytes) : false;
     await writeIfChanged(options.repo, INSIGHTS_FILE, insights);
     // Only a fixed point is stored: a run that appended or repaired changed its own inputs.
-    const fixedPoint = advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
+    const fixedPoint =
+      advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
     const until = resultChangesAt(input, model.admin.events, advance, evidence);
     if (runKey !== undefined && fixedPoint && until > options.now) {
-      await saveRunRecord(options.repo, { fingerprint: runKey, from: options.now, until, status: textDigest(text), insights: textDigest(insights), warnings });
+      await saveRunRecord(options.repo, {
+        fingerprint: runKey,
+        from: options.now,
+        until,
+        status: textDigest(text),
+        insights: textDigest(insights),
+        warnings,
+      });
     }
   }
   // What reading the repo again would give: the appends and repairs above (none on --dry-run).
-  const after = options.dryRun ? model : withAppended(withAppended(model, INCIDENTS_FILE, advance.incidents), TRANSITIONS_FILE, advance.transitions);
+  const after = options.dryRun
+    ? model
+    : withAppended(withAppended(model, INCIDENTS_FILE, advance.incidents), TRANSITIONS_FILE, advance.transitions);
   return {
     result,
     text,

@@ -1,19 +1,37 @@
 import type { NodeStatus, ReconcileResult, Recommendation } from '../model/index.js';
 
 const RECOMMENDATION_KEYS = [
-  'id', 'event', 'drift', 'action', 'node', 'service', 'severity', 'critical', 'reason', 'since',
-  'in_progress', 'incident', 'affected', 'targets', 'blocked_by',
+  'id',
+  'event',
+  'drift',
+  'action',
+  'node',
+  'service',
+  'severity',
+  'critical',
+  'reason',
+  'since',
+  'in_progress',
+  'incident',
+  'affected',
+  'targets',
+  'blocked_by',
 ] as const satisfies readonly (keyof Recommendation)[];
 
 function ordered<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T> {
   const out: Partial<T> = {};
   for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
-  for (const key of Object.keys(value).sort() as (keyof T)[]) if (!(key in out) && value[key] !== undefined) out[key] = value[key];
+  for (const key of Object.keys(value).sort() as (keyof T)[])
+    if (!(key in out) && value[key] !== undefined) out[key] = value[key];
   return out;
 }
 
 function sortedRecord<V>(record: Record<string, V>, map: (value: V) => unknown = (v) => v): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, map(record[key]!)]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, map(record[key]!)]),
+  );
 }
 
 /**

@@ -50,7 +50,10 @@ export async function startReconcile(options: ReconcileOptions): Promise<RunStar
   // shortcut sees them. A fetch failure is reported after the problems in the files.
   let remote: RunStart['remote'];
   if (options.heartbeatRemote) {
-    const [{ GitFailure }, { readHeartbeatBranches }] = await Promise.all([import('../git/errors.js'), import('../git/heartbeat.js')]);
+    const [{ GitFailure }, { readHeartbeatBranches }] = await Promise.all([
+      import('../git/errors.js'),
+      import('../git/heartbeat.js'),
+    ]);
     remote = await readHeartbeatBranches(options.repo, options.heartbeatRemote).then(
       (beats) => ({ beats }),
       (error: unknown) => {

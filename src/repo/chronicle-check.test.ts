@@ -4,7 +4,19 @@ import { modelFrom } from '../../test/helpers/memory.js';
 import { chronicleFile, withAppended } from './chronicle-check.js';
 
 const line = (id: string) =>
-  JSON.stringify({ id, at: '2026-11-22T10:00:00Z', event: 'opened', fingerprint: 'n/web/unhealthy_service', node: 'n', service: 'web', drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'down' });
+  JSON.stringify({
+    id,
+    at: '2026-11-22T10:00:00Z',
+    event: 'opened',
+    fingerprint: 'n/web/unhealthy_service',
+    node: 'n',
+    service: 'web',
+    drift: 'unhealthy_service',
+    severity: 'warning',
+    recommendation: 'reconcile_required',
+    action: 'redeploy',
+    reason: 'down',
+  });
 
 describe('the chronicle as the repo model reads it', () => {
   it('types a file by its contract; an absent file has no lines', () => {

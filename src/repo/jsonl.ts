@@ -18,7 +18,11 @@ export interface ParsedJsonLines<T> {
  * line number); an unterminated broken last line is the trace of a crash mid-append,
  * which is safe to drop because appends are whole lines and nothing else follows it.
  */
-export function parseJsonLines<S extends z.ZodType>(file: string, text: string, schema: S): ParsedJsonLines<z.output<S>> {
+export function parseJsonLines<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+): ParsedJsonLines<z.output<S>> {
   const validate = fastParser(schema);
   const lines: z.output<S>[] = [];
   const problems: Problem[] = [];
@@ -54,7 +58,13 @@ export function parseJsonLines<S extends z.ZodType>(file: string, text: string, 
       const keepBytes = Buffer.byteLength(text.slice(0, text.length - segment.length), 'utf8');
       partial = {
         keepBytes,
-        problem: { code: 'chronicle_partial_line', file, line: index + 1, col: 1, message: `incomplete last line (an interrupted append?): ${error}; reconcile truncates it` },
+        problem: {
+          code: 'chronicle_partial_line',
+          file,
+          line: index + 1,
+          col: 1,
+          message: `incomplete last line (an interrupted append?): ${error}; reconcile truncates it`,
+        },
       };
     } else {
       problems.push({ code: 'chronicle_line', file, line: index + 1, col: 1, message: `corrupt line: ${error}` });

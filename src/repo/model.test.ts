@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderProblem } from '../errors/problem.js';
 import { modelFrom } from '../../test/helpers/memory.js';
 
-const render = (files: Record<string, string>, dirs: string[] = []) => modelFrom(files, dirs).problems.map(renderProblem);
+const render = (files: Record<string, string>, dirs: string[] = []) =>
+  modelFrom(files, dirs).problems.map(renderProblem);
 
 const SERVICES = 'inventory/hosts/node1/services.yaml';
 
@@ -21,7 +22,9 @@ describe('validation reports every problem with file:line:col', () => {
     [
       'bad service name',
       { [SERVICES]: 'services:\n  - name: ../etc\n' },
-      [`${SERVICES}:2:11 services[0].name: expected a name of lowercase letters, digits and inner dashes (at most 63 characters), found "../etc"`],
+      [
+        `${SERVICES}:2:11 services[0].name: expected a name of lowercase letters, digits and inner dashes (at most 63 characters), found "../etc"`,
+      ],
     ],
     [
       'YAML syntax error',
@@ -70,7 +73,10 @@ describe('validation reports every problem with file:line:col', () => {
     ],
     [
       'bad timestamp and missing field in JSON',
-      { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': '{\n  "node": "node1",\n  "observed_at": "yesterday"\n}\n' },
+      {
+        [SERVICES]: 'services: []\n',
+        'world/nodes/node1.json': '{\n  "node": "node1",\n  "observed_at": "yesterday"\n}\n',
+      },
       [
         'world/nodes/node1.json:1:1 status: missing (expected one of online, offline)',
         'world/nodes/node1.json:3:18 observed_at: expected an RFC 3339 timestamp such as 2026-11-22T10:00:00Z, found "yesterday"',
@@ -80,7 +86,11 @@ describe('validation reports every problem with file:line:col', () => {
       'YAML in a .json snapshot: one line, the quoted text escaped',
       { [SERVICES]: 'services: []\n', 'world/nodes/node1.json': 'nod: x\nobserved_at: 2026-11-22T10:00:00Z\n' },
       // The quoted excerpt's length is Node's choice; what matters is one line, newline escaped.
-      [expect.stringMatching(/^world\/nodes\/node1\.json:1:1 Unexpected token 'o', "nod: x\\nob[^\n]*is not valid JSON$/)],
+      [
+        expect.stringMatching(
+          /^world\/nodes\/node1\.json:1:1 Unexpected token 'o', "nod: x\\nob[^\n]*is not valid JSON$/,
+        ),
+      ],
     ],
     [
       'a trailing comma (fine in YAML, not in JSON): the position JSON.parse names',
@@ -95,7 +105,9 @@ describe('validation reports every problem with file:line:col', () => {
     [
       'empty services.yaml (comments only)',
       { [SERVICES]: '# yaml-language-server: $schema=../../../schema/services.schema.json\n\n' },
-      [`${SERVICES}:1:1 file is empty (only comments); list the node's services, or write \`services: []\` if it runs none`],
+      [
+        `${SERVICES}:1:1 file is empty (only comments); list the node's services, or write \`services: []\` if it runs none`,
+      ],
     ],
     [
       'empty world snapshot',
@@ -104,13 +116,18 @@ describe('validation reports every problem with file:line:col', () => {
     ],
     [
       'empty host.yaml; a comment-only one (what init writes) means all defaults',
-      { [SERVICES]: 'services: []\n', 'inventory/hosts/node1/host.yaml': '\n', 'inventory/hosts/node2/host.yaml': '# role: x\n' },
+      {
+        [SERVICES]: 'services: []\n',
+        'inventory/hosts/node1/host.yaml': '\n',
+        'inventory/hosts/node2/host.yaml': '# role: x\n',
+      },
       ["inventory/hosts/node1/host.yaml:1:1 file is empty; add the host's keys (e.g. `address:`) or delete the file"],
     ],
     [
       'schema and cross-file problems of one file at once',
       {
-        [SERVICES]: 'services:\n  - name: Bad\n  - name: db\n    depends_on: [db]\n    failover: [node1]\n  - name: db\n',
+        [SERVICES]:
+          'services:\n  - name: Bad\n  - name: db\n    depends_on: [db]\n    failover: [node1]\n  - name: db\n',
       },
       [
         `${SERVICES}:2:11 services[0].name: expected a name of lowercase letters, digits and inner dashes (at most 63 characters), found "Bad"`,
@@ -131,7 +148,8 @@ describe('validation reports every problem with file:line:col', () => {
       'a snapshot with schema problems, for another node, a service listed twice: all at once',
       {
         [SERVICES]: 'services: []\n',
-        'world/nodes/node1.yaml': 'node: node2\nobserved_at: nope\nstatus: online\nservices:\n  - { name: a, status: ok }\n  - { name: a, status: ok }\n',
+        'world/nodes/node1.yaml':
+          'node: node2\nobserved_at: nope\nstatus: online\nservices:\n  - { name: a, status: ok }\n  - { name: a, status: ok }\n',
       },
       [
         'world/nodes/node1.yaml:1:7 node: "node2" does not match the file name (expected "node1")',
@@ -161,7 +179,9 @@ describe('validation reports every problem with file:line:col', () => {
         'chronicle/notifications.jsonl':
           '{"id":"a","at":"2026-11-22T10:00:00Z","type":"outbox","state":"queued","message":"m"}\n{"id":"b","type":"note"}\n',
       },
-      ["chronicle/notifications.jsonl:2:1 corrupt line: type: Invalid discriminator value. Expected 'decision' | 'outbox'"],
+      [
+        "chronicle/notifications.jsonl:2:1 corrupt line: type: Invalid discriminator value. Expected 'decision' | 'outbox'",
+      ],
     ],
     [
       'incident line not matching the chronicle contract',
@@ -173,7 +193,9 @@ describe('validation reports every problem with file:line:col', () => {
   });
 
   it('rejects a node folder that is not a valid name', () => {
-    expect(render({}, ['Node_1'])).toEqual(['inventory/hosts/Node_1:1:1 node folder "Node_1" is not a valid name: expected lowercase letters, digits and inner dashes']);
+    expect(render({}, ['Node_1'])).toEqual([
+      'inventory/hosts/Node_1:1:1 node folder "Node_1" is not a valid name: expected lowercase letters, digits and inner dashes',
+    ]);
   });
 
   it('reports all problems across files at once, sorted', () => {
@@ -182,7 +204,11 @@ describe('validation reports every problem with file:line:col', () => {
       'inventory/hosts/b/services.yaml': 'services:\n  - name: y\n    failover: [zz]\n',
       'inventory/policy.yaml': 'stale_after: soon\n',
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['inventory/hosts/a/services.yaml', 'inventory/hosts/b/services.yaml', 'inventory/policy.yaml']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'inventory/hosts/a/services.yaml',
+      'inventory/hosts/b/services.yaml',
+      'inventory/policy.yaml',
+    ]);
   });
 
   it('treats world problems as non-fatal and marks the node invalid', () => {

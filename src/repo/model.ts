@@ -18,7 +18,14 @@ import {
 import { Locator, parseData, parseSource as parseSourceText, type Parsed, type SourceFile } from './source.js';
 import { ParseCache } from './parse-cache.js';
 import { closest } from './suggest.js';
-import { ADMIN_FILE, adminHeadOf, checkAdminWitness, foldAdminEvents, type AdminChain, type AdminHead } from '../model/admin-chain.js';
+import {
+  ADMIN_FILE,
+  adminHeadOf,
+  checkAdminWitness,
+  foldAdminEvents,
+  type AdminChain,
+  type AdminHead,
+} from '../model/admin-chain.js';
 import { checkChronicleFile } from './chronicle-check.js';
 import type { ParsedJsonLines } from './jsonl.js';
 import { STATUS_SOURCE } from './status-source.js';
@@ -67,7 +74,9 @@ function recordedAdminHead(text: string | undefined): AdminHead | undefined {
   // In JSON text the key cannot occur inside a string value (its quotes would be escaped).
   const at = text?.lastIndexOf('"admin_head"') ?? -1;
   if (at < 0) return undefined;
-  const head = /^"admin_head"\s*:\s*\{\s*"seq"\s*:\s*([1-9]\d{0,14})\s*,\s*"hash"\s*:\s*"([0-9a-f]{64})"\s*\}/.exec(text!.slice(at));
+  const head = /^"admin_head"\s*:\s*\{\s*"seq"\s*:\s*([1-9]\d{0,14})\s*,\s*"hash"\s*:\s*"([0-9a-f]{64})"\s*\}/.exec(
+    text!.slice(at),
+  );
   return head ? { seq: Number(head[1]), hash: head[2]! } : undefined;
 }
 
@@ -75,7 +84,10 @@ const SNAPSHOT_FILE = /^world\/nodes\/([^/]+)\.(yaml|yml|json)$/;
 const HEARTBEAT_FILE = /^\.labwarden\/heartbeats\/([^/]+)\.json$/;
 
 /** Interprets the repo's files: schema checks, cross-file checks, and the reconcile inputs. */
-export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCache; digests?: ReadonlyMap<string, string> } = {}): RepoModel {
+export function buildRepoModel(
+  sources: RepoSources,
+  options: { cache?: ParseCache; digests?: ReadonlyMap<string, string> } = {},
+): RepoModel {
   const cache = options.cache ?? new ParseCache();
   // `ParseCache.digest` of each file, when the caller has already hashed them (the run shortcut).
   const digestOf = (file: SourceFile) => options.digests?.get(file.path) ?? ParseCache.digest(file.text);
@@ -120,7 +132,13 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
   const partial = new Map<string, ValidEntries>();
   for (const dir of [...sources.hostDirs].sort()) {
     if (!isName(dir)) {
-      problems.push({ code: 'bad_name', file: `inventory/hosts/${dir}`, line: 1, col: 1, message: `node folder "${dir}" is not a valid name: expected lowercase letters, digits and inner dashes` });
+      problems.push({
+        code: 'bad_name',
+        file: `inventory/hosts/${dir}`,
+        line: 1,
+        col: 1,
+        message: `node folder "${dir}" is not a valid name: expected lowercase letters, digits and inner dashes`,
+      });
       continue;
     }
     const node: InventoryNode = { name: dir, host: HostFile.parse({}), services: [] };
@@ -169,11 +187,25 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     }
     if (!nodes.has(name)) {
       const suggestion = closest(name, nodes.keys());
-      worldProblems.push({ code: 'unknown_node', file: file.path, line: 1, col: 1, message: `snapshot for "${name}", which is not a node in inventory/hosts/${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` });
+      worldProblems.push({
+        code: 'unknown_node',
+        file: file.path,
+        line: 1,
+        col: 1,
+        message: `snapshot for "${name}", which is not a node in inventory/hosts/${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      });
       continue;
     }
     if (world.has(name)) {
-      fail([{ code: 'duplicate_snapshot', file: file.path, line: 1, col: 1, message: `a second snapshot for node "${name}": keep one of world/nodes/${name}.yaml or .json` }]);
+      fail([
+        {
+          code: 'duplicate_snapshot',
+          file: file.path,
+          line: 1,
+          col: 1,
+          message: `a second snapshot for node "${name}": keep one of world/nodes/${name}.yaml or .json`,
+        },
+      ]);
       continue;
     }
     const parsed = parseSource(file, WorldSnapshot);
@@ -221,7 +253,14 @@ export function buildRepoModel(sources: RepoSources, options: { cache?: ParseCac
     });
   }
   const tampered = checkAdminWitness(admin, recordedAdminHead(files.get(STATUS_SOURCE)?.text));
-  if (tampered) worldProblems.push({ code: 'admin_chain', file: ADMIN_FILE, line: tampered.line, col: 1, message: `newest lines changed after reconcile: ${tampered.message}` });
+  if (tampered)
+    worldProblems.push({
+      code: 'admin_chain',
+      file: ADMIN_FILE,
+      line: tampered.line,
+      col: 1,
+      message: `newest lines changed after reconcile: ${tampered.message}`,
+    });
   const adminHead = adminHeadOf(admin);
 
   return {
@@ -304,7 +343,10 @@ function snapshotIssues(file: SourceFile, name: string, value: unknown): Problem
 
 /** The first problems of an invalid snapshot, for its node's reason: bounded, however many there are. */
 function invalidReason(issues: readonly Problem[]): string {
-  const shown = issues.slice(0, 3).map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('; ');
+  const shown = issues
+    .slice(0, 3)
+    .map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)
+    .join('; ');
   return issues.length > 3 ? `${shown}; and ${issues.length - 3} more (labwarden validate lists them)` : shown;
 }
 
@@ -316,7 +358,13 @@ function invalidReason(issues: readonly Problem[]): string {
  */
 const SAME_AS_JSON = '=json';
 
-function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, digest: string, schema: S, validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>): Parsed<z.output<S>> {
+function parseCached<S extends z.ZodType>(
+  cache: ParseCache,
+  file: SourceFile,
+  digest: string,
+  schema: S,
+  validate: (value: unknown) => z.ZodSafeParseResult<z.output<S>>,
+): Parsed<z.output<S>> {
   const hit = cache.get(file.path, digest);
   if (hit === SAME_AS_JSON) {
     const data = parseData(file);
@@ -339,10 +387,20 @@ function parseCached<S extends z.ZodType>(cache: ParseCache, file: SourceFile, d
 
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    a === null ||
+    b === null ||
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return keys.every(
+    (key) =>
+      Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
 
 function sortProblemsList(problems: Problem[]): Problem[] {
@@ -412,15 +470,30 @@ function checkServices(
         const number = services?.get(target.service);
         if (!services) {
           const hint = closest(target.node, nodes.keys());
-          at(node.name, ['services', index, 'depends_on', dep], 'unknown_node', `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+          at(
+            node.name,
+            ['services', index, 'depends_on', dep],
+            'unknown_node',
+            `services[${index}].depends_on[${dep}]: unknown node "${target.node}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          );
         } else if (number === undefined && hasBrokenEntry(partial.get(target.node), target.service)) {
           // An entry of that node's services.yaml that has problems of its own: already reported.
         } else if (number === undefined) {
           const names = nodes.get(target.node)!.services.map((s) => s.name);
           const hint = closest(target.service, names);
-          at(node.name, ['services', index, 'depends_on', dep], 'unknown_service', `services[${index}].depends_on[${dep}]: unknown service "${target.node}/${target.service}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+          at(
+            node.name,
+            ['services', index, 'depends_on', dep],
+            'unknown_service',
+            `services[${index}].depends_on[${dep}]: unknown service "${target.node}/${target.service}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          );
         } else if (number === id) {
-          at(node.name, ['services', index, 'depends_on', dep], 'dependency_cycle', `services[${index}].depends_on[${dep}]: ${idOf(id)} depends on itself`);
+          at(
+            node.name,
+            ['services', index, 'depends_on', dep],
+            'dependency_cycle',
+            `services[${index}].depends_on[${dep}]: ${idOf(id)} depends on itself`,
+          );
         } else {
           out.push({ target: number, index, dep });
         }
@@ -428,10 +501,20 @@ function checkServices(
       edges[id] = out;
       service.failover.forEach((target, f) => {
         if (target === node.name) {
-          at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: "${target}" is the service's own node; list other nodes`);
+          at(
+            node.name,
+            ['services', index, 'failover', f],
+            'unknown_node',
+            `services[${index}].failover[${f}]: "${target}" is the service's own node; list other nodes`,
+          );
         } else if (!nodes.has(target)) {
           const hint = closest(target, nodes.keys());
-          at(node.name, ['services', index, 'failover', f], 'unknown_node', `services[${index}].failover[${f}]: unknown node "${target}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+          at(
+            node.name,
+            ['services', index, 'failover', f],
+            'unknown_node',
+            `services[${index}].failover[${f}]: unknown node "${target}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          );
         }
       });
     });
@@ -449,7 +532,12 @@ function checkServices(
       const seen = state[edge.target];
       if (seen === ACTIVE) {
         const cycle = [...stack.slice(stack.indexOf(edge.target)), edge.target].map(idOf);
-        at(nodeOf[id]!, ['services', edge.index, 'depends_on', edge.dep], 'dependency_cycle', `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`);
+        at(
+          nodeOf[id]!,
+          ['services', edge.index, 'depends_on', edge.dep],
+          'dependency_cycle',
+          `services[${edge.index}].depends_on[${edge.dep}]: dependency cycle ${cycle.join(' -> ')}`,
+        );
       } else if (seen === 0) {
         visit(edge.target);
       }

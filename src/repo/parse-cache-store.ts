@@ -20,9 +20,16 @@ const codeFingerprintOfParsers = () => codeFingerprint(FORMAT, ['model', 'repo']
 export function loadParseCache(repo: string): { cache: ParseCache; fingerprint: string } {
   const fingerprint = codeFingerprintOfParsers();
   try {
-    const stored = JSON.parse(new RepoRoot(repo).read(PARSE_CACHE_FILE) ?? 'null') as { fingerprint?: unknown; entries?: unknown };
-    if (stored?.fingerprint !== fingerprint || !Array.isArray(stored.entries)) return { cache: new ParseCache(), fingerprint };
-    const valid = stored.entries.every((entry) => Array.isArray(entry) && entry.length === 3 && typeof entry[0] === 'string' && typeof entry[1] === 'string');
+    const stored = JSON.parse(new RepoRoot(repo).read(PARSE_CACHE_FILE) ?? 'null') as {
+      fingerprint?: unknown;
+      entries?: unknown;
+    };
+    if (stored?.fingerprint !== fingerprint || !Array.isArray(stored.entries))
+      return { cache: new ParseCache(), fingerprint };
+    const valid = stored.entries.every(
+      (entry) =>
+        Array.isArray(entry) && entry.length === 3 && typeof entry[0] === 'string' && typeof entry[1] === 'string',
+    );
     return { cache: new ParseCache(valid ? (stored.entries as [string, string, unknown][]) : []), fingerprint };
   } catch {
     return { cache: new ParseCache(), fingerprint };

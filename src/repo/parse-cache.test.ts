@@ -13,7 +13,8 @@ function sources(files: Record<string, string>): RepoSources {
 }
 
 /** A cache as the next run would load it: through its stored entries, as JSON. */
-const reload = (cache: ParseCache) => new ParseCache(JSON.parse(JSON.stringify(cache.toEntries())) as [string, string, unknown][]);
+const reload = (cache: ParseCache) =>
+  new ParseCache(JSON.parse(JSON.stringify(cache.toEntries())) as [string, string, unknown][]);
 
 const files = generateHomelabFiles({ nodes: 8, services: 5, seed: 1, format: 'yaml', chronicleLines: 20 });
 const broken = {
@@ -24,7 +25,10 @@ const broken = {
 };
 
 const jsonFiles = generateHomelabFiles({ nodes: 8, services: 5, seed: 1, format: 'json' });
-const sparseJson = { ...jsonFiles, 'world/nodes/node-0001.json': '{"node":"node-0001","observed_at":"2026-11-22T10:00:00Z","status":"online"}' };
+const sparseJson = {
+  ...jsonFiles,
+  'world/nodes/node-0001.json': '{"node":"node-0001","observed_at":"2026-11-22T10:00:00Z","status":"online"}',
+};
 
 describe('ParseCache', () => {
   it('keeps a marker, not a copy, for JSON files whose validated value is their parsed text', () => {
@@ -57,13 +61,18 @@ describe('ParseCache', () => {
     expect(stored).not.toContain('world/nodes/node-0003.yaml');
     expect(stored).not.toContain('chronicle/incidents.jsonl');
     const again = buildRepoModel(sources(broken), { cache: reload(cache) });
-    expect(again.problems.map((p) => `${p.file}:${p.line}:${p.col}`)).toEqual(buildRepoModel(sources(broken)).problems.map((p) => `${p.file}:${p.line}:${p.col}`));
+    expect(again.problems.map((p) => `${p.file}:${p.line}:${p.col}`)).toEqual(
+      buildRepoModel(sources(broken)).problems.map((p) => `${p.file}:${p.line}:${p.col}`),
+    );
   });
 
   it('a changed file misses and is re-parsed; a removed file is dropped', () => {
     const cache = new ParseCache();
     buildRepoModel(sources(files), { cache });
-    const changed: Record<string, string> = { ...files, 'world/nodes/node-0001.yaml': files['world/nodes/node-0001.yaml']!.replace('status: online', 'status: offline') };
+    const changed: Record<string, string> = {
+      ...files,
+      'world/nodes/node-0001.yaml': files['world/nodes/node-0001.yaml']!.replace('status: online', 'status: offline'),
+    };
     delete changed['world/nodes/node-0004.yaml'];
     const warm = reload(cache);
     const model = buildRepoModel(sources(changed), { cache: warm });
@@ -73,7 +82,9 @@ describe('ParseCache', () => {
   });
 
   it('a value stored under a digest of other bytes is never used', () => {
-    const cache = new ParseCache([['inventory/policy.yaml', ParseCache.digest('stale_after: 1h\n'), { stale_after: 1 }]]);
+    const cache = new ParseCache([
+      ['inventory/policy.yaml', ParseCache.digest('stale_after: 1h\n'), { stale_after: 1 }],
+    ]);
     const model = buildRepoModel(sources({ ...files, 'inventory/policy.yaml': 'stale_after: 2h\n' }), { cache });
     expect(model.policy.stale_after).toBe(7_200_000);
   });

@@ -14,10 +14,13 @@ export function policyOf(file: SourceFile | undefined): Policy {
   if (file === undefined) return defaultPolicy();
   const parsed = parseSource(file, Policy, fastParser(Policy));
   if (parsed.ok) return parsed.value;
-  throw new UserError(`${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'} in ${POLICY_FILE}; nothing done`, {
-    problems: parsed.problems,
-    hint: 'Fix these and run again; `labwarden validate` lists every problem.',
-  });
+  throw new UserError(
+    `${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'} in ${POLICY_FILE}; nothing done`,
+    {
+      problems: parsed.problems,
+      hint: 'Fix these and run again; `labwarden validate` lists every problem.',
+    },
+  );
 }
 
 /** Reads and checks the policy alone (through the repo's path rule and size limit): see `policyOf`. */

@@ -10,7 +10,13 @@ import { decodeUtf8 } from './utf8.js';
 import type { RepoSources } from './model.js';
 import { STATUS_SOURCE } from './status-source.js';
 
-const problemOf = (error: RepoPathError): Problem => ({ code: error.code, file: error.file, line: 1, col: 1, message: error.message.slice(error.file.length + 2) });
+const problemOf = (error: RepoPathError): Problem => ({
+  code: error.code,
+  file: error.file,
+  line: 1,
+  col: 1,
+  message: error.message.slice(error.file.length + 2),
+});
 
 /** The entries of a repo directory (checked: never through a link out of the repo); none when it does not exist. */
 function list(repo: RepoRoot, dir: string, problems: Problem[]): Dirent[] {
@@ -27,7 +33,13 @@ function list(repo: RepoRoot, dir: string, problems: Problem[]): Dirent[] {
 /** Plain files and links (a link is checked when read); anything else with this name is a problem. */
 function candidate(entry: Dirent, relative: string, problems: Problem[]): boolean {
   if (entry.isFile() || entry.isSymbolicLink()) return true;
-  problems.push({ code: 'not_a_file', file: relative, line: 1, col: 1, message: `is ${entry.isDirectory() ? 'a directory' : 'not a regular file'}; expected a file` });
+  problems.push({
+    code: 'not_a_file',
+    file: relative,
+    line: 1,
+    col: 1,
+    message: `is ${entry.isDirectory() ? 'a directory' : 'not a regular file'}; expected a file`,
+  });
   return false;
 }
 
@@ -89,7 +101,8 @@ function limitOf(relative: string): number {
  */
 export async function readRepoSources(root: string): Promise<RepoSources> {
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UserError(`${root}: no such directory`, { hint: 'Pass the homelab repo with --repo DIR.' });
+  if (!info?.isDirectory())
+    throw new UserError(`${root}: no such directory`, { hint: 'Pass the homelab repo with --repo DIR.' });
   const repo = new RepoRoot(root);
   const problems: Problem[] = [];
   let inventory: string | null = null;
@@ -118,18 +131,21 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
   const wanted: string[] = ['inventory/policy.yaml'];
   for (const dir of hostDirs) nodeFiles(repo, dir, wanted, problems, warnings);
   for (const entry of list(repo, 'world/nodes', problems)) {
-    if (/\.(ya?ml|json)$/.test(entry.name) && candidate(entry, `world/nodes/${entry.name}`, problems)) wanted.push(`world/nodes/${entry.name}`);
+    if (/\.(ya?ml|json)$/.test(entry.name) && candidate(entry, `world/nodes/${entry.name}`, problems))
+      wanted.push(`world/nodes/${entry.name}`);
   }
   for (const entry of list(repo, 'chronicle', problems)) {
     // A directory named admin.jsonl would otherwise hide every maintenance, silence and ack.
-    if (entry.name.endsWith('.jsonl') && candidate(entry, `chronicle/${entry.name}`, problems)) wanted.push(`chronicle/${entry.name}`);
+    if (entry.name.endsWith('.jsonl') && candidate(entry, `chronicle/${entry.name}`, problems))
+      wanted.push(`chronicle/${entry.name}`);
   }
   // Only node heartbeats are inputs: the reconciler's own (`_reconciler.json`, rewritten by every
   // run) would otherwise change the inputs of the next run and defeat the run shortcut.
   // Git-ignored and advisory: a bad one is skipped, never a problem.
   const beats: Problem[] = [];
   for (const entry of list(repo, '.labwarden/heartbeats', beats)) {
-    if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5))) wanted.push(`.labwarden/heartbeats/${entry.name}`);
+    if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && isName(entry.name.slice(0, -5)))
+      wanted.push(`.labwarden/heartbeats/${entry.name}`);
   }
   // The last status/ witnesses the newest admin line it folded (see checkAdminWitness).
   wanted.push(STATUS_SOURCE);
@@ -149,7 +165,11 @@ export async function readRepoSources(root: string): Promise<RepoSources> {
       if (relative === STATUS_SOURCE) continue;
       // host.yaml and services.yaml behind one refused folder: report the folder once.
       const problem = problemOf(error);
-      if (!relative.startsWith('.labwarden/') && !problems.some((p) => p.file === problem.file && p.message === problem.message)) problems.push(problem);
+      if (
+        !relative.startsWith('.labwarden/') &&
+        !problems.some((p) => p.file === problem.file && p.message === problem.message)
+      )
+        problems.push(problem);
     }
   }
   return { hostDirs, files, problems, warnings };

@@ -51,11 +51,21 @@ export function parseData(file: SourceFile): Parsed<unknown> {
       return { ok: false, problems: [emptyProblem(file)] };
     }
     if (documents.length > 1) {
-      return { ok: false, problems: [new Locator(file).problemAt([], 'yaml_syntax', 'expected one YAML document, found several (remove the extra ---)')] };
+      return {
+        ok: false,
+        problems: [
+          new Locator(file).problemAt(
+            [],
+            'yaml_syntax',
+            'expected one YAML document, found several (remove the extra ---)',
+          ),
+        ],
+      };
     }
     const value = documents[0];
     // An alias needs a `*`; a file without one costs nothing more.
-    if (text.includes('*') && expandedSize(value) > LIMITS.expandedYamlChars) return { ok: false, problems: [aliasProblem(file)] };
+    if (text.includes('*') && expandedSize(value) > LIMITS.expandedYamlChars)
+      return { ok: false, problems: [aliasProblem(file)] };
     return { ok: true, value };
   } catch (error) {
     return { ok: false, problems: syntaxProblems(file, error) };
@@ -108,7 +118,12 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
   const locator = new Locator(file);
   const fromYaml = locator.document.errors.map((yamlError): Problem => {
     const [line, col] = locator.position(yamlError.pos[0]);
-    const code: ProblemCode = yamlError.code === 'DUPLICATE_KEY' ? 'duplicate_key' : file.path.endsWith('.json') ? 'json_syntax' : 'yaml_syntax';
+    const code: ProblemCode =
+      yamlError.code === 'DUPLICATE_KEY'
+        ? 'duplicate_key'
+        : file.path.endsWith('.json')
+          ? 'json_syntax'
+          : 'yaml_syntax';
     const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     if (code !== 'duplicate_key') return { code, file: file.path, line, col, message };
     const named = `duplicate key${keyAt(locator, yamlError.pos[0])}: a key may appear once per mapping`;
@@ -122,10 +137,26 @@ function syntaxProblems(file: SourceFile, error: unknown): Problem[] {
     // its message may quote the text, newlines included; keep the problem on one line.
     const at = /at position (\d+)/.exec(reason);
     const [line, col] = at ? locator.position(Number(at[1])) : [1, 1];
-    return [{ code: 'json_syntax', file: file.path, line, col, message: reason.replace(/ in JSON at position \d+.*$/, ' in JSON').replace(/\r?\n/g, '\\n') }];
+    return [
+      {
+        code: 'json_syntax',
+        file: file.path,
+        line,
+        col,
+        message: reason.replace(/ in JSON at position \d+.*$/, ' in JSON').replace(/\r?\n/g, '\\n'),
+      },
+    ];
   }
   const code: ProblemCode = /duplicat/.test(reason) ? 'duplicate_key' : 'yaml_syntax';
-  return [{ code, file: file.path, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, message: reason.split('\n')[0]! }];
+  return [
+    {
+      code,
+      file: file.path,
+      line: (mark?.line ?? 0) + 1,
+      col: (mark?.column ?? 0) + 1,
+      message: reason.split('\n')[0]!,
+    },
+  ];
 }
 
 /** Only whitespace, comments and document markers (js-yaml reads that as `null`, like `~`). */
@@ -141,7 +172,7 @@ const ALL_OPTIONAL = /^inventory\/(?:policy|hosts\/[^/]+\/host)\.yaml$/;
 
 const EMPTY_HINTS: Record<string, string> = {
   'services.yaml': "; list the node's services, or write `services: []` if it runs none",
-  'host.yaml': '; add the host\'s keys (e.g. `address:`) or delete the file',
+  'host.yaml': "; add the host's keys (e.g. `address:`) or delete the file",
   'policy.yaml': '; add policy keys, or delete the file to use the defaults',
 };
 
@@ -177,7 +208,11 @@ export class Locator {
   }
 
   get document(): Document {
-    this.doc ??= parseDocument(this.file.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    this.doc ??= parseDocument(this.file.text, {
+      lineCounter: this.lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+    });
     return this.doc;
   }
 
@@ -194,7 +229,9 @@ export class Locator {
     for (const segment of key === undefined ? path : [...path, key]) {
       const isLast = key !== undefined && segment === key;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (!pair) break;
         const keyNode = pair.key as Node;
         if (isLast) return keyNode.range?.[0] ?? offset;
@@ -256,33 +293,75 @@ function describeIssue(issue: Issue, data: unknown, schema: z.ZodType, locator: 
       const allowed = allowedKeys(schema, path);
       return issue.keys.map((key) => {
         const suggestion = closest(key, allowed);
-        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+        const hint = suggestion
+          ? ` (did you mean "${suggestion}"?)`
+          : allowed.length
+            ? ` (allowed: ${allowed.join(', ')})`
+            : '';
         return locator.problemAt(path, 'unknown_key', `${prefix}unknown key "${key}"${hint}`, key);
       });
     }
     case 'invalid_type':
-      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing (expected ${issue.expected})`)];
-      return [locator.problemAt(path, 'invalid_value', `${prefix}expected ${issue.expected}, found ${describeValue(found)}`)];
-    case 'invalid_value':
-      if (found === undefined) return [locator.problemAt(path, 'invalid_value', `${prefix}missing (expected one of ${issue.values.map(String).join(', ')})`)];
+      if (found === undefined)
+        return [locator.problemAt(path, 'invalid_value', `${prefix}missing (expected ${issue.expected})`)];
       return [
-        locator.problemAt(path, 'invalid_value', `${prefix}expected one of ${issue.values.map(String).join(', ')}, found ${describeValue(found)}`),
+        locator.problemAt(path, 'invalid_value', `${prefix}expected ${issue.expected}, found ${describeValue(found)}`),
+      ];
+    case 'invalid_value':
+      if (found === undefined)
+        return [
+          locator.problemAt(
+            path,
+            'invalid_value',
+            `${prefix}missing (expected one of ${issue.values.map(String).join(', ')})`,
+          ),
+        ];
+      return [
+        locator.problemAt(
+          path,
+          'invalid_value',
+          `${prefix}expected one of ${issue.values.map(String).join(', ')}, found ${describeValue(found)}`,
+        ),
       ];
     case 'invalid_format': {
       const isName = /lowercase letters/.test(issue.message);
-      return [locator.problemAt(path, isName ? 'bad_name' : 'invalid_value', `${prefix}expected ${issue.message}, found ${describeValue(found)}`)];
+      return [
+        locator.problemAt(
+          path,
+          isName ? 'bad_name' : 'invalid_value',
+          `${prefix}expected ${issue.message}, found ${describeValue(found)}`,
+        ),
+      ];
     }
     case 'too_big':
-      if (Array.isArray(found)) return [locator.problemAt(path, 'too_many_entries', `${prefix}${found.length} entries; ${issue.message}`)];
-      return [locator.problemAt(path, 'invalid_value', `${prefix}${issue.message}${typeof found === 'string' ? ` (found ${found.length})` : ''}`)];
+      if (Array.isArray(found))
+        return [locator.problemAt(path, 'too_many_entries', `${prefix}${found.length} entries; ${issue.message}`)];
+      return [
+        locator.problemAt(
+          path,
+          'invalid_value',
+          `${prefix}${issue.message}${typeof found === 'string' ? ` (found ${found.length})` : ''}`,
+        ),
+      ];
     case 'invalid_union': {
-      const branch = issue.errors.find((issues) => issues.every((inner) => inner.code !== 'invalid_type')) ?? issue.errors[0] ?? [];
+      const branch =
+        issue.errors.find((issues) => issues.every((inner) => inner.code !== 'invalid_type')) ?? issue.errors[0] ?? [];
       const first = branch[0];
-      const message = first ? (first.code === 'invalid_format' ? `expected ${first.message}` : first.message) : issue.message;
+      const message = first
+        ? first.code === 'invalid_format'
+          ? `expected ${first.message}`
+          : first.message
+        : issue.message;
       return [locator.problemAt(path, 'invalid_value', `${prefix}${message}, found ${describeValue(found)}`)];
     }
     default:
-      return [locator.problemAt(path, 'invalid_value', `${prefix}${issue.message}${found !== undefined && issue.code !== 'custom' ? `, found ${describeValue(found)}` : ''}`)];
+      return [
+        locator.problemAt(
+          path,
+          'invalid_value',
+          `${prefix}${issue.message}${found !== undefined && issue.code !== 'custom' ? `, found ${describeValue(found)}` : ''}`,
+        ),
+      ];
   }
 }
 
@@ -306,7 +385,8 @@ function unwrap(schema: unknown): unknown {
   for (;;) {
     const def = (current as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
     if (!def) return current;
-    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') current = def.innerType;
+    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault')
+      current = def.innerType;
     else if (def.type === 'pipe') current = def.in;
     else return current;
   }

@@ -47,7 +47,9 @@ export interface CycleReport {
 export async function runCycleReport(options: CycleOptions): Promise<CycleReport> {
   // Every write to the checkout (world, status, chronicle, commits, pushes) holds the repo lock, so
   // the bot and CLI commands sharing the checkout wait for the cycle instead of refusing its files.
-  const report = await withRepoLock(options.repo, currentCommand(), () => writeCycle(options), { waitMs: options.lockWaitMs });
+  const report = await withRepoLock(options.repo, currentCommand(), () => writeCycle(options), {
+    waitMs: options.lockWaitMs,
+  });
   if (options.site) {
     await buildSite({ repo: options.repo, out: options.site.out, base: '/' });
     report.line += `; site built`;
@@ -61,28 +63,51 @@ async function writeCycle(options: CycleOptions): Promise<CycleReport> {
     // Observe the latest inventory; the world files it writes are committed before reconcile
     // pulls again (which refuses uncommitted changes outside status/).
     if (options.push) await pullFastForward(options.repo, [WORLD_DIR]);
-    const results = await runObserve({ repo: options.repo, node: options.observe.node, now: options.now, runner: options.observe.runner ?? spawnRunner });
+    const results = await runObserve({
+      repo: options.repo,
+      node: options.observe.node,
+      now: options.now,
+      runner: options.observe.runner ?? spawnRunner,
+    });
     const world = await commitWorld(options.repo, results, { push: options.push, git: options.git });
     parts.push(`observed ${results.length} node${results.length === 1 ? '' : 's'}, ${world.line}`);
   }
   const { run, outcome, pull } = await reconcileAndCommit(options);
   const recs = `${run.result.summary}, ${run.result.recommendations.length} recommendations`;
-  const commit = outcome.commit ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"` : 'no change';
-  const pushed = !options.push ? '' : outcome.attempts === 0 ? '; nothing to push' : `; pushed after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
+  const commit = outcome.commit
+    ? `committed ${outcome.commit.slice(0, 7)} "${outcome.message.split('\n')[0]}"`
+    : 'no change';
+  const pushed = !options.push
+    ? ''
+    : outcome.attempts === 0
+      ? '; nothing to push'
+      : `; pushed after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
   const staleAfter = run.policy.stale_after;
   const stale = staleObservers(run.result.nodes, staleAfter, options.now);
   let line = `${formatTime(options.now)} ${parts.map((part) => `${part}; `).join('')}${describePull(pull)}${recs}; ${commit}${pushed}`;
   if (stale.length > 0) line += `; stale observers: ${describeStaleObservers(stale)}`;
   if (options.notify) {
     // The model reconcile read, with its appends: the repo is read and checked once per cycle.
-    const notified = await runNotify({ repo: options.repo, model: run.repoModel(), now: options.now, sink: options.notify.sink, maxAttempts: options.notify.maxAttempts });
+    const notified = await runNotify({
+      repo: options.repo,
+      model: run.repoModel(),
+      now: options.now,
+      sink: options.notify.sink,
+      maxAttempts: options.notify.maxAttempts,
+    });
     const report = notified.report!;
     const committed = await commitNotifications(options.repo, report, { push: options.push, git: options.git });
-    const shortened = report.reshaped?.length ? ` (${report.reshaped.length} only in a shortened form: ${report.reshaped[0]!.reason})` : '';
+    const shortened = report.reshaped?.length
+      ? ` (${report.reshaped.length} only in a shortened form: ${report.reshaped[0]!.reason})`
+      : '';
     line += `; notify (${options.notify.sink.name}): ${report.delivered.length} delivered${shortened}, ${report.deferred.length} pending, ${report.failed.length} refused, ${committed.line}`;
     // An undelivered alert fails the cycle, so the watchdog reports it.
     const undelivered = [...report.failed, ...report.deferred];
-    if (undelivered.length > 0) throw new CycleFailure(`${line}`, `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`);
+    if (undelivered.length > 0)
+      throw new CycleFailure(
+        `${line}`,
+        `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`,
+      );
   }
   return { line, nodes: run.result.nodes, staleAfter };
 }
@@ -107,8 +132,12 @@ export class CycleFailure extends Error {
 export function describeCycleError(error: unknown, now: number): string {
   if (error instanceof CycleFailure) return `${error.line}; error: ${error.message}`;
   // The machine refused a write (a full disk): say so and what to do, on the cycle's one line.
-  const write = error instanceof WriteError ? error : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
-  if (write instanceof WriteError) return `${formatTime(now)} error write_failed: ${write.message}; hint: ${write.hint}`;
+  const write =
+    error instanceof WriteError
+      ? error
+      : WriteError.from(String((error as NodeJS.ErrnoException | undefined)?.path ?? 'a file'), error);
+  if (write instanceof WriteError)
+    return `${formatTime(now)} error write_failed: ${write.message}; hint: ${write.hint}`;
   const code = error instanceof GitFailure ? error.code : error instanceof UserError ? 'invalid_input' : 'internal';
   return `${formatTime(now)} error ${code}: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -30,7 +30,9 @@ export interface LoopOptions {
  * Runs `cycle` at a fixed rate until aborted. A cycle in progress always finishes (SIGTERM
  * waits for the commit/push under way), so a stop never leaves a half-done git operation.
  */
-export async function runLoop(options: LoopOptions): Promise<{ cycles: number; failures: number; lastFailed: boolean }> {
+export async function runLoop(
+  options: LoopOptions,
+): Promise<{ cycles: number; failures: number; lastFailed: boolean }> {
   const clock = options.clock ?? Date.now;
   let cycles = 0;
   let failures = 0;
@@ -43,7 +45,11 @@ export async function runLoop(options: LoopOptions): Promise<{ cycles: number; f
     } catch (error) {
       failures++;
       lastFailed = true;
-      options.log(options.describeError ? options.describeError(error) : `error: ${error instanceof Error ? error.message : String(error)}`);
+      options.log(
+        options.describeError
+          ? options.describeError(error)
+          : `error: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     cycles++;
     if (options.maxCycles !== undefined && cycles >= options.maxCycles) break;

@@ -1,4 +1,9 @@
-import { commitAndPush, describeCommitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
+import {
+  commitAndPush,
+  describeCommitAndPush,
+  type CommitAndPushOptions,
+  type CommitAndPushResult,
+} from '../git/commit-push.js';
 import { NOTIFICATIONS_FILE } from '../notify/log-line.js';
 import type { DeliveryReport } from '../notify/outbox.js';
 
@@ -20,9 +25,15 @@ export function notifyCommitMessage(report: DeliveryReport): string {
 export async function commitNotifications(
   repo: string,
   report: DeliveryReport,
-  options: { push: boolean; git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'> },
+  options: {
+    push: boolean;
+    git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
+  },
 ): Promise<CommitAndPushResult & { line: string }> {
   const message = notifyCommitMessage(report);
   const outcome = await commitAndPush(repo, { files: NOTIFY_FILES, message, push: options.push, ...options.git });
-  return { ...outcome, line: describeCommitAndPush(outcome, { push: options.push, unchanged: 'notifications unchanged' }) };
+  return {
+    ...outcome,
+    line: describeCommitAndPush(outcome, { push: options.push, unchanged: 'notifications unchanged' }),
+  };
 }

@@ -1,4 +1,9 @@
-import { commitAndPush, describeCommitAndPush, type CommitAndPushOptions, type CommitAndPushResult } from '../git/commit-push.js';
+import {
+  commitAndPush,
+  describeCommitAndPush,
+  type CommitAndPushOptions,
+  type CommitAndPushResult,
+} from '../git/commit-push.js';
 import type { NodeObserveResult } from '../observer/index.js';
 
 /** Checked before probing: an observer may only ever commit world snapshots. */
@@ -7,7 +12,9 @@ export const WORLD_DIR = 'world/nodes/';
 export function observeCommitMessage(results: readonly NodeObserveResult[]): string {
   const changed = results.filter((result) => result.changed);
   const describe = (result: NodeObserveResult) => {
-    const bad = Object.entries(result.counts).filter(([status]) => status !== 'ok').map(([status, n]) => `${n} ${status}`);
+    const bad = Object.entries(result.counts)
+      .filter(([status]) => status !== 'ok')
+      .map(([status, n]) => `${n} ${status}`);
     return bad.length > 0 ? `${result.node} (${bad.join(', ')})` : result.node;
   };
   return `observe: ${changed.map(describe).join(', ')}`;
@@ -21,12 +28,21 @@ export function observeCommitMessage(results: readonly NodeObserveResult[]): str
 export async function commitWorld(
   repo: string,
   results: readonly NodeObserveResult[],
-  options: { push: boolean; git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'> },
+  options: {
+    push: boolean;
+    git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
+  },
 ): Promise<CommitAndPushResult & { line: string }> {
   const files = results.filter((result) => result.changed).map((result) => result.file);
-  if (results.length === 0 || (files.length === 0 && !options.push)) return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
+  if (results.length === 0 || (files.length === 0 && !options.push))
+    return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
   const message = files.length > 0 ? observeCommitMessage(results) : 'observe';
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
-  const outcome = await commitAndPush(repo, { files: files.length > 0 ? files : results.map((result) => result.file), message, push: options.push, ...options.git });
+  const outcome = await commitAndPush(repo, {
+    files: files.length > 0 ? files : results.map((result) => result.file),
+    message,
+    push: options.push,
+    ...options.git,
+  });
   return { ...outcome, line: describeCommitAndPush(outcome, { push: options.push, unchanged: 'world unchanged' }) };
 }

@@ -76,6 +76,10 @@ export async function reconcileAndCommit(options: ReconcileCommitOptions): Promi
   // the force-pushed heartbeat branch on the remote.
   await writeLocalReconcilerHeartbeat(repo, now);
   if (!options.push) return { run, outcome };
-  const heartbeat = await pushHeartbeat(repo, { name: RECONCILER_HEARTBEAT, seenAt: formatTime(now), remote: outcome.remote });
+  const heartbeat = await pushHeartbeat(repo, {
+    name: RECONCILER_HEARTBEAT,
+    seenAt: formatTime(now),
+    remote: outcome.remote,
+  });
   return { run, outcome, heartbeat, pull };
 }

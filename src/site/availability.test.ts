@@ -22,7 +22,9 @@ describe('incidentHistory: the chronicle fold, cut into intervals', () => {
       ['warning', Date.parse('2026-11-20T08:00:00Z'), Date.parse('2026-11-20T09:00:00Z')],
       ['critical', Date.parse('2026-11-20T09:00:00Z'), Date.parse('2026-11-20T10:30:00Z')],
     ]);
-    expect(spans).toMatchObject([{ fingerprint: FINGERPRINT, worst: 'critical', resolved: Date.parse('2026-11-20T10:30:00Z') }]);
+    expect(spans).toMatchObject([
+      { fingerprint: FINGERPRINT, worst: 'critical', resolved: Date.parse('2026-11-20T10:30:00Z') },
+    ]);
     expect(meanTimeToResolve(spans)).toBe(150 * 60_000);
     // 1.5 h critical in the 58 h since the chronicle began; warning time is not downtime.
     expect(uptimePercent(intervals, NOW, Date.parse('2026-11-20T00:00:00Z'))).toBe(97.41);
@@ -30,7 +32,10 @@ describe('incidentHistory: the chronicle fold, cut into intervals', () => {
   });
 
   it('keeps an unresolved incident open, folds events in time order, and marks flapping', () => {
-    const { intervals, spans } = foldIncidents([event('2026-11-21T09:00:00Z', 'flapping'), event('2026-11-21T08:00:00Z', 'opened')]);
+    const { intervals, spans } = foldIncidents([
+      event('2026-11-21T09:00:00Z', 'flapping'),
+      event('2026-11-21T08:00:00Z', 'opened'),
+    ]);
     expect(intervals).toMatchObject([{ end: null }]);
     expect(spans).toMatchObject([{ flapping: true, resolved: null }]);
     expect(meanTimeToResolve(spans)).toBeNull();
@@ -43,7 +48,11 @@ describe('dailyBars', () => {
     ['quiet since the chronicle began', [], Date.parse('2026-11-13T00:00:00Z'), { none: 80, ok: 10 }],
     [
       'an incident spanning midnight colours both days, the worst state wins',
-      [event('2026-11-20T22:00:00Z', 'opened'), event('2026-11-21T01:00:00Z', 'escalated', 'critical'), event('2026-11-21T02:00:00Z', 'resolved', 'critical')],
+      [
+        event('2026-11-20T22:00:00Z', 'opened'),
+        event('2026-11-21T01:00:00Z', 'escalated', 'critical'),
+        event('2026-11-21T02:00:00Z', 'resolved', 'critical'),
+      ],
       Date.parse('2026-11-13T00:00:00Z'),
       { none: 80, ok: 8, degraded: 1, down: 1 },
     ],
@@ -57,7 +66,16 @@ describe('dailyBars', () => {
   });
 
   it('describes the bars in words', () => {
-    const bars = dailyBars(foldIncidents([event('2026-11-20T08:00:00Z', 'opened', 'critical'), event('2026-11-20T09:00:00Z', 'resolved', 'critical')]).intervals, NOW, Date.parse('2026-11-01T00:00:00Z'));
-    expect(describeBars(bars)).toBe('Last 90 days: 21 days without incidents; 1 day down (2026-11-20); 68 days without data.');
+    const bars = dailyBars(
+      foldIncidents([
+        event('2026-11-20T08:00:00Z', 'opened', 'critical'),
+        event('2026-11-20T09:00:00Z', 'resolved', 'critical'),
+      ]).intervals,
+      NOW,
+      Date.parse('2026-11-01T00:00:00Z'),
+    );
+    expect(describeBars(bars)).toBe(
+      'Last 90 days: 21 days without incidents; 1 day down (2026-11-20); 68 days without data.',
+    );
   });
 });

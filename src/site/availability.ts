@@ -65,7 +65,13 @@ export function incidentHistory(lines: readonly IncidentLine[]): { intervals: In
     if (current) current.span.flapping ||= state.flapping;
     if (!state.open) continue;
     const where = { node: line.node, ...(line.service ? { service: line.service } : {}), drift: line.drift };
-    const interval: Interval = { fingerprint: line.fingerprint, ...where, severity: state.severity, start: at, end: null };
+    const interval: Interval = {
+      fingerprint: line.fingerprint,
+      ...where,
+      severity: state.severity,
+      start: at,
+      end: null,
+    };
     if (current && current.interval.severity === state.severity) continue;
     intervals.push(interval);
     if (current) {
@@ -117,7 +123,13 @@ export function describeBars(bars: readonly DayBar[]): string {
   const counts = new Map<DayState, string[]>();
   for (const bar of bars) counts.set(bar.state, [...(counts.get(bar.state) ?? []), bar.date]);
   const parts: string[] = [];
-  const label: Record<DayState, string> = { ok: 'without incidents', minor: 'with minor incidents', degraded: 'degraded', down: 'down', none: 'without data' };
+  const label: Record<DayState, string> = {
+    ok: 'without incidents',
+    minor: 'with minor incidents',
+    degraded: 'degraded',
+    down: 'down',
+    none: 'without data',
+  };
   for (const state of ['ok', 'minor', 'degraded', 'down', 'none'] as const) {
     const dates = counts.get(state);
     if (!dates) continue;
@@ -139,7 +151,12 @@ export function meanTimeToResolve(spans: readonly IncidentSpan[]): number | null
  * Share of the window (the last `days` days, or since the chronicle began if later) without a
  * critical incident open: what a status page calls uptime. Null when the window is empty.
  */
-export function uptimePercent(intervals: readonly Interval[], now: number, since: number | null, days = 90): number | null {
+export function uptimePercent(
+  intervals: readonly Interval[],
+  now: number,
+  since: number | null,
+  days = 90,
+): number | null {
   const from = Math.max(Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS, since ?? Infinity);
   if (!(now > from)) return null;
   const down = intervals

@@ -30,7 +30,9 @@ export interface SiteBuildResult {
 export function normalizeBase(base: string): string {
   const trimmed = base.trim().replace(/^\/+|\/+$/g, '');
   if (trimmed !== '' && !/^[A-Za-z0-9._~\-/]+$/.test(trimmed)) {
-    throw new UserError(`--base: "${base}" is not a URL path`, { hint: 'Use the repository name for GitHub Pages project sites, e.g. --base /homelab/.' });
+    throw new UserError(`--base: "${base}" is not a URL path`, {
+      hint: 'Use the repository name for GitHub Pages project sites, e.g. --base /homelab/.',
+    });
   }
   return trimmed === '' ? '/' : `/${trimmed}/`;
 }
@@ -42,7 +44,9 @@ export function normalizeBase(base: string): string {
  */
 export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildResult> {
   if (!(await stat(path.join(options.repo, 'inventory')).catch(() => undefined))?.isDirectory()) {
-    throw new UserError(`${options.repo} is not a labwarden repo: inventory/ not found`, { hint: 'Pass the homelab repo with --repo DIR.' });
+    throw new UserError(`${options.repo} is not a labwarden repo: inventory/ not found`, {
+      hint: 'Pass the homelab repo with --repo DIR.',
+    });
   }
   const astro = path.join(path.dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'astro.js');
   const args = [astro, 'build', '--root', SITE_ROOT, '--outDir', options.out, '--base', normalizeBase(options.base)];

@@ -1,4 +1,11 @@
-export { buildSiteModel, type SiteInputs, type SiteModel, type NodeView, type ServiceView, type SummaryState } from './model.js';
+export {
+  buildSiteModel,
+  type SiteInputs,
+  type SiteModel,
+  type NodeView,
+  type ServiceView,
+  type SummaryState,
+} from './model.js';
 export { loadSiteModel, readSiteInputs } from './load.js';
 export { renderBadge, SUMMARY_COLOURS } from './badge.js';
 export { renderIncidentFeed } from './feed.js';

@@ -24,7 +24,10 @@ describe('readSiteInputs: the last successful reconcile', () => {
     const repo = await homelab();
     expect((await readSiteInputs(repo)).lastReconcile).toBeUndefined();
     await mkdir(path.join(repo, '.labwarden/heartbeats'), { recursive: true });
-    await writeFile(path.join(repo, '.labwarden/heartbeats/_reconciler.json'), '{"node":"_reconciler","seen_at":"2026-11-22T10:00:00Z"}\n');
+    await writeFile(
+      path.join(repo, '.labwarden/heartbeats/_reconciler.json'),
+      '{"node":"_reconciler","seen_at":"2026-11-22T10:00:00Z"}\n',
+    );
     expect((await readSiteInputs(repo)).lastReconcile).toBe('2026-11-22T10:00:00Z');
 
     // A real clone whose origin holds a newer labwarden/heartbeat/_reconciler.
@@ -35,9 +38,15 @@ describe('readSiteInputs: the last successful reconcile', () => {
     await run('git', ['remote', 'add', 'origin', bare], { cwd: repo });
     await pushHeartbeat(repo, { name: '_reconciler', seenAt: '2026-11-22T11:00:00Z' });
     // Not fetched yet: the local view is what the site shows (no network at build time unless asked).
-    await run('git', ['update-ref', '-d', 'refs/remotes/origin/labwarden/heartbeat/_reconciler'], { cwd: repo }).catch(() => undefined);
+    await run('git', ['update-ref', '-d', 'refs/remotes/origin/labwarden/heartbeat/_reconciler'], { cwd: repo }).catch(
+      () => undefined,
+    );
     expect((await readSiteInputs(repo)).lastReconcile).toBe('2026-11-22T10:00:00Z');
-    await run('git', ['fetch', '--quiet', 'origin', '+refs/heads/labwarden/heartbeat/*:refs/remotes/origin/labwarden/heartbeat/*'], { cwd: repo });
+    await run(
+      'git',
+      ['fetch', '--quiet', 'origin', '+refs/heads/labwarden/heartbeat/*:refs/remotes/origin/labwarden/heartbeat/*'],
+      { cwd: repo },
+    );
     expect((await readSiteInputs(repo)).lastReconcile).toBe('2026-11-22T11:00:00Z');
     // An explicit time (site build --heartbeat-remote fetched it) wins.
     expect((await readSiteInputs(repo, undefined, '2026-11-22T12:00:00Z')).lastReconcile).toBe('2026-11-22T12:00:00Z');

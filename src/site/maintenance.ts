@@ -15,7 +15,11 @@ export interface SilenceView {
 }
 
 /** Silences in force at `now`, from the verified admin chain (the notify code's own rule). */
-export function silencesInForce(events: readonly AdminEvent[], now: number, isOpen: (fingerprint: string) => boolean): SilenceView[] {
+export function silencesInForce(
+  events: readonly AdminEvent[],
+  now: number,
+  isOpen: (fingerprint: string) => boolean,
+): SilenceView[] {
   return activeSilences(events, now, isOpen).map((silence) => ({
     actor: silence.actor,
     at: silence.at,

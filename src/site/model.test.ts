@@ -11,21 +11,67 @@ const repo = buildRepoModel({
   hostDirs: ['n1', 'n2'],
   files: [
     { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
-    { path: 'world/nodes/n1.yaml', text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: web, status: failed, detail: boom }\n  - { name: extra, status: ok }\n' },
+    {
+      path: 'world/nodes/n1.yaml',
+      text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: web, status: failed, detail: boom }\n  - { name: extra, status: ok }\n',
+    },
   ],
 });
 const status = {
   summary: 'degraded',
   recommendations: [
-    { id: 'n1/web/unhealthy_service', event: 'reconcile_required', drift: 'unhealthy_service', action: 'redeploy', node: 'n1', service: 'web', severity: 'warning', reason: 'boom', since: '2026-11-22T09:00:00Z' },
-    { id: 'n1/extra/unmanaged_service', event: 'reconcile_recommended', drift: 'unmanaged_service', action: 'review', node: 'n1', service: 'extra', severity: 'info', reason: 'x', since: '2026-11-22T10:00:00Z' },
+    {
+      id: 'n1/web/unhealthy_service',
+      event: 'reconcile_required',
+      drift: 'unhealthy_service',
+      action: 'redeploy',
+      node: 'n1',
+      service: 'web',
+      severity: 'warning',
+      reason: 'boom',
+      since: '2026-11-22T09:00:00Z',
+    },
+    {
+      id: 'n1/extra/unmanaged_service',
+      event: 'reconcile_recommended',
+      drift: 'unmanaged_service',
+      action: 'review',
+      node: 'n1',
+      service: 'extra',
+      severity: 'info',
+      reason: 'x',
+      since: '2026-11-22T10:00:00Z',
+    },
   ],
-  nodes: { n1: { health: 'online', last_seen: '2026-11-22T10:00:00Z', services: { total: 2, ok: 0, degraded: 0, failed: 1, missing: 1 } } },
+  nodes: {
+    n1: {
+      health: 'online',
+      last_seen: '2026-11-22T10:00:00Z',
+      services: { total: 2, ok: 0, degraded: 0, failed: 1, missing: 1 },
+    },
+  },
 };
-const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({ repo, status, insights: undefined, ...overrides });
-const line = (fields: { at: string; event: string; node: string; service?: string; severity: string; reason?: string }) => {
+const inputs = (overrides: Partial<SiteInputs> = {}): SiteInputs => ({
+  repo,
+  status,
+  insights: undefined,
+  ...overrides,
+});
+const line = (fields: {
+  at: string;
+  event: string;
+  node: string;
+  service?: string;
+  severity: string;
+  reason?: string;
+}) => {
   const fingerprint = `${fields.node}/${fields.service ?? ''}/unhealthy_service`;
-  const base = { id: lineId(fingerprint, fields.event, fields.at), fingerprint, drift: 'unhealthy_service', recommendation: 'reconcile_required' };
+  const base = {
+    id: lineId(fingerprint, fields.event, fields.at),
+    fingerprint,
+    drift: 'unhealthy_service',
+    recommendation: 'reconcile_required',
+  };
   return IncidentLine.parse({ ...base, action: 'redeploy', reason: '', ...fields });
 };
 const withIncidents = (lines: IncidentLine[]) =>
@@ -33,7 +79,10 @@ const withIncidents = (lines: IncidentLine[]) =>
     hostDirs: ['n1', 'n2'],
     files: [
       { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
-      { path: 'world/nodes/n1.yaml', text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices: []\n' },
+      {
+        path: 'world/nodes/n1.yaml',
+        text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices: []\n',
+      },
       { path: 'chronicle/incidents.jsonl', text: lines.map((l) => `${JSON.stringify(l)}\n`).join('') },
     ],
   });
@@ -44,7 +93,10 @@ describe('buildSiteModel', () => {
     expect(model.summary).toBe('degraded');
     expect(model.summarySince).toBe('2026-11-22T09:00:00Z');
     expect(model.asOf).toBe('2026-11-22T10:00:00Z');
-    expect(model.groups.map((g) => [g.event, g.recommendations.length])).toEqual([['reconcile_required', 1], ['reconcile_recommended', 1]]);
+    expect(model.groups.map((g) => [g.event, g.recommendations.length])).toEqual([
+      ['reconcile_required', 1],
+      ['reconcile_recommended', 1],
+    ]);
     const [n1, n2] = model.nodes;
     expect(n1!.services.map((s) => [s.name, s.status, s.managed, s.recommendations.length])).toEqual([
       ['web', 'failed', true, 1],
@@ -52,13 +104,28 @@ describe('buildSiteModel', () => {
       ['extra', 'ok', false, 1],
     ]);
     expect(n1!.bars).toBeNull();
-    expect(n2).toMatchObject({ name: 'n2', health: 'unknown', maintenance: { state: 'Active', drain: null }, counts: { total: 0 } });
-    expect(model.notes).toEqual(['No chronicle yet: incident history and availability appear once reconcile has recorded incidents.']);
+    expect(n2).toMatchObject({
+      name: 'n2',
+      health: 'unknown',
+      maintenance: { state: 'Active', drain: null },
+      counts: { total: 0 },
+    });
+    expect(model.notes).toEqual([
+      'No chronicle yet: incident history and availability appear once reconcile has recorded incidents.',
+    ]);
   });
 
   it('degrades to an unknown summary without status/, and shows the chronicle when present', () => {
-    const incident = line({ at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', service: 'web', severity: 'critical' });
-    const model = buildSiteModel(inputs({ repo: withIncidents([incident]), status: undefined, now: Date.parse('2026-11-22T12:00:00Z') }));
+    const incident = line({
+      at: '2026-11-21T00:00:00Z',
+      event: 'opened',
+      node: 'n1',
+      service: 'web',
+      severity: 'critical',
+    });
+    const model = buildSiteModel(
+      inputs({ repo: withIncidents([incident]), status: undefined, now: Date.parse('2026-11-22T12:00:00Z') }),
+    );
     expect(model.summary).toBe('unknown');
     expect(model.recommendations).toEqual([]);
     expect(model.notes[0]).toContain('No status/recommendations.json yet');
@@ -75,7 +142,13 @@ describe('buildSiteModel', () => {
 describe('machine-readable outputs', () => {
   it('escapes text in badges and the Atom feed', () => {
     expect(renderBadge('nominal', '<x>')).toContain('&#60;x&#62;');
-    const incident = line({ at: '2026-11-21T00:00:00Z', event: 'opened', node: 'n1', severity: 'warning', reason: '<script>&' });
+    const incident = line({
+      at: '2026-11-21T00:00:00Z',
+      event: 'opened',
+      node: 'n1',
+      severity: 'warning',
+      reason: '<script>&',
+    });
     const options = { pageUrl: '/incidents/', selfUrl: '/incidents.xml', updated: null };
     const feed = renderIncidentFeed([incident], { ...options, installation: 'https://a.example/' });
     expect(feed).toContain('<content type="text">&#60;script&#62;&#38;\naction: redeploy</content>');

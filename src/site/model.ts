@@ -1,11 +1,29 @@
 import type { Problem } from '../errors/problem.js';
-import type { Deployment, InventoryNode, NodeStatus, Recommendation, RecommendationEvent, Summary, WorldIncident, WorldSnapshot } from '../model/index.js';
+import type {
+  Deployment,
+  InventoryNode,
+  NodeStatus,
+  Recommendation,
+  RecommendationEvent,
+  Summary,
+  WorldIncident,
+  WorldSnapshot,
+} from '../model/index.js';
 import { EVENTS, parseTime } from '../model/index.js';
 import { sortUnique } from '../chronicle/state.js';
 import type { RepoModel } from '../repo/index.js';
 import { INCIDENTS_FILE, type IncidentLine } from '../chronicle/line.js';
 import type { ParsedJsonLines } from '../chronicle/parse.js';
-import { dailyBars, describeBars, incidentHistory, meanTimeToResolve, uptimePercent, type DayBar, type IncidentSpan, type Interval } from './availability.js';
+import {
+  dailyBars,
+  describeBars,
+  incidentHistory,
+  meanTimeToResolve,
+  uptimePercent,
+  type DayBar,
+  type IncidentSpan,
+  type Interval,
+} from './availability.js';
 import type { AdminEvent } from '../model/index.js';
 import { maintenanceFromStatus, type NodeMaintenanceView } from '../maintenance/status-view.js';
 import { silencesInForce, type SilenceView } from './maintenance.js';
@@ -108,12 +126,17 @@ interface StatusFile {
 const SUMMARIES: readonly string[] = ['nominal', 'degraded', 'unstable', 'reconciling'];
 const EMPTY_COUNTS = { total: 0, ok: 0, degraded: 0, failed: 0, missing: 0 };
 
-function readStatus(value: unknown): { summary: SummaryState; recommendations: Recommendation[]; nodes: NonNullable<StatusFile['nodes']> } | null {
+function readStatus(
+  value: unknown,
+): { summary: SummaryState; recommendations: Recommendation[]; nodes: NonNullable<StatusFile['nodes']> } | null {
   if (value === null || typeof value !== 'object') return null;
   const status = value as StatusFile;
-  const summary = typeof status.summary === 'string' && SUMMARIES.includes(status.summary) ? (status.summary as Summary) : 'unknown';
+  const summary =
+    typeof status.summary === 'string' && SUMMARIES.includes(status.summary) ? (status.summary as Summary) : 'unknown';
   const recommendations = Array.isArray(status.recommendations)
-    ? (status.recommendations as Recommendation[]).filter((rec) => rec && typeof rec.node === 'string' && typeof rec.event === 'string')
+    ? (status.recommendations as Recommendation[]).filter(
+        (rec) => rec && typeof rec.node === 'string' && typeof rec.event === 'string',
+      )
     : [];
   const nodes = status.nodes && typeof status.nodes === 'object' ? status.nodes : {};
   return { summary, recommendations, nodes };
@@ -126,13 +149,15 @@ function latestTime(inputs: SiteInputs): number | null {
     const ms = parseTime(value);
     if (!Number.isNaN(ms) && (latest === null || ms > latest)) latest = ms;
   };
-  for (const observation of inputs.repo.world.values()) if (observation.kind === 'snapshot') see(observation.snapshot.observed_at);
+  for (const observation of inputs.repo.world.values())
+    if (observation.kind === 'snapshot') see(observation.snapshot.observed_at);
   for (const line of incidentLines(inputs)?.lines ?? []) see(line.at);
   for (const event of inputs.repo.admin.events) see(event.at);
   return latest;
 }
 
-const incidentLines = (inputs: SiteInputs) => inputs.repo.chronicle.get(INCIDENTS_FILE) as ParsedJsonLines<IncidentLine> | undefined;
+const incidentLines = (inputs: SiteInputs) =>
+  inputs.repo.chronicle.get(INCIDENTS_FILE) as ParsedJsonLines<IncidentLine> | undefined;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -148,10 +173,17 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
   const timelineEvents = parsed?.lines ?? [];
   const adminEvents = inputs.repo.admin.events;
   const hasChronicle = parsed !== undefined || adminEvents.length > 0;
-  if (!hasChronicle) notes.push('No chronicle yet: incident history and availability appear once reconcile has recorded incidents.');
-  if (inputs.repo.admin.break) notes.push(`chronicle/admin.jsonl is broken at seq ${inputs.repo.admin.break.seq}: operator events from there on are not shown (\`labwarden validate\` says more).`);
+  if (!hasChronicle)
+    notes.push('No chronicle yet: incident history and availability appear once reconcile has recorded incidents.');
+  if (inputs.repo.admin.break)
+    notes.push(
+      `chronicle/admin.jsonl is broken at seq ${inputs.repo.admin.break.seq}: operator events from there on are not shown (\`labwarden validate\` says more).`,
+    );
   const skipped = (parsed?.problems.length ?? 0) + (parsed?.partial ? 1 : 0);
-  if (skipped > 0) notes.push(`${skipped} chronicle line${skipped === 1 ? '' : 's'} could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
+  if (skipped > 0)
+    notes.push(
+      `${skipped} chronicle line${skipped === 1 ? '' : 's'} could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`,
+    );
 
   const { intervals, spans } = incidentHistory(timelineEvents);
   const chronicleStart = timelineEvents.reduce<number | null>((min, event) => {
@@ -170,11 +202,17 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     nodes.push(buildNodeView(node, inputs, status?.nodes[node.name], recommendations, spans, history));
   }
 
-  const groups = EVENTS.map((event) => ({ event, recommendations: recommendations.filter((rec) => rec.event === event) })).filter((group) => group.recommendations.length > 0);
+  const groups = EVENTS.map((event) => ({
+    event,
+    recommendations: recommendations.filter((rec) => rec.event === event),
+  })).filter((group) => group.recommendations.length > 0);
 
   let summarySince: string | null = null;
   if (recommendations.length > 0) {
-    const times = recommendations.map((rec) => rec.since).filter((since): since is string => typeof since === 'string').sort();
+    const times = recommendations
+      .map((rec) => rec.since)
+      .filter((since): since is string => typeof since === 'string')
+      .sort();
     summarySince = times[0] ?? null;
   } else {
     const resolved = spans.map((span) => span.resolved).filter((at): at is number => at !== null);
@@ -222,7 +260,9 @@ function buildNodeView(
     const spec = node.services.find((s) => s.name === name);
     const seen = observed.get(name);
     const serviceSpans = nodeSpans.filter((span) => span.service === name);
-    const serviceBars = bars((i) => i.node === node.name && (i.service === name || (i.service === undefined && i.drift === 'offline_node')));
+    const serviceBars = bars(
+      (i) => i.node === node.name && (i.service === name || (i.service === undefined && i.drift === 'offline_node')),
+    );
     return {
       node: node.name,
       name,
@@ -242,7 +282,8 @@ function buildNodeView(
     };
   };
   const services = node.services.map((s) => service(s.name, true));
-  for (const seen of snapshot?.services ?? []) if (!node.services.some((s) => s.name === seen.name)) services.push(service(seen.name, false));
+  for (const seen of snapshot?.services ?? [])
+    if (!node.services.some((s) => s.name === seen.name)) services.push(service(seen.name, false));
 
   const nodeBars = bars(offlineDrift);
   const allBars = bars((i) => i.node === node.name);
@@ -257,7 +298,10 @@ function buildNodeView(
     health,
     lastSeen: typeof status?.last_seen === 'string' ? status.last_seen : (snapshot?.observed_at ?? null),
     maintenance: maintenanceFromStatus(status?.maintenance),
-    counts: status?.services && typeof status.services === 'object' ? { ...EMPTY_COUNTS, ...status.services } : countServices(services),
+    counts:
+      status?.services && typeof status.services === 'object'
+        ? { ...EMPTY_COUNTS, ...status.services }
+        : countServices(services),
     snapshotProblem: observation?.kind === 'invalid' ? observation.reason : null,
     services,
     recommendations: nodeRecs,

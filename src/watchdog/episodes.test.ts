@@ -10,7 +10,15 @@ const pass = (key = 'cycle'): Check => ({ key, ok: true, title: key, detail: 'wo
 
 describe('advanceEpisodes', () => {
   it('alerts once per failure episode and once on recovery, never per run', () => {
-    const runs: Check[][] = [[pass()], [fail()], [fail('cycle', 'other words')], [fail()], [pass()], [pass()], [fail()]];
+    const runs: Check[][] = [
+      [pass()],
+      [fail()],
+      [fail('cycle', 'other words')],
+      [fail()],
+      [pass()],
+      [pass()],
+      [fail()],
+    ];
     let state = emptyState('runner');
     const seen: string[] = [];
     runs.forEach((checks, index) => {
@@ -26,7 +34,9 @@ describe('advanceEpisodes', () => {
   it('the recovery names when the episode began; unchecked keys are left alone', () => {
     const opened = advanceEpisodes(emptyState('w'), [fail('a'), fail('b')], T0).state;
     const { alerts, state } = advanceEpisodes(opened, [pass('a')], T0 + 60_000);
-    expect(alerts).toEqual([{ key: 'a', kind: 'recovered', title: 'a', detail: 'working again', since: '2026-11-22T10:00:00Z' }]);
+    expect(alerts).toEqual([
+      { key: 'a', kind: 'recovered', title: 'a', detail: 'working again', since: '2026-11-22T10:00:00Z' },
+    ]);
     expect(Object.keys(state.failing)).toEqual(['b']);
     expect(state.updated_at).toBe('2026-11-22T10:01:00Z');
   });
@@ -41,7 +51,11 @@ describe('advanceEpisodes', () => {
 });
 
 describe('checks', () => {
-  const node = (health: NodeStatus['health'], last_seen: string | null, maintenance?: NodeStatus['maintenance']): NodeStatus => ({
+  const node = (
+    health: NodeStatus['health'],
+    last_seen: string | null,
+    maintenance?: NodeStatus['maintenance'],
+  ): NodeStatus => ({
     health,
     last_seen,
     services: { total: 0, ok: 0, degraded: 0, failed: 0, missing: 0 },
@@ -54,11 +68,18 @@ describe('checks', () => {
     ['offline', null, undefined, true],
     // The world file says offline and the observer wrote it a minute ago: the observer is alive.
     ['offline', '2026-11-22T09:59:00Z', undefined, false],
-    ['offline', '2026-11-22T09:00:00Z', { state: 'Maintenance', since: '2026-11-22T08:00:00Z', cordoned: false }, false],
+    [
+      'offline',
+      '2026-11-22T09:00:00Z',
+      { state: 'Maintenance', since: '2026-11-22T08:00:00Z', cordoned: false },
+      false,
+    ],
   ] as const)('%s node last seen %s (maintenance %j): stale observer %s', (health, lastSeen, maintenance, stale) => {
     const nodes = { pi: node(health, lastSeen, maintenance as NodeStatus['maintenance']) };
     expect(staleObservers(nodes, 15 * 60_000, T0).map((entry) => entry.node)).toEqual(stale ? ['pi'] : []);
-    expect(observerChecks(nodes, 15 * 60_000, T0)).toEqual([expect.objectContaining({ key: 'observer:pi', ok: !stale })]);
+    expect(observerChecks(nodes, 15 * 60_000, T0)).toEqual([
+      expect.objectContaining({ key: 'observer:pi', ok: !stale }),
+    ]);
   });
 
   it('the reconciler heartbeat is stale after reconciler_stale_after; none at all is not checked', () => {
@@ -81,7 +102,9 @@ describe('renderWatchdogMessage', () => {
     expect(payload.content).toBe('**labwarden watchdog** (runner): 1 failing');
     expect(payload.embeds).toHaveLength(1);
     expect(payload.embeds[0]!.title).toBe('Failing: cycle');
-    expect(payload.embeds[0]!.description).toBe('@\u200beveryone \\`rm\\` \\*\\*boom\\*\\*\nsince 2026-11-22T10:00:00Z');
+    expect(payload.embeds[0]!.description).toBe(
+      '@\u200beveryone \\`rm\\` \\*\\*boom\\*\\*\nsince 2026-11-22T10:00:00Z',
+    );
     expect(payload.embeds[0]!.url).toBe('https://example.invalid/run/1');
   });
 });

@@ -44,7 +44,11 @@ export function emptyState(watcher: string): WatchdogState {
  * as they are. Pure: the state is only moved on (`changed`) when something began or ended, so a
  * steady state writes nothing.
  */
-export function advanceEpisodes(state: WatchdogState, checks: readonly Check[], now: number): { state: WatchdogState; alerts: WatchdogAlert[]; changed: boolean } {
+export function advanceEpisodes(
+  state: WatchdogState,
+  checks: readonly Check[],
+  now: number,
+): { state: WatchdogState; alerts: WatchdogAlert[]; changed: boolean } {
   const failing: Record<string, Episode> = { ...state.failing };
   const alerts: WatchdogAlert[] = [];
   for (const check of [...checks].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {

@@ -11,11 +11,20 @@ import { runWatchdog, type WatchdogResult } from './watch.js';
  * alert once when it is older than `reconciler_stale_after`, once when it is back. The
  * episodes live in the observer's clone (.labwarden/watchdog/observer-<node>.json).
  */
-export async function watchReconciler(options: { repo: string; watcher: string; now: number; sink: Sink; remote?: string }): Promise<{ result: WatchdogResult; seenAt?: string; warnings: string[] }> {
+export async function watchReconciler(options: {
+  repo: string;
+  watcher: string;
+  now: number;
+  sink: Sink;
+  remote?: string;
+}): Promise<{ result: WatchdogResult; seenAt?: string; warnings: string[] }> {
   const warnings: string[] = [];
   let seenAt: string | undefined;
   try {
-    seenAt = await readReconcilerHeartbeat(options.repo, { remote: options.remote, fetch: options.remote !== undefined });
+    seenAt = await readReconcilerHeartbeat(options.repo, {
+      remote: options.remote,
+      fetch: options.remote !== undefined,
+    });
   } catch (error) {
     if (!isGitFailure(error)) throw error;
     warnings.push(`reconciler heartbeat not fetched: ${error.message}`);
@@ -23,6 +32,12 @@ export async function watchReconciler(options: { repo: string; watcher: string; 
   }
   const policy = await readPolicy(options.repo);
   const checks = reconcilerCheck(seenAt, policy.reconciler_stale_after, options.now);
-  const result = await runWatchdog({ repo: options.repo, watcher: options.watcher, checks, now: options.now, sink: options.sink });
+  const result = await runWatchdog({
+    repo: options.repo,
+    watcher: options.watcher,
+    checks,
+    now: options.now,
+    sink: options.sink,
+  });
   return { result, seenAt, warnings: [...warnings, ...result.warnings] };
 }

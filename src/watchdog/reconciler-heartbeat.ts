@@ -24,7 +24,11 @@ function seenAt(text: string | undefined): number | undefined {
 
 /** After a successful reconcile: the local heartbeat (git ignores it), what a remote-less runner has. */
 export async function writeLocalReconcilerHeartbeat(repo: string, now: number): Promise<void> {
-  await writeIfChanged(repo, LOCAL_FILE, `${JSON.stringify({ node: RECONCILER_HEARTBEAT, seen_at: formatTime(now) })}\n`);
+  await writeIfChanged(
+    repo,
+    LOCAL_FILE,
+    `${JSON.stringify({ node: RECONCILER_HEARTBEAT, seen_at: formatTime(now) })}\n`,
+  );
 }
 
 /**
@@ -32,14 +36,21 @@ export async function writeLocalReconcilerHeartbeat(repo: string, now: number): 
  * fetched from `remote` when `fetch`, else as last fetched (no network). Undefined: never.
  * Throws GitFailure only when fetching was asked for and the remote cannot be reached.
  */
-export async function readReconcilerHeartbeat(repo: string, options: { remote?: string; fetch?: boolean } = {}): Promise<string | undefined> {
+export async function readReconcilerHeartbeat(
+  repo: string,
+  options: { remote?: string; fetch?: boolean } = {},
+): Promise<string | undefined> {
   const local = seenAt(await readRepoFile(repo, LOCAL_FILE).catch(() => undefined));
   let branch: number | undefined;
   if (existsSync(path.join(repo, '.git'))) {
     const remote = options.remote ?? 'origin';
     // Git loads only here: writing the local heartbeat is on reconcile's fast path.
     const { readFileBranch, readTrackedFile } = await import('../git/file-branch.js');
-    branch = seenAt(options.fetch ? await readFileBranch(repo, { ...BRANCH, remote }) : await readTrackedFile(repo, { ...BRANCH, remote }));
+    branch = seenAt(
+      options.fetch
+        ? await readFileBranch(repo, { ...BRANCH, remote })
+        : await readTrackedFile(repo, { ...BRANCH, remote }),
+    );
   }
   const latest = Math.max(local ?? -Infinity, branch ?? -Infinity);
   return Number.isFinite(latest) ? formatTime(latest) : undefined;

@@ -18,7 +18,10 @@ export const WATCHDOG_PREFIX = 'labwarden/watchdog/';
 
 export const localStateFile = (repo: string, watcher: string) => path.join(repo, localStatePath(watcher));
 const localStatePath = (watcher: string) => `.labwarden/watchdog/${watcher}.json`;
-export const stateBranch = (watcher: string): FileBranch => ({ branch: `${WATCHDOG_PREFIX}${watcher}`, file: `${watcher}.json` });
+export const stateBranch = (watcher: string): FileBranch => ({
+  branch: `${WATCHDOG_PREFIX}${watcher}`,
+  file: `${watcher}.json`,
+});
 
 function parseState(text: string | undefined, watcher: string): WatchdogState | undefined {
   if (text === undefined) return undefined;
@@ -38,7 +41,11 @@ export async function readLocalState(repo: string, watcher: string): Promise<Wat
 }
 
 /** Throws GitFailure when the remote cannot be reached. */
-export async function readRemoteState(repo: string, watcher: string, remote: string): Promise<WatchdogState | undefined> {
+export async function readRemoteState(
+  repo: string,
+  watcher: string,
+  remote: string,
+): Promise<WatchdogState | undefined> {
   return parseState(await readFileBranch(repo, { ...stateBranch(watcher), remote }), watcher);
 }
 
@@ -47,7 +54,13 @@ export async function writeLocalState(repo: string, state: WatchdogState): Promi
 }
 
 export async function pushRemoteState(repo: string, state: WatchdogState, remote: string): Promise<void> {
-  await pushFileBranch(repo, { ...stateBranch(state.watcher), body: serializeState(state), date: state.updated_at, message: `watchdog ${state.watcher} ${state.updated_at}`, remote });
+  await pushFileBranch(repo, {
+    ...stateBranch(state.watcher),
+    body: serializeState(state),
+    date: state.updated_at,
+    message: `watchdog ${state.watcher} ${state.updated_at}`,
+    remote,
+  });
 }
 
 export const isGitFailure = (error: unknown): error is GitFailure => error instanceof GitFailure;

@@ -1,6 +1,13 @@
 import { sendReshaped } from '../notify/reshape.js';
 import type { Sink } from '../notify/sinks/sink.js';
-import { advanceEpisodes, emptyState, newerState, type Check, type WatchdogAlert, type WatchdogState } from './episodes.js';
+import {
+  advanceEpisodes,
+  emptyState,
+  newerState,
+  type Check,
+  type WatchdogAlert,
+  type WatchdogState,
+} from './episodes.js';
 import { renderWatchdogMessage } from './message.js';
 import { isGitFailure, pushRemoteState, readLocalState, readRemoteState, writeLocalState } from './store.js';
 
@@ -47,7 +54,11 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
   const { state, alerts, changed } = advanceEpisodes(before, options.checks, options.now);
   if (!changed) return { alerts, delivered: true, warnings, state };
   // A body Discord refuses goes out again shorter: the watchdog is the last word, it must land.
-  const sent = await sendReshaped(options.sink, renderWatchdogMessage(options.watcher, alerts, options.link), `watchdog-${options.watcher}-${state.updated_at}`);
+  const sent = await sendReshaped(
+    options.sink,
+    renderWatchdogMessage(options.watcher, alerts, options.link),
+    `watchdog-${options.watcher}-${state.updated_at}`,
+  );
   if (sent.status !== 'delivered') return { alerts, delivered: false, reason: sent.reason, warnings, state: before };
   await writeLocalState(options.repo, state);
   if (options.remote) {

@@ -85,7 +85,8 @@ interface Context {
 
 function lookup(context: Context, dotted: string): unknown {
   let value: unknown = context;
-  for (const part of dotted.split('.')) value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part];
+  for (const part of dotted.split('.'))
+    value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part];
   return value;
 }
 
@@ -110,7 +111,8 @@ export function evaluate(expression: string, context: Context): unknown {
     if (token === 'failure()') return context.job.status === 'failure';
     return lookup(context, token);
   };
-  const truthy = (value: unknown) => value !== undefined && value !== null && value !== '' && value !== false && value !== 0;
+  const truthy = (value: unknown) =>
+    value !== undefined && value !== null && value !== '' && value !== false && value !== 0;
   const loose = (value: unknown) => (value === undefined || value === null ? '' : String(value));
   const comparison = (): unknown => {
     let left = primary();
@@ -142,7 +144,8 @@ export function evaluate(expression: string, context: Context): unknown {
   return or();
 }
 
-const isTrue = (value: unknown) => value !== undefined && value !== null && value !== '' && value !== false && value !== 0;
+const isTrue = (value: unknown) =>
+  value !== undefined && value !== null && value !== '' && value !== false && value !== 0;
 
 function substitute(text: string, context: Context): string {
   return text.replace(/\$\{\{\s*([\s\S]*?)\s*\}\}/g, (_, expression: string) => {
@@ -174,7 +177,11 @@ async function readOutputs(file: string): Promise<Record<string, string>> {
   return outputs;
 }
 
-function exec(command: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<{ code: number; log: string }> {
+function exec(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<{ code: number; log: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
@@ -186,7 +193,12 @@ function exec(command: string, args: string[], options: { cwd: string; env: Reco
 }
 
 /** Runs `file` (a path to a workflow) for one event; returns every job and step as it went. */
-export async function runWorkflow(file: string, options: RunnerOptions, callInputs: Record<string, string> = {}, record: RunRecord = { jobs: [], steps: [], deployed: [] }): Promise<RunRecord> {
+export async function runWorkflow(
+  file: string,
+  options: RunnerOptions,
+  callInputs: Record<string, string> = {},
+  record: RunRecord = { jobs: [], steps: [], deployed: [] },
+): Promise<RunRecord> {
   const workflow = parse(await readFile(file, 'utf8')) as Workflow;
   const github = {
     event_name: options.event.name,
@@ -202,7 +214,14 @@ export async function runWorkflow(file: string, options: RunnerOptions, callInpu
   while (pending.length > 0) {
     const at = pending.findIndex(([, job]) => [job.needs ?? []].flat().every((name) => name in needs));
     const [name, job] = pending.splice(at, 1)[0]!;
-    const context: Context = { github, needs, steps: {}, inputs: callInputs, secrets: options.secrets ?? {}, job: { status: 'success' } };
+    const context: Context = {
+      github,
+      needs,
+      steps: {},
+      inputs: callInputs,
+      secrets: options.secrets ?? {},
+      job: { status: 'success' },
+    };
     const dependenciesOk = [job.needs ?? []].flat().every((need) => needs[need]!.result === 'success');
     if (!condition(job.if, context, dependenciesOk ? 'success()' : 'false')) {
       needs[name] = { outputs: {}, result: 'skipped' };
@@ -212,11 +231,19 @@ export async function runWorkflow(file: string, options: RunnerOptions, callInpu
     const started = performance.now();
     if (job.uses) {
       // A reusable workflow: its jobs run inside this one.
-      const inputs = Object.fromEntries(Object.entries(job.with ?? {}).map(([key, value]) => [key, substitute(String(value), context)]));
+      const inputs = Object.fromEntries(
+        Object.entries(job.with ?? {}).map(([key, value]) => [key, substitute(String(value), context)]),
+      );
       const inner = await runWorkflow(path.join(path.dirname(file), path.basename(job.uses)), options, inputs, record);
       const failed = inner.jobs.some((entry) => entry.result === 'failure');
       needs[name] = { outputs: {}, result: failed ? 'failure' : 'success' };
-      record.jobs.push({ name, result: needs[name]!.result as 'success' | 'failure', outputs: {}, seconds: (performance.now() - started) / 1000, summary: '' });
+      record.jobs.push({
+        name,
+        result: needs[name]!.result as 'success' | 'failure',
+        outputs: {},
+        seconds: (performance.now() - started) / 1000,
+        summary: '',
+      });
       continue;
     }
     const jobRecord = await runJob(name, job, context, options, record);
@@ -227,7 +254,13 @@ export async function runWorkflow(file: string, options: RunnerOptions, callInpu
   return record;
 }
 
-async function runJob(name: string, job: Job, context: Context, options: RunnerOptions, record: RunRecord): Promise<JobRecord> {
+async function runJob(
+  name: string,
+  job: Job,
+  context: Context,
+  options: RunnerOptions,
+  record: RunRecord,
+): Promise<JobRecord> {
   const runnerDir = await tempDir('labwarden-runner-');
   const workspace = path.join(runnerDir, 'workspace');
   const temp = path.join(runnerDir, 'temp');
@@ -235,9 +268,18 @@ async function runJob(name: string, job: Job, context: Context, options: RunnerO
   await mkdir(temp, { recursive: true });
   const summaryFile = path.join(temp, 'step_summary');
   const eventFile = path.join(temp, 'event.json');
-  await writeFile(eventFile, JSON.stringify({ schedule: options.event.schedule, repository: { default_branch: 'main' }, ...options.event.payload }));
+  await writeFile(
+    eventFile,
+    JSON.stringify({
+      schedule: options.event.schedule,
+      repository: { default_branch: 'main' },
+      ...options.event.payload,
+    }),
+  );
   await writeFile(summaryFile, '');
-  const jobEnv = Object.fromEntries(Object.entries(job.env ?? {}).map(([key, value]) => [key, substitute(value, context)]));
+  const jobEnv = Object.fromEntries(
+    Object.entries(job.env ?? {}).map(([key, value]) => [key, substitute(value, context)]),
+  );
   let status: 'success' | 'failure' = 'success';
   for (const [index, step] of (job.steps ?? []).entries()) {
     context.job.status = status;
@@ -250,7 +292,9 @@ async function runJob(name: string, job: Job, context: Context, options: RunnerO
     const started = performance.now();
     const outputFile = path.join(temp, `output_${index}`);
     await writeFile(outputFile, '');
-    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, substitute(value, context)]));
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([key, value]) => [key, substitute(value, context)]),
+    );
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? runnerDir,
@@ -272,21 +316,42 @@ async function runJob(name: string, job: Job, context: Context, options: RunnerO
       ...jobEnv,
       ...stepEnv,
     };
-    const withs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), context)]));
+    const withs = Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), context)]),
+    );
     let code = 0;
     let log = '';
     if (step.run !== undefined) {
       ({ code, log } = await exec('bash', ['-e', '-c', substitute(step.run, context)], { cwd: workspace, env }));
     } else if (step.uses?.startsWith('actions/checkout@')) {
       // A fresh clone of the remote, on the branch tip; the token stays in .git/config unless told not to.
-      ({ code, log } = await exec('git', ['clone', '--quiet', '--depth', String(withs['fetch-depth'] ?? 1), '--no-local', `file://${options.remote}`, workspace], { cwd: runnerDir, env }));
-      if (code === 0 && withs['persist-credentials'] !== 'false') await git(workspace, 'config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic stand-in');
+      ({ code, log } = await exec(
+        'git',
+        [
+          'clone',
+          '--quiet',
+          '--depth',
+          String(withs['fetch-depth'] ?? 1),
+          '--no-local',
+          `file://${options.remote}`,
+          workspace,
+        ],
+        { cwd: runnerDir, env },
+      ));
+      if (code === 0 && withs['persist-credentials'] !== 'false')
+        await git(workspace, 'config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic stand-in');
     } else if (step.uses?.startsWith('actions/configure-pages@')) {
       if (options.pages === 'failure' || options.pages === undefined) {
         code = 1;
-        log = 'Get Pages site failed. Please verify that the repository has Pages enabled and configured to build using GitHub Actions';
+        log =
+          'Get Pages site failed. Please verify that the repository has Pages enabled and configured to build using GitHub Actions';
       } else {
-        await writeFile(outputFile, Object.entries(options.pages).map(([key, value]) => `${key}=${value}\n`).join(''));
+        await writeFile(
+          outputFile,
+          Object.entries(options.pages)
+            .map(([key, value]) => `${key}=${value}\n`)
+            .join(''),
+        );
       }
     } else if (step.uses?.startsWith('actions/upload-pages-artifact@')) {
       record.deployed.push(path.resolve(workspace, withs.path ?? '_site/'));
@@ -295,7 +360,10 @@ async function runJob(name: string, job: Job, context: Context, options: RunnerO
     } else if (step.uses) {
       const dir = options.actions[step.uses.replace(/@.*$/, '')];
       if (!dir) throw new Error(`no stand-in for uses: ${step.uses}`);
-      const action = parse(await readFile(path.join(dir, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: string }>; runs: { using: string; main: string } };
+      const action = parse(await readFile(path.join(dir, 'action.yml'), 'utf8')) as {
+        inputs?: Record<string, { default?: string }>;
+        runs: { using: string; main: string };
+      };
       if (!/^node\d+$/.test(action.runs.using)) throw new Error(`${step.uses}: runs.using ${action.runs.using}`);
       // Inputs as the runner passes them: every declared input, defaulted, as INPUT_<NAME>.
       for (const [key, spec] of Object.entries(action.inputs ?? {})) {
@@ -309,6 +377,15 @@ async function runJob(name: string, job: Job, context: Context, options: RunnerO
     if (outcome === 'failure' && !step['continue-on-error']) status = 'failure';
   }
   context.job.status = status;
-  const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([key, value]) => [key, substitute(value, context)]));
-  return { name, result: status, outputs, seconds: 0, summary: await readFile(summaryFile, 'utf8'), permissions: job.permissions };
+  const outputs = Object.fromEntries(
+    Object.entries(job.outputs ?? {}).map(([key, value]) => [key, substitute(value, context)]),
+  );
+  return {
+    name,
+    result: status,
+    outputs,
+    seconds: 0,
+    summary: await readFile(summaryFile, 'utf8'),
+    permissions: job.permissions,
+  };
 }

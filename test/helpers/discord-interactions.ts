@@ -14,7 +14,19 @@ export const OPS_ROLE = '999999999999999999';
 const run = promisify(execFile);
 export const git = (cwd: string, ...args: string[]) => run('git', args, { cwd });
 
-export const J_OPENED = JSON.stringify({ id: 'i1', at: '2026-11-22T09:00:00Z', event: 'opened', fingerprint: 'media/jellyfin/unhealthy_service', node: 'media', service: 'jellyfin', drift: 'unhealthy_service', severity: 'warning', recommendation: 'reconcile_required', action: 'redeploy', reason: 'status failed' });
+export const J_OPENED = JSON.stringify({
+  id: 'i1',
+  at: '2026-11-22T09:00:00Z',
+  event: 'opened',
+  fingerprint: 'media/jellyfin/unhealthy_service',
+  node: 'media',
+  service: 'jellyfin',
+  drift: 'unhealthy_service',
+  severity: 'warning',
+  recommendation: 'reconcile_required',
+  action: 'redeploy',
+  reason: 'status failed',
+});
 
 /** A homelab clone with a bare origin, as the bot runs against. `files` add to or replace the defaults. */
 export async function clonedHomelab(files: Record<string, string> = {}): Promise<string> {
@@ -38,7 +50,12 @@ export async function clonedHomelab(files: Record<string, string> = {}): Promise
   return work;
 }
 
-export function chatInput(id: string, user: { id: string; name: string; roles?: string[] }, name: string, options: unknown[]) {
+export function chatInput(
+  id: string,
+  user: { id: string; name: string; roles?: string[] },
+  name: string,
+  options: unknown[],
+) {
   return {
     id,
     application_id: APP,
@@ -46,7 +63,15 @@ export function chatInput(id: string, user: { id: string; name: string; roles?: 
     token: `tok-${id}`,
     version: 1,
     guild_id: GUILD,
-    member: { user: { id: user.id, username: user.name, discriminator: '0', avatar: null, global_name: user.name }, roles: user.roles ?? [], permissions: '0', joined_at: '2026-01-01T00:00:00Z', deaf: false, mute: false, flags: 0 },
+    member: {
+      user: { id: user.id, username: user.name, discriminator: '0', avatar: null, global_name: user.name },
+      roles: user.roles ?? [],
+      permissions: '0',
+      joined_at: '2026-01-01T00:00:00Z',
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
     data: { id: '900', name, type: 1, options },
     app_permissions: '0',
     locale: 'en-US',
@@ -60,8 +85,19 @@ export function chatInput(id: string, user: { id: string; name: string; roles?: 
 /** The alert message's buttons as notify builds them: Ack and Silence 1h for one incident, and the dashboard link. */
 export function alertRows(reference: string) {
   return [
-    { type: 1, id: 1, components: [{ type: 2, id: 2, style: 1, label: 'Ack media/jellyfin/unhealthy_service', custom_id: `ack:${reference}` }, { type: 2, id: 3, style: 2, label: 'Silence 1h', custom_id: `silence1h:${reference}` }] },
-    { type: 1, id: 4, components: [{ type: 2, id: 5, style: 5, label: 'Open dashboard', url: 'https://status.example.org' }] },
+    {
+      type: 1,
+      id: 1,
+      components: [
+        { type: 2, id: 2, style: 1, label: 'Ack media/jellyfin/unhealthy_service', custom_id: `ack:${reference}` },
+        { type: 2, id: 3, style: 2, label: 'Silence 1h', custom_id: `silence1h:${reference}` },
+      ],
+    },
+    {
+      type: 1,
+      id: 4,
+      components: [{ type: 2, id: 5, style: 5, label: 'Open dashboard', url: 'https://status.example.org' }],
+    },
   ];
 }
 
@@ -73,12 +109,34 @@ export function button(id: string, user: { id: string; name: string }, customId:
     type: 3,
     channel_id: '700000000000000001',
     data: { custom_id: customId, component_type: 2 },
-    message: { id: '800000000000000001', channel_id: '700000000000000001', author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null }, content: 'labwarden: 1 active', timestamp: '2026-11-22T09:05:00Z', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components },
+    message: {
+      id: '800000000000000001',
+      channel_id: '700000000000000001',
+      author: { id: APP, username: 'labwarden', discriminator: '0', avatar: null },
+      content: 'labwarden: 1 active',
+      timestamp: '2026-11-22T09:05:00Z',
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 0,
+      components,
+    },
   };
 }
 
 /** An autocomplete interaction with `option` focused. */
-export function autocomplete(id: string, user: { id: string; name: string }, name: string, option: string, typed: string) {
+export function autocomplete(
+  id: string,
+  user: { id: string; name: string },
+  name: string,
+  option: string,
+  typed: string,
+) {
   return { ...chatInput(id, user, name, [{ type: 3, name: option, value: typed, focused: true }]), type: 4 };
 }
 
@@ -96,9 +154,14 @@ export async function until(check: () => boolean, timeoutMs = 15_000): Promise<v
  * discord.js's internal action (pinned version): emits a real interaction from a raw payload.
  * With the stand-in, the interaction is held to Discord's deadlines from that moment.
  */
-export function emitter(client: Client, discord?: { dispatched(raw: { id: string; token: string }): void }): (raw: unknown) => void {
+export function emitter(
+  client: Client,
+  discord?: { dispatched(raw: { id: string; token: string }): void },
+): (raw: unknown) => void {
   return (raw) => {
     discord?.dispatched(raw as { id: string; token: string });
-    (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+    (
+      client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }
+    ).actions.InteractionCreate.handle(raw);
   };
 }

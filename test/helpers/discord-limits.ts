@@ -58,11 +58,14 @@ class Errors {
     ((node._errors ??= []) as FieldError[]).push(error);
   }
   max(path: readonly (string | number)[], value: unknown, limit: number): void {
-    if (typeof value === 'string' && [...value].length > limit) this.add(path, { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` });
-    if (Array.isArray(value) && value.length > limit) this.add(path, { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` });
+    if (typeof value === 'string' && [...value].length > limit)
+      this.add(path, { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` });
+    if (Array.isArray(value) && value.length > limit)
+      this.add(path, { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` });
   }
   required(path: readonly (string | number)[], value: unknown): void {
-    if (value === undefined || value === null || value === '') this.add(path, { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+    if (value === undefined || value === null || value === '')
+      this.add(path, { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
   }
   get empty(): boolean {
     return Object.keys(this.tree).length === 0;
@@ -83,22 +86,32 @@ function checkEmbeds(embeds: unknown, errors: Errors): void {
     errors.max(at('footer', 'text'), embed?.footer?.text, DISCORD_LIMITS.footer);
     errors.max(at('author', 'name'), embed?.author?.name, DISCORD_LIMITS.author);
     errors.max(at('fields'), embed?.fields, DISCORD_LIMITS.fields);
-    total += length(embed?.title) + length(embed?.description) + length(embed?.footer?.text) + length(embed?.author?.name);
+    total +=
+      length(embed?.title) + length(embed?.description) + length(embed?.footer?.text) + length(embed?.author?.name);
     for (const [position, field] of ((embed?.fields ?? []) as any[]).entries()) {
       errors.max(at('fields', position, 'name'), field?.name, DISCORD_LIMITS.fieldName);
       errors.max(at('fields', position, 'value'), field?.value, DISCORD_LIMITS.fieldValue);
       total += length(field?.name) + length(field?.value);
     }
   });
-  if (total > DISCORD_LIMITS.embedTotal) errors.add(['embeds'], { code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${DISCORD_LIMITS.embedTotal}` });
+  if (total > DISCORD_LIMITS.embedTotal)
+    errors.add(['embeds'], {
+      code: 'MAX_EMBED_SIZE_EXCEEDED',
+      message: `Embed size exceeds maximum size of ${DISCORD_LIMITS.embedTotal}`,
+    });
 }
 
 function checkComponents(components: unknown, errors: Errors): void {
   if (components === undefined) return;
-  if (!Array.isArray(components)) return errors.add(['components'], { code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' });
+  if (!Array.isArray(components))
+    return errors.add(['components'], { code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' });
   errors.max(['components'], components, DISCORD_LIMITS.actionRows);
   components.forEach((row: any, index) => {
-    if (row?.type !== 1) errors.add(['components', index, 'type'], { code: 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', message: 'Top-level components must be action rows.' });
+    if (row?.type !== 1)
+      errors.add(['components', index, 'type'], {
+        code: 'COMPONENT_LAYOUT_WIDTH_EXCEEDED',
+        message: 'Top-level components must be action rows.',
+      });
     const children = Array.isArray(row?.components) ? row.components : [];
     errors.max(['components', index, 'components'], children, DISCORD_LIMITS.rowComponents);
     children.forEach((button: any, position: number) => {
@@ -118,10 +131,15 @@ export function messageErrors(body: any, errors = new Errors()): Errors {
   errors.max(['content'], body?.content, DISCORD_LIMITS.content);
   checkEmbeds(body?.embeds, errors);
   checkComponents(body?.components, errors);
-  const speaks = (typeof body?.content === 'string' && body.content !== '') || (Array.isArray(body?.embeds) && body.embeds.length > 0);
+  const speaks =
+    (typeof body?.content === 'string' && body.content !== '') ||
+    (Array.isArray(body?.embeds) && body.embeds.length > 0);
   const mentions = body?.allowed_mentions;
   if (speaks && !(mentions && Array.isArray(mentions.parse) && mentions.parse.length === 0)) {
-    errors.add(['allowed_mentions'], { code: 'LABWARDEN_ALLOWED_MENTIONS', message: 'labwarden rule: every message sets allowed_mentions {"parse": []}.' });
+    errors.add(['allowed_mentions'], {
+      code: 'LABWARDEN_ALLOWED_MENTIONS',
+      message: 'labwarden rule: every message sets allowed_mentions {"parse": []}.',
+    });
   }
   return errors;
 }
@@ -133,7 +151,8 @@ export function callbackErrors(body: any): Errors {
   if (type === 4 || type === 7) messageErrors(body?.data ?? {}, errors.within(['data']));
   if (type === 8) {
     const choices = body?.data?.choices;
-    if (!Array.isArray(choices)) errors.add(['data', 'choices'], { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+    if (!Array.isArray(choices))
+      errors.add(['data', 'choices'], { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
     else {
       errors.max(['data', 'choices'], choices, DISCORD_LIMITS.choices);
       choices.forEach((choice: any, index: number) => {
@@ -155,7 +174,8 @@ export function commandErrors(body: any): Errors {
   }
   errors.max([], body, DISCORD_LIMITS.commands);
   body.forEach((command: any, index: number) => {
-    if (!/^[-_\p{L}\p{N}]{1,32}$/u.test(command?.name ?? '')) errors.add([index, 'name'], { code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' });
+    if (!/^[-_\p{L}\p{N}]{1,32}$/u.test(command?.name ?? ''))
+      errors.add([index, 'name'], { code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' });
     errors.max([index, 'description'], command?.description, DISCORD_LIMITS.commandDescription);
     let total = length(command?.name) + length(command?.description);
     const walk = (options: any[] | undefined, path: (string | number)[]) => {
@@ -171,7 +191,11 @@ export function commandErrors(body: any): Errors {
       });
     };
     walk(command?.options, [index]);
-    if (total > DISCORD_LIMITS.commandTotal) errors.add([index], { code: 'APPLICATION_COMMAND_TOO_LARGE', message: `Command exceeds maximum size (${DISCORD_LIMITS.commandTotal})` });
+    if (total > DISCORD_LIMITS.commandTotal)
+      errors.add([index], {
+        code: 'APPLICATION_COMMAND_TOO_LARGE',
+        message: `Command exceeds maximum size (${DISCORD_LIMITS.commandTotal})`,
+      });
   });
   return errors;
 }

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callbackErrors, commandErrors, invalidFormBody, messageErrors, type ErrorTree, type Errors } from './discord-limits.js';
+import {
+  callbackErrors,
+  commandErrors,
+  invalidFormBody,
+  messageErrors,
+  type ErrorTree,
+  type Errors,
+} from './discord-limits.js';
 
 export interface RecordedRequest {
   method: string;
@@ -28,10 +35,22 @@ type Route = { method: string; pattern: RegExp; respond: (request: RecordedReque
 const VALIDATORS: { method: string; pattern: RegExp; check: (body: unknown) => Errors }[] = [
   { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, check: (body) => messageErrors(body) },
   { method: 'POST', pattern: /^\/api\/v10\/channels\/\d+\/messages$/, check: (body) => messageErrors(body) },
-  { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/[@\w]+$/, check: (body) => messageErrors(body) },
+  {
+    method: 'PATCH',
+    pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/[@\w]+$/,
+    check: (body) => messageErrors(body),
+  },
   { method: 'PATCH', pattern: /^\/api\/v10\/channels\/\d+\/messages\/\d+$/, check: (body) => messageErrors(body) },
-  { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, check: (body) => callbackErrors(body) },
-  { method: 'PUT', pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/, check: (body) => commandErrors(body) },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/,
+    check: (body) => callbackErrors(body),
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/,
+    check: (body) => commandErrors(body),
+  },
 ];
 
 /** A scripted 400 exactly as Discord words a refused body. */
@@ -82,7 +101,9 @@ export class DiscordStandIn {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     if (this.refusals.length > 0) {
-      throw new Error(`Discord would have refused ${this.refusals.length} request(s): ${this.refusals.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.errors)}`).join('; ')}`);
+      throw new Error(
+        `Discord would have refused ${this.refusals.length} request(s): ${this.refusals.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.errors)}`).join('; ')}`,
+      );
     }
   }
 
@@ -100,14 +121,19 @@ export class DiscordStandIn {
     if (callback) {
       const interaction = this.interactions.get(callback[1]!);
       if (!interaction) return undefined;
-      if (interaction.answered) return { status: 400, body: { code: 40060, message: 'Interaction has already been acknowledged.' } };
-      if (this.now() - interaction.at > INITIAL_RESPONSE_MS) return { status: 404, body: { code: 10062, message: 'Unknown interaction' } };
+      if (interaction.answered)
+        return { status: 400, body: { code: 40060, message: 'Interaction has already been acknowledged.' } };
+      if (this.now() - interaction.at > INITIAL_RESPONSE_MS)
+        return { status: 404, body: { code: 10062, message: 'Unknown interaction' } };
       interaction.answered = true;
       return undefined;
     }
     const webhook = /^\/api\/v10\/webhooks\/\d+\/([\w-]+)(\/|$)/.exec(request.path);
-    const interaction = webhook ? [...this.interactions.values()].find((entry) => entry.token === webhook[1]) : undefined;
-    if (interaction && (!interaction.answered || this.now() - interaction.at > TOKEN_MS)) return { status: 401, body: { code: 50027, message: 'Invalid Webhook Token' } };
+    const interaction = webhook
+      ? [...this.interactions.values()].find((entry) => entry.token === webhook[1])
+      : undefined;
+    if (interaction && (!interaction.answered || this.now() - interaction.at > TOKEN_MS))
+      return { status: 401, body: { code: 50027, message: 'Invalid Webhook Token' } };
     return undefined;
   }
 
@@ -127,7 +153,11 @@ export class DiscordStandIn {
 
   private defaults(): void {
     this.routes.push(
-      { method: 'POST', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/, respond: (request) => ({ status: 200, body: this.store({ id: this.messageId(), ...request.body }) }) },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+$/,
+        respond: (request) => ({ status: 200, body: this.store({ id: this.messageId(), ...request.body }) }),
+      },
       {
         method: 'POST',
         pattern: /^\/api\/v10\/channels\/\d+\/messages$/,
@@ -143,13 +173,43 @@ export class DiscordStandIn {
           return { status: 200, body: message };
         },
       },
-      { method: 'PUT', pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/, respond: (request) => ({ status: 200, body: (request.body as unknown[]).map((command, index) => ({ id: String(900 + index), ...(command as object) })) }) },
-      { method: 'POST', pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/, respond: () => ({ status: 204 }) },
-      { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }) },
-      { method: 'DELETE', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/, respond: () => ({ status: 204 }) },
+      {
+        method: 'PUT',
+        pattern: /^\/api\/v10\/applications\/\d+\/guilds\/\d+\/commands$/,
+        respond: (request) => ({
+          status: 200,
+          body: (request.body as unknown[]).map((command, index) => ({
+            id: String(900 + index),
+            ...(command as object),
+          })),
+        }),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/,
+        respond: () => ({ status: 204 }),
+      },
+      {
+        method: 'PATCH',
+        pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/,
+        respond: (request) => ({ status: 200, body: { id: this.messageId(), ...request.body } }),
+      },
+      {
+        method: 'DELETE',
+        pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/,
+        respond: () => ({ status: 204 }),
+      },
       // Edits of a posted message (webhooks may edit their own): 404 10008 for an unknown id.
-      { method: 'PATCH', pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/\d+$/, respond: (request) => this.edit(request) },
-      { method: 'PATCH', pattern: /^\/api\/v10\/channels\/\d+\/messages\/\d+$/, respond: (request) => this.edit(request) },
+      {
+        method: 'PATCH',
+        pattern: /^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/\d+$/,
+        respond: (request) => this.edit(request),
+      },
+      {
+        method: 'PATCH',
+        pattern: /^\/api\/v10\/channels\/\d+\/messages\/\d+$/,
+        respond: (request) => this.edit(request),
+      },
     );
   }
 
@@ -193,9 +253,17 @@ export class DiscordStandIn {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     let body: unknown = text;
     if ((req.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
-    const request: RecordedRequest = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.search, authorization: req.headers.authorization, body };
+    const request: RecordedRequest = {
+      method: req.method ?? '',
+      path: decodeURIComponent(url.pathname),
+      query: url.search,
+      authorization: req.headers.authorization,
+      body,
+    };
     this.requests.push(request);
-    const script = this.scripts.find((entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0);
+    const script = this.scripts.find(
+      (entry) => entry.method === request.method && entry.pattern.test(request.path) && entry.queue.length > 0,
+    );
     const route = this.routes.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
     const validator = VALIDATORS.find((entry) => entry.method === request.method && entry.pattern.test(request.path));
     const errors = !script && validator ? validator.check(request.body) : undefined;

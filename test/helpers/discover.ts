@@ -17,7 +17,11 @@ export function recordedOutputs(): Record<SourceName, string> {
 /** Replays recorded output for exactly the commands the sources run; any other command fails the test. */
 export function replayRunner(outputs: Partial<Record<SourceName, string>>): CommandRunner {
   return async (file, args) => {
-    const source = SOURCE_NAMES.find((name) => DISCOVERY_SOURCES[name].command.file === file && DISCOVERY_SOURCES[name].command.args.join(' ') === args.join(' '));
+    const source = SOURCE_NAMES.find(
+      (name) =>
+        DISCOVERY_SOURCES[name].command.file === file &&
+        DISCOVERY_SOURCES[name].command.args.join(' ') === args.join(' '),
+    );
     if (!source) throw new Error(`unexpected command: ${file} ${args.join(' ')}`);
     const stdout = outputs[source];
     return stdout === undefined ? { ok: false, reason: 'not installed' } : { ok: true, stdout };

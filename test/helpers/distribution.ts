@@ -18,26 +18,41 @@ export async function releasedAction(): Promise<{ dir: string; tag: string; clon
   const root = await tempDir('labwarden-release-');
   const clone = path.join(root, 'clone');
   await git(root, 'clone', '--quiet', PROJECT_ROOT, clone);
-  await cp(path.join(PROJECT_ROOT, 'dist/action'), path.join(clone, 'dist/action'), { recursive: true, filter: (source) => !/\.(js|d\.ts)$/.test(source) });
+  await cp(path.join(PROJECT_ROOT, 'dist/action'), path.join(clone, 'dist/action'), {
+    recursive: true,
+    filter: (source) => !/\.(js|d\.ts)$/.test(source),
+  });
   const release = await node([path.join(clone, 'scripts/release-action.mjs')], clone);
   const tag = `v${await packageVersion(clone)}`;
-  if (release.code !== 0 || !release.out.includes(`tagged ${tag}`)) throw new Error(`release-action failed:\n${release.out}`);
+  if (release.code !== 0 || !release.out.includes(`tagged ${tag}`))
+    throw new Error(`release-action failed:\n${release.out}`);
   const dir = path.join(root, 'action');
   await mkdir(dir);
   await new Promise<void>((resolve, reject) => {
-    execFile('sh', ['-c', `git -C "${clone}" archive ${tag} | tar -x -C "${dir}"`], (error) => (error ? reject(error) : resolve()));
+    execFile('sh', ['-c', `git -C "${clone}" archive ${tag} | tar -x -C "${dir}"`], (error) =>
+      error ? reject(error) : resolve(),
+    );
   });
   return { dir, tag, clone };
 }
 
-export function node(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
+export function node(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }));
+    execFile(process.execPath, args, { cwd, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+    );
   });
 }
 
 /** `labwarden init` pointing at this checkout, plus world files, pushed to a bare remote. */
-export async function scaffoldRemote(nodes: string[], worlds: Record<string, string>): Promise<{ remote: string; work: string; init: string }> {
+export async function scaffoldRemote(
+  nodes: string[],
+  worlds: Record<string, string>,
+): Promise<{ remote: string; work: string; init: string }> {
   const root = await tempDir('labwarden-scaffold-');
   const work = path.join(root, 'homelab');
   const init = await runCli(['init', work, '--nodes', nodes.join(','), '--action', `${ACTION}@test`]);
@@ -57,5 +72,9 @@ export async function scaffoldRemote(nodes: string[], worlds: Record<string, str
 
 export const commits = async (remote: string) => Number(await git(remote, 'rev-list', '--count', 'main'));
 export const jobs = (run: RunRecord) => Object.fromEntries(run.jobs.map((job) => [job.name, job.result]));
-export const log = (run: RunRecord, job: string) => run.steps.filter((step) => step.job === job).map((step) => step.log).join('\n');
+export const log = (run: RunRecord, job: string) =>
+  run.steps
+    .filter((step) => step.job === job)
+    .map((step) => step.log)
+    .join('\n');
 export const schedule = { name: 'schedule', schedule: '*/30 * * * *' };

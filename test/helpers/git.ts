@@ -74,7 +74,15 @@ export async function appendStandIn(repo: string, events: StandInEvent[], at = '
   let prev = lines.length ? sha256(lines.at(-1)!) : '0'.repeat(64);
   let seq = lines.length;
   for (const event of events) {
-    const line = JSON.stringify({ seq: ++seq, at, actor: 'test', action: ACTIONS[event.action] ?? event.action, node: event.node, reason: `id:${event.id}`, prev });
+    const line = JSON.stringify({
+      seq: ++seq,
+      at,
+      actor: 'test',
+      action: ACTIONS[event.action] ?? event.action,
+      node: event.node,
+      reason: `id:${event.id}`,
+      prev,
+    });
     out += `${line}\n`;
     prev = sha256(line);
   }
@@ -87,13 +95,26 @@ export async function verifyStandIn(repo: string): Promise<(StandInEvent & { at:
   let prev = '0'.repeat(64);
   let at = '';
   return lines.map((line, index) => {
-    const event = JSON.parse(line) as { seq: number; prev: string; at: string; action: string; node: string; reason: string | null };
+    const event = JSON.parse(line) as {
+      seq: number;
+      prev: string;
+      at: string;
+      action: string;
+      node: string;
+      reason: string | null;
+    };
     if (event.prev !== prev) throw new Error(`${ADMIN}:${index + 1}: prev does not match the line before`);
     if (event.seq !== index + 1) throw new Error(`${ADMIN}:${index + 1}: seq ${event.seq}, expected ${index + 1}`);
-    if (Date.parse(event.at) < Date.parse(at)) throw new Error(`${ADMIN}:${index + 1}: at ${event.at} is before the line above (${at})`);
+    if (Date.parse(event.at) < Date.parse(at))
+      throw new Error(`${ADMIN}:${index + 1}: at ${event.at} is before the line above (${at})`);
     at = event.at;
     prev = sha256(line);
-    return { id: event.reason?.startsWith('id:') ? event.reason.slice(3) : (undefined as unknown as string), action: event.action, node: event.node, at: event.at };
+    return {
+      id: event.reason?.startsWith('id:') ? event.reason.slice(3) : (undefined as unknown as string),
+      action: event.action,
+      node: event.node,
+      at: event.at,
+    };
   });
 }
 
@@ -106,7 +127,9 @@ export async function demoFiles(): Promise<Record<string, string>> {
     '.gitignore': '.labwarden/\n',
   };
   for (const top of ['inventory', 'world', 'chronicle', 'status']) {
-    const entries = await readdir(path.join(PROJECT_ROOT, top), { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await readdir(path.join(PROJECT_ROOT, top), { recursive: true, withFileTypes: true }).catch(
+      () => [],
+    );
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const full = path.join(entry.parentPath, entry.name);
@@ -119,5 +142,9 @@ export async function demoFiles(): Promise<Record<string, string>> {
 /** Writes `.labwarden/heartbeats/<node>.json` for each node, as an observer would (git ignores them). */
 export async function beat(repo: string, nodes: string[], seenAt: string): Promise<void> {
   await mkdir(path.join(repo, '.labwarden/heartbeats'), { recursive: true });
-  await Promise.all(nodes.map((node) => writeFile(path.join(repo, '.labwarden/heartbeats', `${node}.json`), JSON.stringify({ node, seen_at: seenAt }))));
+  await Promise.all(
+    nodes.map((node) =>
+      writeFile(path.join(repo, '.labwarden/heartbeats', `${node}.json`), JSON.stringify({ node, seen_at: seenAt })),
+    ),
+  );
 }

@@ -8,8 +8,26 @@ type Schema = Record<string, unknown>;
 const IGNORED = new Set(['$schema', 'title', 'description', 'default', 'format', 'examples']);
 const KNOWN = new Set([
   ...IGNORED,
-  'type', 'enum', 'const', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minItems', 'maxItems', 'items', 'properties', 'required', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'propertyNames',
+  'type',
+  'enum',
+  'const',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'propertyNames',
 ]);
 
 function typeOf(value: unknown): string {
@@ -21,27 +39,33 @@ function typeOf(value: unknown): string {
 
 /** The first reason `value` fails `schema` (with its JSON path), or undefined when it passes. */
 export function schemaError(schema: Schema, value: unknown, at = ''): string | undefined {
-  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`json-schema helper: keyword "${key}" at ${at || '/'} is not supported`);
+  for (const key of Object.keys(schema))
+    if (!KNOWN.has(key)) throw new Error(`json-schema helper: keyword "${key}" at ${at || '/'} is not supported`);
   const fail = (why: string) => `${at || '/'}: ${why}`;
   if (schema.type !== undefined) {
     const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
     const actual = typeOf(value);
-    if (!types.some((type) => type === actual || (type === 'number' && actual === 'integer'))) return fail(`expected ${types.join('|')}, found ${actual}`);
+    if (!types.some((type) => type === actual || (type === 'number' && actual === 'integer')))
+      return fail(`expected ${types.join('|')}, found ${actual}`);
   }
-  if (schema.enum && !(schema.enum as unknown[]).some((item) => item === value)) return fail(`not one of ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !(schema.enum as unknown[]).some((item) => item === value))
+    return fail(`not one of ${JSON.stringify(schema.enum)}`);
   if ('const' in schema && schema.const !== value) return fail(`not ${JSON.stringify(schema.const)}`);
   if (typeof value === 'string') {
     // Code points, as JSON Schema (and ajv) count; zod counts UTF-16 units (differs only for astral characters).
     const length = [...value].length;
     if (typeof schema.minLength === 'number' && length < schema.minLength) return fail('too short');
     if (typeof schema.maxLength === 'number' && length > schema.maxLength) return fail('too long');
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) return fail(`does not match ${schema.pattern}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+      return fail(`does not match ${schema.pattern}`);
   }
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) return fail('below minimum');
     if (typeof schema.maximum === 'number' && value > schema.maximum) return fail('above maximum');
-    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) return fail('not above exclusiveMinimum');
-    if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) return fail('not below exclusiveMaximum');
+    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+      return fail('not above exclusiveMinimum');
+    if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
+      return fail('not below exclusiveMaximum');
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) return fail('too few items');
@@ -56,7 +80,8 @@ export function schemaError(schema: Schema, value: unknown, at = ''): string | u
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const object = value as Record<string, unknown>;
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
-    for (const key of (schema.required ?? []) as string[]) if (!Object.hasOwn(object, key)) return fail(`missing "${key}"`);
+    for (const key of (schema.required ?? []) as string[])
+      if (!Object.hasOwn(object, key)) return fail(`missing "${key}"`);
     for (const [key, item] of Object.entries(object)) {
       const own = Object.hasOwn(properties, key) ? properties[key] : undefined;
       if (own) {
@@ -74,11 +99,17 @@ export function schemaError(schema: Schema, value: unknown, at = ''): string | u
       }
     }
   }
-  if (schema.allOf) for (const part of schema.allOf as Schema[]) {
-    const error = schemaError(part, value, at);
-    if (error) return error;
-  }
-  if (schema.anyOf && (schema.anyOf as Schema[]).every((part) => schemaError(part, value, at) !== undefined)) return fail('matches no anyOf branch');
-  if (schema.oneOf && (schema.oneOf as Schema[]).filter((part) => schemaError(part, value, at) === undefined).length !== 1) return fail('does not match exactly one oneOf branch');
+  if (schema.allOf)
+    for (const part of schema.allOf as Schema[]) {
+      const error = schemaError(part, value, at);
+      if (error) return error;
+    }
+  if (schema.anyOf && (schema.anyOf as Schema[]).every((part) => schemaError(part, value, at) !== undefined))
+    return fail('matches no anyOf branch');
+  if (
+    schema.oneOf &&
+    (schema.oneOf as Schema[]).filter((part) => schemaError(part, value, at) === undefined).length !== 1
+  )
+    return fail('does not match exactly one oneOf branch');
   return undefined;
 }

@@ -9,11 +9,20 @@ export function modelFrom(files: Record<string, string>, extraHostDirs: string[]
     const match = /^inventory\/hosts\/([^/]+)\//.exec(file);
     if (match) hostDirs.add(match[1]!);
   }
-  return buildRepoModel({ hostDirs: [...hostDirs], files: Object.entries(files).map(([path, text]) => ({ path, text })) });
+  return buildRepoModel({
+    hostDirs: [...hostDirs],
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+  });
 }
 
 export function reconcileFiles(files: Record<string, string>, now: string): ReconcileResult {
   const model = modelFrom(files);
   if (model.fatal.length > 0) throw new Error(`fixture has problems: ${JSON.stringify(model.fatal)}`);
-  return reconcile({ inventory: model.inventory, world: model.world, heartbeats: model.heartbeats, policy: model.policy, now: Date.parse(now) });
+  return reconcile({
+    inventory: model.inventory,
+    world: model.world,
+    heartbeats: model.heartbeats,
+    policy: model.policy,
+    now: Date.parse(now),
+  });
 }

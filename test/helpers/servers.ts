@@ -48,7 +48,10 @@ export async function startTestServers(): Promise<TestServers> {
     tcpClosed: `127.0.0.1:${closedPort}`,
     close: async () => {
       for (const socket of sockets) socket.destroy();
-      await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => tcp.close(resolve))]);
+      await Promise.all([
+        new Promise((resolve) => server.close(resolve)),
+        new Promise((resolve) => tcp.close(resolve)),
+      ]);
     },
   };
 }

@@ -1,4 +1,10 @@
-import { advanceChronicle, applyChronicle, sortUnique, type ChronicleHistory, type IncidentLine } from '../../src/chronicle/index.js';
+import {
+  advanceChronicle,
+  applyChronicle,
+  sortUnique,
+  type ChronicleHistory,
+  type IncidentLine,
+} from '../../src/chronicle/index.js';
 import type { ReconcileResult } from '../../src/model/index.js';
 import { reconcile, type ReconcileInput } from '../../src/reconciler/reconcile.js';
 import { buildRepoModel } from '../../src/repo/index.js';
@@ -25,18 +31,34 @@ export interface Replay {
 export function replay(inventory: Record<string, string>, steps: TimelineStep[]): Replay {
   const history: ChronicleHistory = { incidents: [], transitions: [] };
   const results: ReconcileResult[] = [];
-  const hostDirs = [...new Set(Object.keys(inventory).map((file) => /^inventory\/hosts\/([^/]+)\//.exec(file)?.[1]).filter((dir): dir is string => !!dir))];
+  const hostDirs = [
+    ...new Set(
+      Object.keys(inventory)
+        .map((file) => /^inventory\/hosts\/([^/]+)\//.exec(file)?.[1])
+        .filter((dir): dir is string => !!dir),
+    ),
+  ];
   for (const step of steps) {
     const files = Object.entries(inventory).map(([path, text]) => ({ path, text }));
     for (const [node, snapshot] of Object.entries(step.world)) {
-      files.push(typeof snapshot === 'string' ? { path: `world/nodes/${node}.yaml`, text: snapshot } : { path: `world/nodes/${node}.json`, text: JSON.stringify(snapshot) });
+      files.push(
+        typeof snapshot === 'string'
+          ? { path: `world/nodes/${node}.yaml`, text: snapshot }
+          : { path: `world/nodes/${node}.json`, text: JSON.stringify(snapshot) },
+      );
     }
     for (const [node, seen] of Object.entries(step.heartbeats ?? {})) {
       files.push({ path: `.labwarden/heartbeats/${node}.json`, text: JSON.stringify({ node, seen_at: seen }) });
     }
     const model = buildRepoModel({ hostDirs, files });
     if (model.fatal.length > 0) throw new Error(`fixture problems: ${JSON.stringify(model.fatal)}`);
-    const input: ReconcileInput = { inventory: model.inventory, world: model.world, heartbeats: model.heartbeats, policy: model.policy, now: Date.parse(step.now) };
+    const input: ReconcileInput = {
+      inventory: model.inventory,
+      world: model.world,
+      heartbeats: model.heartbeats,
+      policy: model.policy,
+      now: Date.parse(step.now),
+    };
     const raw = reconcile(input);
     const advance = advanceChronicle(history, raw, input);
     history.incidents.push(...advance.incidents);
@@ -48,7 +70,10 @@ export function replay(inventory: Record<string, string>, steps: TimelineStep[])
 
 /** The lines as compact strings: `at event fingerprint severity`, easy to read in a test. */
 export function brief(lines: readonly IncidentLine[]): string[] {
-  return lines.map((line) => `${line.at} ${line.event} ${line.fingerprint} ${line.severity}${line.maintenance_window ? ` [${line.maintenance_window}]` : ''}`);
+  return lines.map(
+    (line) =>
+      `${line.at} ${line.event} ${line.fingerprint} ${line.severity}${line.maintenance_window ? ` [${line.maintenance_window}]` : ''}`,
+  );
 }
 
 /** A minute offset from a base time, as ISO. */

@@ -14,7 +14,9 @@ afterAll(cleanupRepos);
 /** Starts `labwarden reconcile` and kills it with SIGKILL after `delay` ms (if still running). */
 function reconcileKilledAfter(repo: string, delay: number): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'reconcile', '--repo', repo, '--now', GENERATED_NOW], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'reconcile', '--repo', repo, '--now', GENERATED_NOW], {
+      stdio: 'ignore',
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), delay);
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
@@ -66,14 +68,18 @@ describe('crash safety: kill -9 during reconcile', () => {
 
       // A kill inside write-file-atomic's window leaves its temp file (recommendations.json.<n>)
       // beside the status: never read as the status, and removed by the next write.
-      const extra = (await readdir(path.join(repo, 'status'))).filter((name) => name !== 'recommendations.json' && name !== 'insights.json');
+      const extra = (await readdir(path.join(repo, 'status'))).filter(
+        (name) => name !== 'recommendations.json' && name !== 'insights.json',
+      );
       for (const name of extra) expect(name).toMatch(/^(recommendations|insights)\.json\.\d+$/);
       outcomes.strayTemp += extra.length;
 
       const next = await runCli(['reconcile', '--repo', repo, '--now', GENERATED_NOW]);
       expect(next.code).toBe(0);
       expect(await readFile(path.join(repo, STATUS), 'utf8')).toBe(expected);
-      expect((await readdir(path.join(repo, 'status'))).filter((name) => name !== 'insights.json')).toEqual(['recommendations.json']);
+      expect((await readdir(path.join(repo, 'status'))).filter((name) => name !== 'insights.json')).toEqual([
+        'recommendations.json',
+      ]);
     }
     console.log(`crash: ${TRIALS} trials, run ${Math.round(duration)} ms; ${JSON.stringify(outcomes)}`);
     // Timing varies with load: most kills land mid-run, some after the run has finished.

@@ -33,10 +33,21 @@ async function reconcileOnBrokenDisk(repo: string, mode: 'full' | 'readonly', no
   const mnt = await tempDir();
   const env = { ...process.env, MNT: mnt, SRC: repo, OUT: out, MODE: mode, NODE: process.execPath, CLI, NOW: now };
   await new Promise<void>((resolve, reject) =>
-    execFile('unshare', ['--user', '--map-root-user', '--mount', 'bash', '-c', SCRIPT], { env }, (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve())),
+    execFile(
+      'unshare',
+      ['--user', '--map-root-user', '--mount', 'bash', '-c', SCRIPT],
+      { env },
+      (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+    ),
   );
   const read = (name: string) => readFile(path.join(out, name), 'utf8');
-  return { code: Number(await read('code')), stdout: await read('stdout'), stderr: await read('stderr'), status: await read('status.json'), statusFiles: (await read('status-files')).split('\n').filter(Boolean) };
+  return {
+    code: Number(await read('code')),
+    stdout: await read('stdout'),
+    stderr: await read('stderr'),
+    status: await read('status.json'),
+    statusFiles: (await read('status-files')).split('\n').filter(Boolean),
+  };
 }
 
 describe('disk full and read-only repo', async () => {
@@ -91,14 +102,30 @@ cp -a "$MNT"/. "$OUT/after"/
 async function runOnFullDisk(repo: string, args: string[], reserveKb: number) {
   const out = await tempDir();
   const mnt = await tempDir();
-  const env = { ...process.env, MNT: mnt, SRC: repo, OUT: out, NODE: process.execPath, CLI, RESERVE_KB: String(reserveKb) };
+  const env = {
+    ...process.env,
+    MNT: mnt,
+    SRC: repo,
+    OUT: out,
+    NODE: process.execPath,
+    CLI,
+    RESERVE_KB: String(reserveKb),
+  };
   await new Promise<void>((resolve, reject) =>
-    execFile('unshare', ['--user', '--map-root-user', '--mount', 'bash', '-c', WRITER_SCRIPT, 'bash', ...args], { env }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+    execFile(
+      'unshare',
+      ['--user', '--map-root-user', '--mount', 'bash', '-c', WRITER_SCRIPT, 'bash', ...args],
+      { env },
+      (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
     ),
   );
   const read = (name: string) => readFile(path.join(out, name), 'utf8');
-  return { code: Number(await read('code')), stdout: await read('stdout'), stderr: await read('stderr'), after: path.join(out, 'after') };
+  return {
+    code: Number(await read('code')),
+    stdout: await read('stdout'),
+    stderr: await read('stderr'),
+    after: path.join(out, 'after'),
+  };
 }
 
 /** Every file under `dir` (but .labwarden/ and .git/, which are not the repo's content), by relative path. */
@@ -119,7 +146,11 @@ describe('every writer on a full disk', async () => {
   // admin.jsonl larger than the space left (one page, for the lock): a plain append would
   // write up to the end of its last page and stop mid-line; the all-or-nothing copy cannot fit.
   const event = (i: number, length: number) =>
-    appendAdminEvent(repo, { actor: 'test', action: i % 2 === 0 ? 'cordon' : 'uncordon', node: 'pi', reason: 'x'.repeat(length) }, { now: Date.parse('2026-11-22T09:00:00Z') + i * 1000 });
+    appendAdminEvent(
+      repo,
+      { actor: 'test', action: i % 2 === 0 ? 'cordon' : 'uncordon', node: 'pi', reason: 'x'.repeat(length) },
+      { now: Date.parse('2026-11-22T09:00:00Z') + i * 1000 },
+    );
   for (let i = 0; i < 30; i++) await event(i, 1500);
   // The last events are sized so that the file ends 40 bytes before a page boundary: the next
   // line (~190 bytes) must take a new page, which a full disk refuses — where the old single

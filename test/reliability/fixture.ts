@@ -7,7 +7,9 @@ import type { Io } from '../../src/cli/io.js';
 /** A generated homelab with every kind of file: YAML and JSON snapshots, a heartbeat, a chronicle. */
 export function mixedHomelab(options: HomelabOptions): Record<string, string> {
   const files = generateHomelabFiles(options);
-  const yamlSnapshots = Object.keys(files).filter((file) => file.startsWith('world/nodes/')).sort();
+  const yamlSnapshots = Object.keys(files)
+    .filter((file) => file.startsWith('world/nodes/'))
+    .sort();
   const asJson = yamlSnapshots[0];
   if (asJson) {
     files[asJson.replace(/\.yaml$/, '.json')] = `${JSON.stringify(jsYaml.load(files[asJson]!), null, 2)}\n`;
@@ -28,7 +30,14 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 export function captureIo(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (text) => stdout.push(text), err: (text) => stderr.push(text), color: false, exitCode: 0 };
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    color: false,
+    exitCode: 0,
+  };
 }
 
 /** `file:line:col message` lines, as every located problem is printed. */

@@ -24,7 +24,13 @@ interface Outcome {
 }
 
 /** What every run must satisfy, whatever the mutation: the contract for bad input. */
-async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string | null, mutatedText: string, statusBefore: string): Promise<'ok' | 'rejected'> {
+async function checkOutcome(
+  repo: string,
+  outcome: Outcome,
+  mutatedPath: string | null,
+  mutatedText: string,
+  statusBefore: string,
+): Promise<'ok' | 'rejected'> {
   expect(outcome.stderr).not.toMatch(/internal error/);
   expect([0, 2]).toContain(outcome.code);
   const status = await readFile(path.join(repo, STATUS), 'utf8');
@@ -42,7 +48,9 @@ async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string 
     expect(Number(lineNo)).toBeLessThanOrEqual(max);
   }
   // No temp file or half-written status is ever left behind.
-  expect((await readdir(path.join(repo, 'status'))).filter((name) => name !== 'insights.json')).toEqual(['recommendations.json']);
+  expect((await readdir(path.join(repo, 'status'))).filter((name) => name !== 'insights.json')).toEqual([
+    'recommendations.json',
+  ]);
   if (outcome.code === 2) {
     expect(lines.some((l) => LOCATED.test(l))).toBe(true);
     expect(status).toBe(statusBefore);
@@ -59,7 +67,11 @@ async function checkOutcome(repo: string, outcome: Outcome, mutatedPath: string 
  * misnamed and invalid UTF-8 files must be reported: a located problem, or a warning for a
  * node folder without services.yaml, never a silent success.
  */
-async function applyMutation(repo: string, target: string, mutation: FileMutation): Promise<{ path: string | null; text: string }> {
+async function applyMutation(
+  repo: string,
+  target: string,
+  mutation: FileMutation,
+): Promise<{ path: string | null; text: string }> {
   const mutated = mutateFile(target, files[target]!, mutation);
   if (mutated.path !== target) await rm(path.join(repo, target));
   if (mutated.path !== null) await writeFile(path.join(repo, mutated.path), mutated.content);
@@ -69,9 +81,15 @@ async function applyMutation(repo: string, target: string, mutation: FileMutatio
 /** What a file mutation must be reported as (heartbeats are advisory: a bad one is skipped). */
 function reportOf(target: string, mutation: FileMutation): RegExp {
   if (target.startsWith('.labwarden/')) return /(?:)/;
-  if (mutation.kind === 'bad-byte') return new RegExp(`^(?:warning: )?${target.replaceAll('.', '\\.')}:\\d+:\\d+ invalid UTF-8 byte 0x[0-9A-F]{2}`, 'm');
-  if (mutation.kind === 'empty' && /(?:services\.yaml|^world\/.*)$/.test(target)) return new RegExp(`^(?:warning: )?${target.replaceAll('.', '\\.')}:1:1 file is empty`, 'm');
-  if (mutation.kind === 'misname' && /^inventory\/hosts\//.test(target)) return new RegExp(`not read: a node folder holds only host\\.yaml and services\\.yaml`);
+  if (mutation.kind === 'bad-byte')
+    return new RegExp(
+      `^(?:warning: )?${target.replaceAll('.', '\\.')}:\\d+:\\d+ invalid UTF-8 byte 0x[0-9A-F]{2}`,
+      'm',
+    );
+  if (mutation.kind === 'empty' && /(?:services\.yaml|^world\/.*)$/.test(target))
+    return new RegExp(`^(?:warning: )?${target.replaceAll('.', '\\.')}:1:1 file is empty`, 'm');
+  if (mutation.kind === 'misname' && /^inventory\/hosts\//.test(target))
+    return new RegExp(`not read: a node folder holds only host\\.yaml and services\\.yaml`);
   if (mutation.kind === 'remove' && target.endsWith('/services.yaml')) return /has no services\.yaml/;
   return /(?:)/;
 }
@@ -93,7 +111,9 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
           const io = captureIo();
           const code = await main(['reconcile', '--repo', repo, '--now', NOW], io);
           const stderr = io.stderr.join('\n');
-          counts[await checkOutcome(repo, { code, stdout: io.stdout.join('\n'), stderr }, mutated.path, mutated.text, good)]++;
+          counts[
+            await checkOutcome(repo, { code, stdout: io.stdout.join('\n'), stderr }, mutated.path, mutated.text, good)
+          ]++;
           expect(stderr).toMatch(reportOf(target, mutation));
         } finally {
           if (mutated.path !== null && mutated.path !== target) await rm(path.join(repo, mutated.path));
@@ -108,7 +128,10 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
   });
 
   it(`a sample of ${CLI_SAMPLE} mutations through the CLI as child processes`, async () => {
-    const samples = fc.sample(fc.tuple(fc.nat(targets.length - 1), fileMutationArbitrary, fc.constantFrom('reconcile', 'validate')), { seed: 9, numRuns: CLI_SAMPLE });
+    const samples = fc.sample(
+      fc.tuple(fc.nat(targets.length - 1), fileMutationArbitrary, fc.constantFrom('reconcile', 'validate')),
+      { seed: 9, numRuns: CLI_SAMPLE },
+    );
     for (const [index, mutation, command] of samples) {
       const repo = await tempDir();
       await writeFiles(repo, files);
@@ -116,12 +139,22 @@ describe('fuzz: mutated inventory, world, policy, chronicle and heartbeat files'
       await writeFile(path.join(repo, STATUS), '{"summary":"nominal","recommendations":[]}\n');
       const target = targets[index]!;
       const mutated = await applyMutation(repo, target, mutation);
-      const result = await runCli(command === 'reconcile' ? [command, '--repo', repo, '--now', NOW] : [command, '--repo', repo]);
-      if (command === 'reconcile') await checkOutcome(repo, { code: result.code, stdout: result.stdout, stderr: result.stderr }, mutated.path, mutated.text, '{"summary":"nominal","recommendations":[]}\n');
+      const result = await runCli(
+        command === 'reconcile' ? [command, '--repo', repo, '--now', NOW] : [command, '--repo', repo],
+      );
+      if (command === 'reconcile')
+        await checkOutcome(
+          repo,
+          { code: result.code, stdout: result.stdout, stderr: result.stderr },
+          mutated.path,
+          mutated.text,
+          '{"summary":"nominal","recommendations":[]}\n',
+        );
       else {
         expect(result.stderr).not.toMatch(/internal error/);
         expect([0, 2]).toContain(result.code);
-        if (result.code === 2) expect(result.stdout + result.stderr).toMatch(/^(?:inventory|world|chronicle)\/\S+:\d+:\d+ /m);
+        if (result.code === 2)
+          expect(result.stdout + result.stderr).toMatch(/^(?:inventory|world|chronicle)\/\S+:\d+:\d+ /m);
       }
     }
   });

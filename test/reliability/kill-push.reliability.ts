@@ -39,7 +39,10 @@ describe('kill -9 of `reconcile --push` at random points', () => {
       const now = new Date(Date.parse('2026-11-22T10:05:00Z') + trial * 600_000).toISOString();
       // Another writer moves the remote, so the killed run may be mid-fetch, mid-rebase or mid-push.
       const pi = path.join(other, 'world/nodes/pi.yaml');
-      await writeFile(pi, (await readFile(pi, 'utf8')).replace(/observed_at: \S+/, `observed_at: ${now.replace('.000Z', 'Z')}`));
+      await writeFile(
+        pi,
+        (await readFile(pi, 'utf8')).replace(/observed_at: \S+/, `observed_at: ${now.replace('.000Z', 'Z')}`),
+      );
       await git(other, 'commit', '-qam', `observe: pi ${trial}`);
       await git(other, 'push', '-q');
 

@@ -2,8 +2,50 @@ import fc from 'fast-check';
 import * as jsYaml from 'js-yaml';
 
 /** Characters that matter to YAML and JSON, so text mutations hit the parsers' edges. */
-const SPECIAL = [':', '-', ' ', '\n', '\t', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', ',', '?', '\\', '\u00a0', '\ufeff', '0', 'x', 'null', '~', ': ', '- ', '---\n', '\r\n'];
-const junk = fc.array(fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ maxLength: 4 }), fc.constantFrom('services', 'name', 'status', 'depends_on', 'node', 'at', 'ok')), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+const SPECIAL = [
+  ':',
+  '-',
+  ' ',
+  '\n',
+  '\t',
+  '[',
+  ']',
+  '{',
+  '}',
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  ',',
+  '?',
+  '\\',
+  '\u00a0',
+  '\ufeff',
+  '0',
+  'x',
+  'null',
+  '~',
+  ': ',
+  '- ',
+  '---\n',
+  '\r\n',
+];
+const junk = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...SPECIAL),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('services', 'name', 'status', 'depends_on', 'node', 'at', 'ok'),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((parts) => parts.join(''));
 
 export type Mutation =
   | { kind: 'insert'; at: number; text: string }
@@ -25,36 +67,76 @@ export type FileMutation =
   | { kind: 'remove' };
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
-const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('2026-11-22T10:00:00Z', 'node-0001', 'ok', 'failed', 'BAD NAME', '../etc', '15m', -1, 1e308));
+const anyValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom('2026-11-22T10:00:00Z', 'node-0001', 'ok', 'failed', 'BAD NAME', '../etc', '15m', -1, 1e308),
+);
 
-export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fraction, text: junk }),
-  fc.record({ kind: fc.constant('delete' as const), at: fraction, length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fraction }),
-  fc.record({ kind: fc.constant('duplicate-line' as const), line: fraction }),
-  fc.record({ kind: fc.constant('swap-lines' as const), a: fraction, b: fraction }),
-  fc.record({ kind: fc.constant('indent' as const), line: fraction, by: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ kind: fc.constant('replace-value' as const), pick: fraction, value: anyValue }),
-  fc.record({ kind: fc.constant('delete-key' as const), pick: fraction }),
-  fc.record({ kind: fc.constant('add-key' as const), pick: fraction, key: fc.constantFrom('extra', 'servics', 'name', 'status', 'critical', '__proto__', 'constructor'), value: anyValue }),
-).map((mutation) => mutation as Mutation);
+export const mutationArbitrary: fc.Arbitrary<Mutation> = fc
+  .oneof(
+    fc.record({ kind: fc.constant('insert' as const), at: fraction, text: junk }),
+    fc.record({ kind: fc.constant('delete' as const), at: fraction, length: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('truncate' as const), at: fraction }),
+    fc.record({ kind: fc.constant('duplicate-line' as const), line: fraction }),
+    fc.record({ kind: fc.constant('swap-lines' as const), a: fraction, b: fraction }),
+    fc.record({ kind: fc.constant('indent' as const), line: fraction, by: fc.integer({ min: -4, max: 4 }) }),
+    fc.record({ kind: fc.constant('replace-value' as const), pick: fraction, value: anyValue }),
+    fc.record({ kind: fc.constant('delete-key' as const), pick: fraction }),
+    fc.record({
+      kind: fc.constant('add-key' as const),
+      pick: fraction,
+      key: fc.constantFrom('extra', 'servics', 'name', 'status', 'critical', '__proto__', 'constructor'),
+      value: anyValue,
+    }),
+  )
+  .map((mutation) => mutation as Mutation);
 
 /** Bytes that are never valid UTF-8 where they stand: a lone Latin-1 é, a stray continuation, an overlong form, a surrogate. */
 const BAD_BYTES = [[0xe9], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
 
-export const fileMutationArbitrary: fc.Arbitrary<FileMutation> = fc.oneof(
-  { arbitrary: mutationArbitrary, weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('empty' as const), text: fc.constantFrom('' as const, ' \n' as const, '# nothing here\n' as const) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('bad-byte' as const), at: fraction, bytes: fc.constantFrom(...BAD_BYTES) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('misname' as const), name: fc.constantFrom('services.yml' as const, 'Services.yaml' as const, 'host.yml' as const, 'notes.txt' as const) }), weight: 1 },
-  { arbitrary: fc.constant({ kind: 'remove' as const }), weight: 1 },
-).map((mutation) => mutation as FileMutation);
+export const fileMutationArbitrary: fc.Arbitrary<FileMutation> = fc
+  .oneof(
+    { arbitrary: mutationArbitrary, weight: 6 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('empty' as const),
+        text: fc.constantFrom('' as const, ' \n' as const, '# nothing here\n' as const),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('bad-byte' as const),
+        at: fraction,
+        bytes: fc.constantFrom(...BAD_BYTES),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('misname' as const),
+        name: fc.constantFrom(
+          'services.yml' as const,
+          'Services.yaml' as const,
+          'host.yml' as const,
+          'notes.txt' as const,
+        ),
+      }),
+      weight: 1,
+    },
+    { arbitrary: fc.constant({ kind: 'remove' as const }), weight: 1 },
+  )
+  .map((mutation) => mutation as FileMutation);
 
 /**
  * Applies a file mutation: where the file ends up (`path`, null when removed) and its bytes.
  * A misnamed file moves to a sibling name only inside a node folder; elsewhere it stays.
  */
-export function mutateFile(path: string, text: string, mutation: FileMutation): { path: string | null; content: string | Buffer } {
+export function mutateFile(
+  path: string,
+  text: string,
+  mutation: FileMutation,
+): { path: string | null; content: string | Buffer } {
   switch (mutation.kind) {
     case 'empty':
       return { path, content: mutation.text };
@@ -125,7 +207,13 @@ function applyData(value: unknown, mutation: Mutation): unknown {
     else delete target[nth(keys, mutation.pick)!];
   } else if (mutation.kind === 'add-key') {
     if (Array.isArray(target)) target.push(mutation.value);
-    else Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, configurable: true, writable: true });
+    else
+      Object.defineProperty(target, mutation.key, {
+        value: mutation.value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
   }
   return value;
 }

@@ -43,12 +43,35 @@ export const SUMMARY_TEXT: Record<string, string> = {
 /** Tone classes pair every colour with text; the class only adds the colour. */
 export function tone(value: string): string {
   switch (value) {
-    case 'ok': case 'online': case 'nominal': case 'success': case 'Active': case 'resolved': case 'stable':
+    case 'ok':
+    case 'online':
+    case 'nominal':
+    case 'success':
+    case 'Active':
+    case 'resolved':
+    case 'stable':
       return 'good';
-    case 'degraded': case 'warning': case 'reconciling': case 'in_progress': case 'Cordoned': case 'EnteringMaintenance':
-    case 'ExitingMaintenance': case 'Recovery': case 'Maintenance': case 'escalated': case 'deescalated': case 'flapping': case 'opened':
+    case 'degraded':
+    case 'warning':
+    case 'reconciling':
+    case 'in_progress':
+    case 'Cordoned':
+    case 'EnteringMaintenance':
+    case 'ExitingMaintenance':
+    case 'Recovery':
+    case 'Maintenance':
+    case 'escalated':
+    case 'deescalated':
+    case 'flapping':
+    case 'opened':
       return 'warn';
-    case 'failed': case 'stopped': case 'offline': case 'critical': case 'unstable': case 'missing': case 'DrainFailed':
+    case 'failed':
+    case 'stopped':
+    case 'offline':
+    case 'critical':
+    case 'unstable':
+    case 'missing':
+    case 'DrainFailed':
       return 'bad';
     default:
       return 'neutral';

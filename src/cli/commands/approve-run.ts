@@ -5,9 +5,12 @@ import { defaultActor, runAdmin, type AdminOptions } from '../admin.js';
 import type { Io } from '../io.js';
 import { repoDir } from '../options.js';
 
-
 /** The work of `labwarden approve`, loaded only when the command runs. */
-export async function runApprove(io: Io, fingerprint: string, options: AdminOptions & { skill?: string }): Promise<void> {
+export async function runApprove(
+  io: Io,
+  fingerprint: string,
+  options: AdminOptions & { skill?: string },
+): Promise<void> {
   const context = await loadSkillContext(repoDir(options.repo));
   const actor = options.actor ?? defaultActor();
   if (!mayApprove(context.model.policy, actor)) {
@@ -29,9 +32,7 @@ export async function runApprove(io: Io, fingerprint: string, options: AdminOpti
   if (!skill) {
     const listed = matching.map((candidate) => candidate.id).join(', ');
     throw new UserError(
-      options.skill === undefined
-        ? `no skill matches ${rec.id}`
-        : `skill "${options.skill}" does not match ${rec.id}`,
+      options.skill === undefined ? `no skill matches ${rec.id}` : `skill "${options.skill}" does not match ${rec.id}`,
       {
         hint: listed ? `Matching skills: ${listed}.` : 'Add one under inventory/skills/ (docs/skills.md).',
       },

@@ -14,5 +14,7 @@ export function approveCommand(io: Io): Command {
       '\nOnly operators (policy operators.users or remediation.approvers) may approve.\n' +
         'Example:\n  labwarden approve media/jellyfin/unhealthy_service --actor alice --push',
     )
-    .action(async (fingerprint: string, options: AdminOptions & { skill?: string }) => (await import('./approve-run.js')).runApprove(io, fingerprint, options));
+    .action(async (fingerprint: string, options: AdminOptions & { skill?: string }) =>
+      (await import('./approve-run.js')).runApprove(io, fingerprint, options),
+    );
 }

@@ -4,9 +4,14 @@ import { repoDir } from '../options.js';
 
 export function botCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
   return new Command('bot')
-    .description('run the Discord bot: slash commands for maintenance, silences and acks (env: DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)')
+    .description(
+      'run the Discord bot: slash commands for maintenance, silences and acks (env: DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)',
+    )
     .option('--repo <dir>', 'homelab repo (a git clone the bot pulls, commits and pushes)', '.')
-    .addHelpText('after', '\nExample:\n  labwarden bot --repo /srv/homelab   # with DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID set')
+    .addHelpText(
+      'after',
+      '\nExample:\n  labwarden bot --repo /srv/homelab   # with DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID set',
+    )
     .action(async (options: { repo: string }) => {
       // discord.js loads only for this command.
       const { botConfig, startBot } = await import('../../bot/run.js');
@@ -20,6 +25,13 @@ export function botCommand(io: Io, env: Record<string, string | undefined> = pro
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
       });
-      await startBot(config, { repo, appender: defaultAppender, git: repoGitOps(repo), now: () => Date.now(), log: (line) => io.err(`${new Date().toISOString()} ${line}`), stopped });
+      await startBot(config, {
+        repo,
+        appender: defaultAppender,
+        git: repoGitOps(repo),
+        now: () => Date.now(),
+        log: (line) => io.err(`${new Date().toISOString()} ${line}`),
+        stopped,
+      });
     });
 }

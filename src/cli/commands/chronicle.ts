@@ -19,28 +19,49 @@ export function chronicleCommand(io: Io): Command {
   return new Command('chronicle')
     .description('show the incident history from chronicle/incidents.jsonl, oldest first')
     .option('--repo <dir>', 'homelab repo', '.')
-    .option('--since <when>', 'only events at or after this ISO time, or within this duration back from --now (24h, 7d)')
+    .option(
+      '--since <when>',
+      'only events at or after this ISO time, or within this duration back from --now (24h, 7d)',
+    )
     .option('--node <node>', 'only this node')
     .option('--service <service>', 'only this service (name or node/service)')
     .option('--now <iso>', 'reference time for a --since duration (default: the wall clock)')
     .option('--json', 'print the selected lines as JSON Lines')
-    .addHelpText('after', '\nExamples:\n  labwarden chronicle --since 24h\n  labwarden chronicle --service media/jellyfin')
-    .action(async (options: { repo: string; since?: string; node?: string; service?: string; now?: string; json?: boolean }) => {
-      const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
-      const { parseJsonLines } = await import('../../chronicle/parse.js');
-      const { filterLines, renderChronicle } = await import('../render-chronicle.js');
-      const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
-      const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
-      if (parsed.problems.length > 0) {
-        throw new UserError(`${INCIDENTS_FILE} has corrupt lines`, { problems: parsed.problems, hint: 'Repair or remove those lines; reconcile refuses to guess them.' });
-      }
-      if (parsed.partial) io.err(`warning: ${parsed.partial.problem.file}:${parsed.partial.problem.line}:1 ${parsed.partial.problem.message}`);
-      const lines = filterLines(parsed.lines, {
-        ...(options.since !== undefined ? { since: parseSince(options.since, () => parseNow(options.now)) } : {}),
-        ...(options.node !== undefined ? { node: options.node } : {}),
-        ...(options.service !== undefined ? { service: options.service } : {}),
-      });
-      if (options.json) io.out(lines.map(serializeLine).join('') || '\n');
-      else io.out(renderChronicle(lines, io));
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  labwarden chronicle --since 24h\n  labwarden chronicle --service media/jellyfin',
+    )
+    .action(
+      async (options: {
+        repo: string;
+        since?: string;
+        node?: string;
+        service?: string;
+        now?: string;
+        json?: boolean;
+      }) => {
+        const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
+        const { parseJsonLines } = await import('../../chronicle/parse.js');
+        const { filterLines, renderChronicle } = await import('../render-chronicle.js');
+        const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
+        const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
+        if (parsed.problems.length > 0) {
+          throw new UserError(`${INCIDENTS_FILE} has corrupt lines`, {
+            problems: parsed.problems,
+            hint: 'Repair or remove those lines; reconcile refuses to guess them.',
+          });
+        }
+        if (parsed.partial)
+          io.err(
+            `warning: ${parsed.partial.problem.file}:${parsed.partial.problem.line}:1 ${parsed.partial.problem.message}`,
+          );
+        const lines = filterLines(parsed.lines, {
+          ...(options.since !== undefined ? { since: parseSince(options.since, () => parseNow(options.now)) } : {}),
+          ...(options.node !== undefined ? { node: options.node } : {}),
+          ...(options.service !== undefined ? { service: options.service } : {}),
+        });
+        if (options.json) io.out(lines.map(serializeLine).join('') || '\n');
+        else io.out(renderChronicle(lines, io));
+      },
+    );
 }

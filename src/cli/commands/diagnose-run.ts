@@ -30,9 +30,13 @@ export interface DiagnoseOptions {
   push?: boolean;
 }
 
-
 /** The work of `labwarden diagnose`, loaded only when the command runs. */
-export async function runDiagnose(io: Io, fingerprint: string, options: DiagnoseOptions, env: Record<string, string | undefined>): Promise<void> {
+export async function runDiagnose(
+  io: Io,
+  fingerprint: string,
+  options: DiagnoseOptions,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const repo = repoDir(options.repo);
   const at = formatTime(parseNow(options.now));
   if (options.node !== undefined && !isName(options.node))

@@ -20,5 +20,7 @@ export function diagnoseCommand(io: Io, env: Record<string, string | undefined> 
     .option('--commit', 'commit chronicle/diagnostics.jsonl')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
     .addHelpText('after', '\nExample:\n  labwarden diagnose media/jellyfin/unhealthy_service --node media --push')
-    .action(async (fingerprint: string, options: DiagnoseOptions) => (await import('./diagnose-run.js')).runDiagnose(io, fingerprint, options, env));
+    .action(async (fingerprint: string, options: DiagnoseOptions) =>
+      (await import('./diagnose-run.js')).runDiagnose(io, fingerprint, options, env),
+    );
 }

@@ -35,7 +35,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
       'probe, then print the snapshot each node would get; write nothing (no world file, no heartbeat, no alert)',
     )
     .option('--json', 'print the result per node as JSON (with --dry-run: each snapshot too)')
-    .addHelpText('after', '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push')
+    .addHelpText(
+      'after',
+      '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push',
+    )
     .action(async (options: ObserveOptions) => {
       if (options.dryRun && (options.commit || options.push || options.heartbeat)) {
         throw new UserError('--dry-run cannot be combined with --commit, --push or --heartbeat');
@@ -72,9 +75,12 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
   const repo = repoDir(options.repo);
   // Refuse a detached HEAD or unrelated changes before probing anything.
   if (options.commit || options.push) await preflight(new Git(repo), [WORLD_DIR]);
-  if (options.node !== undefined && !isName(options.node)) throw new UserError(`--node: "${options.node}" is not a node name`);
+  if (options.node !== undefined && !isName(options.node))
+    throw new UserError(`--node: "${options.node}" is not a node name`);
   // The only terminal check: the display goes to stderr, so stdout stays parseable.
-  const progress = progressWanted(process.stderr, process.env) ? progressLine((text) => process.stderr.write(text), 'probes') : undefined;
+  const progress = progressWanted(process.stderr, process.env)
+    ? progressLine((text) => process.stderr.write(text), 'probes')
+    : undefined;
   let results;
   try {
     results = await runObserve({
@@ -92,7 +98,14 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     progress?.clear();
   }
   if (options.dryRun) {
-    if (options.json) io.out(JSON.stringify(results.map(({ text: _text, ...result }) => result), null, 2));
+    if (options.json)
+      io.out(
+        JSON.stringify(
+          results.map(({ text: _text, ...result }) => result),
+          null,
+          2,
+        ),
+      );
     else {
       for (const result of results) {
         io.out(`# ${result.file} (${result.changed ? 'would be written' : 'unchanged'}; dry run)\n${result.text}`);
@@ -102,7 +115,10 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
   }
   const report: { nodes: typeof results; commit?: string; watchdog?: string } = { nodes: results };
   for (const result of results) {
-    const counts = Object.entries(result.counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no services';
+    const counts =
+      Object.entries(result.counts)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ') || 'no services';
     const verb = result.changed ? 'written' : 'unchanged';
     if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${verb}`);
   }
@@ -113,7 +129,13 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
   // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
   const sink = await selectSink({ env, write: io.err });
   try {
-    const watched = await watchReconciler({ repo, watcher: options.node ? `observer-${options.node}` : 'observer', now, sink, remote: options.heartbeat || options.push ? options.remote : undefined });
+    const watched = await watchReconciler({
+      repo,
+      watcher: options.node ? `observer-${options.node}` : 'observer',
+      now,
+      sink,
+      remote: options.heartbeat || options.push ? options.remote : undefined,
+    });
     for (const warning of watched.warnings) io.err(`warning: ${warning}`);
     const line = describeWatchdog(watched.result, sink.name);
     if (line) report.watchdog = line;

@@ -14,7 +14,10 @@ export function planCommand(io: Io): Command {
       '--json',
       'print the comparison as JSON (base, summary before and after, opened, cleared, changed) instead of markdown',
     )
-    .addHelpText('after', '\nExample:\n  labwarden plan --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"   # in a pull-request workflow')
+    .addHelpText(
+      'after',
+      '\nExample:\n  labwarden plan --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"   # in a pull-request workflow',
+    )
     .action(async (options: { repo: string; base: string; now?: string; maxBytes: string; json?: boolean }) => {
       const { planChange } = await import('../../plan/plan.js');
       const diff = await planChange({ repo: repoDir(options.repo), base: options.base, now: parseNow(options.now) });

@@ -17,13 +17,25 @@ export function reconcileCommand(io: Io): Command {
     .option('--now <iso>', 'time that decides staleness (default: the wall clock)')
     .option('--dry-run', 'write nothing')
     .option('--json', 'print the result as JSON')
-    .option('--heartbeat-remote <remote>', 'also fetch the heartbeat branches labwarden/heartbeat/* from this remote (with --push: the upstream remote)')
+    .option(
+      '--heartbeat-remote <remote>',
+      'also fetch the heartbeat branches labwarden/heartbeat/* from this remote (with --push: the upstream remote)',
+    )
     .option('--commit', 'commit status/ and chronicle/incidents.jsonl when they changed (nothing else)')
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection) and push the reconciler heartbeat')
-    .addOption(new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices(['degraded', 'unstable']))
-    .addHelpText('after', '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json')
+    .addOption(
+      new Option('--fail-on <summary>', `exit ${EXIT_HEALTH} when the summary is this bad or worse`).choices([
+        'degraded',
+        'unstable',
+      ]),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  labwarden reconcile --repo ~/homelab --now 2026-11-22T10:05:00Z --dry-run --json',
+    )
     .action(async (options: ReconcileOptions) => {
-      if ((options.commit || options.push) && options.dryRun) throw new UserError('--dry-run cannot be combined with --commit or --push');
+      if ((options.commit || options.push) && options.dryRun)
+        throw new UserError('--dry-run cannot be combined with --commit or --push');
       // A dry run writes nothing; anything else writes the checkout and so takes its turn on the repo lock.
       if (options.dryRun) return reconcileAction(io, options);
       const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
@@ -48,7 +60,12 @@ async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void>
     const { describeStaleObservers, readPolicy, staleObservers } = await import('../../watchdog/index.js');
     const { reconcileAndCommit } = await import('../../runner/reconcile-commit.js');
     const { describeCommitAndPush } = await import('../../git/commit-push.js');
-    const { run, outcome } = await reconcileAndCommit({ repo: repoDir(options.repo), now, push: Boolean(options.push), heartbeatRemote: options.heartbeatRemote });
+    const { run, outcome } = await reconcileAndCommit({
+      repo: repoDir(options.repo),
+      now,
+      push: Boolean(options.push),
+      heartbeatRemote: options.heartbeatRemote,
+    });
     for (const warning of run.warnings) io.err(`warning: ${renderProblem(warning)}`);
     if (options.json) io.out(run.text);
     else {
@@ -80,8 +97,13 @@ async function reconcileAction(io: Io, options: ReconcileOptions): Promise<void>
   if (options.json) io.out(run.text);
   else {
     const verb = !run.changed ? 'unchanged' : options.dryRun ? 'would change (dry run)' : 'written';
-    const chronicle = run.incidents.length === 0 ? 'no chronicle change' : `${run.incidents.length} chronicle line${run.incidents.length === 1 ? '' : 's'}${options.dryRun ? ' (not written)' : ' appended'}`;
-    io.out(`${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}; ${chronicle}`);
+    const chronicle =
+      run.incidents.length === 0
+        ? 'no chronicle change'
+        : `${run.incidents.length} chronicle line${run.incidents.length === 1 ? '' : 's'}${options.dryRun ? ' (not written)' : ' appended'}`;
+    io.out(
+      `${run.result.summary}: ${run.result.recommendations.length} recommendations; ${STATUS_FILE} ${verb}; ${chronicle}`,
+    );
   }
   if (options.failOn && SUMMARY_RANK[run.result.summary] >= SUMMARY_RANK[options.failOn]) io.exitCode = EXIT_HEALTH;
 }

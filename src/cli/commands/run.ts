@@ -31,7 +31,9 @@ interface RunOptions {
 
 export function runCommand(io: Io, env: Record<string, string | undefined> = process.env): Command {
   return new Command('run')
-    .description('local runner: every period pull, observe?, reconcile, commit, push, notify?, site?; one log line per cycle (cron/systemd friendly)')
+    .description(
+      'local runner: every period pull, observe?, reconcile, commit, push, notify?, site?; one log line per cycle (cron/systemd friendly)',
+    )
     .option('--repo <dir>', 'homelab repo (a clone)', '.')
     .addOption(
       durationOption('--every <duration>', 'period between cycles, e.g. 30s, 5m or 1h', { default: 5 * 60_000 }),
@@ -40,14 +42,21 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
     .option('--cycles <n>', 'stop after n cycles')
     .option('--no-push', 'commit locally only')
     .option('--observe [node]', 'probe first (every node, or this one) and commit world/nodes/ changes')
-    .option('--notify', 'run NotifyGate and commit chronicle/notifications.jsonl (default: on when DISCORD_WEBHOOK_URL or DISCORD_TOKEN + DISCORD_CHANNEL_ID is set)')
+    .option(
+      '--notify',
+      'run NotifyGate and commit chronicle/notifications.jsonl (default: on when DISCORD_WEBHOOK_URL or DISCORD_TOKEN + DISCORD_CHANNEL_ID is set)',
+    )
     .option('--no-notify', 'never notify, even with Discord configured')
     .option('--site [dir]', 'build the status site after each cycle (default dir: <repo>/site/dist)')
     .option('--now <iso>', 'time of the first cycle; later cycles add the time elapsed since (default: the wall clock)')
-    .addHelpText('after', '\nA failing cycle (reconcile, push, notify) and stale observers are alerted once per episode,\nand once more on recovery (DISCORD_WEBHOOK_URL, else stderr); state in .labwarden/watchdog/.\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=')
+    .addHelpText(
+      'after',
+      '\nA failing cycle (reconcile, push, notify) and stale observers are alerted once per episode,\nand once more on recovery (DISCORD_WEBHOOK_URL, else stderr); state in .labwarden/watchdog/.\nExample:\n  labwarden run --repo /srv/homelab --every 5m   # as a systemd ExecStart=',
+    )
     .action(async (options: RunOptions) => {
       const every = options.every;
-      if (typeof options.observe === 'string' && !isName(options.observe)) throw new UserError(`--observe: "${options.observe}" is not a node name`);
+      if (typeof options.observe === 'string' && !isName(options.observe))
+        throw new UserError(`--observe: "${options.observe}" is not a node name`);
       const { selectSink } = await import('../../notify/sinks/registry.js');
       const { acquireLock } = await import('../../runner/lock.js');
       const { runLoop } = await import('../../runner/loop.js');
@@ -86,9 +95,17 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
           repo,
           now,
           push: options.push,
-          ...(options.observe !== undefined && options.observe !== false ? { observe: { node: typeof options.observe === 'string' ? options.observe : undefined } } : {}),
+          ...(options.observe !== undefined && options.observe !== false
+            ? { observe: { node: typeof options.observe === 'string' ? options.observe : undefined } }
+            : {}),
           ...(notify ? { notify: { sink } } : {}),
-          ...(options.site !== undefined && options.site !== false ? { site: { out: typeof options.site === 'string' ? path.resolve(options.site) : path.join(repo, 'site/dist') } } : {}),
+          ...(options.site !== undefined && options.site !== false
+            ? {
+                site: {
+                  out: typeof options.site === 'string' ? path.resolve(options.site) : path.join(repo, 'site/dist'),
+                },
+              }
+            : {}),
         };
         let line: string;
         const checks: Check[] = [];
@@ -96,7 +113,10 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
         try {
           const report = await runCycleReport(cycleOptions);
           line = report.line;
-          checks.push(cycleCheck('labwarden run cycle', undefined), ...observerChecks(report.nodes, report.staleAfter, now));
+          checks.push(
+            cycleCheck('labwarden run cycle', undefined),
+            ...observerChecks(report.nodes, report.staleAfter, now),
+          );
         } catch (error) {
           failed = true;
           line = describeCycleError(error, now);
@@ -117,7 +137,8 @@ export function runCommand(io: Io, env: Record<string, string | undefined> = pro
           signal: stop.signal,
           cycle,
           log: (line) => io.out(line),
-          describeError: (error) => (error instanceof ReportedFailure ? error.line : describeCycleError(error, clock())),
+          describeError: (error) =>
+            error instanceof ReportedFailure ? error.line : describeCycleError(error, clock()),
         });
         // Under cron (--once) a failed cycle must fail the job; a long-running loop keeps going.
         if (lastFailed && (options.once || options.cycles)) io.exitCode = 1;

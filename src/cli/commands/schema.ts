@@ -8,7 +8,10 @@ export function schemaCommand(io: Io): Command {
     .description('write JSON Schema files for inventory, world and policy (editor completion)')
     .option('--repo <dir>', 'homelab repo', '.')
     .option('--out <dir>', 'folder for the schema files, relative to the repo', 'schema')
-    .addHelpText('after', '\nExample:\n  labwarden schema --repo ~/homelab\n  # then in a YAML file: # yaml-language-server: $schema=../../../schema/services.schema.json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  labwarden schema --repo ~/homelab\n  # then in a YAML file: # yaml-language-server: $schema=../../../schema/services.schema.json',
+    )
     .action(async (options: { repo: string; out: string }) => {
       const { writeIfChanged } = await import('../../fs/atomic.js');
       const { SCHEMA_FILES, jsonSchemaOf } = await import('../../model/json-schema.js');

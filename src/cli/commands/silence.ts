@@ -33,12 +33,21 @@ function withMatcher(command: Command): Command {
 
 export function silenceCommand(io: Io): Command {
   return withMatcher(new Command('silence'))
-    .description('silence alerts matching a node, a service or an incident until a time, or until the incident resolves (appends to chronicle/admin.jsonl)')
+    .description(
+      'silence alerts matching a node, a service or an incident until a time, or until the incident resolves (appends to chronicle/admin.jsonl)',
+    )
     .addOption(durationOption('--for <duration>', 'how long, e.g. 30m, 2h or 1d', { min: 1 }))
-    .option('--until <iso|resolved>', 'until when, e.g. 2026-11-22T12:00:00Z; `resolved` (with --fingerprint) ends it when that incident resolves')
-    .addHelpText('after', '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"\n  labwarden silence --fingerprint media/jellyfin/unhealthy_service --until resolved')
+    .option(
+      '--until <iso|resolved>',
+      'until when, e.g. 2026-11-22T12:00:00Z; `resolved` (with --fingerprint) ends it when that incident resolves',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  labwarden silence --node media --for 2h --reason "kernel update"\n  labwarden silence --fingerprint media/jellyfin/unhealthy_service --until resolved',
+    )
     .action((options: SilenceOptions) => {
-      if ((options.for === undefined) === (options.until === undefined)) throw new UserError('silence needs exactly one of --for DURATION or --until ISO');
+      if ((options.for === undefined) === (options.until === undefined))
+        throw new UserError('silence needs exactly one of --for DURATION or --until ISO');
       let until = options.until;
       if (options.for !== undefined) {
         until = formatTime(parseNow(options.now) + options.for);
@@ -55,4 +64,3 @@ export function unsilenceCommand(io: Io): Command {
     .addHelpText('after', '\nExample:\n  labwarden unsilence --node media')
     .action((options: SilenceOptions) => runAdmin(io, options, { action: 'unsilence', matcher: matcherOf(options) }));
 }
-

@@ -11,7 +11,6 @@ import {
 import { paint, type Io } from '../io.js';
 import { repoDir } from '../options.js';
 
-
 /** The work of `labwarden skills`, loaded only when the command runs. */
 export async function runSkills(io: Io, options: { repo: string; for?: string; json?: boolean }): Promise<void> {
   const context = await loadSkillContext(repoDir(options.repo));

@@ -8,5 +8,7 @@ export function skillsCommand(io: Io): Command {
     .option('--for <fingerprint>', 'only the skills matching this recommendation, most specific first')
     .option('--json', 'print the skills as JSON (durations in milliseconds)')
     .addHelpText('after', '\nExamples:\n  labwarden skills\n  labwarden skills --for node3/jellyfin/unhealthy_service')
-    .action(async (options: { repo: string; for?: string; json?: boolean }) => (await import('./skills-run.js')).runSkills(io, options));
+    .action(async (options: { repo: string; for?: string; json?: boolean }) =>
+      (await import('./skills-run.js')).runSkills(io, options),
+    );
 }

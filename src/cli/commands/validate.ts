@@ -11,8 +11,14 @@ export function validateCommand(io: Io): Command {
         '(exit 2 on any; warnings alone exit 0)',
     )
     .option('--repo <dir>', 'homelab repo', '.')
-    .option('--json', 'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none')
-    .addHelpText('after', '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'')
+    .option(
+      '--json',
+      'print the problems as a JSON array on stdout (file, line, col, severity, code, message, hint); [] when there are none',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  labwarden validate --repo ~/homelab\n  labwarden validate --json | jq -r \'.[] | "\\(.file):\\(.line) \\(.message)"\'',
+    )
     .action(async (options: { repo: string; json?: boolean }) => {
       const { buildRepoModel, readRepoSources } = await import('../../repo/index.js');
       const { loadSkills } = await import('../../skills/load.js');
@@ -21,7 +27,10 @@ export function validateCommand(io: Io): Command {
       // inventory/skills/ is read apart: reconcile never needs it (nor its run shortcut).
       const model = { ...built, problems: sortProblems([...built.problems, ...loadSkills(repo).problems]) };
       if (options.json) {
-        const all = [...model.problems.map((problem) => problemJson(problem, 'error')), ...model.warnings.map((warning) => problemJson(warning, 'warning'))];
+        const all = [
+          ...model.problems.map((problem) => problemJson(problem, 'error')),
+          ...model.warnings.map((warning) => problemJson(warning, 'warning')),
+        ];
         all.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
         io.out(JSON.stringify(all, null, 2));
         // Like the text form: any error is exit 2, a warning alone is not.
@@ -43,12 +52,29 @@ export function validateCommand(io: Io): Command {
 }
 
 /** One problem for scripts: where, how bad, what, and what to do about it. */
-export function problemJson(problem: Problem, severity: 'error' | 'warning'): { file: string; line: number; col: number; severity: string; code: string; message: string; hint: string } {
-  return { file: problem.file, line: problem.line, col: problem.col, severity, code: problem.code, message: problem.message, hint: PROBLEMS[problem.code]?.hint ?? '' };
+export function problemJson(
+  problem: Problem,
+  severity: 'error' | 'warning',
+): { file: string; line: number; col: number; severity: string; code: string; message: string; hint: string } {
+  return {
+    file: problem.file,
+    line: problem.line,
+    col: problem.col,
+    severity,
+    code: problem.code,
+    message: problem.message,
+    hint: PROBLEMS[problem.code]?.hint ?? '',
+  };
 }
 
 /** Problems of the repo as untrusted input (src/fs/safe-path.ts, src/model/limits.ts) are new to most users: say what to do. */
-const EXPLAINED: readonly ProblemCode[] = ['symlink_escape', 'not_a_file', 'file_too_large', 'alias_expansion', 'too_many_entries'];
+const EXPLAINED: readonly ProblemCode[] = [
+  'symlink_escape',
+  'not_a_file',
+  'file_too_large',
+  'alias_expansion',
+  'too_many_entries',
+];
 
 function untrustedInputHint(problems: readonly Problem[]): string | undefined {
   const codes = EXPLAINED.filter((code) => problems.some((problem) => problem.code === code));

@@ -40,8 +40,15 @@ export const dockerSource: DiscoverySource = {
       if (!name) continue;
       const ports = publishedPorts(container.Ports ?? '').filter((entry) => !isLoopback(entry.host));
       const first = ports[0];
-      const probe = first ? probeForPort(isWildcard(first.host) ? context.address : first.host, first.port) : { docker: containerName };
-      candidates.push({ name, description: `docker: ${container.Image ?? containerName}`, probe, ports: ports.map((entry) => entry.port) });
+      const probe = first
+        ? probeForPort(isWildcard(first.host) ? context.address : first.host, first.port)
+        : { docker: containerName };
+      candidates.push({
+        name,
+        description: `docker: ${container.Image ?? containerName}`,
+        probe,
+        ports: ports.map((entry) => entry.port),
+      });
     }
     return candidates;
   },

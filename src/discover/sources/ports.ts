@@ -16,7 +16,10 @@ export function parseSsLine(line: string): Listener | undefined {
   const colon = local.lastIndexOf(':');
   const port = Number(local.slice(colon + 1));
   if (colon < 0 || !Number.isInteger(port)) return undefined;
-  const host = local.slice(0, colon).replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const host = local
+    .slice(0, colon)
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   const process = /users:\(\("([^"]+)"/.exec(fields.slice(5).join(' '))?.[1];
   return { host, port, process };
 }
@@ -40,9 +43,11 @@ export const portsSource: DiscoverySource = {
     for (const line of stdout.split('\n')) {
       const listener = parseSsLine(line);
       if (!listener || isLoopback(listener.host) || context.claimedPorts.has(listener.port)) continue;
-      if (listener.process && (isOsService(listener.process) || isKnown(listener.process, context.knownNames))) continue;
+      if (listener.process && (isOsService(listener.process) || isKnown(listener.process, context.knownNames)))
+        continue;
       const seen = byPort.get(listener.port);
-      if (!seen || (isWildcard(listener.host) && !isWildcard(seen.host))) byPort.set(listener.port, { ...listener, process: listener.process ?? seen?.process });
+      if (!seen || (isWildcard(listener.host) && !isWildcard(seen.host)))
+        byPort.set(listener.port, { ...listener, process: listener.process ?? seen?.process });
     }
     const candidates: Candidate[] = [];
     const used = new Set<string>();

@@ -8,16 +8,27 @@ import { isOsService } from '../os-services.js';
  */
 export const systemdSource: DiscoverySource = {
   name: 'systemd',
-  command: { file: 'systemctl', args: ['list-units', '--type=service', '--state=running', '--no-legend', '--plain', '--no-pager'] },
+  command: {
+    file: 'systemctl',
+    args: ['list-units', '--type=service', '--state=running', '--no-legend', '--plain', '--no-pager'],
+  },
   parse(stdout) {
     const candidates: Candidate[] = [];
     for (const line of stdout.split('\n')) {
-      const [unit, load, active, sub, ...description] = line.replace(/^\s*[●*×]\s*/, '').trim().split(/\s+/);
+      const [unit, load, active, sub, ...description] = line
+        .replace(/^\s*[●*×]\s*/, '')
+        .trim()
+        .split(/\s+/);
       if (!unit?.endsWith('.service') || load !== 'loaded' || active !== 'active' || sub !== 'running') continue;
       if (isOsService(unit)) continue;
       const name = toServiceName(unit.replace(/\.service$/, ''));
       if (!name) continue;
-      candidates.push({ name, description: `systemd: ${description.join(' ') || unit}`, probe: { systemd: unit }, ports: [] });
+      candidates.push({
+        name,
+        description: `systemd: ${description.join(' ') || unit}`,
+        probe: { systemd: unit },
+        ports: [],
+      });
     }
     return candidates;
   },

@@ -8,14 +8,22 @@ import { DEFAULT_DISCORD_API, type SendResult, type Sink } from './sink.js';
  * a resend after a crash between "sent" and "marked delivered" is deduplicated by Discord.
  */
 export function discordBotSink(options: { token: string; channelId: string; api?: string }): Sink {
-  const rest = new REST({ version: '10', api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 }).setToken(options.token);
+  const rest = new REST({
+    version: '10',
+    api: options.api ?? DEFAULT_DISCORD_API,
+    rejectOnRateLimit: () => true,
+    retries: 0,
+    timeout: 10_000,
+  }).setToken(options.token);
   return {
     name: 'discord-bot',
     channel: `channel:${options.channelId}`,
     buttons: true,
     async send(payload: MessagePayload, key: string): Promise<SendResult> {
       try {
-        const sent = (await rest.post(Routes.channelMessages(options.channelId), { body: { ...payload, nonce: key.slice(0, 25), enforce_nonce: true } })) as { id?: string };
+        const sent = (await rest.post(Routes.channelMessages(options.channelId), {
+          body: { ...payload, nonce: key.slice(0, 25), enforce_nonce: true },
+        })) as { id?: string };
         return { status: 'delivered', ...(sent.id ? { id: sent.id } : {}) };
       } catch (error) {
         return classifyDiscordError(error);

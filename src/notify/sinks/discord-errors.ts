@@ -3,7 +3,12 @@ import type { SendResult } from './sink.js';
 
 /** Maps a discord.js REST failure to what the outbox should do about it. */
 export function classifyDiscordError(error: unknown): SendResult {
-  if (error instanceof RateLimitError) return { status: 'retry', afterMs: error.retryAfter, reason: `rate limited (429), retry after ${error.retryAfter}ms` };
+  if (error instanceof RateLimitError)
+    return {
+      status: 'retry',
+      afterMs: error.retryAfter,
+      reason: `rate limited (429), retry after ${error.retryAfter}ms`,
+    };
   if (error instanceof DiscordAPIError || error instanceof HTTPError) {
     const status = error.status;
     if (status >= 500 || status === 408) return { status: 'retry', reason: `Discord answered ${status}` };
@@ -15,7 +20,11 @@ export function classifyDiscordError(error: unknown): SendResult {
     const hint = status === 401 || status === 404 ? ' (is the webhook URL or token valid and not deleted?)' : '';
     // discord.js puts every refused field on its own line; the log wants one line.
     const message = error.message.replace(/\s*\n\s*/g, '; ');
-    return { status: 'rejected', reason: `Discord refused the message: ${status} ${message}${hint}`, ...(destination ? {} : { payload: true }) };
+    return {
+      status: 'rejected',
+      reason: `Discord refused the message: ${status} ${message}${hint}`,
+      ...(destination ? {} : { payload: true }),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 'retry', reason: `network error: ${message}` };

@@ -9,14 +9,21 @@ import { DEFAULT_DISCORD_API, type SendResult, type Sink } from './sink.js';
  */
 export function discordWebhookSink(options: { id: string; token: string; api?: string }): Sink {
   // id + token, not the URL: discord.js only parses discord.com URLs with today's id and token lengths.
-  const client = new WebhookClient({ id: options.id, token: options.token }, { rest: { api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 } });
+  const client = new WebhookClient(
+    { id: options.id, token: options.token },
+    { rest: { api: options.api ?? DEFAULT_DISCORD_API, rejectOnRateLimit: () => true, retries: 0, timeout: 10_000 } },
+  );
   return {
     name: 'discord-webhook',
     channel: `webhook:${client.id}`,
     buttons: false,
     async send(payload: MessagePayload): Promise<SendResult> {
       try {
-        const sent = await client.send({ content: payload.content, embeds: payload.embeds, allowedMentions: { parse: [] } });
+        const sent = await client.send({
+          content: payload.content,
+          embeds: payload.embeds,
+          allowedMentions: { parse: [] },
+        });
         return { status: 'delivered', id: sent.id };
       } catch (error) {
         return classifyDiscordError(error);

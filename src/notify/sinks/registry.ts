@@ -33,7 +33,7 @@ export function parseWebhookUrl(url: string, env: Record<string, string | undefi
   if (!/^https?:$/.test(parsed.protocol) || !match || parsed.search || parsed.hash) return undefined;
   const [, prefix, id, token] = match;
   const own = `${parsed.origin}${prefix!.replace(/\/v\d{1,2}$/, '')}`;
-  const api = (env.DISCORD_API_URL || DISCORD_HOST.test(parsed.hostname)) ? discordApi(env) : own;
+  const api = env.DISCORD_API_URL || DISCORD_HOST.test(parsed.hostname) ? discordApi(env) : own;
   return { id: id!, token: token!, api };
 }
 
@@ -45,14 +45,18 @@ export const SINKS: Record<SinkName, (context: SinkContext) => Promise<Sink>> = 
   'discord-webhook': async ({ env }) => {
     const target = parseWebhookUrl(env.DISCORD_WEBHOOK_URL ?? '', env);
     if (!target) {
-      throw new UserError('DISCORD_WEBHOOK_URL is not a Discord webhook URL', { hint: 'Copy it from Server Settings → Integrations → Webhooks: https://discord.com/api/webhooks/<id>/<token>.' });
+      throw new UserError('DISCORD_WEBHOOK_URL is not a Discord webhook URL', {
+        hint: 'Copy it from Server Settings → Integrations → Webhooks: https://discord.com/api/webhooks/<id>/<token>.',
+      });
     }
     const { discordWebhookSink } = await import('./discord-webhook.js');
     return discordWebhookSink(target);
   },
   'discord-bot': async ({ env }) => {
     if (!env.DISCORD_TOKEN || !env.DISCORD_CHANNEL_ID) {
-      throw new UserError('the discord-bot sink needs DISCORD_TOKEN and DISCORD_CHANNEL_ID', { hint: 'Set both in the environment, or use DISCORD_WEBHOOK_URL.' });
+      throw new UserError('the discord-bot sink needs DISCORD_TOKEN and DISCORD_CHANNEL_ID', {
+        hint: 'Set both in the environment, or use DISCORD_WEBHOOK_URL.',
+      });
     }
     const { discordBotSink } = await import('./discord-bot.js');
     return discordBotSink({ token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, api: discordApi(env) });
@@ -63,7 +67,9 @@ export const SINKS: Record<SinkName, (context: SinkContext) => Promise<Sink>> = 
 export function discordApi(env: Record<string, string | undefined>): string {
   const api = (env.DISCORD_API_URL || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!/^https?:\/\/.+\/api$/.test(api)) {
-    throw new UserError(`DISCORD_API_URL must be an http(s) URL ending in /api, found "${api}"`, { hint: 'For example https://discord.com/api or http://127.0.0.1:8080/api.' });
+    throw new UserError(`DISCORD_API_URL must be an http(s) URL ending in /api, found "${api}"`, {
+      hint: 'For example https://discord.com/api or http://127.0.0.1:8080/api.',
+    });
   }
   return api;
 }

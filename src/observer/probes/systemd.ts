@@ -20,6 +20,9 @@ export const systemdProbe: ProbeAdapter = {
     const status = STATES[state];
     if (status) return { status, detail: `unit ${unit} ${state}` };
     // No state word: systemctl itself failed (no systemd as PID 1, no bus, no permission).
-    return { status: 'failed', detail: `systemctl is-active ${unit} failed (exit ${result.code}): ${lastLine(result.stderr) || lastLine(result.stdout) || 'no output'}` };
+    return {
+      status: 'failed',
+      detail: `systemctl is-active ${unit} failed (exit ${result.code}): ${lastLine(result.stderr) || lastLine(result.stdout) || 'no output'}`,
+    };
   },
 };

@@ -21,7 +21,9 @@ export const tcpProbe: ProbeAdapter = {
       const onAbort = () => done({ status: 'failed', detail: `no connection to ${target}` });
       signal.addEventListener('abort', onAbort, { once: true });
       socket.once('connect', () => done({ status: 'ok', detail: `TCP ${target} open`, latencyMs: clock() - started }));
-      socket.once('error', (error: NodeJS.ErrnoException) => done({ status: 'failed', detail: `TCP ${target}: ${describeNetworkError(error)}` }));
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        done({ status: 'failed', detail: `TCP ${target}: ${describeNetworkError(error)}` }),
+      );
     });
   },
 };

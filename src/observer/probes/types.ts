@@ -25,6 +25,12 @@ export interface ProbeAdapter {
 
 /** The last non-empty line of a tool's output, trimmed to something that fits in a detail. */
 export function lastLine(text: string, max = 160): string {
-  const line = text.trim().split('\n').filter((part) => part.trim() !== '').pop()?.trim() ?? '';
+  const line =
+    text
+      .trim()
+      .split('\n')
+      .filter((part) => part.trim() !== '')
+      .pop()
+      ?.trim() ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
