@@ -24,22 +24,34 @@ export function parseDuration(value: string | number): number {
   return total;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
+const UNITS = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['m', 60],
+  ['s', 1],
+] as const;
+
+/** Whole seconds as `1d2h3m4s` parts, largest first. */
+function durationParts(seconds: number): string[] {
   const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
+  let rest = seconds;
+  for (const [unit, size] of UNITS) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
     }
   }
-  return parts.slice(0, 2).join('') || '0s';
+  return parts;
+}
+
+/** Rounded to the two largest units, for people: 5400000 → `1h30m`, 90061000 → `1d1h`. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  return (
+    durationParts(Math.round(ms / 1000))
+      .slice(0, 2)
+      .join('') || '0s'
+  );
 }
 
 /**
@@ -55,18 +67,5 @@ export function readDuration(value: string): number | undefined {
 /** Milliseconds in that syntax, exactly (`readDuration` gives them back): 5000 → `5s`, 5400000 → `1h30m`. */
 export function formatDurationExact(ms: number): string {
   if (ms % 1000 !== 0) return `${ms}ms`;
-  let rest = ms / 1000;
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join('') || '0s';
+  return durationParts(ms / 1000).join('') || '0s';
 }

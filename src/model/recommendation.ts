@@ -4,17 +4,20 @@ import type { NodeMaintenance } from './admin.js';
 export const EVENTS = ['reconcile_blocked', 'reconcile_required', 'reconcile_recommended'] as const;
 export type RecommendationEvent = (typeof EVENTS)[number];
 
-export type Drift =
-  | 'missing_service'
-  | 'unhealthy_service'
-  | 'failed_deployment'
-  | 'offline_node'
-  | 'unknown_node'
-  | 'unresolved_incident'
-  | 'dependency_unavailable'
-  | 'unmanaged_service'
-  | 'node_maintenance'
-  | 'drain_failed';
+/** Every kind of drift reconcile detects (PRODUCT.md), in one list: skills and the site read it too. */
+export const DRIFTS = [
+  'missing_service',
+  'unhealthy_service',
+  'failed_deployment',
+  'offline_node',
+  'unknown_node',
+  'unresolved_incident',
+  'dependency_unavailable',
+  'unmanaged_service',
+  'node_maintenance',
+  'drain_failed',
+] as const;
+export type Drift = (typeof DRIFTS)[number];
 
 export type Action =
   | 'deploy'

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './time.js';
 import { NAME_PATTERN } from './names.js';
+import { DRIFTS } from './recommendation.js';
 
 /**
  * A remediation skill: a failure mode (what it matches), read-only diagnostics, remediation
@@ -32,18 +33,7 @@ export const READ_ONLY_PROGRAMS: Record<string, readonly string[] | null> = {
 
 export const FAMILIES = ['systemd', 'docker', 'http', 'tcp', 'node', 'deployment', 'generic'] as const;
 export const MATCH_PROBES = ['http', 'tcp', 'systemd', 'docker', 'command', 'none'] as const;
-export const MATCH_DRIFTS = [
-  'missing_service',
-  'unhealthy_service',
-  'failed_deployment',
-  'offline_node',
-  'unknown_node',
-  'unresolved_incident',
-  'dependency_unavailable',
-  'unmanaged_service',
-  'node_maintenance',
-  'drain_failed',
-] as const;
+export const MATCH_DRIFTS = DRIFTS;
 
 /** `{{...}}` is literal (docker's Go templates); `{name}` is a placeholder. */
 const TEMPLATE_TOKEN = /(\{\{[^{}]*\}\})|\{([a-z_]+)\}/g;

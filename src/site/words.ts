@@ -1,3 +1,5 @@
+import { DRIFTS } from '../model/recommendation.js';
+
 /** Identifiers the product writes (drifts, actions, states) that a reader should see as words. */
 const SPECIAL: Record<string, string> = { ok: 'OK', in_progress: 'In progress', failover_review: 'Review failover' };
 
@@ -12,18 +14,6 @@ export function humanize(identifier: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const DRIFTS = [
-  'missing_service',
-  'unhealthy_service',
-  'failed_deployment',
-  'offline_node',
-  'unknown_node',
-  'unresolved_incident',
-  'dependency_unavailable',
-  'unmanaged_service',
-  'node_maintenance',
-  'drain_failed',
-];
 const LEADING = new RegExp(`^(${DRIFTS.join('|')})\\s*[;:]\\s*`);
 const INSIDE = new RegExp(`\\b(${DRIFTS.join('|')})\\b`, 'g');
 
