@@ -227,6 +227,17 @@ describe('labwarden maintenance', () => {
     expect(chain.events).toHaveLength(3);
   });
 
+  it('an event never goes back in time along the chain: a clock behind the tail records at the tail', async () => {
+    const repo = await copyDemo();
+    const tail = JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!) as { seq: number; at: string };
+    const old = '2020-01-01T00:00:00Z';
+    const cordon = await runCli(['maintenance', 'cordon', 'media', '--repo', repo, '--now', old, '--actor', 'carol']);
+    expect(cordon).toMatchObject({ code: 0 });
+    const event = JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!) as { seq: number; at: string };
+    expect(event).toMatchObject({ seq: tail.seq + 1, at: tail.at });
+    expect((await runCli(['validate', '--repo', repo])).code).toBe(0);
+  });
+
   it('concurrent appends (CLI processes and the library) never reuse a seq', async () => {
     const repo = await copyDemo();
     const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => runCli(['ack', `incident-${id}`, '--repo', repo, '--now', NOW]));

@@ -74,9 +74,13 @@ export async function appendAdminEvent(
         },
       );
     }
+    // Events are in time order along the chain: a clock behind the tail's (another machine's, or an
+    // old --now) records at the tail's time, the same rule converge applies to a re-appended event.
+    const tail = model.admin.events.at(-1);
+    const at = tail ? Math.max(options.now, parseTime(tail.at)) : options.now;
     const parsed = AdminEvent.safeParse({
       seq: model.admin.events.length + 1,
-      at: formatTime(options.now),
+      at: formatTime(at),
       actor: request.actor,
       action: request.action,
       node: request.node ?? null,
