@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,7 +199,6 @@ describe('commitAndPush', () => {
   it.each([
     ['detached_head', async (dir: string) => git(dir, 'checkout', '--quiet', '--detach')],
     ['dirty_tree', async (dir: string) => write(dir, 'notes.txt', 'edited by hand\n')],
-    ['busy', async (dir: string) => write(dir, '.git/index.lock', '')],
     ['no_remote', async (dir: string) => git(dir, 'remote', 'remove', 'origin')],
   ])('refuses clearly: %s', async (code, setup) => {
     const remote = await makeRemote(SEED);
@@ -207,6 +208,29 @@ describe('commitAndPush', () => {
     expect((await failure(commitAndPush(dir, { files: ['status/'], message: 'x', push: true, ...fast }))).code).toBe(
       code,
     );
+  });
+
+  it('refuses while a git process works in the clone, and clears an index.lock a killed git left', async () => {
+    const remote = await makeRemote(SEED);
+    const dir = await remote.clone();
+    await write(dir, '.git/index.lock', '');
+    await write(dir, 'status/recommendations.json', '{}\n');
+    // A real git at work here: hash-object waits for its stdin.
+    const live = spawn('git', ['hash-object', '--stdin'], { cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => live.once('spawn', resolve));
+      const error = await failure(commitAndPush(dir, { files: ['status/'], message: 'x', push: true, ...fast }));
+      expect(error.code).toBe('busy');
+      expect(existsSync(path.join(dir, '.git/index.lock'))).toBe(true);
+    } finally {
+      live.kill('SIGKILL');
+      await new Promise((resolve) => live.once('close', resolve));
+    }
+    // The git that held it is gone: the lock is stale and the commit goes through.
+    const outcome = await commitAndPush(dir, { files: ['status/'], message: 'x', push: true, ...fast });
+    expect(outcome.pushed).toBe(true);
+    expect(existsSync(path.join(dir, '.git/index.lock'))).toBe(false);
+    expect(await git(dir, 'log', '-1', '--format=%s')).toBe('x');
   });
 
   it('refuses a folder that is not a repository', async () => {

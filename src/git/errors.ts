@@ -12,7 +12,7 @@ export const GIT_PROBLEMS = {
     hint: 'Check out a branch (`git switch main`); in Actions use actions/checkout with a branch ref.',
   },
   dirty_tree: { exit: 2, hint: 'Commit or stash these changes first; labwarden only commits the files it owns.' },
-  busy: { exit: 2, hint: 'Another git command is running here, or one crashed: if none runs, remove .git/index.lock.' },
+  busy: { exit: 2, hint: 'Another git command is running in this clone; run again when it has finished.' },
   locked: { exit: 1, hint: 'Another labwarden command is writing this checkout; run yours again when it is done.' },
   no_remote: {
     exit: 2,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './client.js';
 import { GitFailure } from './errors.js';
@@ -40,7 +40,14 @@ export async function preflight(git: Git, owned: string[]): Promise<Preflight> {
   const indexLock = path.join(gitDir, 'index.lock');
   for (let waited = 0; existsSync(indexLock) && waited < INDEX_LOCK_WAIT_MS; waited += 100)
     await new Promise((resolve) => setTimeout(resolve, 100));
-  if (existsSync(indexLock)) throw new GitFailure('busy', `${indexLock} exists`);
+  // We hold the repo lock, so no labwarden command is using git here. A lock no git process holds
+  // was left by a killed git (a timeout, kill -9, a power cut): it would refuse every run forever.
+  if (existsSync(indexLock)) {
+    const { gitAtWork } = await import('./index-lock.js');
+    const dirs = await Promise.all([git.dir, gitDir].map((dir) => realpath(dir).catch(() => path.resolve(dir))));
+    if ((await gitAtWork(dirs)) !== false) throw new GitFailure('busy', `${indexLock} exists`);
+    await rm(indexLock, { force: true });
+  }
   let branch = head.branch;
   if (await git.rebaseInProgress(gitDir)) {
     await git.run(['rebase', '--abort']);
