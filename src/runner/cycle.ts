@@ -6,6 +6,7 @@ import { formatTime, type NodeStatus } from '../model/index.js';
 import { runNotify } from '../notify/run.js';
 import type { Sink } from '../notify/sinks/sink.js';
 import { runObserve, spawnRunner, type CommandRunner } from '../observer/index.js';
+import type { RepoModel } from '../repo/index.js';
 import { buildSite } from '../site/build.js';
 import { describeStaleObservers, staleObservers } from '../watchdog/checks.js';
 import { commitNotifications } from './notify-commit.js';
@@ -37,6 +38,8 @@ export interface CycleReport {
   /** Node liveness as reconciled (for the watchdog's stale-observer checks). */
   nodes: Record<string, NodeStatus>;
   staleAfter: number;
+  /** The repo as this cycle read it once (with reconcile's appends), for the site. */
+  model: RepoModel;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function runCycleReport(options: CycleOptions): Promise<CycleReport
     waitMs: options.lockWaitMs,
   });
   if (options.site) {
-    await buildSite({ repo: options.repo, out: options.site.out, base: '/' });
+    await buildSite({ repo: options.repo, out: options.site.out, base: '/', model: report.model });
     report.line += `; site built`;
   }
   return report;
@@ -109,7 +112,7 @@ async function writeCycle(options: CycleOptions): Promise<CycleReport> {
         `notify: ${undelivered.length} message${undelivered.length === 1 ? '' : 's'} not delivered: ${undelivered[0]!.reason}`,
       );
   }
-  return { line, nodes: run.result.nodes, staleAfter };
+  return { line, nodes: run.result.nodes, staleAfter, model: run.repoModel() };
 }
 
 /** runCycleReport's log line. */

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors/problem.js';
+import type { RepoModel } from '../repo/index.js';
+import { loadSiteModel } from './load.js';
 
 /** The Astro project shipped with labwarden (site/ beside src/ and dist/). */
 export const SITE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../site');
@@ -19,6 +22,8 @@ export interface SiteBuildOptions {
   now?: string;
   /** The last successful reconcile (ISO); default: the reconciler heartbeat as known locally. */
   lastReconcile?: string;
+  /** The repo as the caller already read it (a runner cycle's one model); read here otherwise. */
+  model?: RepoModel;
 }
 
 export interface SiteBuildResult {
@@ -38,9 +43,10 @@ export function normalizeBase(base: string): string {
 }
 
 /**
- * Runs `astro build` in a child process. The repo is handed over in the environment: the
- * pages read it once through site/src/lib/data.ts, and a child keeps Astro's global state
- * (Vite caches, the renderer registry) out of the CLI process.
+ * Builds the site model here (the repo read once, through RepoModel), hands it to `astro build`
+ * in a child process as a JSON file (LABWARDEN_SITE_MODEL), and removes the file. The pages only
+ * render that model (site/src/lib/data.ts): the child never reads the repo. A child keeps Astro's
+ * global state (Vite caches, the renderer registry) out of the CLI process.
  */
 export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildResult> {
   if (!(await stat(path.join(options.repo, 'inventory')).catch(() => undefined))?.isDirectory()) {
@@ -51,14 +57,24 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
   const astro = path.join(path.dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'astro.js');
   const args = [astro, 'build', '--root', SITE_ROOT, '--outDir', options.out, '--base', normalizeBase(options.base)];
   if (options.site) args.push('--site', options.site);
-  const env: NodeJS.ProcessEnv = { ...process.env, LABWARDEN_REPO: options.repo, ASTRO_TELEMETRY_DISABLED: '1' };
+  const now = options.now === undefined ? undefined : Date.parse(options.now);
+  const model = await loadSiteModel(options.repo, now, options.lastReconcile, options.model);
+  const scratch = await mkdtemp(path.join(tmpdir(), 'labwarden-site-'));
+  try {
+    const file = path.join(scratch, 'site-model.json');
+    await writeFile(file, JSON.stringify(model));
+    return await runAstro(args, options.out, file);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function runAstro(args: string[], out: string, modelFile: string): Promise<SiteBuildResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, LABWARDEN_SITE_MODEL: modelFile, ASTRO_TELEMETRY_DISABLED: '1' };
   // Vite lets these environment variables override import.meta.env (a BASE_URL in the
   // caller's environment, as vitest sets, would silently replace --base in every link).
   for (const name of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX']) delete env[name];
-  if (options.now) env.LABWARDEN_NOW = options.now;
-  else delete env.LABWARDEN_NOW;
-  if (options.lastReconcile) env.LABWARDEN_LAST_RECONCILE = options.lastReconcile;
-  else delete env.LABWARDEN_LAST_RECONCILE;
+  for (const name of ['LABWARDEN_REPO', 'LABWARDEN_NOW', 'LABWARDEN_LAST_RECONCILE']) delete env[name];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: SITE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -66,7 +82,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildRes
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolve({ out: options.out, output });
+      if (code === 0) resolve({ out, output });
       else reject(new Error(`astro build exited with ${code}:\n${output.slice(-4000)}`));
     });
   });

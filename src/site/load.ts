@@ -1,5 +1,5 @@
 import { readRepoFile } from '../fs/safe-path.js';
-import { buildRepoModel, readRepoSources } from '../repo/index.js';
+import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
@@ -18,8 +18,13 @@ async function readJson(repo: string, file: string): Promise<unknown> {
  * `lastReconcile` defaults to the reconciler heartbeat as known locally (its git-ignored file, or
  * the heartbeat branch as last fetched); `site build --heartbeat-remote` fetches it first.
  */
-export async function readSiteInputs(repo: string, now?: number, lastReconcile?: string): Promise<SiteInputs> {
-  const model = buildRepoModel(await readRepoSources(repo));
+export async function readSiteInputs(
+  repo: string,
+  now?: number,
+  lastReconcile?: string,
+  model?: RepoModel,
+): Promise<SiteInputs> {
+  model ??= buildRepoModel(await readRepoSources(repo));
   return {
     repo: model,
     status: await readJson(repo, 'status/recommendations.json'),
@@ -29,6 +34,12 @@ export async function readSiteInputs(repo: string, now?: number, lastReconcile?:
   };
 }
 
-export async function loadSiteModel(repo: string, now?: number, lastReconcile?: string): Promise<SiteModel> {
-  return buildSiteModel(await readSiteInputs(repo, now, lastReconcile));
+/** The site's model; `model` is the repo as a caller already read it (a runner cycle reads it once). */
+export async function loadSiteModel(
+  repo: string,
+  now?: number,
+  lastReconcile?: string,
+  model?: RepoModel,
+): Promise<SiteModel> {
+  return buildSiteModel(await readSiteInputs(repo, now, lastReconcile, model));
 }
