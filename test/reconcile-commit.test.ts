@@ -172,6 +172,25 @@ describe('runner', () => {
     expect((await runCli(['run', '--repo', dir, '--once', '--now', 'tomorrow'])).code).toBe(2);
   });
 
+  it("--once --site builds the site from the cycle's own model: what status/ says, just reconciled", async () => {
+    const remote = await demoRemote();
+    const dir = await remote.clone();
+    const out = path.join(dir, '.labwarden/site');
+    const result = await runCli(['run', '--repo', dir, '--once', '--no-notify', '--now', NOW, '--site', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('; site built');
+    const status = JSON.parse(await readFile(path.join(dir, 'status/recommendations.json'), 'utf8')) as {
+      summary: string;
+      recommendations: unknown[];
+    };
+    const site = JSON.parse(await readFile(path.join(out, 'status.json'), 'utf8')) as {
+      summary: string;
+      recommendations: unknown[];
+    };
+    expect(site.summary).toBe(status.summary);
+    expect(site.recommendations).toHaveLength(status.recommendations.length);
+  });
+
   it('--once reports a failed push as an error line and exits 1', async () => {
     const remote = await demoRemote();
     const dir = await remote.clone();
