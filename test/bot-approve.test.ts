@@ -176,6 +176,19 @@ describe('/approve and the Approve button', () => {
       emit(autocomplete('7100000000000000011', alice, 'approve', 'fingerprint', 'jelly'));
       await until(() => ofInteraction('7100000000000000011').length === 1);
       expect(ofInteraction('7100000000000000011')[0]!.body.data.choices).toEqual([{ name: J, value: J }]);
+      // The skill option offers the skills matching the fingerprint chosen, most specific first.
+      emit({
+        ...chatInput('7100000000000000013', alice, 'approve', [
+          { type: 3, name: 'fingerprint', value: J },
+          { type: 3, name: 'skill', value: '', focused: true },
+        ]),
+        type: 4,
+      });
+      await until(() => ofInteraction('7100000000000000013').length === 1);
+      expect(ofInteraction('7100000000000000013')[0]!.body.data.choices).toEqual([
+        { name: SKILL, value: SKILL },
+        { name: 'http-unhealthy', value: 'http-unhealthy' },
+      ]);
 
       const customId = `approve:${SKILL}:${J}`;
       const pressed = button('7100000000000000012', alice, customId);
@@ -186,7 +199,7 @@ describe('/approve and the Approve button', () => {
           components: [
             { type: 2, id: 2, style: 1, label: `Ack ${J}`, custom_id: `ack:${J}` },
             { type: 2, id: 3, style: 2, label: 'Silence 1h', custom_id: `silence1h:${J}` },
-            { type: 2, id: 4, style: 3, label: 'Approve', custom_id: customId },
+            { type: 2, id: 4, style: 3, label: `Approve ${SKILL}`, custom_id: customId },
           ],
         },
       ] as never;

@@ -178,7 +178,13 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   if (interaction.isAutocomplete()) {
     const focused = interaction.options.getFocused(true);
     await interaction.respond(
-      autocompleteChoices(focused.name, String(focused.value), await deps.view(), interaction.commandName),
+      autocompleteChoices(
+        focused.name,
+        String(focused.value),
+        await deps.view(),
+        interaction.commandName,
+        focused.name === 'skill' ? (interaction.options.getString('fingerprint', false) ?? undefined) : undefined,
+      ),
     );
     return;
   }

@@ -361,6 +361,8 @@ export function autocompleteChoices(
   typed: string,
   view: BotView,
   command = '',
+  /** /approve's skill: the fingerprint already chosen, whose matching skills are offered. */
+  fingerprint?: string,
 ): { name: string; value: string }[] {
   if (option === 'duration') return durationChoices(typed);
   const values =
@@ -373,7 +375,9 @@ export function autocompleteChoices(
           : option === 'fingerprint'
             ? (view.approvable ?? []).filter((rec) => rec.skills.length > 0).map((rec) => rec.fingerprint)
             : option === 'skill'
-              ? [...new Set((view.approvable ?? []).flatMap((rec) => rec.skills))].sort()
+              ? fingerprint
+                ? (resolveFingerprint(fingerprint, view.approvable ?? [])?.skills ?? [])
+                : [...new Set((view.approvable ?? []).flatMap((rec) => rec.skills))].sort()
               : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
   return values
     .filter((value) => value.includes(typed.toLowerCase()))

@@ -236,7 +236,14 @@ export function renderMessage(
           { type: 2, style: 1, label: `Ack ${label}`, custom_id: buttonId('ack', item.fingerprint) },
           { type: 2, style: 2, label: 'Silence 1h', custom_id: buttonId('silence1h', item.fingerprint) },
           ...(approve
-            ? [{ type: 2 as const, style: 3, label: 'Approve', custom_id: approveButtonId(approve, item.fingerprint) }]
+            ? [
+                {
+                  type: 2 as const,
+                  style: 3,
+                  label: truncate(`Approve ${approve}`, LIMITS.buttonLabel),
+                  custom_id: approveButtonId(approve, item.fingerprint),
+                },
+              ]
             : []),
         ],
       });
