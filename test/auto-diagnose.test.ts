@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -132,6 +132,27 @@ describe('automatic diagnosis from observe --node', () => {
       expect(await calls()).toEqual([]);
       expect(await diagnostics(repo)).toEqual([]);
     }
+  });
+
+  it('an unreadable status/ or a broken homelab skill skips it with a warning; the observation is written', async () => {
+    const repo = await lab();
+    await observe(repo, '2026-11-22T10:00:00Z');
+    expect((await reconcile(repo, '2026-11-22T10:00:00Z')).code).toBe(0);
+    await mkdir(path.join(repo, 'inventory/skills'));
+    await writeFile(path.join(repo, 'inventory/skills/bad.yaml'), 'id: bad\ntitle: x\n');
+    const broken = await observe(repo, '2026-11-22T10:05:00Z', '--node', 'lab');
+    expect(broken).toMatchObject({ code: 0 });
+    expect(broken.stderr).toContain(
+      'warning: automatic diagnosis skipped: 3 problem(s) in inventory/skills/ (labwarden validate lists them)',
+    );
+    await writeFile(path.join(repo, 'status/recommendations.json'), '{"recommendations": [');
+    const unreadable = await observe(repo, '2026-11-22T10:10:00Z', '--node', 'lab');
+    expect(unreadable).toMatchObject({ code: 0 });
+    expect(unreadable.stderr).toContain(
+      'warning: automatic diagnosis skipped: status/recommendations.json is not valid JSON',
+    );
+    expect(await calls()).toEqual([]);
+    expect(await diagnostics(repo)).toEqual([]);
   });
 
   it('--commit commits the diagnostics with the world files', async () => {

@@ -1,3 +1,4 @@
+import { UserError } from '../errors/problem.js';
 import { appendWhole } from '../fs/atomic.js';
 import { formatTime, type Recommendation, type Skill } from '../model/index.js';
 import type { CommandRunner } from '../observer/runner.js';
@@ -66,7 +67,14 @@ export function planAutoDiagnosis(
  * nothing is read beyond status/ and nothing is written.
  */
 export async function autoDiagnose(options: AutoDiagnoseOptions): Promise<AutoDiagnoseResult> {
-  const { recommendations } = await readStatus(options.repo);
+  let recommendations: Recommendation[];
+  try {
+    recommendations = (await readStatus(options.repo)).recommendations;
+  } catch (error) {
+    // The observation is written: an unreadable status/ (reconcile rewrites it) must not fail it.
+    if (!(error instanceof UserError)) throw error;
+    return { ran: [], warning: `automatic diagnosis skipped: ${error.message}` };
+  }
   const mine = recommendations.filter((rec) => rec.node === options.node);
   if (mine.length === 0) return { ran: [] };
   const model = buildRepoModel(await readRepoSources(options.repo));

@@ -17,7 +17,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
   return new Command('observe')
     .description("run each service's probe and write world/nodes/<node>.yaml (only when something observable changed)")
     .option('--repo <dir>', 'homelab repo', '.')
-    .option('--node <node>', 'observe only this node (default: every node in the inventory)')
+    .option(
+      '--node <node>',
+      'observe only this node (default: every node in the inventory); then run the diagnostics of its recommendations not yet diagnosed this episode (policy remediation.auto_diagnose)',
+    )
     .option('--now <iso>', 'time written as observed_at and seen_at (default: the wall clock)')
     .option('--concurrency <n>', 'probes in flight at once', positive, DEFAULT_CONCURRENCY)
     .addOption(
@@ -28,7 +31,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     )
     .option('--heartbeat', 'also force-push the heartbeat branch labwarden/heartbeat/<node>')
     .option('--remote <name>', 'remote for --heartbeat, and where the reconciler heartbeat is read from', 'origin')
-    .option('--commit', 'commit the world files this run rewrote (world/nodes/<node>.* only)')
+    .option(
+      '--commit',
+      'commit the world files this run rewrote (world/nodes/<node>.* only, and chronicle/diagnostics.jsonl with --node)',
+    )
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
     .option(
       '--dry-run',
