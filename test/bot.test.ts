@@ -60,7 +60,17 @@ describe('labwarden bot against the Discord stand-in', () => {
     const mutating = discord.requests[1]!.body.filter((command: any) => command.default_member_permissions === '0').map(
       (command: any) => command.name,
     );
-    expect(mutating).toEqual(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'unsilence', 'ack']);
+    expect(mutating).toEqual([
+      'maintenance',
+      'drain',
+      'cordon',
+      'uncordon',
+      'silence',
+      'unsilence',
+      'ack',
+      'approve',
+      'remediation',
+    ]);
   });
 
   it('says clearly when the guild is unknown, and never prints the token', async () => {

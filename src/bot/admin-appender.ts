@@ -6,12 +6,25 @@ import { appendAdminEvent } from '../maintenance/append.js';
  */
 export interface AdminEventInput {
   actor: string;
-  action: 'enter_maintenance' | 'exit_maintenance' | 'drain' | 'cordon' | 'uncordon' | 'silence' | 'unsilence' | 'ack';
+  action:
+    | 'enter_maintenance'
+    | 'exit_maintenance'
+    | 'drain'
+    | 'cordon'
+    | 'uncordon'
+    | 'silence'
+    | 'unsilence'
+    | 'ack'
+    | 'approve_remediation'
+    | 'pause_remediation'
+    | 'resume_remediation';
   node?: string;
   reason?: string;
   until?: string;
   matcher?: { node?: string; service?: string; fingerprint?: string };
   fingerprint?: string;
+  /** approve_remediation: the skill approved. */
+  skill?: string;
 }
 
 export interface AdminAppendResult {

@@ -23,7 +23,17 @@ const reason = {
   max_length: 300,
 };
 
-export const MUTATING = new Set(['maintenance', 'drain', 'cordon', 'uncordon', 'silence', 'unsilence', 'ack']);
+export const MUTATING = new Set([
+  'maintenance',
+  'drain',
+  'cordon',
+  'uncordon',
+  'silence',
+  'unsilence',
+  'ack',
+  'approve',
+  'remediation',
+]);
 
 /** Answered only to the person who asked (the deferral itself is ephemeral). */
 export const PRIVATE = new Set(['help']);
@@ -128,6 +138,43 @@ export const COMMANDS = [
         autocomplete: true,
         max_length: 200,
       },
+    ],
+  },
+  {
+    name: 'approve',
+    description: 'approve the remediation of an open recommendation (appends approve_remediation)',
+    default_member_permissions: '0',
+    options: [
+      {
+        type: STRING,
+        name: 'fingerprint',
+        description: 'the recommendation, node/service/drift',
+        required: true,
+        autocomplete: true,
+        max_length: 200,
+      },
+      {
+        type: STRING,
+        name: 'skill',
+        description: 'the skill approved (default: the runbook, the most specific matching one)',
+        required: false,
+        autocomplete: true,
+        max_length: 63,
+      },
+    ],
+  },
+  {
+    name: 'remediation',
+    description: 'the kill switch: pause or resume every remediation',
+    default_member_permissions: '0',
+    options: [
+      {
+        type: SUB_COMMAND,
+        name: 'pause',
+        description: 'stop every remediation: no executor acts until resumed',
+        options: [reason],
+      },
+      { type: SUB_COMMAND, name: 'resume', description: 'allow approved remediations again' },
     ],
   },
   {

@@ -151,7 +151,12 @@ async function pressed(interaction: Pressed, request: CommandRequest, deps: Inte
     await tell(outcome.content);
     return;
   }
-  const done = request.command === 'ack' ? 'Acknowledged' : `Silenced ${request.options.duration ?? ''}`.trim();
+  const done =
+    request.command === 'ack'
+      ? 'Acknowledged'
+      : request.command === 'approve'
+        ? 'Approved'
+        : `Silenced ${request.options.duration ?? ''}`.trim();
   const label = outcome.commit ? `${done} by ${request.actor.name}` : done;
   const components = interaction.message.components.map((row) => usedButton(row.toJSON(), interaction.customId, label));
   const edited = await interaction
@@ -173,13 +178,19 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   if (interaction.isAutocomplete()) {
     const focused = interaction.options.getFocused(true);
     await interaction.respond(
-      autocompleteChoices(focused.name, String(focused.value), await deps.view(), interaction.commandName),
+      autocompleteChoices(
+        focused.name,
+        String(focused.value),
+        await deps.view(),
+        interaction.commandName,
+        focused.name === 'skill' ? (interaction.options.getString('fingerprint', false) ?? undefined) : undefined,
+      ),
     );
     return;
   }
   if (interaction.isChatInputCommand()) {
     const options: Record<string, string | undefined> = {};
-    for (const name of ['node', 'reason', 'target', 'duration', 'incident']) {
+    for (const name of ['node', 'reason', 'target', 'duration', 'incident', 'fingerprint', 'skill']) {
       const value = interaction.options.getString(name, false);
       if (value !== null) options[name] = value;
     }

@@ -126,6 +126,55 @@ describe('planCommand', () => {
     expect(planCommand(request, view, NOW)).toMatchObject(expected);
   });
 
+  it.each([
+    [
+      'approve with the runbook skill by default',
+      req('approve', { fingerprint: 'media/jellyfin/unhealthy_service' }),
+      {
+        kind: 'append',
+        input: {
+          action: 'approve_remediation',
+          node: 'media',
+          fingerprint: 'media/jellyfin/unhealthy_service',
+          skill: 'http-upstream-down',
+        },
+      },
+    ],
+    [
+      'approve by an operator by role only: refused privately (the chain cannot show a role)',
+      req('approve', { fingerprint: 'media/jellyfin/unhealthy_service' }, bob),
+      { kind: 'reply', ephemeral: true, refused: true },
+    ],
+    [
+      'approve a skill that does not match',
+      req('approve', { fingerprint: 'media/jellyfin/unhealthy_service', skill: 'docker-oom' }),
+      {
+        kind: 'reply',
+        ephemeral: true,
+        content: expect.stringContaining('Matching: http-upstream-down, http-unhealthy.'),
+      },
+    ],
+    [
+      'pause the kill switch',
+      req('remediation', { reason: 'backup' }, bob, 'pause'),
+      { kind: 'append', input: { action: 'pause_remediation', reason: 'backup' } },
+    ],
+    [
+      'resume when not paused',
+      req('remediation', {}, alice, 'resume'),
+      { kind: 'reply', content: 'Remediation is not paused; nothing changed.' },
+    ],
+  ])('%s', (_name, request, expected) => {
+    const approvable = [
+      {
+        fingerprint: 'media/jellyfin/unhealthy_service',
+        node: 'media',
+        skills: ['http-upstream-down', 'http-unhealthy'],
+      },
+    ];
+    expect(planCommand(request, { ...view, approvable }, NOW)).toMatchObject(expected);
+  });
+
   it('buttons map to the same commands and the same authorization', () => {
     expect(planCommand(requestFromButton('ack:media/jellyfin/unhealthy_service', eve)!, view, NOW)).toMatchObject({
       refused: true,
@@ -133,6 +182,11 @@ describe('planCommand', () => {
     expect(
       planCommand(requestFromButton('silence1h:media/jellyfin/unhealthy_service', alice)!, view, NOW),
     ).toMatchObject({ kind: 'append', input: { until: '2026-11-22T11:00:00Z' } });
+    expect(requestFromButton('approve:http-unhealthy:media/jellyfin/unhealthy_service', alice)).toEqual({
+      command: 'approve',
+      options: { fingerprint: 'media/jellyfin/unhealthy_service', skill: 'http-unhealthy' },
+      actor: alice,
+    });
   });
 
   it('status lists nodes with the maintenance state status/ holds and open incidents', () => {

@@ -3,6 +3,7 @@ import { fingerprintRef, resolveFingerprint } from '../notify/fingerprint-ref.js
 import { escapeText, truncate } from '../notify/message.js';
 import type { AdminEventInput } from './admin-appender.js';
 import { isOperator, type Actor } from './authorize.js';
+import { mayApprove } from '../skills/guardrails.js';
 import type { Silence } from '../maintenance/silences.js';
 import { COMMANDS, MUTATING, SILENCE_PRESETS } from './commands.js';
 import { fitReply } from './reply.js';
@@ -35,6 +36,14 @@ export interface BotView {
   /** Silences in force (the notify code's own rule, src/maintenance/silences.ts). */
   silences?: Silence[];
   summary?: string;
+  /** status/'s open recommendations and the skills matching each, most specific first (what /approve may approve). */
+  approvable?: { fingerprint: string; node: string; skills: string[] }[];
+  /** Problems in inventory/skills/: nothing is approved while a homelab skill is broken (as `labwarden approve`). */
+  skillProblems?: number;
+  /** Fingerprint → the lines /status shows under it: runbook, what diagnostics found (plain text). */
+  notes?: Record<string, string[]>;
+  /** The kill switch in force (`remediationPause`), if any. */
+  paused?: { actor: string; at: string; seq: number };
 }
 
 /** What a silence covers, as /status shows it and /unsilence takes it: incident, node/service, or node. */
@@ -71,7 +80,7 @@ function helpText(view: BotView): string {
     ...COMMANDS.filter((command) => !MUTATING.has(command.name)).map(line),
     `**Operators** (${who}) may also use:`,
     ...COMMANDS.filter((command) => MUTATING.has(command.name)).map(line),
-    'Alert buttons: **Ack** acknowledges the incident (no more reminders), **Silence 1h** mutes it for an hour. Operators only.',
+    'Alert buttons: **Ack** acknowledges the incident (no more reminders), **Silence 1h** mutes it for an hour, **Approve** approves the runbook shown. Operators only; approving also needs your user id under `operators.users` or `remediation.approvers`.',
   ].join('\n');
 }
 
@@ -194,6 +203,71 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
         summary: `lifted the silence on ${silenceTarget(silence)}`,
       };
     }
+    case 'approve': {
+      // The chain is what an executor trusts: it can verify a user id in the attribution, never a role.
+      if (!mayApprove(view.policy, actorText))
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          refused: true,
+          content:
+            'Approving needs your Discord user id under `operators.users` or `remediation.approvers` in inventory/policy.yaml (a role cannot be checked from the chain), so /approve was refused.',
+        };
+      if (view.skillProblems)
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `${view.skillProblems} problem(s) in inventory/skills/: nothing is approved until \`labwarden validate\` is clean.`,
+        };
+      const target = options.fingerprint ?? '';
+      const open = resolveFingerprint(target, view.approvable ?? []);
+      if (!open)
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: `No open recommendation "${safe(target, 200)}". /status lists them.`,
+        };
+      const skill = options.skill ?? open.skills[0];
+      if (!skill || !open.skills.includes(skill))
+        return {
+          kind: 'reply',
+          ephemeral: true,
+          content: skill
+            ? `Skill "${safe(skill, 63)}" does not match ${safe(open.fingerprint, 200)}. Matching: ${open.skills.join(', ')}.`
+            : `No skill matches ${safe(open.fingerprint, 200)}: there is nothing to approve.`,
+        };
+      return {
+        kind: 'append',
+        input: {
+          actor: actorText,
+          action: 'approve_remediation',
+          node: open.node,
+          fingerprint: open.fingerprint,
+          skill,
+        },
+        summary: `approved ${skill} for ${open.fingerprint}`,
+      };
+    }
+    case 'remediation': {
+      const pause = request.subcommand !== 'resume';
+      if (pause && view.paused)
+        return {
+          kind: 'reply',
+          ephemeral: false,
+          content: `Remediation is already paused by ${safe(view.paused.actor, 100)} at ${view.paused.at} (seq ${view.paused.seq}); nothing changed.`,
+        };
+      if (!pause && !view.paused)
+        return { kind: 'reply', ephemeral: false, content: 'Remediation is not paused; nothing changed.' };
+      return {
+        kind: 'append',
+        input: {
+          actor: actorText,
+          action: pause ? 'pause_remediation' : 'resume_remediation',
+          ...(pause && reason ? { reason } : {}),
+        },
+        summary: pause ? 'paused remediation (kill switch)' : 'resumed remediation',
+      };
+    }
     case 'help':
       return { kind: 'reply', ephemeral: true, content: fitReply(helpText(view)) };
     case 'ack': {
@@ -218,7 +292,15 @@ export function planCommand(request: CommandRequest, view: BotView, now: number)
       const lines = nodes.map((node) => {
         const open = view.incidents.filter((incident) => incident.node === node).length;
         const state = view.states?.[node];
-        return `• **${safe(node, 63)}**${state ? ` (${state})` : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
+        const head = `• **${safe(node, 63)}**${state ? ` (${state})` : ''}: ${open === 0 ? 'no open incidents' : `${open} open incident${open === 1 ? '' : 's'}`}`;
+        // Under each open item: its runbook and what diagnostics found, one short escaped line each.
+        const notes = view.incidents
+          .filter((incident) => incident.node === node && view.notes?.[incident.fingerprint]?.length)
+          .flatMap((incident) => [
+            `  ◦ \`${incident.fingerprint}\``,
+            ...view.notes![incident.fingerprint]!.map((note) => `    ↳ ${safe(note, 200)}`),
+          ]);
+        return [head, ...notes].join('\n');
       });
       const silences = (view.silences ?? []).filter(
         (silence) => !only || silence.matcher.node === undefined || silence.matcher.node === only,
@@ -251,6 +333,11 @@ export function requestFromButton(customId: string, actor: Actor): CommandReques
   const [verb, ...rest] = customId.split(':');
   const fingerprint = rest.join(':');
   if (verb === 'ack') return { command: 'ack', options: { incident: fingerprint }, actor };
+  if (verb === 'approve') {
+    // approve:<skill>:<fingerprint or its reference>: the skill the alert showed.
+    const [skill, ...target] = rest;
+    return { command: 'approve', options: { fingerprint: target.join(':'), skill: skill ?? '' }, actor };
+  }
   if (verb === 'silence1h')
     return {
       command: 'silence',
@@ -274,6 +361,8 @@ export function autocompleteChoices(
   typed: string,
   view: BotView,
   command = '',
+  /** /approve's skill: the fingerprint already chosen, whose matching skills are offered. */
+  fingerprint?: string,
 ): { name: string; value: string }[] {
   if (option === 'duration') return durationChoices(typed);
   const values =
@@ -283,7 +372,13 @@ export function autocompleteChoices(
         ? view.nodes
         : option === 'incident'
           ? view.incidents.map((incident) => incident.fingerprint)
-          : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
+          : option === 'fingerprint'
+            ? (view.approvable ?? []).filter((rec) => rec.skills.length > 0).map((rec) => rec.fingerprint)
+            : option === 'skill'
+              ? fingerprint
+                ? (resolveFingerprint(fingerprint, view.approvable ?? [])?.skills ?? [])
+                : [...new Set((view.approvable ?? []).flatMap((rec) => rec.skills))].sort()
+              : [...view.nodes, ...view.incidents.map((incident) => incident.fingerprint)];
   return values
     .filter((value) => value.includes(typed.toLowerCase()))
     .slice(0, CHOICES)

@@ -8,6 +8,11 @@ import { activeSilences } from '../maintenance/silences.js';
 import { Policy } from '../model/index.js';
 import { parseSource } from '../repo/source.js';
 import type { BotView } from './plan-command.js';
+import { remediationPause } from '../maintenance/append.js';
+import { UserError } from '../errors/problem.js';
+import type { Recommendation } from '../model/index.js';
+import { factsFor, loadSkills, matchSkills, readStatus } from '../skills/index.js';
+import { describeDiagnosis, describeRunbook, recommendationNotes } from '../skills/runbooks.js';
 
 /** Reads what commands need from the repo: nodes, policy, maintenance, open incidents. */
 export async function readBotView(repo: string, now: number): Promise<BotView> {
@@ -47,6 +52,28 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
   const silences = activeSilences(model.admin.events, now, (fingerprint) => isOpen.has(fingerprint));
   const nodes = [...model.inventory.nodes.keys()].sort();
   const maintenance = adminView(model.admin.events, now).maintenance;
+  // Skills are read once per command (they are not part of the repo model).
+  let recommendations: Recommendation[] = [];
+  try {
+    recommendations = (await readStatus(repo)).recommendations;
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+  }
+  const catalogue = loadSkills(repo);
+  const facts = (rec: Recommendation) => factsFor(model, rec);
+  const approvable = recommendations.map((rec) => ({
+    fingerprint: rec.id,
+    node: rec.node,
+    skills: matchSkills(rec, catalogue.skills, facts(rec)).map((skill) => skill.id),
+  }));
+  const notes: Record<string, string[]> = {};
+  for (const [fingerprint, note] of recommendationNotes(recommendations, catalogue.skills, model, facts)) {
+    notes[fingerprint] = [
+      ...(note.runbook ? [describeRunbook(note.runbook)] : []),
+      ...(note.diagnosis ? [describeDiagnosis(note.diagnosis)] : []),
+    ];
+  }
+  const pause = remediationPause(model.admin.events);
   return {
     policy: model.policy,
     nodes,
@@ -55,6 +82,10 @@ export async function readBotView(repo: string, now: number): Promise<BotView> {
     incidents: open,
     silences,
     ...(summary ? { summary } : {}),
+    approvable,
+    skillProblems: catalogue.problems.length,
+    notes,
+    ...(pause ? { paused: { actor: pause.actor, at: pause.at, seq: pause.seq } } : {}),
   };
 }
 

@@ -57,9 +57,17 @@ export const Policy = z.strictObject({
         .array(z.string().min(1).max(200))
         .default([])
         .describe('who may approve a remediation from the CLI (`--actor`), besides operators.users'),
+      auto_diagnose: z
+        .boolean()
+        .default(true)
+        .describe(
+          "`observe --node N` runs the matching skill's read-only diagnostics once per episode of each recommendation on N",
+        ),
     })
-    .default({ approvers: [] })
-    .describe('remediation skills: who may approve (docs/skills.md); recommendation-only, nothing runs by itself'),
+    .default({ approvers: [], auto_diagnose: true })
+    .describe(
+      'remediation skills: who may approve, automatic diagnostics (docs/skills.md); nothing but read-only diagnostics runs by itself',
+    ),
   flapping_threshold_high: z
     .number()
     .min(0)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, Policy } from '../model/index.js';
 import { fingerprintRef, resolveFingerprint } from './fingerprint-ref.js';
-import { escapeText, LIMITS, renderMessage } from './message.js';
+import { approveButtonId, escapeText, LIMITS, renderMessage } from './message.js';
 import type { NotifyItem } from './plan.js';
 
 const HUGE = 'x'.repeat(5000);
@@ -51,11 +51,13 @@ describe('renderMessage', () => {
         key: `k${index}`,
       }),
     );
+    const note = { runbook: hostile, diagnosed: hostile, approve: 'a'.repeat(63) };
     const payload = renderMessage(items, {
       key: 'n123',
       policy: Policy.parse({ dashboard_url: 'javascript:alert(1)' }),
       inhibitedDependents: 3,
       buttons: true,
+      notes: new Map(items.map((entry) => [entry.fingerprint, note])),
     });
     expect(payload.allowed_mentions).toEqual({ parse: [] });
     expect(payload.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
@@ -110,4 +112,40 @@ describe('renderMessage', () => {
       expect(ids[0]).toBe(length + 4 <= LIMITS.customId ? `ack:${fingerprint}` : `ack:${fingerprintRef(fingerprint)}`);
     },
   );
+
+  it.each([60, 92, 145])(
+    'the Approve button for a %i-character fingerprint and a 63-character skill fits, naming both',
+    (length) => {
+      const fingerprint = `${'n'.repeat(length - 'svc/unhealthy_service'.length - 1)}/svc/unhealthy_service`;
+      const skill = `s${'k'.repeat(61)}l`;
+      const payload = renderMessage([item({ fingerprint })], {
+        key: 'n1',
+        policy: defaultPolicy(),
+        buttons: true,
+        notes: new Map([[fingerprint, { runbook: 'Unit failed; next: restart', approve: skill }]]),
+      });
+      const approve = payload.components![0]!.components[2]!;
+      expect(approve).toMatchObject({ style: 3, label: `Approve ${skill}` });
+      expect(approve.custom_id!.length).toBeLessThanOrEqual(LIMITS.customId);
+      expect(approve.custom_id).toBe(approveButtonId(skill, fingerprint));
+      const [verb, named, ...rest] = approve.custom_id!.split(':');
+      expect([verb, named, resolveFingerprint(rest.join(':'), [{ fingerprint }])?.fingerprint]).toEqual([
+        'approve',
+        skill,
+        fingerprint,
+      ]);
+      expect(payload.embeds[0]!.description.split('\n')[1]).toBe('  ↳ Unit failed; next\\: restart');
+    },
+  );
+
+  it('no runbook under a resolved item, and no Approve button without an approval-required skill', () => {
+    const notes = new Map([['media/jellyfin/unhealthy_service', { runbook: 'Unit failed; next: restart' }]]);
+    const resolved = renderMessage([item({ kind: 'resolved' })], { key: 'n1', policy: defaultPolicy(), notes });
+    expect(resolved.embeds[0]!.description).not.toContain('runbook');
+    const open = renderMessage([item({})], { key: 'n1', policy: defaultPolicy(), buttons: true, notes });
+    expect(open.components![0]!.components.map((button) => button.label)).toEqual([
+      'Ack media/jellyfin/unhealthy_service',
+      'Silence 1h',
+    ]);
+  });
 });

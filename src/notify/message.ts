@@ -3,6 +3,21 @@ import { fingerprintRef } from './fingerprint-ref.js';
 import type { NotifyItem } from './plan.js';
 
 /**
+ * What an alert shows under an open item, besides the incident: the runbook's line, what
+ * diagnostics found (counts, never output), and the skill an Approve button approves. Plain
+ * text; rendering escapes it.
+ */
+export interface AlertNote {
+  runbook?: string;
+  diagnosed?: string;
+  /** The runbook's skill, when it needs an approval: the alert offers an Approve button. */
+  approve?: string;
+}
+
+/** A note line: short, so a group of alerts stays within one embed. */
+const NOTE_CHARS = 200;
+
+/**
  * Discord limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits;
  * button label and custom_id from discord-api-types / @discordjs/builders). `total` counts every
  * embed's title, description, footer, field and author text of one message, not `content`.
@@ -117,6 +132,15 @@ function itemLine(item: NotifyItem): string {
   return parts.join(' ');
 }
 
+/** The item's note lines, for open items only (a resolution needs no runbook). */
+function noteLines(item: NotifyItem, note: AlertNote | undefined): string[] {
+  if (!note || CLEARED.has(item.kind) || item.moved || item.kind === 'stable' || item.kind === 'pipeline_stale')
+    return [];
+  return [note.runbook, note.diagnosed]
+    .filter((text): text is string => Boolean(text))
+    .map((text) => truncate(`  ↳ ${escapeText(text)}`, NOTE_CHARS));
+}
+
 function worst(items: readonly NotifyItem[]): number {
   if (items.every((item) => CLEARED.has(item.kind))) return COLORS.resolved;
   if (items.some((item) => item.severity === 'critical')) return COLORS.critical;
@@ -133,7 +157,14 @@ function safeUrl(url: string | undefined): string | undefined {
  */
 export function renderMessage(
   items: readonly NotifyItem[],
-  options: { key: string; policy: Policy; inhibitedDependents?: number; buttons?: boolean },
+  options: {
+    key: string;
+    policy: Policy;
+    inhibitedDependents?: number;
+    buttons?: boolean;
+    /** Notes by fingerprint (runbook, diagnosis, approval), read once per run. */
+    notes?: ReadonlyMap<string, AlertNote>;
+  },
 ): MessagePayload {
   const url = safeUrl(options.policy.dashboard_url);
   const byNode = new Map<string, NotifyItem[]>();
@@ -167,7 +198,9 @@ export function renderMessage(
     const lines: string[] = [];
     let used = 0;
     for (const [position, item] of group.entries()) {
-      const line = truncate(itemLine(item), 1000);
+      const line = [truncate(itemLine(item), 1000), ...noteLines(item, options.notes?.get(item.fingerprint))].join(
+        '\n',
+      );
       if (used + line.length + 1 > share - 40) {
         lines.push(`…and ${group.length - position} more`);
         break;
@@ -196,11 +229,22 @@ export function renderMessage(
     const live = items.filter((entry) => active.has(entry.kind) && !entry.moved);
     for (const item of live.slice(0, LIMITS.rows - 1)) {
       const label = truncate(item.fingerprint, LIMITS.buttonLabel - 4);
+      const approve = options.notes?.get(item.fingerprint)?.approve;
       rows.push({
         type: 1,
         components: [
           { type: 2, style: 1, label: `Ack ${label}`, custom_id: buttonId('ack', item.fingerprint) },
           { type: 2, style: 2, label: 'Silence 1h', custom_id: buttonId('silence1h', item.fingerprint) },
+          ...(approve
+            ? [
+                {
+                  type: 2 as const,
+                  style: 3,
+                  label: truncate(`Approve ${approve}`, LIMITS.buttonLabel),
+                  custom_id: approveButtonId(approve, item.fingerprint),
+                },
+              ]
+            : []),
         ],
       });
     }
@@ -218,6 +262,16 @@ export function renderMessage(
 export function buttonId(verb: 'ack' | 'silence1h', fingerprint: string): string {
   const plain = `${verb}:${fingerprint}`;
   return plain.length <= LIMITS.customId ? plain : `${verb}:${fingerprintRef(fingerprint)}`;
+}
+
+/**
+ * The Approve button's custom_id: `approve:<skill>:<fingerprint>`, or `approve:<skill>:<ref>`
+ * when that is over 100 characters (a skill id has at most 63: it always fits). The skill is
+ * the one the alert showed, so a click approves what the operator read.
+ */
+export function approveButtonId(skill: string, fingerprint: string): string {
+  const plain = `approve:${skill}:${fingerprint}`;
+  return plain.length <= LIMITS.customId ? plain : `approve:${skill}:${fingerprintRef(fingerprint)}`;
 }
 
 /** Plain-text rendering for the console sink and `notify --dry-run`. */

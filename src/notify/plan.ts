@@ -25,6 +25,8 @@ export interface NotifyItem extends IncidentSubject {
   acked?: boolean;
   silenced?: boolean;
   moved?: boolean;
+  /** In a live message's view: diagnostics ran this episode (the message then shows what they found). */
+  diagnosed?: boolean;
 }
 
 /** An edit of a live message: what it shows now (one item per incident it announced). */
@@ -48,6 +50,8 @@ export interface NotifyInput {
   nodes: readonly string[];
   /** Policy maintenance windows per node and service dependencies (default: none). */
   topology?: NotifyTopology;
+  /** Fingerprints whose diagnostics ran this episode (chronicle/diagnostics.jsonl): their live message is edited once to show it. */
+  diagnosed?: ReadonlySet<string>;
   now: number;
 }
 
@@ -371,7 +375,7 @@ export function planNotifications(input: NotifyInput): NotifyPlan {
       lines: [],
     });
   }
-  const live = liveMessages({ items, memory, states, admin });
+  const live = liveMessages({ items, memory, states, admin, diagnosed: input.diagnosed });
   const carried = new Map<string, { message: string; via?: 'edit' }>();
   for (const item of items) {
     const message =
@@ -410,6 +414,7 @@ function liveMessages(input: {
   memory: GateMemory;
   states: Map<string, IncidentState>;
   admin: AdminView;
+  diagnosed?: ReadonlySet<string> | undefined;
 }): Pick<NotifyPlan, 'messageKey' | 'postSig' | 'edits'> {
   const { items, memory, states, admin } = input;
   const liveOf = (item: NotifyItem): string | undefined => {
@@ -462,13 +467,14 @@ function liveMessages(input: {
       ...(open && ackAt !== undefined && ackAt >= state.openedAt ? { acked: true } : {}),
       ...(open && silenced(admin.silences, state) ? { silenced: true } : {}),
       ...(moved ? { moved: true } : {}),
+      ...(open && input.diagnosed?.has(member.fingerprint) ? { diagnosed: true } : {}),
     };
   };
   const signature = (entries: readonly NotifyItem[]) =>
     hashHex(
       entries
         .map((entry) => {
-          const flags = `${entry.acked ? 'a' : ''}${entry.silenced ? 's' : ''}${entry.moved ? 'm' : ''}`;
+          const flags = `${entry.acked ? 'a' : ''}${entry.silenced ? 's' : ''}${entry.moved ? 'm' : ''}${entry.diagnosed ? 'd' : ''}`;
           // Closed is closed: a transient shown in its post is the log's `resolved` on the next run.
           return [entry.key, CLOSED.has(entry.kind) ? 'resolved' : entry.kind, entry.severity, flags];
         })

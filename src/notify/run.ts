@@ -11,7 +11,8 @@ import { INCIDENTS_FILE } from './incident-line.js';
 import { NotificationLine, NOTIFICATIONS_FILE, serializeLines, withLineId, type OutboxLine } from './log-line.js';
 import { queueLines } from './live.js';
 import { foldMemory } from './memory.js';
-import { renderMessage, type MessagePayload } from './message.js';
+import { renderMessage, type AlertNote, type MessagePayload } from './message.js';
+import { describeDiagnosis, describeRunbook, readRecommendationNotes } from '../skills/runbooks.js';
 import { deliverOutbox, type DeliveryReport } from './outbox.js';
 import { planNotifications, type NotifyItem, type NotifyPlan } from './plan.js';
 import type { Sink } from './sinks/sink.js';
@@ -62,6 +63,8 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     );
   }
   const memory = foldMemory(log);
+  // Skills, status/ and the diagnostics are read once for the run, not once per message.
+  const notes = alertNotes(await readRecommendationNotes(options.repo, model));
   const plan = planNotifications({
     incidents,
     memory,
@@ -69,6 +72,7 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     policy: model.policy,
     nodes: [...model.inventory.nodes.keys()].sort(),
     topology: notifyTopology(model.inventory, model.policy),
+    diagnosed: new Set([...notes].filter(([, note]) => note.diagnosed).map(([fingerprint]) => fingerprint)),
     now: options.now,
   });
   const render = (items: readonly NotifyItem[], key: string) =>
@@ -76,6 +80,7 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
       key,
       policy: model.policy,
       buttons: options.sink.buttons,
+      notes,
       ...(key === plan.messageKey ? { inhibitedDependents: plan.inhibitedDependents } : {}),
     });
   const backlog = memory.pending.map((line) => line.message);
@@ -114,6 +119,19 @@ export async function runNotify(options: NotifyOptions): Promise<NotifyRun> {
     ids: memory.ids,
   });
   return { plan, payload, edits, backlog, report };
+}
+
+/** The alert's text for each recommendation note. */
+function alertNotes(notes: Awaited<ReturnType<typeof readRecommendationNotes>>): Map<string, AlertNote> {
+  const out = new Map<string, AlertNote>();
+  for (const [fingerprint, note] of notes) {
+    out.set(fingerprint, {
+      ...(note.runbook ? { runbook: describeRunbook(note.runbook) } : {}),
+      ...(note.diagnosis ? { diagnosed: describeDiagnosis(note.diagnosis) } : {}),
+      ...(note.runbook && note.approvalRequired ? { approve: note.runbook.skill } : {}),
+    });
+  }
+  return out;
 }
 
 /** Nodes whose drain failed, by the same fold reconcile uses (admin chain + world + policy). */

@@ -30,13 +30,23 @@ export async function commitWorld(
   results: readonly NodeObserveResult[],
   options: {
     push: boolean;
+    /** Other files the run wrote and commits with the world (the observer's automatic diagnostics). */
+    also?: readonly string[];
     git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
   },
 ): Promise<CommitAndPushResult & { line: string }> {
-  const files = results.filter((result) => result.changed).map((result) => result.file);
+  const worlds = results.filter((result) => result.changed).map((result) => result.file);
+  const also = options.also ?? [];
+  const files = [...worlds, ...also];
   if (results.length === 0 || (files.length === 0 && !options.push))
     return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
-  const message = files.length > 0 ? observeCommitMessage(results) : 'observe';
+  const diagnosed = also.length > 0 ? `diagnostics of ${results.map((result) => result.node).join(', ')}` : '';
+  const message =
+    worlds.length > 0
+      ? `${observeCommitMessage(results)}${diagnosed ? `; ${diagnosed}` : ''}`
+      : diagnosed
+        ? `observe: ${diagnosed}`
+        : 'observe';
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
   const outcome = await commitAndPush(repo, {
     files: files.length > 0 ? files : results.map((result) => result.file),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatAdminLine, GENESIS, hashLine } from '../maintenance/chain.js';
 import { defaultPolicy, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
 import { builtinSkills } from './load.js';
-import { decideRemediation, foldApprovals } from './guardrails.js';
+import { decideRemediation, foldApprovals, mayApprove } from './guardrails.js';
 
 const policy = { ...defaultPolicy(), operators: { users: ['123'], roles: [] }, remediation: { approvers: ['alice'] } };
 const skill = builtinSkills().find((s) => s.id === 'systemd-unit-failed')!;
@@ -44,6 +44,18 @@ const approve = (actor: string, at: string, skillId = skill.id) => ({
 });
 
 describe('guardrails: nothing happens that was not approved', () => {
+  it.each([
+    ['alice', true],
+    ['123', true],
+    ['discord:bob (123)', true],
+    // The id is the last parenthesis: a display name cannot borrow an operator's id.
+    ['discord:mallory (123) (456)', false],
+    ['discord:alice (456)', false],
+    ['mallory', false],
+  ])('mayApprove(%j) is %s: by name, or by the user id of a Discord attribution', (actor, expected) => {
+    expect(mayApprove(policy, actor)).toBe(expected);
+  });
+
   it('an approval by an approver or operator allows; by anyone else it is ignored', () => {
     const events = chain([approve('mallory', '2026-11-22T10:01:00Z'), approve('123', '2026-11-22T10:02:00Z')]);
     expect(foldApprovals(events, policy).ignored.map((e) => e.actor)).toEqual(['mallory']);

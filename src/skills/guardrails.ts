@@ -1,9 +1,25 @@
 import type { AdminEvent, NodeStatus, Policy, Recommendation, Skill } from '../model/index.js';
 import { remediationPause } from '../maintenance/append.js';
 
-/** Who may approve: operators (policy `operators.users`) and `remediation.approvers`. */
-export function mayApprove(policy: Pick<Policy, 'operators' | 'remediation'>, actor: string): boolean {
-  return policy.operators.users.includes(actor) || policy.remediation.approvers.includes(actor);
+/** What deciding who may approve reads of the policy. */
+export type ApproverPolicy = {
+  operators: Pick<Policy['operators'], 'users'>;
+  remediation: Pick<Policy['remediation'], 'approvers'>;
+};
+
+/** The bot attributes events as `discord:<name> (<user id>)`; the id is what policy lists. */
+const DISCORD_ACTOR = /^discord:.* \((\d{1,20})\)$/;
+
+/**
+ * Who may approve: operators (policy `operators.users`) and `remediation.approvers`, by name
+ * (`--actor`) or, for an approval from Discord, by the user id in its attribution. A Discord
+ * role cannot be checked from the chain, so a role alone does not make an approver.
+ */
+export function mayApprove(policy: ApproverPolicy, actor: string): boolean {
+  const listed = (name: string) => policy.operators.users.includes(name) || policy.remediation.approvers.includes(name);
+  if (listed(actor)) return true;
+  const id = DISCORD_ACTOR.exec(actor)?.[1];
+  return id !== undefined && listed(id);
 }
 
 export interface Approval {
@@ -20,7 +36,7 @@ export interface Approval {
  */
 export function foldApprovals(
   events: readonly AdminEvent[],
-  policy: Pick<Policy, 'operators' | 'remediation'>,
+  policy: ApproverPolicy,
 ): { approvals: Map<string, Approval[]>; ignored: AdminEvent[] } {
   const approvals = new Map<string, Approval[]>();
   const ignored: AdminEvent[] = [];
@@ -41,7 +57,7 @@ export type Decision = { kind: 'allowed'; by: Approval | 'pre-approved' } | { ki
 
 export interface GuardrailInputs {
   events: readonly AdminEvent[];
-  policy: Pick<Policy, 'operators' | 'remediation'>;
+  policy: ApproverPolicy;
   nodes: Readonly<Record<string, NodeStatus>>;
 }
 

@@ -17,7 +17,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
   return new Command('observe')
     .description("run each service's probe and write world/nodes/<node>.yaml (only when something observable changed)")
     .option('--repo <dir>', 'homelab repo', '.')
-    .option('--node <node>', 'observe only this node (default: every node in the inventory)')
+    .option(
+      '--node <node>',
+      'observe only this node (default: every node in the inventory); then run the diagnostics of its recommendations not yet diagnosed this episode (policy remediation.auto_diagnose)',
+    )
     .option('--now <iso>', 'time written as observed_at and seen_at (default: the wall clock)')
     .option('--concurrency <n>', 'probes in flight at once', positive, DEFAULT_CONCURRENCY)
     .addOption(
@@ -28,7 +31,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
     )
     .option('--heartbeat', 'also force-push the heartbeat branch labwarden/heartbeat/<node>')
     .option('--remote <name>', 'remote for --heartbeat, and where the reconciler heartbeat is read from', 'origin')
-    .option('--commit', 'commit the world files this run rewrote (world/nodes/<node>.* only)')
+    .option(
+      '--commit',
+      'commit the world files this run rewrote (world/nodes/<node>.* only, and chronicle/diagnostics.jsonl with --node)',
+    )
     .option('--push', 'commit, then push (fetch + rebase + retry on rejection)')
     .option(
       '--dry-run',
@@ -74,7 +80,10 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
   const now = parseNow(options.now);
   const repo = repoDir(options.repo);
   // Refuse a detached HEAD or unrelated changes before probing anything.
-  if (options.commit || options.push) await preflight(new Git(repo), [WORLD_DIR]);
+  // With --node, the observer's automatic diagnostics are committed with the world.
+  const { DIAGNOSTICS_FILE } = await import('../../skills/diagnose.js');
+  if (options.commit || options.push)
+    await preflight(new Git(repo), options.node ? [WORLD_DIR, DIAGNOSTICS_FILE] : [WORLD_DIR]);
   if (options.node !== undefined && !isName(options.node))
     throw new UserError(`--node: "${options.node}" is not a node name`);
   // The only terminal check: the display goes to stderr, so stdout stays parseable.
@@ -113,7 +122,13 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     }
     return;
   }
-  const report: { nodes: typeof results; commit?: string; watchdog?: string } = { nodes: results };
+  const { describeAutoDiagnosis: describeDiagnosed } = await import('../../skills/auto-diagnose.js');
+  const report: {
+    nodes: typeof results;
+    diagnosed?: { fingerprint: string; skill: string; steps: number; failed: number }[];
+    commit?: string;
+    watchdog?: string;
+  } = { nodes: results };
   for (const result of results) {
     const counts =
       Object.entries(result.counts)
@@ -122,8 +137,20 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     const verb = result.changed ? 'written' : 'unchanged';
     if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${verb}`);
   }
+  // Diagnostics run where the observer runs: only on the node this observer is for (--node).
+  const diagnosed = options.node
+    ? await (
+        await import('../../skills/auto-diagnose.js')
+      ).autoDiagnose({ repo, node: options.node, now, runner: spawnRunner, env })
+    : undefined;
+  if (diagnosed) {
+    report.diagnosed = diagnosed.ran;
+    if (diagnosed.warning) io.err(`warning: ${diagnosed.warning}`);
+    if (!options.json) for (const line of describeDiagnosed(diagnosed)) io.out(line);
+  }
   if (options.commit || options.push) {
-    report.commit = (await commitWorld(repo, results, { push: Boolean(options.push) })).line;
+    const also = diagnosed?.file ? [diagnosed.file] : [];
+    report.commit = (await commitWorld(repo, results, { push: Boolean(options.push), also })).line;
     if (!options.json) io.out(report.commit);
   }
   // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
