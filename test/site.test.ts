@@ -230,6 +230,43 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     await page.close();
   });
 
+  it("shows the demo history's operator maintenance and its failed drain (scripts/demo-history.mjs)", async () => {
+    const tab = await openTab(browser);
+    await tab.go(`${site.url}maintenance/`);
+    const log = await tab.page
+      .locator('#admin-log tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) =>
+          ['Who', 'What', 'Node', 'Why'].map((label) => row.querySelector(`td[data-label="${label}"]`)!.textContent),
+        ),
+      );
+    // Newest first: today's two events, then carol's maintenance of pi, then alice's of media.
+    expect(log.slice(2)).toEqual([
+      ['carol', 'Exit maintenance', 'pi', 'drain failed: apps is down; SD card swap postponed'],
+      ['carol', 'Enter maintenance', 'pi', 'replace the SD card before it wears out'],
+      ['alice', 'Exit maintenance', 'media', 'HBA swapped, all disks healthy'],
+      ['alice', 'Enter maintenance', 'media', 'move the media disks to the new HBA card'],
+    ]);
+    // The drain of pi failed (its only failover target, apps, was down): an incident of the node,
+    // opened at the drain deadline, escalated, resolved when carol called the maintenance off.
+    await tab.go(`${site.url}nodes/pi/`);
+    const drain = tab.page.locator('tr', {
+      has: tab.page.locator('td[data-label="What"]', { hasText: 'Drain failed' }),
+    });
+    expect(await drain.count()).toBe(1);
+    expect(await drain.locator('td[data-label="Opened"] time').getAttribute('datetime')).toBe(
+      '2026-10-23T14:40:00.000Z',
+    );
+    expect(await drain.locator('td[data-label="Worst"]').innerText()).toMatch(/Critical/);
+    expect(await drain.locator('td[data-label="Reason"]').innerText()).toContain(
+      'every failover target of home-assistant is down (apps offline)',
+    );
+    await tab.go(`${site.url}incidents/?node=pi`);
+    expect(await tab.page.locator('#timeline tr[data-node="pi"]', { hasText: 'Drain failed' }).count()).toBe(3);
+    expect(tab.problems).toEqual([]);
+    await tab.page.close();
+  });
+
   it('speaks words, not identifiers', async () => {
     const tab = await openTab(browser);
     for (const relativePath of ['', 'incidents/', 'maintenance/', 'nodes/gateway/', 'nodes/apps/']) {
