@@ -399,6 +399,14 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     expect(json.summary).toBe(status.summary);
     expect(json.last_reconcile).toBe(lastReconcile);
     expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
+    // The runbook rides along where a skill matches (the schema says so: an optional field).
+    const oom = json.recommendations.find((r: { id: string }) => r.id === 'apps/immich-ml/unhealthy_service');
+    expect(oom.runbook).toMatchObject({
+      skill: 'docker-oom',
+      risk: 'medium',
+      title: expect.stringMatching(/^Container/),
+    });
+    expect(schema.safeParse({ ...json, recommendations: [{ ...oom, runbook: { title: 'x' } }] }).success).toBe(false);
     expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
     expect(json.nodes.gateway.maintenance).toEqual({
       ...maintenanceFromStatus(status.nodes.gateway!.maintenance),
