@@ -2,15 +2,19 @@
 // `node scripts/demo-history.mjs` (after `npm run build`): gives the demo homelab at the repo root
 // a seeded 90-day history, produced by the real reconcile, not written by hand. In a scratch copy it
 // replays observation rounds (service failures that escalate, flaps, offline nodes, failed and
-// fixed deployments, drift inside the sunday-backups maintenance window), then the demo's own
-// world and admin chain as committed, and reconciles at the demo's time (as `npm start` does).
-// The chronicle (incidents, transitions) and status/ it ends with are copied back. Same seed,
-// same bytes. The current state is the demo's: only the past is added.
+// fixed deployments, drift inside the sunday-backups maintenance window, an operator's
+// maintenance of media whose services drain to apps, and a drain of pi that fails because its
+// only failover target is down), then the demo's own world and today's operator events, and
+// reconciles at the demo's time (as `npm start` does). Operator events go through the real
+// appender (`appendAdminEvent`, hash-chained, attributed, with a reason), at the time they
+// happened. The chronicle (admin, incidents, transitions) and status/ it ends with are copied
+// back. Same seed, same bytes. The current state is the demo's: only the past is added.
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { appendAdminEvent } from '../dist/maintenance/append.js';
 import { runReconcile } from '../dist/reconciler/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,14 +53,15 @@ try {
   // One observation round: every node reports at `at` unless it is offline (it keeps its last report).
   const lastSeen = {};
   const deployments = {};
-  async function observe(at, { failed = {}, offline = null } = {}) {
+  // `moved`: services a node runs for another (a drain's target); `stopped`: node/service stopped.
+  async function observe(at, { failed = {}, offline = null, moved = {}, stopped = [] } = {}) {
     for (const [node, services] of Object.entries(nodes)) {
       if (node !== offline) lastSeen[node] = at;
-      const lines = services.map((name) => {
+      const lines = [...services, ...(moved[node] ?? [])].map((name) => {
         const detail = failed[`${node}/${name}`];
-        return detail
-          ? `  - { name: ${name}, status: failed, detail: "${detail}" }\n`
-          : `  - { name: ${name}, status: ok }\n`;
+        if (detail) return `  - { name: ${name}, status: failed, detail: "${detail}" }\n`;
+        if (stopped.includes(`${node}/${name}`)) return `  - { name: ${name}, status: stopped }\n`;
+        return `  - { name: ${name}, status: ok }\n`;
       });
       const deploys = (deployments[node] ?? []).map(
         (d) => `  - { service: ${d.service}, at: ${iso(d.at)}, result: ${d.result}, version: ${d.version} }\n`,
@@ -66,6 +71,49 @@ try {
       await writeFile(path.join(work, 'world/nodes', `${node}.yaml`), text);
     }
     await runReconcile({ repo: work, now: at });
+  }
+
+  // An operator event, appended as `labwarden maintenance` and the bot append it.
+  const admin = (at, actor, action, node, reason) =>
+    appendAdminEvent(work, { actor, action, node, reason }, { now: at });
+
+  // alice takes media down for a hardware change: its four services drain to apps (their failover
+  // target), media is in Maintenance with its services stopped, then comes back through Recovery.
+  async function operatorMaintenance(start) {
+    const media = nodes.media.map((name) => `media/${name}`);
+    await observe(start);
+    await admin(start + 5 * MIN, 'alice', 'enter_maintenance', 'media', 'move the media disks to the new HBA card');
+    await observe(start + 10 * MIN);
+    await observe(start + 25 * MIN, { moved: { apps: nodes.media } });
+    await observe(start + 40 * MIN, { moved: { apps: nodes.media }, stopped: media });
+    await observe(start + 150 * MIN, { moved: { apps: nodes.media }, stopped: media });
+    await admin(start + 175 * MIN, 'alice', 'exit_maintenance', 'media', 'HBA swapped, all disks healthy');
+    await observe(start + 180 * MIN, { moved: { apps: nodes.media } });
+    await observe(start + 195 * MIN);
+    await observe(start + 200 * MIN);
+  }
+
+  // apps goes offline; carol starts a maintenance of pi anyway. pi's services can only fail over
+  // to apps, so nothing moves: past drain_timeout the drain fails (a drain_failed incident), and
+  // carol calls the maintenance off. apps comes back later.
+  async function failedDrain(start) {
+    await observe(start);
+    await observe(start + 30 * MIN, { offline: 'apps' });
+    await admin(start + 40 * MIN, 'carol', 'enter_maintenance', 'pi', 'replace the SD card before it wears out');
+    await observe(start + 45 * MIN, { offline: 'apps' });
+    await observe(start + 105 * MIN, { offline: 'apps' });
+    await observe(start + 140 * MIN, { offline: 'apps' });
+    await admin(
+      start + 150 * MIN,
+      'carol',
+      'exit_maintenance',
+      'pi',
+      'drain failed: apps is down; SD card swap postponed',
+    );
+    await observe(start + 155 * MIN, { offline: 'apps' });
+    await observe(start + 240 * MIN);
+    await observe(start + 250 * MIN);
+    await observe(start + 260 * MIN);
   }
 
   const FAILURES = [
@@ -79,6 +127,9 @@ try {
   const first = Math.floor(NOW / DAY) * DAY - 88 * DAY;
   await observe(first);
   for (let day = 0; day < 86; day++) {
+    // On days without a random event (so the seeded sequence stays as it was).
+    if (day === 11) await operatorMaintenance(first + day * DAY + 9 * 3_600_000);
+    if (day === 58) await failedDrain(first + day * DAY + 13 * 3_600_000);
     if (rand() > 0.33) continue;
     const start = first + day * DAY + Math.floor(rand() * 20) * 3_600_000 + Math.floor(rand() * 4) * 15 * MIN;
     const node = pick(Object.keys(nodes));
@@ -118,12 +169,21 @@ try {
   await observe(sunday + 80 * MIN);
   await observe(sunday + 95 * MIN);
 
-  // Then today as the demo has it: its world and its admin chain, reconciled at its time.
+  // Then today as the demo has it: its world and this morning's operator events, reconciled at its time.
   await rm(path.join(work, 'world'), { recursive: true });
   await cp(path.join(root, 'world'), path.join(work, 'world'), { recursive: true });
-  await copyFile(path.join(root, 'chronicle/admin.jsonl'), path.join(work, 'chronicle/admin.jsonl'));
+  const today = Date.parse('2026-11-22T00:00:00Z');
+  await admin(
+    today + 9 * 60 * MIN + 5 * MIN,
+    'bob',
+    'cordon',
+    'backup',
+    'UPS on battery: no new placement until mains is back',
+  );
+  await admin(today + 9 * 60 * MIN + 55 * MIN, 'alice', 'enter_maintenance', 'gateway', 'kernel update and reboot');
   await runReconcile({ repo: work, now: NOW });
   for (const file of [
+    'chronicle/admin.jsonl',
     'chronicle/incidents.jsonl',
     'chronicle/transitions.jsonl',
     'status/recommendations.json',

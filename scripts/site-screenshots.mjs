@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Regenerates docs/dashboard.png from the demo homelab, and (with --shots DIR) screenshots of the
-// main pages at 1280 and 390 px. Needs `npm run build` first and Chromium (scripts/ensure-chromium.mjs).
+// Regenerates docs/dashboard.png (1280 px) and docs/dashboard-phone.png (390 px, the whole page) from
+// the demo homelab, and (with --shots DIR) screenshots of the main pages at 1280 and 390 px. Needs `npm run build` first and Chromium (scripts/ensure-chromium.mjs).
 //   node scripts/site-screenshots.mjs [--shots DIR] [--site BUILT_SITE_DIR]
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -38,10 +38,11 @@ try {
   };
   const wide = await context(1280);
   await shoot(wide, '', path.join(root, 'docs/dashboard.png'), false);
+  const narrow = await context(390);
+  await shoot(narrow, '', path.join(root, 'docs/dashboard-phone.png'));
   if (values.shots) {
     const shots = path.resolve(values.shots);
     await mkdir(shots, { recursive: true });
-    const narrow = await context(390);
     const pages = [
       ['overview', ''],
       ['incidents', 'incidents/'],

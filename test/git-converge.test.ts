@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { foldAdminEvents } from '../src/maintenance/chain.js';
 import { demoFiles, git, makeRemote } from './helpers/git.js';
-import { cleanupRepos, runCli, type CliResult } from './helpers/repo.js';
+import { cleanupRepos, DEMO_ADMIN_EVENTS, runCli, type CliResult } from './helpers/repo.js';
 
 afterAll(cleanupRepos);
 
@@ -58,7 +58,11 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
       '--commit',
     ]);
     expect(committed.code).toBe(0);
-    expect(committed.stdout).toMatch(/^media: cordon recorded as seq 3; Active -> Cordoned\ncommitted [0-9a-f]{7}\n$/);
+    expect(committed.stdout).toMatch(
+      new RegExp(
+        `^media: cordon recorded as seq ${DEMO_ADMIN_EVENTS + 1}; Active -> Cordoned\ncommitted [0-9a-f]{7}\n$`,
+      ),
+    );
     expect(
       (
         await lab([
@@ -90,9 +94,11 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     ]);
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
     expect(again.stdout).toMatch(
-      /nothing to do\ncommitted [0-9a-f]{7}; pushed \(2 attempts\); 1 admin event re-appended on the remote's tail as seq 4\n$/,
+      new RegExp(
+        `nothing to do\ncommitted [0-9a-f]{7}; pushed \\(2 attempts\\); 1 admin event re-appended on the remote's tail as seq ${DEMO_ADMIN_EVENTS + 2}\n$`,
+      ),
     );
-    const events = (await remoteChain(remote.url)).slice(2);
+    const events = (await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS);
     expect(describeEvents(events)).toEqual(['bob cordon pi', 'alice cordon media']);
     // Re-appended after B's event, so never before it in time.
     expect(events.map((e) => e.at)).toEqual(['2026-11-22T10:20:00Z', '2026-11-22T10:20:00Z']);
@@ -141,7 +147,10 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     ).toBe(0);
     const reconciled = await lab(['reconcile', '--repo', a, '--now', '2026-11-22T10:31:00Z', '--push']);
     expect({ code: reconciled.code, stderr: reconciled.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(describeEvents((await remoteChain(remote.url)).slice(2))).toEqual(['bob cordon pi', 'alice drain media']);
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS))).toEqual([
+      'bob cordon pi',
+      'alice drain media',
+    ]);
     await expectConverged(a, remote.url);
     // status/ was regenerated on the merged chain: it folds alice's drain at its new seq.
     const status = JSON.parse(await readFile(path.join(a, 'status/recommendations.json'), 'utf8')) as {
@@ -149,7 +158,7 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     };
     expect(JSON.stringify(status)).toContain('"media"');
 
-    // A fresh push race: bob again, then alice with --push directly; her output names seq 6, not 5.
+    // A fresh push race: bob again, then alice with --push directly; her output names the seq after bob's, not her local one.
     expect(
       (
         await lab([
@@ -180,11 +189,13 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     ]);
     expect(late.code).toBe(0);
     expect(late.stdout).toMatch(
-      /^storage: cordon recorded as seq 6 \(re-appended after the remote's events, at 2026-11-22T10:40:00Z\); Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \(2 attempts\); 1 admin event re-appended on the remote's tail as seq 6\n$/,
+      new RegExp(
+        `^storage: cordon recorded as seq ${DEMO_ADMIN_EVENTS + 4} \\(re-appended after the remote's events, at 2026-11-22T10:40:00Z\\); Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \\(2 attempts\\); 1 admin event re-appended on the remote's tail as seq ${DEMO_ADMIN_EVENTS + 4}\n$`,
+      ),
     );
     const events = await remoteChain(remote.url);
     expect(events.at(-1)).toMatchObject({
-      seq: 6,
+      seq: DEMO_ADMIN_EVENTS + 4,
       actor: 'alice',
       action: 'cordon',
       node: 'storage',
@@ -245,7 +256,7 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
       '--push',
     ]);
     expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(describeEvents((await remoteChain(remote.url)).slice(2))).toEqual([
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS))).toEqual([
       'bob cordon pi',
       'alice cordon media',
       'alice cordon storage',
@@ -293,7 +304,10 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     await expect(git(a, 'rebase', 'origin/main')).rejects.toThrow();
     const next = await lab(['reconcile', '--repo', a, '--now', '2026-11-22T10:31:00Z', '--push']);
     expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(describeEvents((await remoteChain(remote.url)).slice(2))).toEqual(['bob cordon pi', 'alice cordon media']);
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS))).toEqual([
+      'bob cordon pi',
+      'alice cordon media',
+    ]);
     await expectConverged(a, remote.url);
   }, 120_000);
 
@@ -358,7 +372,7 @@ describe('an unpushed admin commit never wedges a clone (issue 16, item 1)', () 
     ]);
     expect({ code: pushed.code, stderr: pushed.stderr }).toEqual({ code: 0, stderr: '' });
     await expectConverged(a, remote.url);
-    expect(describeEvents((await remoteChain(remote.url)).slice(2))).toEqual([
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS))).toEqual([
       'bob cordon pi',
       'alice cordon media',
       'alice uncordon media',
@@ -398,7 +412,7 @@ describe('runner, bot and CLI share one checkout (issue 16, item 2)', () => {
     const cycle = await lab(['run', '--once', '--repo', dir, '--now', '2026-11-22T10:11:00Z', '--no-notify']);
     expect({ code: cycle.code, stdout: cycle.stdout }).toMatchObject({ code: 0 });
     expect(cycle.stdout).not.toMatch(/error/);
-    expect(describeEvents((await remoteChain(remote.url)).slice(2))).toEqual(['alice cordon media']);
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS))).toEqual(['alice cordon media']);
     await expectConverged(dir, remote.url);
 
     // Now the other way round: a dirty status/ does not stop maintenance.
@@ -431,7 +445,7 @@ describe('runner, bot and CLI share one checkout (issue 16, item 2)', () => {
     const ran = await runner;
     expect(ran.code).toBe(0);
     expect(ran.stdout).not.toMatch(/error/);
-    expect(describeEvents((await remoteChain(remote.url)).slice(2)).sort()).toEqual(
+    expect(describeEvents((await remoteChain(remote.url)).slice(DEMO_ADMIN_EVENTS)).sort()).toEqual(
       nodes.map((node, i) => `op${i} cordon ${node}`).sort(),
     );
     await expectConverged(dir, remote.url);

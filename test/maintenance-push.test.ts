@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { foldAdminEvents } from '../src/maintenance/chain.js';
 import { demoFiles, git, makeRemote } from './helpers/git.js';
-import { cleanupRepos, copyDemo, runCli } from './helpers/repo.js';
+import { cleanupRepos, copyDemo, DEMO_ADMIN_EVENTS, runCli } from './helpers/repo.js';
 
 afterAll(cleanupRepos);
 
@@ -47,7 +47,7 @@ describe('maintenance --commit --push', () => {
     const check = await remote.clone();
     const chain = foldAdminEvents(await readFile(path.join(check, 'chronicle/admin.jsonl'), 'utf8'));
     expect(chain.break).toBeUndefined();
-    const added = chain.events.slice(2); // after the demo's own two events
+    const added = chain.events.slice(DEMO_ADMIN_EVENTS); // after the demo's own events
     expect(added.map((event) => `${event.actor} ${event.action} ${event.node}`)).toEqual([
       'alice cordon storage',
       'bob cordon apps',
@@ -104,7 +104,9 @@ describe('maintenance --commit --push', () => {
     const clean = await runCli(args);
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(
-      /^storage: cordon recorded as seq 3; Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \(1 attempt\)\n$/,
+      new RegExp(
+        `^storage: cordon recorded as seq ${DEMO_ADMIN_EVENTS + 1}; Active -> Cordoned\ncommitted [0-9a-f]{7}; pushed \\(1 attempt\\)\n$`,
+      ),
     );
   });
 
@@ -128,9 +130,9 @@ describe('maintenance --commit --push', () => {
     expect(again.stdout).toMatch(/nothing to do\ncommitted [0-9a-f]{7}; pushed \(1 attempt\)\n$/);
     const check = await remote.clone();
     const chain = foldAdminEvents(await readFile(path.join(check, 'chronicle/admin.jsonl'), 'utf8'));
-    expect(chain.events.map((event) => `${event.actor} ${event.action} ${event.node}`).slice(2)).toEqual([
-      'alice cordon storage',
-    ]);
+    expect(
+      chain.events.map((event) => `${event.actor} ${event.action} ${event.node}`).slice(DEMO_ADMIN_EVENTS),
+    ).toEqual(['alice cordon storage']);
     expect(await git(dir, 'status', '--porcelain')).toBe('');
   });
 });

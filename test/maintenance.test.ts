@@ -3,7 +3,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { foldAdminEvents } from '../src/maintenance/chain.js';
 import { appendAdminEvent } from '../src/maintenance/append.js';
-import { cleanupRepos, copyDemo, makeRepo, PROJECT_ROOT, runCli } from './helpers/repo.js';
+import {
+  cleanupRepos,
+  copyDemo,
+  DEMO_ADMIN_EVENTS,
+  DEMO_CORDON_SEQ,
+  makeRepo,
+  PROJECT_ROOT,
+  runCli,
+} from './helpers/repo.js';
 
 const NOW = '2026-11-22T10:05:00Z';
 const admin = (repo: string) => readFile(path.join(repo, 'chronicle/admin.jsonl'), 'utf8');
@@ -31,12 +39,14 @@ describe('labwarden maintenance', () => {
     ]);
     expect(enter).toMatchObject({ code: 0 });
     expect(enter.stdout).toMatch(
-      /^media: enter_maintenance recorded as seq 3; Active -> EnteringMaintenance \(drain 0\/4 moved/,
+      new RegExp(
+        `^media: enter_maintenance recorded as seq ${DEMO_ADMIN_EVENTS + 1}; Active -> EnteringMaintenance \\(drain 0/4 moved`,
+      ),
     );
     const once = await admin(repo);
     expect(once.startsWith(before)).toBe(true);
     expect(JSON.parse(once.trimEnd().split('\n').at(-1)!)).toMatchObject({
-      seq: 3,
+      seq: DEMO_ADMIN_EVENTS + 1,
       at: NOW,
       actor: 'carol',
       action: 'enter_maintenance',
@@ -137,7 +147,7 @@ describe('labwarden maintenance', () => {
     ]);
     expect(silence).toMatchObject({
       code: 0,
-      stdout: 'silence recorded as seq 3: silenced {"node":"pi"} until 2026-11-22T12:05:00Z\n',
+      stdout: `silence recorded as seq ${DEMO_ADMIN_EVENTS + 1}: silenced {"node":"pi"} until 2026-11-22T12:05:00Z\n`,
     });
     const same = await runCli([
       'silence',
@@ -152,10 +162,10 @@ describe('labwarden maintenance', () => {
     ]);
     expect(same.stdout).toMatch(/already active/);
     expect((await runCli(['unsilence', '--node', 'pi', '--repo', repo, '--now', NOW])).stdout).toMatch(
-      /^unsilence recorded as seq 4/,
+      new RegExp(`^unsilence recorded as seq ${DEMO_ADMIN_EVENTS + 2}`),
     );
     expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(
-      /^ack recorded as seq 5/,
+      new RegExp(`^ack recorded as seq ${DEMO_ADMIN_EVENTS + 3}`),
     );
     expect((await runCli(['ack', 'pi/offline_node', '--repo', repo, '--now', NOW])).stdout).toMatch(
       /already acknowledged/,
@@ -182,10 +192,10 @@ describe('labwarden maintenance', () => {
     ]);
     expect(silence).toMatchObject({
       code: 0,
-      stdout: `silence recorded as seq 3: silenced {"fingerprint":"${fingerprint}"} until the incident resolves\n`,
+      stdout: `silence recorded as seq ${DEMO_ADMIN_EVENTS + 1}: silenced {"fingerprint":"${fingerprint}"} until the incident resolves\n`,
     });
     expect(JSON.parse((await admin(repo)).trimEnd().split('\n').at(-1)!)).toMatchObject({
-      seq: 3,
+      seq: DEMO_ADMIN_EVENTS + 1,
       action: 'silence',
       matcher: { fingerprint },
       until: 'resolved',
@@ -224,7 +234,7 @@ describe('labwarden maintenance', () => {
     });
     const chain = foldAdminEvents(await admin(repo));
     expect(chain.break).toBeUndefined();
-    expect(chain.events).toHaveLength(3);
+    expect(chain.events).toHaveLength(DEMO_ADMIN_EVENTS + 1);
   });
 
   it('an event never goes back in time along the chain: a clock behind the tail records at the tail', async () => {
@@ -248,20 +258,33 @@ describe('labwarden maintenance', () => {
     expect((await Promise.all(library)).every((outcome) => outcome.changed)).toBe(true);
     const chain = foldAdminEvents(await admin(repo));
     expect(chain.break).toBeUndefined();
-    expect(chain.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(chain.events.map((e) => e.seq)).toEqual(Array.from({ length: DEMO_ADMIN_EVENTS + 8 }, (_, i) => i + 1));
   });
 });
 
 describe('admin chain tampering', () => {
+  // The demo's chain ends with bob's cordon (seq DEMO_CORDON_SEQ) and alice's maintenance of
+  // gateway; the test appends one ack after them.
+  const c = DEMO_CORDON_SEQ - 1;
   const cases: { name: string; change: (lines: string[]) => string[]; seq: number; line: number }[] = [
     {
       name: 'edit',
-      change: (l) => [l[0]!.replace('UPS on battery', 'nothing happened'), ...l.slice(1)],
-      seq: 1,
-      line: 1,
+      change: (l) => l.map((line, i) => (i === c ? line.replace('UPS on battery', 'nothing happened') : line)),
+      seq: DEMO_CORDON_SEQ,
+      line: DEMO_CORDON_SEQ,
     },
-    { name: 'delete', change: (l) => [l[0]!, l[2]!], seq: 2, line: 2 },
-    { name: 'reorder', change: (l) => [l[1]!, l[0]!, l[2]!], seq: 1, line: 1 },
+    {
+      name: 'delete',
+      change: (l) => [...l.slice(0, c + 1), ...l.slice(c + 2)],
+      seq: DEMO_CORDON_SEQ + 1,
+      line: DEMO_CORDON_SEQ + 1,
+    },
+    {
+      name: 'reorder',
+      change: (l) => [...l.slice(0, c), l[c + 1]!, l[c]!, ...l.slice(c + 2)],
+      seq: DEMO_CORDON_SEQ,
+      line: DEMO_CORDON_SEQ,
+    },
   ];
 
   it.each(cases)(
@@ -281,8 +304,8 @@ describe('admin chain tampering', () => {
       expect(reconcile.stderr).toContain(`warning: chronicle/admin.jsonl:${line}:1 hash chain broken at seq ${seq}`);
       const json = await status(repo);
       expect(json.admin_chain.break).toMatchObject({ seq, line });
-      // Events from the break on are not trusted: with seq 1 (the cordon) gone, backup is Active.
-      if (seq === 1) expect(json.nodes.backup.maintenance.state).toBe('Active');
+      // Events from the break on are not trusted: with the cordon gone, backup is Active.
+      if (seq === DEMO_CORDON_SEQ) expect(json.nodes.backup.maintenance.state).toBe('Active');
       else expect(json.nodes.gateway.maintenance.state).toBe('Active');
 
       const append = await runCli(['maintenance', 'cordon', 'pi', '--repo', repo, '--now', NOW]);

@@ -230,11 +230,81 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     await page.close();
   });
 
+  it("shows the demo history's operator maintenance and its failed drain (scripts/demo-history.mjs)", async () => {
+    const tab = await openTab(browser);
+    await tab.go(`${site.url}maintenance/`);
+    const log = await tab.page
+      .locator('#admin-log tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) =>
+          ['Who', 'What', 'Node', 'Why'].map((label) => row.querySelector(`td[data-label="${label}"]`)!.textContent),
+        ),
+      );
+    // Newest first: today's two events, then carol's maintenance of pi, then alice's of media.
+    expect(log.slice(2)).toEqual([
+      ['carol', 'Exit maintenance', 'pi', 'drain failed: apps is down; SD card swap postponed'],
+      ['carol', 'Enter maintenance', 'pi', 'replace the SD card before it wears out'],
+      ['alice', 'Exit maintenance', 'media', 'HBA swapped, all disks healthy'],
+      ['alice', 'Enter maintenance', 'media', 'move the media disks to the new HBA card'],
+    ]);
+    // The drain of pi failed (its only failover target, apps, was down): an incident of the node,
+    // opened at the drain deadline, escalated, resolved when carol called the maintenance off.
+    await tab.go(`${site.url}nodes/pi/`);
+    const drain = tab.page.locator('tr', {
+      has: tab.page.locator('td[data-label="What"]', { hasText: 'Drain failed' }),
+    });
+    expect(await drain.count()).toBe(1);
+    expect(await drain.locator('td[data-label="Opened"] time').getAttribute('datetime')).toBe(
+      '2026-10-23T14:40:00.000Z',
+    );
+    expect(await drain.locator('td[data-label="Worst"]').innerText()).toMatch(/Critical/);
+    expect(await drain.locator('td[data-label="Reason"]').innerText()).toContain(
+      'every failover target of home-assistant is down (apps offline)',
+    );
+    await tab.go(`${site.url}incidents/?node=pi`);
+    expect(await tab.page.locator('#timeline tr[data-node="pi"]', { hasText: 'Drain failed' }).count()).toBe(3);
+    expect(tab.problems).toEqual([]);
+    await tab.page.close();
+  });
+
+  it("shows each recommendation's runbook as `status --runbooks` gives it, on the overview and the node and service pages", async () => {
+    const text = (await runCli(['status', '--runbooks', '--repo', repo])).stdout;
+    // `  apps/immich-ml  unhealthy_service -> redeploy  [...]` then `      runbook: TITLE (skill, risk R); next: NEXT`
+    const expected = new Map<string, string>();
+    let id = '';
+    for (const line of text.split('\n')) {
+      const head = /^ {2}(\S+) {2}(\S+) -> /.exec(line);
+      if (head) id = `${head[1]}/${head[2]}`;
+      const runbook = /^ {6}runbook: (.*) \([a-z0-9-]+, risk \w+\); next: (.*)$/.exec(line);
+      if (runbook) expected.set(id, `${runbook[1]}\nNext: ${runbook[2]}`);
+    }
+    expect(expected.size).toBeGreaterThan(2);
+    // The demo's OOM-killed container gets the docker out-of-memory skill.
+    expect(expected.get('apps/immich-ml/unhealthy_service')).toMatch(/^Container killed for memory/);
+    const { page } = await visit(browser, site.url);
+    for (const rec of status.recommendations) {
+      const cell = page.locator(`tr[data-recommendation="${rec.id}"] td[data-label="Runbook"]`);
+      const want = expected.get(rec.id);
+      if (want) expect((await cell.innerText()).trim(), rec.id).toBe(want);
+      else expect(await cell.getAttribute('class'), rec.id).toBe('empty');
+    }
+    for (const relativePath of ['nodes/apps/', 'services/apps/immich-ml/']) {
+      await page.goto(site.url + relativePath);
+      const cell = page.locator('tr[data-recommendation="apps/immich-ml/unhealthy_service"] td[data-label="Runbook"]');
+      expect((await cell.innerText()).trim(), relativePath).toBe(expected.get('apps/immich-ml/unhealthy_service'));
+    }
+    await page.close();
+  });
+
   it('speaks words, not identifiers', async () => {
     const tab = await openTab(browser);
     for (const relativePath of ['', 'incidents/', 'maintenance/', 'nodes/gateway/', 'nodes/apps/']) {
       await tab.go(site.url + relativePath);
-      const text = await tab.page.locator('main').innerText();
+      // A runbook's next step is a command to type (`labwarden diagnose node/service/drift`), set as code.
+      let text = await tab.page.locator('main').innerText();
+      for (const command of await tab.page.locator('main code').allInnerTexts()) {
+        text = text.replace(command, '');
+      }
       expect(text, relativePath).not.toMatch(/\b[a-z]+_[a-z_]+\b|\b(Entering|Exiting)Maintenance\b|DrainFailed/);
     }
     await tab.go(site.url);
@@ -329,6 +399,14 @@ describe('site: the demo homelab, reconciled, under a base path', () => {
     expect(json.summary).toBe(status.summary);
     expect(json.last_reconcile).toBe(lastReconcile);
     expect(json.recommendations.map((r: { id: string }) => r.id)).toEqual(status.recommendations.map((r) => r.id));
+    // The runbook rides along where a skill matches (the schema says so: an optional field).
+    const oom = json.recommendations.find((r: { id: string }) => r.id === 'apps/immich-ml/unhealthy_service');
+    expect(oom.runbook).toMatchObject({
+      skill: 'docker-oom',
+      risk: 'medium',
+      title: expect.stringMatching(/^Container/),
+    });
+    expect(schema.safeParse({ ...json, recommendations: [{ ...oom, runbook: { title: 'x' } }] }).success).toBe(false);
     expect(Object.keys(json.nodes)).toEqual(['apps', 'backup', 'gateway', 'media', 'pi', 'storage']);
     expect(json.nodes.gateway.maintenance).toEqual({
       ...maintenanceFromStatus(status.nodes.gateway!.maintenance),
@@ -445,6 +523,14 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
     await appendFile(path.join(repo, 'inventory/hosts/media/host.yaml'), `description: "${XSS_IMG}"\n`);
     await reconcile(repo);
     status = await readStatus(repo);
+    // The homelab's own skills: one with a hostile title (more specific than the built-in for an
+    // offline node), and one broken file, which must cost its runbook and nothing else.
+    await mkdir(path.join(repo, 'inventory/skills'));
+    await writeFile(
+      path.join(repo, 'inventory/skills/pi-gone.yaml'),
+      `id: pi-gone\ntitle: "${XSS_IMG} node gone"\nfamily: node\nmatch: { drift: [offline_node], detail: ["not seen since"] }\nrisk: low\n`,
+    );
+    await writeFile(path.join(repo, 'inventory/skills/broken.yaml'), 'id: broken\ntitle: [unclosed\n');
     lines = (await readFile(path.join(repo, 'chronicle/incidents.jsonl'), 'utf8'))
       .trim()
       .split('\n')
@@ -468,6 +554,22 @@ describe('site: a history reconciled step by step, maintenance, and hostile text
     const jellyfin = await visit(browser, `${site.url}services/media/jellyfin/`);
     expect(await jellyfin.page.locator('main').innerText()).toContain(`${XSS_SCRIPT} HTTP 503`);
   }, 120_000);
+
+  it("shows a homelab skill's hostile title as text; a broken skill file costs its runbook only, and is noted", async () => {
+    const { page, dialogs, problems } = await visit(browser, site.url);
+    const cell = page.locator('tr[data-recommendation="pi/offline_node"] td[data-label="Runbook"]');
+    expect(await cell.locator('.runbook-title').innerText()).toBe(`${XSS_IMG} node gone`);
+    expect(await cell.locator('img').count()).toBe(0);
+    expect(await cell.locator('.runbook-next').innerText()).toMatch(/^Next: /);
+    // Every other recommendation still gets its built-in runbook where one matches.
+    expect(await page.locator('td[data-label="Runbook"].runbook').count()).toBeGreaterThan(1);
+    expect(await page.locator('aside.notes').innerText()).toMatch(
+      /inventory\/skills\/broken\.yaml:3:1 Flow sequence .*: that skill gives no runbook/,
+    );
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 
   it('shows 90 availability bars with a text alternative, MTTR and incident history from the chronicle', async () => {
     const { page } = await visit(browser, `${site.url}services/media/jellyfin/`);

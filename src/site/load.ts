@@ -1,5 +1,6 @@
 import { readRepoFile } from '../fs/safe-path.js';
 import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.js';
+import { builtinSkills, loadSkills } from '../skills/index.js';
 import { readReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 import { buildSiteModel, type SiteInputs, type SiteModel } from './model.js';
 
@@ -27,11 +28,31 @@ export async function readSiteInputs(
   model ??= buildRepoModel(await readRepoSources(repo));
   return {
     repo: model,
+    skills: readSkills(repo),
     status: await readJson(repo, 'status/recommendations.json'),
     insights: await readJson(repo, 'status/insights.json'),
     now,
     lastReconcile: lastReconcile ?? (await readReconcilerHeartbeat(repo).catch(() => undefined)),
   };
+}
+
+/**
+ * The skills, once per build. A problem in inventory/skills/ leaves that skill out (loadSkills
+ * locates it); whatever else goes wrong reading them, the site is still built, with the
+ * built-in skills and the problem listed among its notes.
+ */
+function readSkills(repo: string): SiteInputs['skills'] {
+  try {
+    return loadSkills(repo);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      skills: builtinSkills(),
+      problems: [
+        { code: 'unreadable_file', file: 'inventory/skills', line: 1, col: 1, message: `not read: ${message}` },
+      ],
+    };
+  }
 }
 
 /** The site's model; `model` is the repo as a caller already read it (a runner cycle reads it once). */

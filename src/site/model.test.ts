@@ -6,6 +6,8 @@ import { IncidentLine, lineId } from '../chronicle/line.js';
 import { renderIncidentFeed } from './feed.js';
 import { humanize, humanReason } from './words.js';
 import { buildSiteModel, type SiteInputs } from './model.js';
+import { builtinSkills } from '../skills/index.js';
+import { Skill } from '../model/index.js';
 
 const repo = buildRepoModel({
   hostDirs: ['n1', 'n2'],
@@ -132,6 +134,38 @@ describe('buildSiteModel', () => {
     const web = model.nodes[0]!.services[0]!;
     expect(web.bars!.slice(-2).map((b) => b.state)).toEqual(['down', 'down']);
     expect(web.incidents).toHaveLength(1);
+  });
+
+  it('gives each recommendation the runbook of its most specific skill, and notes a broken skill file', () => {
+    const own = Skill.parse({
+      id: 'web-boom',
+      title: 'Web went boom',
+      family: 'http',
+      match: { drift: ['unhealthy_service'], detail: ['boom'] },
+      risk: 'low',
+    });
+    const problem = {
+      code: 'yaml_syntax' as const,
+      file: 'inventory/skills/broken.yaml',
+      line: 2,
+      col: 8,
+      message: 'unexpected end of the stream',
+    };
+    const model = buildSiteModel(inputs({ skills: { skills: [...builtinSkills(), own], problems: [problem] } }));
+    expect(model.runbooks.get('n1/web/unhealthy_service')).toEqual({
+      skill: 'web-boom',
+      title: 'Web went boom',
+      risk: 'low',
+      next: 'review',
+    });
+    expect(model.notes).toContain(
+      'inventory/skills/broken.yaml:2:8 unexpected end of the stream: that skill gives no runbook (`labwarden validate` says more).',
+    );
+    expect(model.problems).toContainEqual(problem);
+    // Without a catalogue (nothing loaded), no runbooks and no note about skills.
+    const bare = buildSiteModel(inputs());
+    expect(bare.runbooks.size).toBe(0);
+    expect(bare.notes.some((note) => note.includes('skill'))).toBe(false);
   });
 
   it('is deterministic', () => {

@@ -27,6 +27,8 @@ import {
 import type { AdminEvent } from '../model/index.js';
 import { maintenanceFromStatus, type NodeMaintenanceView } from '../maintenance/status-view.js';
 import { silencesInForce, type SilenceView } from './maintenance.js';
+import type { Skill } from '../model/index.js';
+import { factsFor, runbookFor, type Runbook } from '../skills/index.js';
 
 /** Everything the site is built from, already read from disk: pure data. */
 export interface SiteInputs {
@@ -43,6 +45,12 @@ export interface SiteInputs {
   now?: number;
   /** When the last successful reconcile ran (the reconciler heartbeat; never committed). */
   lastReconcile?: string;
+  /**
+   * The skill catalogue, loaded once per build (built-ins with inventory/skills/ applied): each
+   * recommendation shows its runbook. A skill file with a problem is left out of `skills` and
+   * its problem is listed; absent: no runbooks.
+   */
+  skills?: { skills: readonly Skill[]; problems: readonly Problem[] };
 }
 
 export type SummaryState = Summary | 'unknown';
@@ -105,6 +113,8 @@ export interface SiteModel {
   nodes: NodeView[];
   recommendations: Recommendation[];
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
+  /** The runbook of each recommendation whose skill matches, by recommendation id (`runbookFor`, as `status --runbooks`). */
+  runbooks: Map<string, Runbook>;
   /** Chronicle incident lines, newest first. */
   timeline: IncidentLine[];
   /** Verified admin events, newest first. */
@@ -179,6 +189,16 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     notes.push(
       `chronicle/admin.jsonl is broken at seq ${inputs.repo.admin.break.seq}: operator events from there on are not shown (\`labwarden validate\` says more).`,
     );
+  const skillProblems = inputs.skills?.problems ?? [];
+  for (const problem of skillProblems)
+    notes.push(
+      `${problem.file}:${problem.line}:${problem.col} ${problem.message}: that skill gives no runbook (\`labwarden validate\` says more).`,
+    );
+  const runbooks = new Map<string, Runbook>();
+  for (const rec of inputs.skills ? recommendations : []) {
+    const runbook = runbookFor(rec, inputs.skills!.skills, factsFor(inputs.repo, rec));
+    if (runbook) runbooks.set(rec.id, runbook);
+  }
   const skipped = (parsed?.problems.length ?? 0) + (parsed?.partial ? 1 : 0);
   if (skipped > 0)
     notes.push(
@@ -227,13 +247,14 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     nodes,
     recommendations,
     groups,
+    runbooks,
     timeline: sortUnique(timelineEvents).reverse(),
     admin: [...adminEvents].reverse(),
     silences: silencesInForce(adminEvents, now ?? 0, (fingerprint) => openIncidents.has(fingerprint)),
     insights: inputs.insights,
     hasChronicle,
     notes,
-    problems: inputs.repo.problems,
+    problems: [...inputs.repo.problems, ...skillProblems],
   };
 }
 

@@ -42,6 +42,15 @@ export const SiteStatus = z.object({
       severity: z.enum(['info', 'warning', 'critical']),
       reason: z.string(),
       since: Time.nullable(),
+      runbook: z
+        .object({
+          skill: z.string().describe('the skill id (built-in, or inventory/skills/<id>.yaml)'),
+          title: z.string(),
+          risk: z.enum(['low', 'medium', 'high']),
+          next: z.string().describe('the next step, for a person'),
+        })
+        .optional()
+        .describe("the matching skill's runbook, as `labwarden status --runbooks` shows it; absent when none matches"),
     }),
   ),
 });
@@ -73,6 +82,9 @@ export function siteStatus(model: SiteModel): SiteStatus {
         },
       ]),
     ),
-    recommendations: model.recommendations.map((rec) => ({ ...rec })),
+    recommendations: model.recommendations.map((rec) => {
+      const runbook = model.runbooks.get(rec.id);
+      return runbook ? { ...rec, runbook } : { ...rec };
+    }),
   };
 }

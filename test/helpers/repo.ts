@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(PROJECT_ROOT, 'bin/labwarden.js');
+/** Operator events in the demo's chronicle/admin.jsonl (scripts/demo-history.mjs): the next append is this + 1. */
+export const DEMO_ADMIN_EVENTS = 6;
+/** seq of the demo's newest events: bob's cordon of backup, then alice's maintenance of gateway. */
+export const DEMO_CORDON_SEQ = 5;
 
 const made: string[] = [];
 

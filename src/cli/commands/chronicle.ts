@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors/problem.js';
-import { readRepoFile } from '../../fs/safe-path.js';
 import { readDuration } from '../../model/duration.js';
 import type { Io } from '../io.js';
 import { parseNow, repoDir } from '../options.js';
@@ -40,11 +39,12 @@ export function chronicleCommand(io: Io): Command {
         now?: string;
         json?: boolean;
       }) => {
-        const { INCIDENTS_FILE, IncidentLine, serializeLine } = await import('../../chronicle/line.js');
-        const { parseJsonLines } = await import('../../chronicle/parse.js');
+        // The one reader: incidents.jsonl as the repo model parsed and checked it (its line schema).
+        const { INCIDENTS_FILE, serializeLine } = await import('../../chronicle/line.js');
+        const { buildRepoModel, chronicleFile, readRepoSources } = await import('../../repo/index.js');
         const { filterLines, renderChronicle } = await import('../render-chronicle.js');
-        const text = (await readRepoFile(repoDir(options.repo), INCIDENTS_FILE)) ?? '';
-        const parsed = parseJsonLines(INCIDENTS_FILE, text, IncidentLine);
+        const model = buildRepoModel(await readRepoSources(repoDir(options.repo)));
+        const parsed = chronicleFile(model, INCIDENTS_FILE);
         if (parsed.problems.length > 0) {
           throw new UserError(`${INCIDENTS_FILE} has corrupt lines`, {
             problems: parsed.problems,
