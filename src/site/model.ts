@@ -102,6 +102,7 @@ export interface NodeView {
   mttrMs: number | null;
 }
 
+/** Plain JSON data: `site build` hands it to the astro child as a file (no Map, Set or Date). */
 export interface SiteModel {
   summary: SummaryState;
   /** When the current summary began: the oldest open drift, or the last resolution. */
@@ -114,7 +115,7 @@ export interface SiteModel {
   recommendations: Recommendation[];
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
   /** The runbook of each recommendation whose skill matches, by recommendation id (`runbookFor`, as `status --runbooks`). */
-  runbooks: Map<string, Runbook>;
+  runbooks: Record<string, Runbook>;
   /** Chronicle incident lines, newest first. */
   timeline: IncidentLine[];
   /** Verified admin events, newest first. */
@@ -194,10 +195,10 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     notes.push(
       `${problem.file}:${problem.line}:${problem.col} ${problem.message}: that skill gives no runbook (\`labwarden validate\` says more).`,
     );
-  const runbooks = new Map<string, Runbook>();
+  const runbooks: Record<string, Runbook> = {};
   for (const rec of inputs.skills ? recommendations : []) {
     const runbook = runbookFor(rec, inputs.skills!.skills, factsFor(inputs.repo, rec));
-    if (runbook) runbooks.set(rec.id, runbook);
+    if (runbook) runbooks[rec.id] = runbook;
   }
   const skipped = (parsed?.problems.length ?? 0) + (parsed?.partial ? 1 : 0);
   if (skipped > 0)

@@ -83,7 +83,7 @@ export function siteStatus(model: SiteModel): SiteStatus {
       ]),
     ),
     recommendations: model.recommendations.map((rec) => {
-      const runbook = model.runbooks.get(rec.id);
+      const runbook = Object.hasOwn(model.runbooks, rec.id) ? model.runbooks[rec.id] : undefined;
       return runbook ? { ...rec, runbook } : { ...rec };
     }),
   };
