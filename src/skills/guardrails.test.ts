@@ -4,7 +4,11 @@ import { defaultPolicy, type AdminEvent, type NodeStatus, type Recommendation } 
 import { builtinSkills } from './load.js';
 import { decideRemediation, foldApprovals } from './guardrails.js';
 
-const policy = { ...defaultPolicy(), operators: { users: ['123'], roles: [] }, remediation: { approvers: ['alice'] } };
+const policy = {
+  ...defaultPolicy(),
+  operators: { users: ['123'], roles: [] },
+  remediation: { approvers: ['alice'], execute: false, dry_run: false, preapprove: [] },
+};
 const skill = builtinSkills().find((s) => s.id === 'systemd-unit-failed')!;
 const rec: Recommendation = {
   id: 'n1/app/unhealthy_service',
