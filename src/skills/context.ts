@@ -5,6 +5,10 @@ import { buildRepoModel, readRepoSources, type RepoModel } from '../repo/index.j
 import { STATUS_SOURCE } from '../repo/model.js';
 import { closest } from '../repo/suggest.js';
 import { loadSkills, type SkillCatalogue } from './load.js';
+import { foldAttempts } from '../chronicle/remediations.js';
+import { REMEDIATIONS_FILE } from '../model/index.js';
+import { chronicleFile } from '../repo/chronicle-check.js';
+import type { GuardrailInputs } from './guardrails.js';
 import { factsFor, type MatchFacts } from './match.js';
 
 /** What the skill commands read: the repo model (inventory, world, chain), the skills, the last status. */
@@ -22,6 +26,19 @@ export async function loadSkillContext(repo: string): Promise<SkillContext> {
   const catalogue = loadSkills(repo);
   const { recommendations, nodes } = await readStatus(repo);
   return { model, catalogue, recommendations, nodes, facts: (rec) => factsFor(model, rec) };
+}
+
+/** What `decideRemediation` reads, from the repo as this context read it, at `now`. */
+export function guardrailInputs(context: Pick<SkillContext, 'model' | 'nodes'>, now: number): GuardrailInputs {
+  const { model } = context;
+  return {
+    events: model.admin.events,
+    policy: model.policy,
+    nodes: context.nodes,
+    labels: new Map([...model.inventory.nodes].map(([name, node]) => [name, node.host.labels])),
+    attempts: foldAttempts(chronicleFile(model, REMEDIATIONS_FILE).lines),
+    now,
+  };
 }
 
 /** status/recommendations.json's recommendations and nodes; none before the first reconcile. */

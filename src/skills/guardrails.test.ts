@@ -9,6 +9,7 @@ const policy = {
   operators: { users: ['123'], roles: [] },
   remediation: { approvers: ['alice'], execute: false, dry_run: false, preapprove: [] },
 };
+const extra = { labels: new Map<string, string[]>(), attempts: [], now: Date.parse('2026-11-22T10:10:00Z') };
 const skill = builtinSkills().find((s) => s.id === 'systemd-unit-failed')!;
 const rec: Recommendation = {
   id: 'n1/app/unhealthy_service',
@@ -51,11 +52,12 @@ describe('guardrails: nothing happens that was not approved', () => {
   it('an approval by an approver or operator allows; by anyone else it is ignored', () => {
     const events = chain([approve('mallory', '2026-11-22T10:01:00Z'), approve('123', '2026-11-22T10:02:00Z')]);
     expect(foldApprovals(events, policy).ignored.map((e) => e.actor)).toEqual(['mallory']);
-    expect(decideRemediation(rec, skill, { events, policy, nodes: active })).toEqual({
+    expect(decideRemediation(rec, skill, { events, policy, ...extra, nodes: active })).toEqual({
       kind: 'allowed',
       by: { seq: 2, at: '2026-11-22T10:02:00Z', actor: '123', skill: 'systemd-unit-failed' },
+      attempt: 1,
     });
-    expect(decideRemediation(rec, skill, { events: events.slice(0, 1), policy, nodes: active })).toEqual({
+    expect(decideRemediation(rec, skill, { events: events.slice(0, 1), policy, ...extra, nodes: active })).toEqual({
       kind: 'refused',
       reasons: ['systemd-unit-failed is not approved for n1/app/unhealthy_service'],
     });
@@ -66,7 +68,7 @@ describe('guardrails: nothing happens that was not approved', () => {
       approve('alice', '2026-11-22T09:00:00Z'),
       approve('alice', '2026-11-22T10:05:00Z', 'systemd-crash-loop'),
     ]);
-    expect(decideRemediation(rec, skill, { events, policy, nodes: active }).kind).toBe('refused');
+    expect(decideRemediation(rec, skill, { events, policy, ...extra, nodes: active }).kind).toBe('refused');
   });
 
   it('kill switch, maintenance and windows refuse even an approved remediation, every reason listed', () => {
@@ -81,7 +83,7 @@ describe('guardrails: nothing happens that was not approved', () => {
       },
     };
     expect(
-      decideRemediation({ ...rec, maintenance_window: 'patch-tuesday' }, skill, { events, policy, nodes }),
+      decideRemediation({ ...rec, maintenance_window: 'patch-tuesday' }, skill, { events, policy, ...extra, nodes }),
     ).toEqual({
       kind: 'refused',
       reasons: [
@@ -94,13 +96,15 @@ describe('guardrails: nothing happens that was not approved', () => {
       ...events.map(({ seq: _s, prev: _p, node: _n, reason: _r, ...e }) => e),
       { at: '2026-11-22T10:03:00Z', actor: 'bob', action: 'resume_remediation' },
     ]);
-    expect(decideRemediation(rec, skill, { events: resumed, policy, nodes: active }).kind).toBe('allowed');
+    expect(decideRemediation(rec, skill, { events: resumed, policy, ...extra, nodes: active }).kind).toBe('allowed');
   });
 
   it('replay: the same chain and status give byte-identical decisions', () => {
     const events = chain([approve('alice', '2026-11-22T10:01:00Z'), approve('mallory', '2026-11-22T10:02:00Z')]);
     const run = () =>
-      JSON.stringify(builtinSkills().map((s) => decideRemediation(rec, s, { events, policy, nodes: active })));
+      JSON.stringify(
+        builtinSkills().map((s) => decideRemediation(rec, s, { events, policy, ...extra, nodes: active })),
+      );
     expect(run()).toBe(run());
   });
 });
