@@ -30,13 +30,17 @@ export async function commitWorld(
   results: readonly NodeObserveResult[],
   options: {
     push: boolean;
+    /** Files the run appended to besides the snapshots (the executor's chronicle/remediations.jsonl). */
+    extra?: readonly string[];
     git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
   },
 ): Promise<CommitAndPushResult & { line: string }> {
-  const files = results.filter((result) => result.changed).map((result) => result.file);
+  const extra = options.extra ?? [];
+  const files = [...results.filter((result) => result.changed).map((result) => result.file), ...extra];
   if (results.length === 0 || (files.length === 0 && !options.push))
     return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
-  const message = files.length > 0 ? observeCommitMessage(results) : 'observe';
+  const world = files.length > extra.length ? observeCommitMessage(results) : 'observe';
+  const message = extra.length > 0 ? `${world}; remediation` : world;
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
   const outcome = await commitAndPush(repo, {
     files: files.length > 0 ? files : results.map((result) => result.file),

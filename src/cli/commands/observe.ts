@@ -35,6 +35,10 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
       'probe, then print the snapshot each node would get; write nothing (no world file, no heartbeat, no alert)',
     )
     .option('--json', 'print the result per node as JSON (with --dry-run: each snapshot too)')
+    .option(
+      '--execute',
+      "then apply approved or pre-approved remediation steps for this node's recommendations (needs --node and policy remediation.execute)",
+    )
     .addHelpText(
       'after',
       '\nAfter observing, alerts once (DISCORD_WEBHOOK_URL, else stderr) when the reconciler heartbeat is older than\nreconciler_stale_after, and once when it is back.\nExample:\n  labwarden observe --repo ~/homelab --node media --heartbeat --push',
@@ -43,10 +47,19 @@ export function observeCommand(io: Io, env: Record<string, string | undefined> =
       if (options.dryRun && (options.commit || options.push || options.heartbeat)) {
         throw new UserError('--dry-run cannot be combined with --commit, --push or --heartbeat');
       }
+      if (options.execute && (options.dryRun || options.node === undefined)) {
+        throw new UserError('--execute needs --node and cannot be combined with --dry-run', {
+          hint: 'The executor acts for its own node only; policy remediation.dry_run makes it print instead of run.',
+        });
+      }
       if (options.dryRun) return observeAction(io, env, options);
       // Writing world/nodes/ (and committing it) takes the checkout's repo lock.
       const { currentCommand, withRepoLock } = await import('../../git/repo-lock.js');
-      await withRepoLock(repoDir(options.repo), currentCommand(), () => observeAction(io, env, options));
+      const locked = <T>(work: () => Promise<T>) => withRepoLock(repoDir(options.repo), currentCommand(), work);
+      // Remediation steps may take minutes and a kill switch may arrive meanwhile (through this
+      // checkout's lock): the executor holds the lock only to observe, to append and to commit.
+      if (options.execute) await observeAction(io, env, options, locked);
+      else await locked(() => observeAction(io, env, options));
     });
 }
 
@@ -62,19 +75,30 @@ interface ObserveOptions {
   push?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  execute?: boolean;
 }
 
-async function observeAction(io: Io, env: Record<string, string | undefined>, options: ObserveOptions): Promise<void> {
+type Locked = <T>(work: () => Promise<T>) => Promise<T>;
+const unlocked: Locked = (work) => work();
+
+async function observeAction(
+  io: Io,
+  env: Record<string, string | undefined>,
+  options: ObserveOptions,
+  locked: Locked = unlocked,
+): Promise<void> {
   const { runObserve, spawnRunner } = await import('../../observer/index.js');
   const { Git } = await import('../../git/client.js');
   const { preflight } = await import('../../git/preflight.js');
   const { selectSink } = await import('../../notify/sinks/registry.js');
   const { commitWorld, WORLD_DIR } = await import('../../runner/observe-commit.js');
+  const { REMEDIATIONS_FILE } = await import('../../model/remediation-line.js');
   const { describeWatchdog, watchReconciler } = await import('../../watchdog/index.js');
   const now = parseNow(options.now);
   const repo = repoDir(options.repo);
   // Refuse a detached HEAD or unrelated changes before probing anything.
-  if (options.commit || options.push) await preflight(new Git(repo), [WORLD_DIR]);
+  if (options.commit || options.push)
+    await preflight(new Git(repo), options.execute ? [WORLD_DIR, REMEDIATIONS_FILE] : [WORLD_DIR]);
   if (options.node !== undefined && !isName(options.node))
     throw new UserError(`--node: "${options.node}" is not a node name`);
   // The only terminal check: the display goes to stderr, so stdout stays parseable.
@@ -83,17 +107,19 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     : undefined;
   let results;
   try {
-    results = await runObserve({
-      repo,
-      node: options.node,
-      now,
-      runner: spawnRunner,
-      concurrency: options.concurrency,
-      timeoutMs: options.timeout,
-      onProgress: progress?.update,
-      pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
-      dryRun: options.dryRun,
-    });
+    results = await locked(() =>
+      runObserve({
+        repo,
+        node: options.node,
+        now,
+        runner: spawnRunner,
+        concurrency: options.concurrency,
+        timeoutMs: options.timeout,
+        onProgress: progress?.update,
+        pushHeartbeatTo: options.heartbeat ? options.remote : undefined,
+        dryRun: options.dryRun,
+      }),
+    );
   } finally {
     progress?.clear();
   }
@@ -113,7 +139,12 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     }
     return;
   }
-  const report: { nodes: typeof results; commit?: string; watchdog?: string } = { nodes: results };
+  const report: {
+    nodes: typeof results;
+    remediations?: { said: string[]; started: number; refused: number };
+    commit?: string;
+    watchdog?: string;
+  } = { nodes: results };
   for (const result of results) {
     const counts =
       Object.entries(result.counts)
@@ -122,27 +153,50 @@ async function observeAction(io: Io, env: Record<string, string | undefined>, op
     const verb = result.changed ? 'written' : 'unchanged';
     if (!options.json) io.out(`${result.node}: ${result.probes} probes, ${counts}; ${result.file} ${verb}`);
   }
-  if (options.commit || options.push) {
-    report.commit = (await commitWorld(repo, results, { push: Boolean(options.push) })).line;
-    if (!options.json) io.out(report.commit);
-  }
-  // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
-  const sink = await selectSink({ env, write: io.err });
-  try {
-    const watched = await watchReconciler({
+  let remediated = false;
+  if (options.execute) {
+    const { runExecutor } = await import('../../skills/executor.js');
+    const said: string[] = [];
+    const executed = await runExecutor({
       repo,
-      watcher: options.node ? `observer-${options.node}` : 'observer',
+      node: options.node!,
       now,
-      sink,
-      remote: options.heartbeat || options.push ? options.remote : undefined,
+      runner: spawnRunner,
+      env,
+      say: (line) => (options.json ? said.push(line) : io.out(line)),
+      locked,
     });
-    for (const warning of watched.warnings) io.err(`warning: ${warning}`);
-    const line = describeWatchdog(watched.result, sink.name);
-    if (line) report.watchdog = line;
-    if (line && !options.json) io.out(line);
-    if (options.json) io.out(JSON.stringify(report, null, 2));
-    if (!watched.result.delivered) io.exitCode = EXIT_UNDELIVERED;
-  } finally {
-    await sink.close();
+    remediated = executed.started.length > 0;
+    report.remediations = { said, started: executed.started.length, refused: executed.refused };
   }
+  // The rest of an observe run: the reconciler's dead-man's switch and the JSON report.
+  const watchdog = async () => {
+    // The dead-man's switch, observer side. Alerts on the console go to stderr: stdout stays parseable.
+    const sink = await selectSink({ env, write: io.err });
+    try {
+      const watched = await watchReconciler({
+        repo,
+        watcher: options.node ? `observer-${options.node}` : 'observer',
+        now,
+        sink,
+        remote: options.heartbeat || options.push ? options.remote : undefined,
+      });
+      for (const warning of watched.warnings) io.err(`warning: ${warning}`);
+      const line = describeWatchdog(watched.result, sink.name);
+      if (line) report.watchdog = line;
+      if (line && !options.json) io.out(line);
+      if (options.json) io.out(JSON.stringify(report, null, 2));
+      if (!watched.result.delivered) io.exitCode = EXIT_UNDELIVERED;
+    } finally {
+      await sink.close();
+    }
+  };
+  await locked(async () => {
+    if (options.commit || options.push) {
+      const extra = remediated ? [REMEDIATIONS_FILE] : [];
+      report.commit = (await commitWorld(repo, results, { push: Boolean(options.push), extra })).line;
+      if (!options.json) io.out(report.commit);
+    }
+    await watchdog();
+  });
 }
