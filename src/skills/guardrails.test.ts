@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatAdminLine, GENESIS, hashLine } from '../maintenance/chain.js';
-import { defaultPolicy, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
+import { defaultPolicy, PreApproval, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
 import { builtinSkills } from './load.js';
-import { decideRemediation, foldApprovals } from './guardrails.js';
+import { decideRemediation, foldApprovals, preApproved } from './guardrails.js';
+import type { RemediationAttempt } from '../chronicle/remediations.js';
 
 const policy = {
   ...defaultPolicy(),
@@ -106,5 +107,94 @@ describe('guardrails: nothing happens that was not approved', () => {
         builtinSkills().map((s) => decideRemediation(rec, s, { events, policy, ...extra, nodes: active })),
       );
     expect(run()).toBe(run());
+  });
+
+  it('pre-approval: by node or label, up to its risk; high risk never; an approval is preferred for the record', () => {
+    const pre = (entries: object[]) => ({
+      ...policy,
+      remediation: { ...policy.remediation, preapprove: entries.map((entry) => PreApproval.parse(entry)) },
+    });
+    const low = { id: 'x', risk: 'low' } as const;
+    expect(preApproved(pre([{ labels: ['lab'], risk: 'low' }]), low, 'n1', ['lab'])).toBe(true);
+    expect(preApproved(pre([{ labels: ['lab'], risk: 'low' }]), low, 'n1', ['prod'])).toBe(false);
+    expect(preApproved(pre([{ nodes: ['n1'], risk: 'low' }]), low, 'n1', [])).toBe(true);
+    expect(preApproved(pre([{ nodes: ['n2'], risk: 'low' }]), low, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ risk: 'low' }]), { id: 'x', risk: 'medium' }, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ risk: 'medium' }]), { id: 'x', risk: 'medium' }, 'n1', [])).toBe(true);
+    expect(preApproved(pre([{ risk: 'medium' }]), { id: 'x', risk: 'high' }, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ skills: ['y'], risk: 'low' }]), low, 'n1', [])).toBe(false);
+    const inputs = { events: [], policy: pre([{ nodes: ['n1'] }]), ...extra, nodes: active };
+    expect(decideRemediation(rec, skill, inputs)).toEqual({ kind: 'allowed', by: 'pre-approved', attempt: 1 });
+    const events = chain([approve('alice', '2026-11-22T10:01:00Z')]);
+    expect(decideRemediation(rec, skill, { ...inputs, events })).toMatchObject({ by: { seq: 1, actor: 'alice' } });
+  });
+
+  const attempt = (startAt: string, outcome?: 'remediation_failed' | 'remediation_succeeded', endAt?: string) =>
+    ({
+      start: {
+        at: startAt,
+        kind: 'remediation_started',
+        fingerprint: rec.id,
+        node: 'n1',
+        service: 'app',
+        skill: skill.id,
+        attempt: 1,
+        approval: 'pre-approved',
+        steps: [],
+        verify: { observation: 'service_ok', by: endAt ?? startAt },
+        max_attempts: 2,
+      },
+      ...(outcome
+        ? {
+            outcome: {
+              at: endAt!,
+              kind: outcome,
+              fingerprint: rec.id,
+              node: 'n1',
+              service: 'app',
+              skill: skill.id,
+              attempt: 1,
+              started: startAt,
+              observed_at: endAt!,
+            },
+          }
+        : {}),
+    }) as RemediationAttempt;
+
+  it('attempts: one in progress, backoff doubling per failure, max_attempts per episode', () => {
+    const base = {
+      events: chain([approve('alice', '2026-11-22T10:01:00Z')]),
+      policy,
+      nodes: active,
+      labels: new Map(),
+    };
+    const now = Date.parse('2026-11-22T10:10:00Z');
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: [attempt('2026-11-22T10:02:00Z')] })).toEqual({
+      kind: 'refused',
+      reasons: [
+        'attempt 1 of systemd-unit-failed on n1/app (started 2026-11-22T10:02:00Z) is being verified until 2026-11-22T10:02:00Z',
+      ],
+    });
+    // backoff_initial 10s: one failure at 10:09:55 → not before 10:10:05.
+    const failed = [attempt('2026-11-22T10:02:00Z', 'remediation_failed', '2026-11-22T10:09:55Z')];
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: failed })).toEqual({
+      kind: 'refused',
+      reasons: ['backing off after 1 failed attempt on n1/app: next not before 2026-11-22T10:10:05Z'],
+    });
+    expect(decideRemediation(rec, skill, { ...base, now: now + 5_000, attempts: failed })).toMatchObject({
+      kind: 'allowed',
+      attempt: 2,
+    });
+    const two = [...failed, attempt('2026-11-22T10:09:56Z', 'remediation_failed', '2026-11-22T10:09:57Z')];
+    expect(decideRemediation(rec, skill, { ...base, now: now + 60_000, attempts: two })).toEqual({
+      kind: 'refused',
+      reasons: ['2 attempts already made for n1/app/unhealthy_service (max_attempts 2 of systemd-unit-failed)'],
+    });
+    // Attempts of an earlier episode do not count, nor its failures' backoff once past.
+    const earlier = [attempt('2026-11-22T09:00:00Z', 'remediation_failed', '2026-11-22T09:05:00Z')];
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: earlier })).toMatchObject({
+      kind: 'allowed',
+      attempt: 1,
+    });
   });
 });
