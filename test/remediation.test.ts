@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cleanupRepos, makeRepo, runCli, tempDir } from './helpers/repo.js';
+import { git, makeRemote } from './helpers/git.js';
+import { formatAdminLine, GENESIS } from '../src/model/admin-chain.js';
+import type { AdminEvent } from '../src/model/index.js';
 
 // The executor end to end: real CLI processes, a real HTTP server as the service, and a
 // recording stand-in for systemctl on PATH whose `restart` may make the service healthy.
@@ -251,15 +254,28 @@ describe('the executor: pre-approved runs, verification, backoff, blocking', () 
     );
     const mallory = await cli(['approve', rec, '--repo', repo, '--now', at(1), '--actor', 'mallory']);
     expect(mallory.code).toBe(2);
+    // A line appended by hand, well chained, by someone who may not approve: it approves nothing.
+    const forged = formatAdminLine({
+      seq: 1,
+      at: at(1),
+      actor: 'mallory',
+      action: 'approve_remediation',
+      node: 'n1',
+      reason: null,
+      prev: GENESIS,
+      fingerprint: rec,
+      skill: 'http-upstream-down',
+    } as AdminEvent);
+    await writeFile(path.join(repo, 'chronicle/admin.jsonl'), `${forged}\n`);
     expect(await observe(repo, 2, true)).toContain('refused: http-upstream-down is not approved');
     expect(await lines(repo)).toEqual([]);
 
     const approve = await cli(['approve', rec, '--repo', repo, '--now', at(3), '--actor', 'alice']);
-    expect(approve.stdout).toContain('approve_remediation recorded as seq 1');
+    expect(approve.stdout).toContain('approve_remediation recorded as seq 2');
     expect(await observe(repo, 4, true)).toContain(
-      `${rec}: http-upstream-down attempt 1 started (approved by alice (seq 1))`,
+      `${rec}: http-upstream-down attempt 1 started (approved by alice (seq 2))`,
     );
-    expect((await lines(repo))[0]).toMatchObject({ approval: 1 });
+    expect((await lines(repo))[0]).toMatchObject({ approval: 2 });
     await reconcile(repo, 4);
     expect((await status(repo)).summary).toBe('reconciling');
     // The next observation sees the service healthy: succeeded, the recommendation is gone.
@@ -382,6 +398,31 @@ describe('the executor: guardrails that stop it', () => {
     expect(b).toBe(a);
     expect(await readFile(path.join(copy, 'chronicle/remediations.jsonl'), 'utf8')).toBe(
       await readFile(path.join(repo, 'chronicle/remediations.jsonl'), 'utf8'),
+    );
+  }, 120_000);
+
+  it('--push commits the remediation lines with the world files', async () => {
+    const repo = await homelab({ service: 'eta', policy: POLICY });
+    await observe(repo, 0);
+    await reconcile(repo, 0);
+    const files: Record<string, string> = {};
+    for (const relative of [
+      'inventory/policy.yaml',
+      'inventory/hosts/n1/host.yaml',
+      'inventory/hosts/n1/services.yaml',
+      'inventory/skills/http-upstream-down.yaml',
+      'world/nodes/n1.yaml',
+      'status/recommendations.json',
+    ])
+      files[relative] = await readFile(path.join(repo, relative), 'utf8');
+    const remote = await makeRemote(files);
+    const clone = await remote.clone();
+    const pushed = await cli(['observe', '--repo', clone, '--node', 'n1', '--now', at(1), '--execute', '--push']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain('http-upstream-down attempt 1 started (pre-approved)');
+    expect(pushed.stdout).toMatch(/committed [0-9a-f]{7} "observe: remediation"; pushed \(1 attempt\)/);
+    expect(await git(clone, 'show', '--name-only', '--format=', 'origin/main')).toContain(
+      'chronicle/remediations.jsonl',
     );
   }, 120_000);
 });

@@ -39,8 +39,9 @@ export async function commitWorld(
   const files = [...results.filter((result) => result.changed).map((result) => result.file), ...extra];
   if (results.length === 0 || (files.length === 0 && !options.push))
     return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
-  const world = files.length > extra.length ? observeCommitMessage(results) : 'observe';
-  const message = extra.length > 0 ? `${world}; remediation` : world;
+  const worldChanged = files.length > extra.length;
+  const world = worldChanged ? observeCommitMessage(results) : 'observe';
+  const message = extra.length === 0 ? world : worldChanged ? `${world}; remediation` : 'observe: remediation';
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
   const outcome = await commitAndPush(repo, {
     files: files.length > 0 ? files : results.map((result) => result.file),
