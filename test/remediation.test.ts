@@ -424,5 +424,16 @@ describe('the executor: guardrails that stop it', () => {
     expect(await git(clone, 'show', '--name-only', '--format=', 'origin/main')).toContain(
       'chronicle/remediations.jsonl',
     );
+    // The conclusion is committed by reconcile with status/.
+    expect((await cli(['observe', '--repo', clone, '--node', 'n1', '--now', at(7), '--push'])).code).toBe(0);
+    const reconciled = await cli(['reconcile', '--repo', clone, '--now', at(7), '--push']);
+    expect(reconciled.code, reconciled.stderr).toBe(0);
+    expect(await git(clone, 'show', '--name-only', '--format=', 'origin/main')).toContain(
+      'chronicle/remediations.jsonl',
+    );
+    expect(await git(clone, 'show', 'origin/main:chronicle/remediations.jsonl')).toContain(
+      '"kind":"remediation_failed"',
+    );
+    expect(await git(clone, 'status', '--porcelain')).toBe('');
   }, 120_000);
 });
