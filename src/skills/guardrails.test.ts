@@ -175,6 +175,10 @@ describe('guardrails: nothing happens that was not approved', () => {
         'attempt 1 of systemd-unit-failed on n1/app (started 2026-11-22T10:02:00Z) is being verified until 2026-11-22T10:02:00Z',
       ],
     });
+    expect(decideRemediation({ ...rec, in_progress: true }, skill, { ...base, now, attempts: [] })).toEqual({
+      kind: 'refused',
+      reasons: ['a remedy is already under way for n1/app/unhealthy_service (a deployment in progress)'],
+    });
     // backoff_initial 10s: one failure at 10:09:55 → not before 10:10:05.
     const failed = [attempt('2026-11-22T10:02:00Z', 'remediation_failed', '2026-11-22T10:09:55Z')];
     expect(decideRemediation(rec, skill, { ...base, now, attempts: failed })).toEqual({

@@ -102,6 +102,7 @@ export function decideRemediation(rec: Recommendation, skill: Skill, inputs: Gua
       `attempt ${running.start.attempt} of ${running.start.skill} on ${target} (started ${running.start.at}) ` +
         `is being verified until ${running.start.verify.by}`,
     );
+  else if (rec.in_progress) reasons.push(`a remedy is already under way for ${rec.id} (a deployment in progress)`);
   const episode = inputs.attempts.filter((a) => a.start.fingerprint === rec.id && a.start.at >= since);
   if (episode.length >= skill.max_attempts)
     reasons.push(
