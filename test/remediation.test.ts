@@ -304,6 +304,11 @@ describe('the executor: guardrails that stop it', () => {
     );
     expect((await calls()).slice(before).filter((call) => call[1] === 'restart')).toEqual([]);
     expect(existsSync(path.join(dry, 'chronicle/remediations.jsonl'))).toBe(false);
+    // status/ still has the recommendation, but this observation finds the service healthy.
+    await writeFile(path.join(bin, 'healthy-gamma'), '');
+    expect(await observe(dry, 2, true)).toContain(
+      'n1/gamma/unhealthy_service: http-upstream-down refused: gamma is ok in the observation of 2026-11-22T10:02:00Z',
+    );
     const flags = await cli(['observe', '--repo', dry, '--execute']);
     expect(flags).toMatchObject({ code: 2, stderr: expect.stringContaining('--execute needs --node') });
   }, 120_000);

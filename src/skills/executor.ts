@@ -2,7 +2,13 @@ import { appendWhole } from '../fs/atomic.js';
 import { readRepoFile } from '../fs/safe-path.js';
 import { remediationPause } from '../maintenance/append.js';
 import { ADMIN_FILE, foldAdminEvents } from '../model/admin-chain.js';
-import { formatRemediationLine, formatTime, REMEDIATIONS_FILE, type RemediationStarted } from '../model/index.js';
+import {
+  formatRemediationLine,
+  formatTime,
+  REMEDIATIONS_FILE,
+  type NodeObservation,
+  type RemediationStarted,
+} from '../model/index.js';
 import type { CommandRunner } from '../observer/runner.js';
 import { chronicleFile } from '../repo/chronicle-check.js';
 import { guardrailInputs, loadSkillContext } from './context.js';
@@ -62,6 +68,13 @@ export async function runExecutor(options: ExecutorOptions): Promise<ExecutorRes
   for (const rec of context.recommendations.filter((candidate) => candidate.node === options.node)) {
     const skill = matchSkills(rec, context.catalogue.skills, context.facts(rec))[0];
     if (!skill) continue;
+    // status/ is the last reconcile's: a service this very observation found healthy needs nothing.
+    const healthy = healthyNow(context.model.world.get(rec.node), rec.service);
+    if (healthy) {
+      result.refused++;
+      options.say(`${rec.id}: ${skill.id} refused: ${rec.service} is ok in the observation of ${healthy}`);
+      continue;
+    }
     const decision = decideRemediation(rec, skill, inputs);
     if (decision.kind === 'refused') {
       result.refused++;
@@ -109,4 +122,11 @@ async function stopReason(repo: string): Promise<string | undefined> {
   if (chain.break) return `${ADMIN_FILE} is broken at seq ${chain.break.seq}`;
   const pause = remediationPause(chain.events);
   return pause ? `remediation paused by ${pause.actor} at ${pause.at} (seq ${pause.seq})` : undefined;
+}
+
+/** observed_at of the node's snapshot when it shows the service ok. */
+function healthyNow(observation: NodeObservation | undefined, service: string | undefined): string | undefined {
+  if (service === undefined || observation?.kind !== 'snapshot') return undefined;
+  const found = observation.snapshot.services.find((candidate) => candidate.name === service);
+  return found?.status === 'ok' ? observation.snapshot.observed_at : undefined;
 }
