@@ -34,10 +34,10 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 export const OBSERVE_EVERY = 5 * MIN;
-const TICKS = (7 * DAY) / OBSERVE_EVERY;
+export const TICKS = (7 * DAY) / OBSERVE_EVERY;
 
 /** node → services (name, dependencies as node/service). */
-const HOMELAB: Record<string, Record<string, string[]>> = {
+export const HOMELAB: Record<string, Record<string, string[]>> = {
   gateway: { traefik: [], wireguard: [] },
   pi: { pihole: [], homeassistant: ['rack2/mosquitto'] },
   apps: {
@@ -63,7 +63,7 @@ export const WEEK_POLICY_YAML = [
   '',
 ].join('\n');
 
-function inventoryFiles(): { path: string; text: string }[] {
+export function inventoryFiles(): { path: string; text: string }[] {
   const files = [{ path: 'inventory/policy.yaml', text: WEEK_POLICY_YAML }];
   for (const [node, services] of Object.entries(HOMELAB)) {
     const list = Object.entries(services).map(
@@ -87,7 +87,7 @@ const within = (list: readonly Interval[] | undefined, tick: number) =>
   !!list?.some(([from, to]) => tick >= from && tick < to);
 const tickOf = (ms: number) => Math.round((ms - WEEK_START) / OBSERVE_EVERY);
 
-function weekTruth(): Truth {
+export function weekTruth(): Truth {
   let seed = 7;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const nodeDown = new Map<string, Interval[]>();

@@ -101,6 +101,21 @@ describe('commitAndPush', () => {
     expect(await git(b, 'status', '--porcelain')).toBe('');
   });
 
+  it.each(['chronicle/diagnostics.jsonl', 'chronicle/remediations.jsonl'])(
+    'two nodes appending to %s are never diverged: both lines are kept (no .gitattributes needed)',
+    async (file) => {
+      const remote = await makeRemote({ ...SEED, [file]: '{"at":"0"}\n' });
+      const [a, b] = [await remote.clone(), await remote.clone()];
+      await appendFile(path.join(a, file), '{"at":"a"}\n');
+      await appendFile(path.join(b, file), '{"at":"b"}\n');
+      await commitAndPush(a, { files: [file], message: 'observe: a', push: true, ...fast });
+      const result = await commitAndPush(b, { files: [file], message: 'observe: b', push: true, ...fast });
+      expect(result.attempts).toBe(2);
+      expect((await show(remote.url, file)).split('\n')).toEqual(['{"at":"0"}', '{"at":"a"}', '{"at":"b"}']);
+      expect(await git(b, 'status', '--porcelain')).toBe('');
+    },
+  );
+
   it('regenerates derived files after the rebase instead of merging them', async () => {
     const remote = await makeRemote(SEED);
     const [a, b] = [await remote.clone(), await remote.clone()];

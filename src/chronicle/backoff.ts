@@ -1,23 +1,44 @@
 import { parseTime, type Deployment, type Policy } from '../model/index.js';
 
+/** One attempt at a remedy (a deployment, a remediation), at a time in ms. */
+export interface BackoffAttempt {
+  at: number;
+  result: 'success' | 'failed' | 'in_progress';
+}
+
+export type BackoffPolicy = Pick<Policy, 'backoff_initial' | 'backoff_max' | 'backoff_reset_after'>;
+
 /**
- * Crash-loop backoff for redeploys, as operators know it from Kubernetes: after a failed
- * deployment wait `backoff_initial`, doubling per further failure up to `backoff_max`; a
- * success that held for `backoff_reset_after` before the next deployment starts over.
+ * Crash-loop backoff, as operators know it from Kubernetes: after a failed attempt wait
+ * `backoff_initial`, doubling per further failure up to `backoff_max`; a success that held for
+ * `backoff_reset_after` before the next attempt starts over. Shared by redeploys and the
+ * remediation executor, so both back off alike.
  */
-export function redeployBackoff(deployments: readonly Deployment[], policy: Policy): { failures: number; notBefore: number } | undefined {
-  const history = deployments
-    .map((deployment, index) => ({ deployment, index, at: parseTime(deployment.at) }))
-    .sort((a, b) => a.at - b.at || a.index - b.index);
+export function attemptBackoff(
+  attempts: readonly BackoffAttempt[],
+  policy: BackoffPolicy,
+): { failures: number; notBefore: number } | undefined {
+  const history = attempts.map((attempt, index) => ({ attempt, index })).sort((a, b) => a.attempt.at - b.attempt.at || a.index - b.index);
   const latest = history.at(-1);
-  if (latest?.deployment.result !== 'failed') return undefined;
+  if (latest?.attempt.result !== 'failed') return undefined;
   let failures = 0;
   for (let i = history.length - 1; i >= 0; i--) {
-    const entry = history[i]!;
-    if (entry.deployment.result === 'failed') failures++;
-    else if (entry.deployment.result === 'in_progress') break;
-    else if (history[i + 1]!.at - entry.at >= policy.backoff_reset_after) break;
+    const entry = history[i]!.attempt;
+    if (entry.result === 'failed') failures++;
+    else if (entry.result === 'in_progress') break;
+    else if (history[i + 1]!.attempt.at - entry.at >= policy.backoff_reset_after) break;
   }
   const delay = Math.min(policy.backoff_initial * 2 ** (failures - 1), policy.backoff_max);
-  return { failures, notBefore: latest.at + delay };
+  return { failures, notBefore: latest.attempt.at + delay };
+}
+
+/** The redeploy backoff of one service's deployments. */
+export function redeployBackoff(
+  deployments: readonly Deployment[],
+  policy: BackoffPolicy,
+): { failures: number; notBefore: number } | undefined {
+  return attemptBackoff(
+    deployments.map((deployment) => ({ at: parseTime(deployment.at), result: deployment.result })),
+    policy,
+  );
 }

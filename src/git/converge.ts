@@ -16,7 +16,7 @@ export const PATH_CLASSES = {
   /** Hash-chained: the remote's chain, then every local event it lacks, re-chained on its tail. */
   chained: [ADMIN_FILE],
   /** Append-only JSON Lines with unique lines: the remote's lines, then the local lines it lacks. */
-  appendOnly: ['chronicle/notifications.jsonl'],
+  appendOnly: ['chronicle/notifications.jsonl', 'chronicle/diagnostics.jsonl', 'chronicle/remediations.jsonl'],
   /** Derived by reconcile from the rest: the remote's version; reconcile regenerates them. */
   derived: ['status/', 'chronicle/incidents.jsonl', 'chronicle/transitions.jsonl'],
   /** One snapshot per node: the local one (the newer observation) wins a conflict. */

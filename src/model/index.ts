@@ -12,3 +12,4 @@ export * from './chronicle.js';
 export * from './notification-line.js';
 export * from './skill.js';
 export * from './reconcile-input.js';
+export * from './remediation-line.js';

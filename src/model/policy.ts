@@ -4,6 +4,19 @@ import { Duration } from './time.js';
 import { MaintenanceWindow } from './maintenance-window.js';
 
 /**
+ * A pre-approval: skills (by id, or every skill up to `risk`) the executor may apply without an
+ * approval event, on the listed nodes or nodes with one of the labels (neither: every node).
+ * `high` is never pre-approved: such a skill needs an operator every time.
+ */
+export const PreApproval = z.strictObject({
+  skills: z.array(z.string().min(1).max(63)).min(1).optional().describe('skill ids (default: any skill)'),
+  risk: z.enum(['low', 'medium']).default('low').describe('the highest risk pre-approved'),
+  nodes: z.array(z.string().min(1).max(63)).min(1).optional().describe('node names'),
+  labels: z.array(z.string().min(1).max(63)).min(1).optional().describe('node labels'),
+});
+export type PreApproval = z.infer<typeof PreApproval>;
+
+/**
  * inventory/policy.yaml. Every setting is optional; the defaults are what a quiet homelab
  * wants. Durations are written `30s`, `15m`, `1h30m` (or seconds) and held in milliseconds.
  */
@@ -63,10 +76,22 @@ export const Policy = z.strictObject({
         .describe(
           "`observe --node N` runs the matching skill's read-only diagnostics once per episode of each recommendation on N",
         ),
+      execute: z
+        .boolean()
+        .default(false)
+        .describe('let `observe --execute` apply approved or pre-approved remediation steps on its node'),
+      dry_run: z
+        .boolean()
+        .default(false)
+        .describe('the executor prints what it would run and runs and records nothing'),
+      preapprove: z
+        .array(PreApproval)
+        .default([])
+        .describe('skills that need no approval on these nodes or labels (low risk, or up to `risk`)'),
     })
-    .default({ approvers: [], auto_diagnose: true })
+    .default({ approvers: [], auto_diagnose: true, execute: false, dry_run: false, preapprove: [] })
     .describe(
-      'remediation skills: who may approve, automatic diagnostics (docs/skills.md); nothing but read-only diagnostics runs by itself',
+      'remediation skills (docs/skills.md): who may approve, automatic read-only diagnostics, whether the executor acts; recommendation-only by default',
     ),
   flapping_threshold_high: z
     .number()

@@ -9,9 +9,9 @@ import {
   type Policy,
   type ReconcileResult,
   type Recommendation,
-  type Summary,
   type NodeMaintenance,
 } from '../model/index.js';
+import { summarize } from '../model/summary.js';
 import { applyMaintenance } from '../maintenance/apply.js';
 import { compareRecommendations, type ReconcileInput } from '../model/reconcile-input.js';
 import { assessNode, type NodeView } from '../model/liveness.js';
@@ -72,18 +72,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
 }
 
-/**
- * The worst drift whose remedy is not already under way decides: critical or blocked →
- * unstable, any other → degraded. When all drift is being remedied: reconciling.
- */
-export function summarize(recommendations: readonly Recommendation[], deploymentsInProgress: boolean): Summary {
-  const open = recommendations.filter((rec) => !rec.in_progress);
-  if (open.some((rec) => rec.event === 'reconcile_blocked' || rec.severity === 'critical' || rec.critical))
-    return 'unstable';
-  if (open.length > 0) return 'degraded';
-  if (recommendations.length > 0 || deploymentsInProgress) return 'reconciling';
-  return 'nominal';
-}
+/** Defined with the model: the chronicle's remediation fold recomputes it. */
+export { summarize };
 
 function nodeStatus(view: NodeView): NodeStatus {
   const counts = { total: view.node.services.length, ok: 0, degraded: 0, failed: 0, missing: 0 };

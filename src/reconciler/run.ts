@@ -10,7 +10,11 @@ import {
   saveParseCache,
   type RepoModel,
 } from '../repo/index.js';
-import { withAppended } from '../repo/chronicle-check.js';
+import { chronicleFile, withAppended } from '../repo/chronicle-check.js';
+import { DIAGNOSTICS_FILE, formatRemediationLine, REMEDIATIONS_FILE } from '../model/index.js';
+import { applyAttempts, concludeAttempts, foldAttempts } from '../chronicle/remediations.js';
+import { appendWhole } from '../fs/atomic.js';
+import { WriteError } from '../errors/problem.js';
 import { adminChainReport, maintenanceStates } from '../maintenance/from-model.js';
 import {
   advanceChronicle,
@@ -94,7 +98,16 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   };
   const raw = reconcile(input);
   const advance = advanceChronicle(chronicle.history, raw, input);
-  const result = applyChronicle(raw, advance.state, input);
+  const chronicled = applyChronicle(raw, advance.state, input);
+  // Remediation attempts are verified from observations (world, heartbeats), never the clock.
+  const remediations = chronicleFile(model, REMEDIATIONS_FILE);
+  const attempts = foldAttempts(remediations.lines);
+  const concluded = concludeAttempts(attempts, chronicled, { world: model.world, heartbeats });
+  const result = applyAttempts(
+    chronicled,
+    concluded.length > 0 ? foldAttempts([...remediations.lines, ...concluded]) : attempts,
+    chronicleFile(model, DIAGNOSTICS_FILE).lines,
+  );
   const text = serializeResult(result);
   // Insights are as of the newest evidence, not the wall clock: a quiet homelab (heartbeats
   // only) must not rewrite them, or every day would bring commits with nothing new.
@@ -119,12 +132,23 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   // file linked out of the repo stops the run with nothing written, not half of it.
   const checked = new RepoRoot(options.repo);
   const file = checked.resolve(STATUS_FILE);
-  for (const target of [INSIGHTS_FILE, INCIDENTS_FILE, TRANSITIONS_FILE]) checked.resolve(target);
+  for (const target of [INSIGHTS_FILE, INCIDENTS_FILE, TRANSITIONS_FILE, REMEDIATIONS_FILE]) checked.resolve(target);
+  const repairs = remediations.partial
+    ? [...chronicle.repairs, { file: REMEDIATIONS_FILE, ...remediations.partial }]
+    : chronicle.repairs;
   const bytes = Buffer.from(text, 'utf8');
   const changed = !sameBytes(file, bytes);
   let written = false;
   if (!options.dryRun) {
-    await repairChronicle(options.repo, chronicle.repairs);
+    await repairChronicle(options.repo, repairs);
+    if (concluded.length > 0) {
+      const text = concluded.map((line) => `${formatRemediationLine(line)}\n`).join('');
+      await appendWhole(options.repo, REMEDIATIONS_FILE, `${remediations.missingNewline ? '\n' : ''}${text}`).catch(
+        (error: unknown) => {
+          throw WriteError.from(REMEDIATIONS_FILE, error);
+        },
+      );
+    }
     await appendLines(
       options.repo,
       TRANSITIONS_FILE,
@@ -136,7 +160,10 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
     await writeIfChanged(options.repo, INSIGHTS_FILE, insights);
     // Only a fixed point is stored: a run that appended or repaired changed its own inputs.
     const fixedPoint =
-      advance.incidents.length === 0 && advance.transitions.length === 0 && chronicle.repairs.length === 0;
+      advance.incidents.length === 0 &&
+      advance.transitions.length === 0 &&
+      concluded.length === 0 &&
+      repairs.length === 0;
     const until = resultChangesAt(input, model.admin.events, advance, evidence);
     if (runKey !== undefined && fixedPoint && until > options.now) {
       await saveRunRecord(options.repo, {
@@ -152,7 +179,11 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
   // What reading the repo again would give: the appends and repairs above (none on --dry-run).
   const after = options.dryRun
     ? model
-    : withAppended(withAppended(model, INCIDENTS_FILE, advance.incidents), TRANSITIONS_FILE, advance.transitions);
+    : withAppended(
+        withAppended(withAppended(model, INCIDENTS_FILE, advance.incidents), TRANSITIONS_FILE, advance.transitions),
+        REMEDIATIONS_FILE,
+        concluded,
+      );
   return {
     result,
     text,
@@ -160,7 +191,7 @@ export async function finishReconcile(start: RunStart, options: ReconcileOptions
     written,
     warnings,
     incidents: advance.incidents,
-    repaired: chronicle.repairs.map((repair) => repair.problem),
+    repaired: repairs.map((repair) => repair.problem),
     policy: model.policy,
     repoModel: () => after,
   };

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { Problem } from '../errors/problem.js';
 import {
+  DiagnosticLine,
+  DIAGNOSTICS_FILE,
+  RemediationLine,
+  REMEDIATIONS_FILE,
   IncidentLine,
   INCIDENTS_FILE,
   NotificationLine,
@@ -17,12 +21,16 @@ export interface ChronicleLines {
   [INCIDENTS_FILE]: IncidentLine;
   [TRANSITIONS_FILE]: TransitionLine;
   [NOTIFICATIONS_FILE]: NotificationLine;
+  [DIAGNOSTICS_FILE]: DiagnosticLine;
+  [REMEDIATIONS_FILE]: RemediationLine;
 }
 
 const SCHEMAS: { [F in keyof ChronicleLines]: z.ZodType<ChronicleLines[F]> } = {
   [INCIDENTS_FILE]: IncidentLine,
   [TRANSITIONS_FILE]: TransitionLine,
   [NOTIFICATIONS_FILE]: NotificationLine,
+  [DIAGNOSTICS_FILE]: DiagnosticLine,
+  [REMEDIATIONS_FILE]: RemediationLine,
 };
 
 /**

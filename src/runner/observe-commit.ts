@@ -30,22 +30,29 @@ export async function commitWorld(
   results: readonly NodeObserveResult[],
   options: {
     push: boolean;
-    /** Other files the run wrote and commits with the world (the observer's automatic diagnostics). */
-    also?: readonly string[];
+    /**
+     * Chronicle files the run appended to besides the snapshots, committed with them: the
+     * observer's automatic diagnostics, the executor's chronicle/remediations.jsonl.
+     */
+    extra?: readonly string[];
     git?: Pick<CommitAndPushOptions, 'maxAttempts' | 'backoff' | 'random' | 'sleep' | 'author'>;
   },
 ): Promise<CommitAndPushResult & { line: string }> {
   const worlds = results.filter((result) => result.changed).map((result) => result.file);
-  const also = options.also ?? [];
-  const files = [...worlds, ...also];
+  const extra = options.extra ?? [];
+  const files = [...worlds, ...extra];
   if (results.length === 0 || (files.length === 0 && !options.push))
     return { commit: undefined, message: '', pushed: false, attempts: 0, line: 'world unchanged' };
-  const diagnosed = also.length > 0 ? `diagnostics of ${results.map((result) => result.node).join(', ')}` : '';
+  const what = extra.map((file) =>
+    file.endsWith('diagnostics.jsonl')
+      ? `diagnostics of ${results.map((result) => result.node).join(', ')}`
+      : 'remediation',
+  );
   const message =
     worlds.length > 0
-      ? `${observeCommitMessage(results)}${diagnosed ? `; ${diagnosed}` : ''}`
-      : diagnosed
-        ? `observe: ${diagnosed}`
+      ? [observeCommitMessage(results), ...what].join('; ')
+      : what.length > 0
+        ? `observe: ${what.join('; ')}`
         : 'observe';
   // With nothing changed, commitAndPush still pushes what an earlier (offline) run left unpushed.
   const outcome = await commitAndPush(repo, {

@@ -5,13 +5,16 @@ import { PATH_CLASSES } from '../git/converge.js';
 import { pushHeartbeat } from '../git/heartbeat.js';
 import { preflight } from '../git/preflight.js';
 import { pullFastForward, type PullResult } from '../git/pull.js';
-import { formatTime } from '../model/index.js';
+import { formatTime, REMEDIATIONS_FILE } from '../model/index.js';
 import { diffRecommendations, reconcileCommitMessage, type RecommendationsView } from '../reconciler/diff.js';
 import { runReconcile, STATUS_FILE, type ReconcileRun } from '../reconciler/run.js';
 import { RECONCILER_HEARTBEAT, writeLocalReconcilerHeartbeat } from '../watchdog/reconciler-heartbeat.js';
 
-/** What a reconcile writes, and so the only paths its commits may contain. */
-export const RECONCILE_FILES: string[] = [...PATH_CLASSES.derived];
+/**
+ * What a reconcile writes, and so the only paths its commits may contain: the derived files and
+ * the conclusions of remediation attempts (append-only; regenerated from the same observations).
+ */
+export const RECONCILE_FILES: string[] = [...PATH_CLASSES.derived, REMEDIATIONS_FILE];
 export { RECONCILER_HEARTBEAT };
 
 export interface ReconcileCommitOptions {

@@ -6,7 +6,7 @@ import type { CommandRunner } from '../observer/runner.js';
 import { expandTemplate, type ParamsResult } from './params.js';
 import { redact, truncateBytes } from './redact.js';
 
-export const DIAGNOSTICS_FILE = 'chronicle/diagnostics.jsonl';
+export { DIAGNOSTICS_FILE } from '../model/remediation-line.js';
 
 /** What one step's output may add to the chronicle, per stream. */
 export const MAX_OUTPUT_BYTES = 4096;

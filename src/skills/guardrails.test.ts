@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { formatAdminLine, GENESIS, hashLine } from '../maintenance/chain.js';
-import { defaultPolicy, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
+import { defaultPolicy, PreApproval, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
 import { builtinSkills } from './load.js';
-import { decideRemediation, foldApprovals, mayApprove } from './guardrails.js';
+import { decideRemediation, foldApprovals, mayApprove, preApproved } from './guardrails.js';
+import type { RemediationAttempt } from '../chronicle/remediations.js';
 
-const policy = { ...defaultPolicy(), operators: { users: ['123'], roles: [] }, remediation: { approvers: ['alice'] } };
+const policy = {
+  ...defaultPolicy(),
+  operators: { users: ['123'], roles: [] },
+  remediation: { approvers: ['alice'], auto_diagnose: true, execute: false, dry_run: false, preapprove: [] },
+};
+const extra = { labels: new Map<string, string[]>(), attempts: [], now: Date.parse('2026-11-22T10:10:00Z') };
 const skill = builtinSkills().find((s) => s.id === 'systemd-unit-failed')!;
 const rec: Recommendation = {
   id: 'n1/app/unhealthy_service',
@@ -59,11 +65,12 @@ describe('guardrails: nothing happens that was not approved', () => {
   it('an approval by an approver or operator allows; by anyone else it is ignored', () => {
     const events = chain([approve('mallory', '2026-11-22T10:01:00Z'), approve('123', '2026-11-22T10:02:00Z')]);
     expect(foldApprovals(events, policy).ignored.map((e) => e.actor)).toEqual(['mallory']);
-    expect(decideRemediation(rec, skill, { events, policy, nodes: active })).toEqual({
+    expect(decideRemediation(rec, skill, { events, policy, ...extra, nodes: active })).toEqual({
       kind: 'allowed',
       by: { seq: 2, at: '2026-11-22T10:02:00Z', actor: '123', skill: 'systemd-unit-failed' },
+      attempt: 1,
     });
-    expect(decideRemediation(rec, skill, { events: events.slice(0, 1), policy, nodes: active })).toEqual({
+    expect(decideRemediation(rec, skill, { events: events.slice(0, 1), policy, ...extra, nodes: active })).toEqual({
       kind: 'refused',
       reasons: ['systemd-unit-failed is not approved for n1/app/unhealthy_service'],
     });
@@ -74,7 +81,7 @@ describe('guardrails: nothing happens that was not approved', () => {
       approve('alice', '2026-11-22T09:00:00Z'),
       approve('alice', '2026-11-22T10:05:00Z', 'systemd-crash-loop'),
     ]);
-    expect(decideRemediation(rec, skill, { events, policy, nodes: active }).kind).toBe('refused');
+    expect(decideRemediation(rec, skill, { events, policy, ...extra, nodes: active }).kind).toBe('refused');
   });
 
   it('kill switch, maintenance and windows refuse even an approved remediation, every reason listed', () => {
@@ -89,7 +96,7 @@ describe('guardrails: nothing happens that was not approved', () => {
       },
     };
     expect(
-      decideRemediation({ ...rec, maintenance_window: 'patch-tuesday' }, skill, { events, policy, nodes }),
+      decideRemediation({ ...rec, maintenance_window: 'patch-tuesday' }, skill, { events, policy, ...extra, nodes }),
     ).toEqual({
       kind: 'refused',
       reasons: [
@@ -102,13 +109,108 @@ describe('guardrails: nothing happens that was not approved', () => {
       ...events.map(({ seq: _s, prev: _p, node: _n, reason: _r, ...e }) => e),
       { at: '2026-11-22T10:03:00Z', actor: 'bob', action: 'resume_remediation' },
     ]);
-    expect(decideRemediation(rec, skill, { events: resumed, policy, nodes: active }).kind).toBe('allowed');
+    expect(decideRemediation(rec, skill, { events: resumed, policy, ...extra, nodes: active }).kind).toBe('allowed');
   });
 
   it('replay: the same chain and status give byte-identical decisions', () => {
     const events = chain([approve('alice', '2026-11-22T10:01:00Z'), approve('mallory', '2026-11-22T10:02:00Z')]);
     const run = () =>
-      JSON.stringify(builtinSkills().map((s) => decideRemediation(rec, s, { events, policy, nodes: active })));
+      JSON.stringify(
+        builtinSkills().map((s) => decideRemediation(rec, s, { events, policy, ...extra, nodes: active })),
+      );
     expect(run()).toBe(run());
+  });
+
+  it('pre-approval: by node or label, up to its risk; high risk never; an approval is preferred for the record', () => {
+    const pre = (entries: object[]) => ({
+      ...policy,
+      remediation: { ...policy.remediation, preapprove: entries.map((entry) => PreApproval.parse(entry)) },
+    });
+    const low = { id: 'x', risk: 'low' } as const;
+    expect(preApproved(pre([{ labels: ['lab'], risk: 'low' }]), low, 'n1', ['lab'])).toBe(true);
+    expect(preApproved(pre([{ labels: ['lab'], risk: 'low' }]), low, 'n1', ['prod'])).toBe(false);
+    expect(preApproved(pre([{ nodes: ['n1'], risk: 'low' }]), low, 'n1', [])).toBe(true);
+    expect(preApproved(pre([{ nodes: ['n2'], risk: 'low' }]), low, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ risk: 'low' }]), { id: 'x', risk: 'medium' }, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ risk: 'medium' }]), { id: 'x', risk: 'medium' }, 'n1', [])).toBe(true);
+    expect(preApproved(pre([{ risk: 'medium' }]), { id: 'x', risk: 'high' }, 'n1', [])).toBe(false);
+    expect(preApproved(pre([{ skills: ['y'], risk: 'low' }]), low, 'n1', [])).toBe(false);
+    const inputs = { events: [], policy: pre([{ nodes: ['n1'] }]), ...extra, nodes: active };
+    expect(decideRemediation(rec, skill, inputs)).toEqual({ kind: 'allowed', by: 'pre-approved', attempt: 1 });
+    const events = chain([approve('alice', '2026-11-22T10:01:00Z')]);
+    expect(decideRemediation(rec, skill, { ...inputs, events })).toMatchObject({ by: { seq: 1, actor: 'alice' } });
+  });
+
+  const attempt = (startAt: string, outcome?: 'remediation_failed' | 'remediation_succeeded', endAt?: string) =>
+    ({
+      start: {
+        at: startAt,
+        kind: 'remediation_started',
+        fingerprint: rec.id,
+        node: 'n1',
+        service: 'app',
+        skill: skill.id,
+        attempt: 1,
+        approval: 'pre-approved',
+        steps: [],
+        verify: { observation: 'service_ok', by: endAt ?? startAt },
+        max_attempts: 2,
+      },
+      ...(outcome
+        ? {
+            outcome: {
+              at: endAt!,
+              kind: outcome,
+              fingerprint: rec.id,
+              node: 'n1',
+              service: 'app',
+              skill: skill.id,
+              attempt: 1,
+              started: startAt,
+              observed_at: endAt!,
+            },
+          }
+        : {}),
+    }) as RemediationAttempt;
+
+  it('attempts: one in progress, backoff doubling per failure, max_attempts per episode', () => {
+    const base = {
+      events: chain([approve('alice', '2026-11-22T10:01:00Z')]),
+      policy,
+      nodes: active,
+      labels: new Map(),
+    };
+    const now = Date.parse('2026-11-22T10:10:00Z');
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: [attempt('2026-11-22T10:02:00Z')] })).toEqual({
+      kind: 'refused',
+      reasons: [
+        'attempt 1 of systemd-unit-failed on n1/app (started 2026-11-22T10:02:00Z) is being verified until 2026-11-22T10:02:00Z',
+      ],
+    });
+    expect(decideRemediation({ ...rec, in_progress: true }, skill, { ...base, now, attempts: [] })).toEqual({
+      kind: 'refused',
+      reasons: ['a remedy is already under way for n1/app/unhealthy_service (a deployment in progress)'],
+    });
+    // backoff_initial 10s: one failure at 10:09:55 → not before 10:10:05.
+    const failed = [attempt('2026-11-22T10:02:00Z', 'remediation_failed', '2026-11-22T10:09:55Z')];
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: failed })).toEqual({
+      kind: 'refused',
+      reasons: ['backing off after 1 failed attempt on n1/app: next not before 2026-11-22T10:10:05Z'],
+    });
+    expect(decideRemediation(rec, skill, { ...base, now: now + 5_000, attempts: failed })).toMatchObject({
+      kind: 'allowed',
+      attempt: 2,
+    });
+    const two = [...failed, attempt('2026-11-22T10:09:56Z', 'remediation_failed', '2026-11-22T10:09:57Z')];
+    expect(decideRemediation(rec, skill, { ...base, now: now + 60_000, attempts: two })).toEqual({
+      kind: 'refused',
+      reasons: ['2 attempts already made for n1/app/unhealthy_service (max_attempts 2 of systemd-unit-failed)'],
+    });
+    // Attempts of an earlier episode do not count, nor its failures' backoff once past.
+    const earlier = [attempt('2026-11-22T09:00:00Z', 'remediation_failed', '2026-11-22T09:05:00Z')];
+    expect(decideRemediation(rec, skill, { ...base, now, attempts: earlier })).toMatchObject({
+      kind: 'allowed',
+      attempt: 1,
+    });
   });
 });

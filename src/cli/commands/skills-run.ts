@@ -3,6 +3,7 @@ import { formatDuration, type Recommendation, type Skill } from '../../model/ind
 import {
   decideRemediation,
   findRecommendation,
+  guardrailInputs,
   loadSkillContext,
   matchSkills,
   type Decision,
@@ -66,7 +67,7 @@ function renderMatching(rec: Recommendation, skills: readonly Skill[], context: 
       `     verify:   ${skill.verify.observation} within ${formatDuration(skill.verify.within)}, ` +
         `at most ${skill.max_attempts} attempt${skill.max_attempts === 1 ? '' : 's'}`,
     );
-    const inputs = { events: context.model.admin.events, policy: context.model.policy, nodes: context.nodes };
+    const inputs = guardrailInputs(context, Date.now());
     lines.push(`     approval: ${describeDecision(decideRemediation(rec, skill, inputs))}`);
   });
   return lines.join('\n');
