@@ -425,10 +425,14 @@ describe('the executor: guardrails that stop it', () => {
     const pushed = await cli(['observe', '--repo', clone, '--node', 'n1', '--now', at(1), '--execute', '--push']);
     expect(pushed.code, pushed.stderr).toBe(0);
     expect(pushed.stdout).toContain('http-upstream-down attempt 1 started (pre-approved)');
-    expect(pushed.stdout).toMatch(/committed [0-9a-f]{7} "observe: remediation"; pushed \(1 attempt\)/);
-    expect(await git(clone, 'show', '--name-only', '--format=', 'origin/main')).toContain(
-      'chronicle/remediations.jsonl',
+    // The observer diagnosed the episode first (policy remediation.auto_diagnose, on by default),
+    // then acted: one commit carries both chronicle files with the world.
+    expect(pushed.stdout).toMatch(
+      /committed [0-9a-f]{7} "observe: diagnostics of n1; remediation"; pushed \(1 attempt\)/,
     );
+    const committed = await git(clone, 'show', '--name-only', '--format=', 'origin/main');
+    expect(committed).toContain('chronicle/remediations.jsonl');
+    expect(committed).toContain('chronicle/diagnostics.jsonl');
     // The conclusion is committed by reconcile with status/.
     expect((await cli(['observe', '--repo', clone, '--node', 'n1', '--now', at(7), '--push'])).code).toBe(0);
     const reconciled = await cli(['reconcile', '--repo', clone, '--now', at(7), '--push']);
