@@ -9,16 +9,14 @@ import { buildSiteModel, type SiteInputs } from './model.js';
 import { builtinSkills } from '../skills/index.js';
 import { Skill } from '../model/index.js';
 
-const repo = buildRepoModel({
-  hostDirs: ['n1', 'n2'],
-  files: [
-    { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
-    {
-      path: 'world/nodes/n1.yaml',
-      text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: web, status: failed, detail: boom }\n  - { name: extra, status: ok }\n',
-    },
-  ],
-});
+const repoFiles = [
+  { path: 'inventory/hosts/n1/services.yaml', text: 'services:\n  - name: web\n  - name: db\n' },
+  {
+    path: 'world/nodes/n1.yaml',
+    text: 'node: n1\nobserved_at: 2026-11-22T10:00:00Z\nstatus: online\nservices:\n  - { name: web, status: failed, detail: boom }\n  - { name: extra, status: ok }\n',
+  },
+];
+const repo = buildRepoModel({ hostDirs: ['n1', 'n2'], files: repoFiles });
 const status = {
   summary: 'degraded',
   recommendations: [
@@ -164,6 +162,41 @@ describe('buildSiteModel', () => {
     expect(model.problems).toContainEqual(problem);
     // The model reaches the astro child as a JSON file: nothing in it may be lost on the way (a Map would be).
     expect(JSON.parse(JSON.stringify(model))).toEqual(model);
+    // What diagnostics found this episode, as alerts show it: the latest run's counts, never its output.
+    const line = (at: string, step: number, title: string, result: string) =>
+      JSON.stringify({
+        at,
+        fingerprint: 'n1/web/unhealthy_service',
+        node: 'n1',
+        service: 'web',
+        skill: 'web-boom',
+        step,
+        title,
+        kind: 'run',
+        target: ['uptime'],
+        result,
+        output: 'password=hunter2',
+      });
+    const diagnosed = buildRepoModel({
+      hostDirs: ['n1', 'n2'],
+      files: [
+        ...repoFiles,
+        {
+          path: 'chronicle/diagnostics.jsonl',
+          text:
+            [
+              line('2026-11-22T08:00:00Z', 1, 'an earlier episode', 'failed'),
+              line('2026-11-22T09:30:00Z', 1, 'load', 'ok'),
+              line('2026-11-22T09:30:00Z', 2, 'unit status', 'failed'),
+            ].join('\n') + '\n',
+        },
+      ],
+    });
+    const withDiagnoses = buildSiteModel(inputs({ repo: diagnosed, skills: { skills: [own], problems: [] } }));
+    expect(withDiagnoses.diagnoses).toEqual({
+      'n1/web/unhealthy_service': { at: '2026-11-22T09:30:00Z', text: 'diagnosed: 2 steps, 1 failed (unit status)' },
+    });
+    expect(JSON.stringify(withDiagnoses)).not.toContain('hunter2');
     // Without a catalogue (nothing loaded), no runbooks and no note about skills.
     const bare = buildSiteModel(inputs());
     expect(bare.runbooks).toEqual({});

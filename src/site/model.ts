@@ -29,6 +29,7 @@ import { maintenanceFromStatus, type NodeMaintenanceView } from '../maintenance/
 import { silencesInForce, type SilenceView } from './maintenance.js';
 import type { Skill } from '../model/index.js';
 import { factsFor, runbookFor, type Runbook } from '../skills/index.js';
+import { describeDiagnosis, diagnosisFor, findingsOf } from '../skills/diagnosis.js';
 
 /** Everything the site is built from, already read from disk: pure data. */
 export interface SiteInputs {
@@ -116,6 +117,11 @@ export interface SiteModel {
   groups: { event: RecommendationEvent; recommendations: Recommendation[] }[];
   /** The runbook of each recommendation whose skill matches, by recommendation id (`runbookFor`, as `status --runbooks`). */
   runbooks: Record<string, Runbook>;
+  /**
+   * What the latest diagnostics of each recommendation's episode found (chronicle/diagnostics.jsonl,
+   * the fold alerts and `/status` use): when, and counts with the first failing step, never output.
+   */
+  diagnoses: Record<string, { at: string; text: string }>;
   /** Chronicle incident lines, newest first. */
   timeline: IncidentLine[];
   /** Verified admin events, newest first. */
@@ -200,6 +206,12 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     const runbook = runbookFor(rec, inputs.skills!.skills, factsFor(inputs.repo, rec));
     if (runbook) runbooks[rec.id] = runbook;
   }
+  const findings = findingsOf(inputs.repo);
+  const diagnoses: Record<string, { at: string; text: string }> = {};
+  for (const rec of recommendations) {
+    const diagnosis = diagnosisFor(findings, rec);
+    if (diagnosis) diagnoses[rec.id] = { at: diagnosis.at, text: describeDiagnosis(diagnosis) };
+  }
   const skipped = (parsed?.problems.length ?? 0) + (parsed?.partial ? 1 : 0);
   if (skipped > 0)
     notes.push(
@@ -249,6 +261,7 @@ export function buildSiteModel(inputs: SiteInputs): SiteModel {
     recommendations,
     groups,
     runbooks,
+    diagnoses,
     timeline: sortUnique(timelineEvents).reverse(),
     admin: [...adminEvents].reverse(),
     silences: silencesInForce(adminEvents, now ?? 0, (fingerprint) => openIncidents.has(fingerprint)),

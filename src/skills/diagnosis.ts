@@ -1,21 +1,9 @@
-import { z } from 'zod';
-import type { Recommendation } from '../model/index.js';
+import type { DiagnosticLine, Recommendation } from '../model/index.js';
+import { chronicleFile, type RepoModel } from '../repo/index.js';
 import { DIAGNOSTICS_FILE } from './diagnose.js';
 
-/**
- * The fields of a chronicle/diagnostics.jsonl line that views and the observer read. The repo
- * model holds the file's lines (any JSON object, see src/repo/chronicle-check.ts); a line
- * without these is nobody's finding and is skipped here.
- */
-const Finding = z.looseObject({
-  at: z.string(),
-  fingerprint: z.string(),
-  skill: z.string(),
-  step: z.number(),
-  title: z.string(),
-  result: z.enum(['ok', 'failed', 'error', 'skipped']),
-});
-type Finding = z.infer<typeof Finding>;
+/** A chronicle/diagnostics.jsonl line, as the repo model parsed it with its line schema. */
+type Finding = DiagnosticLine;
 
 /** What the last diagnostics run of an episode found, for a person: counts, never output. */
 export interface Diagnosis {
@@ -28,16 +16,12 @@ export interface Diagnosis {
 }
 
 /** The findings of the repo model's chronicle/diagnostics.jsonl, grouped by fingerprint. */
-export function findingsOf(model: {
-  chronicle: ReadonlyMap<string, { lines: readonly unknown[] }>;
-}): Map<string, Finding[]> {
+export function findingsOf(model: Pick<RepoModel, 'chronicle'>): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  for (const line of model.chronicle.get(DIAGNOSTICS_FILE)?.lines ?? []) {
-    const parsed = Finding.safeParse(line);
-    if (!parsed.success) continue;
-    const list = out.get(parsed.data.fingerprint) ?? [];
-    list.push(parsed.data);
-    out.set(parsed.data.fingerprint, list);
+  for (const line of chronicleFile(model, DIAGNOSTICS_FILE).lines) {
+    const list = out.get(line.fingerprint) ?? [];
+    list.push(line);
+    out.set(line.fingerprint, list);
   }
   return out;
 }
