@@ -88,8 +88,14 @@ export const Policy = z.strictObject({
         .array(PreApproval)
         .default([])
         .describe('skills that need no approval on these nodes or labels (low risk, or up to `risk`)'),
+      windows: z
+        .array(MaintenanceWindow)
+        .default([])
+        .describe(
+          'when the executor may act (cron + duration, per node or label): a node a window covers is remedied only inside one of its windows; other nodes at any time',
+        ),
     })
-    .default({ approvers: [], auto_diagnose: true, execute: false, dry_run: false, preapprove: [] })
+    .default({ approvers: [], auto_diagnose: true, execute: false, dry_run: false, preapprove: [], windows: [] })
     .describe(
       'remediation skills (docs/skills.md): who may approve, automatic read-only diagnostics, whether the executor acts; recommendation-only by default',
     ),

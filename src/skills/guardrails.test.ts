@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatAdminLine, GENESIS, hashLine } from '../maintenance/chain.js';
-import { defaultPolicy, PreApproval, type AdminEvent, type NodeStatus, type Recommendation } from '../model/index.js';
+import {
+  defaultPolicy,
+  MaintenanceWindow,
+  PreApproval,
+  type AdminEvent,
+  type NodeStatus,
+  type Recommendation,
+} from '../model/index.js';
 import { builtinSkills } from './load.js';
 import { decideRemediation, foldApprovals, mayApprove, preApproved } from './guardrails.js';
 import type { RemediationAttempt } from '../chronicle/remediations.js';
@@ -8,7 +15,14 @@ import type { RemediationAttempt } from '../chronicle/remediations.js';
 const policy = {
   ...defaultPolicy(),
   operators: { users: ['123'], roles: [] },
-  remediation: { approvers: ['alice'], auto_diagnose: true, execute: false, dry_run: false, preapprove: [] },
+  remediation: {
+    approvers: ['alice'],
+    auto_diagnose: true,
+    execute: false,
+    dry_run: false,
+    preapprove: [],
+    windows: [],
+  },
 };
 const extra = { labels: new Map<string, string[]>(), attempts: [], now: Date.parse('2026-11-22T10:10:00Z') };
 const skill = builtinSkills().find((s) => s.id === 'systemd-unit-failed')!;
@@ -110,6 +124,27 @@ describe('guardrails: nothing happens that was not approved', () => {
       { at: '2026-11-22T10:03:00Z', actor: 'bob', action: 'resume_remediation' },
     ]);
     expect(decideRemediation(rec, skill, { events: resumed, policy, ...extra, nodes: active }).kind).toBe('allowed');
+  });
+
+  it('remediation windows: a covered node acts only inside one of them; a node no window covers, any time', () => {
+    const windows = {
+      ...policy,
+      remediation: {
+        ...policy.remediation,
+        windows: [MaintenanceWindow.parse({ name: 'nightly', cron: '0 2 * * *', duration: '3h', labels: ['lab'] })],
+      },
+    };
+    const events = chain([approve('alice', '2026-11-22T10:01:00Z')]);
+    const labelled = { ...extra, labels: new Map([['n1', ['lab']]]) };
+    // 10:10 is outside 02:00-05:00.
+    expect(decideRemediation(rec, skill, { events, policy: windows, ...labelled, nodes: active })).toEqual({
+      kind: 'refused',
+      reasons: ['outside the remediation window of n1 (nightly)'],
+    });
+    const inside = { ...labelled, now: Date.parse('2026-11-23T03:00:00Z') };
+    expect(decideRemediation(rec, skill, { events, policy: windows, ...inside, nodes: active }).kind).toBe('allowed');
+    // No window covers n1 without the label: any time.
+    expect(decideRemediation(rec, skill, { events, policy: windows, ...extra, nodes: active }).kind).toBe('allowed');
   });
 
   it('replay: the same chain and status give byte-identical decisions', () => {

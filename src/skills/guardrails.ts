@@ -3,6 +3,7 @@ import { remediationPause } from '../maintenance/append.js';
 import { attemptBackoff } from '../chronicle/backoff.js';
 import { attemptTarget, backoffHistory, type RemediationAttempt } from '../chronicle/remediations.js';
 import { formatTime } from '../model/index.js';
+import { activeWindow } from '../chronicle/windows.js';
 
 /** What deciding who may approve reads of the policy. */
 export type ApproverPolicy = {
@@ -93,7 +94,8 @@ export function preApproved(
 
 /**
  * Whether an executor may apply `skill` to `rec` now, and if not every reason why, in a fixed
- * order: the kill switch, the node's maintenance, a maintenance window, an attempt still being
+ * order: the kill switch, the node's maintenance, a maintenance window, outside the node's
+ * remediation windows (policy `remediation.windows`), an attempt still being
  * verified on the same service, the skill's max_attempts in this episode, the backoff after
  * failed attempts (PolicyBrain's, as for redeploys), the approval. Pure: the same chain, status,
  * attempts and `now` give the same decisions on every runner (replay determinism). An approval
@@ -108,6 +110,14 @@ export function decideRemediation(rec: Recommendation, skill: Skill, inputs: Gua
   if (maintenance && maintenance.state !== 'Active' && maintenance.state !== 'Cordoned')
     reasons.push(`${rec.node} is ${maintenance.state}`);
   if (rec.maintenance_window) reasons.push(`inside maintenance window ${rec.maintenance_window}`);
+  const labels = inputs.labels.get(rec.node) ?? [];
+  const allowed = inputs.policy.remediation.windows.filter(
+    (window) => window.nodes.includes(rec.node) || window.labels.some((label) => labels.includes(label)),
+  );
+  if (allowed.length > 0 && !activeWindow(allowed, inputs.now))
+    reasons.push(
+      `outside the remediation window${allowed.length === 1 ? '' : 's'} of ${rec.node} (${allowed.map((w) => w.name ?? w.cron).join(', ')})`,
+    );
 
   const since = rec.since ?? '';
   const target = attemptTarget(rec);
