@@ -16,7 +16,8 @@ afterAll(cleanupRepos);
  * unpushed" (rev-list --count), "no events" (show): a writer reported `pushed` while its admin
  * events never reached the remote. Here the late reading is made certain instead of likely: a
  * stand-in `git` on PATH runs the real one and, for the commands named in LATE_GIT, hands its
- * output over 400 ms after it has exited (a child of the stand-in holds the pipe until then).
+ * output over 400 ms after it has exited (a child of the stand-in holds the pipe until then);
+ * those named in FAIL_GIT fail as a fork would under memory pressure.
  */
 async function lateGit(): Promise<{ bin: string; log: string }> {
   const real = (await promisify(execFile)('sh', ['-c', 'command -v git'])).stdout.trim();
@@ -29,6 +30,9 @@ for a in "$@"; do
   if [ -n "$skip" ]; then skip=; continue; fi
   case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub=$a; break ;; esac
 done
+case " $FAIL_GIT " in
+  *" $sub "*) echo "error: cannot run $sub: Resource temporarily unavailable" >&2; exit 128 ;;
+esac
 case " $LATE_GIT " in
   *" $sub "*)
     out=$(mktemp)
@@ -48,6 +52,7 @@ const savedPath = process.env.PATH;
 afterEach(() => {
   process.env.PATH = savedPath;
   delete process.env.LATE_GIT;
+  delete process.env.FAIL_GIT;
 });
 
 /** Two clones; the other one appends and pushes first, so `mine` is rejected once and moves onto the remote. */
@@ -94,4 +99,25 @@ describe('git output read after git exited (a loaded machine)', () => {
       expect(await git(mine, 'rev-list', '--count', 'origin/main..HEAD')).toBe('0');
     }, 60_000);
   }
+
+  it('a git show that fails is an error, never an empty file: the events stay committed for the next push', async () => {
+    const { remote, mine } = await raced();
+    const { bin } = await lateGit();
+    process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+    process.env.FAIL_GIT = 'show';
+    const options = { files: [ADMIN], message: 'maintenance: mine', push: true, maxAttempts: 4 };
+
+    await expect(commitAndPush(mine, { ...options, backoff: { baseMs: 1, maxMs: 1 } })).rejects.toMatchObject({
+      code: 'git_failed',
+      message: expect.stringContaining(`cannot read ${ADMIN}`),
+    });
+    process.env.PATH = savedPath;
+    expect((await verifyStandIn(await remote.clone())).map((e) => e.id)).toEqual(['theirs']);
+    expect((await verifyStandIn(mine)).map((e) => e.id)).toEqual(['mine-a', 'mine-b']);
+    expect(await git(mine, 'status', '--porcelain')).toBe('');
+
+    // The next run (git healthy again) moves them onto the remote.
+    expect(await commitAndPush(mine, { ...options, backoff: { baseMs: 1, maxMs: 1 } })).toMatchObject({ pushed: true });
+    expect((await verifyStandIn(await remote.clone())).map((e) => e.id)).toEqual(['theirs', 'mine-a', 'mine-b']);
+  }, 60_000);
 });
