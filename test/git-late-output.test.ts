@@ -17,7 +17,8 @@ afterAll(cleanupRepos);
  * events never reached the remote. Here the late reading is made certain instead of likely: a
  * stand-in `git` on PATH runs the real one and, for the commands named in LATE_GIT, hands its
  * output over 400 ms after it has exited (a child of the stand-in holds the pipe until then);
- * those named in FAIL_GIT fail as a fork would under memory pressure.
+ * those named in FAIL_GIT fail as a fork would under memory pressure; in SILENT_GIT they exit 1
+ * without a word; in KILL_GIT they are killed (kill -9) before doing anything.
  */
 async function lateGit(): Promise<{ bin: string; log: string }> {
   const real = (await promisify(execFile)('sh', ['-c', 'command -v git'])).stdout.trim();
@@ -32,6 +33,12 @@ for a in "$@"; do
 done
 case " $FAIL_GIT " in
   *" $sub "*) echo "error: cannot run $sub: Resource temporarily unavailable" >&2; exit 128 ;;
+esac
+case " $SILENT_GIT " in
+  *" $sub "*) exit 1 ;;
+esac
+case " $KILL_GIT " in
+  *" $sub "*) kill -KILL $$ ;;
 esac
 case " $LATE_GIT " in
   *" $sub "*)
@@ -53,6 +60,8 @@ afterEach(() => {
   process.env.PATH = savedPath;
   delete process.env.LATE_GIT;
   delete process.env.FAIL_GIT;
+  delete process.env.SILENT_GIT;
+  delete process.env.KILL_GIT;
 });
 
 /** Two clones; the other one appends and pushes first, so `mine` is rejected once and moves onto the remote. */
@@ -120,4 +129,27 @@ describe('git output read after git exited (a loaded machine)', () => {
     expect(await commitAndPush(mine, { ...options, backoff: { baseMs: 1, maxMs: 1 } })).toMatchObject({ pushed: true });
     expect((await verifyStandIn(await remote.clone())).map((e) => e.id)).toEqual(['theirs', 'mine-a', 'mine-b']);
   }, 60_000);
+
+  for (const [how, variable] of [
+    ['exits 1 without a word', 'SILENT_GIT'],
+    ['is killed by a signal', 'KILL_GIT'],
+  ] as const) {
+    it(`a push that ${how} is a failure, never "pushed"`, async () => {
+      const remote = await makeRemote({ '.gitignore': '.labwarden/\n', 'README.md': 'homelab\n' });
+      const mine = await remote.clone();
+      await appendStandIn(mine, [{ id: 'mine-a', action: 'enter', node: 'gateway' }]);
+      const { bin } = await lateGit();
+      process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+      process.env[variable] = 'push';
+      const options = { files: [ADMIN], message: 'maintenance: mine', push: true };
+
+      await expect(commitAndPush(mine, options)).rejects.toMatchObject({ code: 'git_failed' });
+      process.env.PATH = savedPath;
+      expect(await git(await remote.clone(), 'log', '--format=%s')).toBe('seed');
+      expect(await git(mine, 'log', '-1', '--format=%s')).toBe('maintenance: mine');
+
+      expect(await commitAndPush(mine, options)).toMatchObject({ pushed: true, attempts: 1 });
+      expect((await verifyStandIn(await remote.clone())).map((e) => e.id)).toEqual(['mine-a']);
+    }, 60_000);
+  }
 });

@@ -89,6 +89,23 @@ export class Git {
       // unpushed", "no events", so a writer reported pushed events the remote never got
       // (test/git-late-output.test.ts). simple-git 3+ documents this as the coming default.
       completion: { onClose: true, onExit: false },
+      // simple-git fails a command only when it exited non-zero AND wrote to stderr: a git killed
+      // by a signal (exit code null) or failing silently passed for a success, a push for
+      // "pushed". Any exit but 0 is a failure.
+      errors: (
+        error: Buffer | Error | undefined,
+        result: { exitCode: number | null; stdOut: Buffer[]; stdErr: Buffer[] },
+      ) =>
+        error ??
+        (result.exitCode === 0
+          ? undefined
+          : Buffer.concat([
+              ...result.stdOut,
+              ...result.stdErr,
+              Buffer.from(
+                result.exitCode === null ? 'git was stopped by a signal' : `git exited with code ${result.exitCode}`,
+              ),
+            ])),
     };
     this.sg = simpleGit(options);
     this.net = simpleGit({ ...options, timeout: { block: this.timeoutMs } });
