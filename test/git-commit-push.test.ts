@@ -278,6 +278,10 @@ describe('classifyRemoteError', () => {
       "remote: error: cannot lock ref 'refs/heads/main': is at 08d4130 but expected 7171ecd\n ! HEAD:refs/heads/main [remote rejected] (failed to update ref)",
       'rejected',
     ],
+    [
+      "remote: error: cannot lock ref 'refs/heads/labwarden/heartbeat/_reconciler': reference already exists\nerror: failed to push some refs to '/tmp/x/remote.git'",
+      'rejected',
+    ],
     ['error: something else entirely', 'unknown'],
   ])('%s → %s', (stderr, expected) => {
     expect(classifyRemoteError(stderr)).toBe(expected);

@@ -29,7 +29,7 @@ export async function contend(file: string, count: number, holdMs: number): Prom
         new Promise<{ code: number | null; stderr: string }>((resolve) => {
           let stderr = '';
           child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-          child.on('exit', (code) => resolve({ code, stderr }));
+          child.on('close', (code) => resolve({ code, stderr })); // 'close': stderr read to its end
         }),
     ),
   );

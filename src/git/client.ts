@@ -46,6 +46,20 @@ export function timeoutText(ms: number): string {
   return `no answer from the remote within ${formatDuration(ms)} (LABWARDEN_GIT_TIMEOUT); the git command was stopped`;
 }
 
+/**
+ * `git rev-list --count` always prints a number: anything else (an empty read) is an error, never
+ * 0 ("nothing to push" would then be a lie).
+ */
+export function parseCount(out: string, range: string): number {
+  const text = out.trim();
+  if (!/^\d+$/.test(text))
+    throw new GitCommandError(
+      ['rev-list', '--count', range],
+      `expected a count of commits, git printed "${text.slice(0, 40)}"`,
+    );
+  return Number(text);
+}
+
 /** `-c` settings for every command: no editor, no pager, no prompt (a prompt would hang a cron job). */
 const BASE_CONFIG = ['-c', 'core.editor=true', '-c', 'core.pager=cat', '-c', 'advice.detachedHead=false'];
 
@@ -69,6 +83,29 @@ export class Git {
       maxConcurrentProcesses: 2,
       trimmed: false,
       unsafe: { allowUnsafeEditor: true, allowUnsafePager: true },
+      // A command is over when its output has ended ('close'), never 50 ms after it exited
+      // (simple-git's default `onExit: 50`): on a loaded machine the pipe is read later than that,
+      // and a status, rev-list or show read as empty was taken for "nothing changed", "nothing
+      // unpushed", "no events", so a writer reported pushed events the remote never got
+      // (test/git-late-output.test.ts). simple-git 3+ documents this as the coming default.
+      completion: { onClose: true, onExit: false },
+      // simple-git fails a command only when it exited non-zero AND wrote to stderr: a git killed
+      // by a signal (exit code null) or failing silently passed for a success, a push for
+      // "pushed". Any exit but 0 is a failure.
+      errors: (
+        error: Buffer | Error | undefined,
+        result: { exitCode: number | null; stdOut: Buffer[]; stdErr: Buffer[] },
+      ) =>
+        error ??
+        (result.exitCode === 0
+          ? undefined
+          : Buffer.concat([
+              ...result.stdOut,
+              ...result.stdErr,
+              Buffer.from(
+                result.exitCode === null ? 'git was stopped by a signal' : `git exited with code ${result.exitCode}`,
+              ),
+            ])),
     };
     this.sg = simpleGit(options);
     this.net = simpleGit({ ...options, timeout: { block: this.timeoutMs } });
@@ -221,6 +258,6 @@ export class Git {
   }
 
   async count(range: string): Promise<number> {
-    return Number((await this.run(['rev-list', '--count', range])).trim());
+    return parseCount(await this.run(['rev-list', '--count', range]), range);
   }
 }

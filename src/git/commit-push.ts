@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Git } from './client.js';
+import { Git, parseCount } from './client.js';
 import { classifyRemoteError, GitFailure, remoteProblem } from './errors.js';
 import { INTEGRATE_REF, preflight, resolveUpstream, UPSTREAM_CONFIG, type Upstream } from './preflight.js';
 import {
@@ -161,8 +161,9 @@ export async function commitAndPush(repo: string, options: CommitAndPushOptions)
 
 async function hasUnpushed(git: Git, upstream: Upstream): Promise<boolean> {
   // No tracking ref yet (first push) fails the range: everything is unpushed.
-  const counted = await git.attempt(['rev-list', '--count', `${upstream.tracking}..HEAD`]);
-  return !counted.ok || Number(counted.out.trim()) > 0;
+  const range = `${upstream.tracking}..HEAD`;
+  const counted = await git.attempt(['rev-list', '--count', range]);
+  return !counted.ok || parseCount(counted.out, range) > 0;
 }
 
 /**

@@ -29,11 +29,16 @@ export const isChained = (file: string) => inClass(file, PATH_CLASSES.chained);
 export const isAppendOnly = (file: string) => inClass(file, PATH_CLASSES.appendOnly);
 export const isSnapshot = (file: string) => inClass(file, PATH_CLASSES.snapshots);
 
-/** A file at a revision ('' when absent). */
+/**
+ * A file at a revision ('' when the revision lacks it). Any other failure is thrown: read as
+ * empty, a chain would lose its local events or the remote's whole chain.
+ */
 export async function showFile(git: Git, rev: string | undefined, file: string): Promise<string> {
   if (!rev) return '';
   const shown = await git.attempt(['show', `${rev}:${file}`]);
-  return shown.ok ? shown.out : '';
+  if (shown.ok) return shown.out;
+  if (/does not exist in|exists on disk, but not in/.test(shown.stderr)) return '';
+  throw new GitFailure('git_failed', `cannot read ${file} at ${rev.slice(0, 12)}`, shown.stderr);
 }
 
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');

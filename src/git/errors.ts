@@ -63,9 +63,10 @@ export function classifyRemoteError(stderr: string): PushOutcome {
   // The git client's own words when it stopped a command that got no answer (client.ts timeoutText).
   if (/\(LABWARDEN_GIT_TIMEOUT\); the git command was stopped/.test(stderr)) return 'timeout';
   // With --porcelain the `[rejected]` line goes to stdout: stderr may hold only "Updates were rejected".
-  // "cannot lock ref … but expected": another push landed between our ref check and update.
+  // "cannot lock ref … but expected": another push landed between our ref check and update;
+  // "… reference already exists": another push created the same new ref (a first heartbeat) first.
   if (
-    /\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(
+    /\[rejected\]|\(fetch first\)|non-fast-forward|cannot lock ref .* but expected|cannot lock ref .*: reference already exists|\(failed to update ref\)|incorrect old value|stale info|Updates were rejected/i.test(
       stderr,
     )
   )
